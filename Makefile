@@ -1,0 +1,52 @@
+# Bro: `make run` starts the portal with demo data; `make test` runs every test.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := portal:create_app
+
+.PHONY: run test setup assets translations browser-deps db lint clean
+
+run: setup
+	$(BIN)/flask db upgrade
+	$(BIN)/flask seed-demo
+	@echo ""
+	@echo "  Bro is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo ""
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: setup browser-deps
+	$(BIN)/ruff check portal tests bench
+	$(BIN)/pytest
+
+setup: $(VENV)/.installed assets translations
+
+$(VENV)/.installed: pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+assets: static/vendor/htmx.min.js
+
+static/vendor/htmx.min.js: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	mkdir -p static/vendor
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
+
+translations: $(VENV)/.installed
+	$(BIN)/pybabel compile -d translations --statistics
+
+# Debian's Chromium for the browser tests (never `playwright install`: no downloads here).
+browser-deps:
+	@if [ ! -x /usr/bin/chromium ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+	fi
+
+lint: setup
+	$(BIN)/ruff check portal tests bench
+
+clean:
+	rm -rf $(VENV) node_modules static/vendor instance

@@ -1,0 +1,81 @@
+"""Bro: a participant portal for integration and inclusion programmes."""
+
+import hashlib
+from functools import cache
+from pathlib import Path
+
+from flask import Flask, url_for
+from flask_babel import get_locale
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from portal import config as bro_config
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    app = Flask(__name__, template_folder=str(bro_config.ROOT / "templates"),
+                static_folder=str(bro_config.ROOT / "static"),
+                instance_path=str(bro_config.INSTANCE))
+    app.config.from_mapping(bro_config.load(overrides))
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(bro_config.ROOT / "migrations"))
+    login_manager.init_app(app)
+    login_manager.session_protection = "basic"
+    csrf.init_app(app)
+    limiter.init_app(app)
+
+    from portal import i18n
+    babel.init_app(app, locale_selector=i18n.select_locale)
+    _init_templates(app)
+
+    from portal import errors, security, web
+    web.init_app(app)
+    security.init_app(app)
+
+    from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
+    from portal.home.views import bp as home_bp
+    app.register_blueprint(home_bp)
+    app.register_blueprint(views.bp)
+
+    errors.init_app(app)
+
+    from portal import cli
+    cli.init_app(app)
+    return app
+
+
+def _init_templates(app: Flask) -> None:
+    from portal import i18n
+    from portal.forms import field_attrs
+
+    @cache
+    def fingerprint(filename: str) -> str:
+        path = Path(app.static_folder) / filename
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "0"
+
+    def asset(filename: str) -> str:
+        """Static URL with a content hash, so files can be cached for a year."""
+        return url_for("static", filename=filename, v=fingerprint(filename))
+
+    app.jinja_env.globals.update(asset=asset, LANGUAGES=i18n.LANGUAGES,
+                                 text_direction=i18n.text_direction, get_locale=get_locale,
+                                 format_date=i18n.format_date, field_attrs=field_attrs,
+                                 format_datetime=i18n.format_datetime)
+    app.jinja_env.policies["ext.i18n.trimmed"] = True
+    app.jinja_env.trim_blocks = True
+    app.jinja_env.lstrip_blocks = True
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """SQLite: enforce foreign keys, write-ahead log, and wait instead of failing on locks."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()

@@ -1,0 +1,143 @@
+"""Account forms. Labels are lazy strings; messages come from Bro's catalogs."""
+
+from datetime import date
+from zoneinfo import available_timezones
+
+from wtforms import (
+    BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
+    TelField)
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.accounts.models import Country, Role
+from portal.forms import BaseForm
+from portal.i18n import LANGUAGES, _l
+
+REQUIRED = _l("This field is required.")
+
+
+def _max(length: int):
+    return Length(max=length, message=_l("Use at most %(max)d characters."))
+
+
+def _required():
+    return DataRequired(message=REQUIRED)
+
+
+def _name():
+    return StringField(_l("Your name"), [_required(), _max(80)], description=_l("The name others at Bro will see."))
+
+
+def _phone():
+    return TelField(_l("Mobile phone number"), [Optional(), _max(30)], description=_l("For example 912 34 567 or +46 70 123 45 67."))
+
+
+def _email():
+    return EmailField(_l("E-mail address"), [Optional(), _max(254)])
+
+
+def _language():
+    return SelectField(_l("Language"), choices=list(LANGUAGES.items()),
+                       validators=[InputRequired(message=REQUIRED)])
+
+
+def _birth_year():
+    this_year = date.today().year
+    return IntegerField(
+        _l("Birth year (optional)"),
+        [Optional(), NumberRange(min=1900, max=this_year,
+                                 message=_l("Write a year between 1900 and this year."))],
+        description=_l("Some study circles need it. We never ask for your full birth date."))
+
+
+def _new_password(label=None):
+    return PasswordField(label or _l("Password"), [_required(), _max(500)], description=_l(
+        "At least 10 characters. A sentence you remember is a good password."))
+
+
+class RegisterForm(BaseForm):
+    display_name = _name()
+    phone = _phone()
+    email = _email()
+    password = _new_password()
+    language = _language()
+    site_id = SelectField(_l("Your meeting place"), coerce=int,
+                          validators=[InputRequired(message=_l("Choose your meeting place."))])
+    birth_year = _birth_year()
+    accept_privacy = BooleanField(
+        _l("I have read the privacy notice, and I am 15 years or older."))
+    invitation_code = HiddenField()
+
+
+class AssistedRegisterForm(BaseForm):
+    """Staff register someone (for example under 15, with a parent or guardian present)."""
+
+    display_name = StringField(_l("Name"), [_required(), _max(80)])
+    phone = _phone()
+    email = _email()
+    language = _language()
+    birth_year = _birth_year()
+    accept_privacy = BooleanField(_l(
+        "The person (and a parent or guardian if they are under 15) has been shown the privacy "
+        "notice and agrees."))
+
+
+class LoginForm(BaseForm):
+    login = StringField(_l("Phone number or e-mail address"), [_required(), _max(254)])
+    password = PasswordField(_l("Password"), [_required(), _max(500)])
+    remember = BooleanField(_l("Keep me logged in on this phone"))
+
+
+class ProfileForm(BaseForm):
+    display_name = _name()
+    phone = _phone()
+    email = _email()
+    language = _language()
+    birth_year = _birth_year()
+
+
+class PasswordForm(BaseForm):
+    current_password = PasswordField(_l("Current password"), [_required()])
+    password = _new_password(_l("New password"))
+
+
+class ResetCodeForm(BaseForm):
+    login = StringField(_l("Phone number or e-mail address"), [_required(), _max(254)])
+    code = StringField(_l("Code from your coordinator"), [_required(), _max(20)],
+                       description=_l("8 letters and numbers, for example ABCD-2345."))
+    password = _new_password(_l("New password"))
+
+
+class ForgotForm(BaseForm):
+    login = EmailField(_l("E-mail address"), [_required(), _max(254)])
+
+
+class ResetLinkForm(BaseForm):
+    password = _new_password(_l("New password"))
+
+
+class InviteForm(BaseForm):
+    role = SelectField(_l("Role"), validators=[InputRequired(message=REQUIRED)])
+    label = StringField(_l("Who is it for? (only you see this)"), [Optional(), _max(80)])
+
+
+class InvitationCodeForm(BaseForm):
+    code = StringField(_l("Invitation code"), [_required(), _max(20)])
+
+
+class SiteForm(BaseForm):
+    name = StringField(_l("Name of the meeting place"), [_required(), _max(120)])
+    country = SelectField(_l("Country"), choices=[
+        (Country.NO, _l("Norway")), (Country.SE, _l("Sweden")), (Country.DK, _l("Denmark"))],
+        validators=[InputRequired(message=REQUIRED)])
+    timezone = SelectField(_l("Time zone"), choices=sorted(
+        z for z in available_timezones() if z.startswith("Europe/")),
+        default="Europe/Oslo", validators=[InputRequired(message=REQUIRED)])
+    address = StringField(_l("Address"), [Optional(), _max(300)])
+
+
+ROLE_NAMES = {
+    Role.PARTICIPANT: _l("Participant"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ADMIN: _l("Administrator"),
+}

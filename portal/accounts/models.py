@@ -1,0 +1,179 @@
+"""People, meeting places, roles, consents and one-time codes."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from flask_login import UserMixin
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import UTCDateTime, db, utcnow
+
+
+class Country(StrEnum):
+    NO = "NO"
+    SE = "SE"
+    DK = "DK"
+
+
+class Role(StrEnum):
+    PARTICIPANT = "participant"
+    VOLUNTEER = "volunteer"
+    COORDINATOR = "coordinator"
+    ADMIN = "admin"
+
+
+# Higher rank includes what lower ranks may do at the same site.
+ROLE_RANK = {Role.PARTICIPANT: 0, Role.VOLUNTEER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
+STAFF_ROLES = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+
+
+def _in(column: str, values) -> str:
+    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
+
+
+class Site(db.Model):
+    __tablename__ = "site"
+    __table_args__ = (CheckConstraint(_in("country", Country), name="country"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(120), unique=True)
+    country: Mapped[str] = mapped_column(String(2))
+    timezone: Mapped[str] = mapped_column(String(64))
+    address: Mapped[str] = mapped_column(String(300), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    memberships: Mapped[list["Membership"]] = relationship(back_populates="site")
+
+    @property
+    def language(self) -> str:
+        """The country's language: the default for people registered here."""
+        return {"NO": "nb", "SE": "sv", "DK": "da"}[self.country]
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
+    __table_args__ = (
+        CheckConstraint("phone IS NOT NULL OR email IS NOT NULL", name="contact"),
+        CheckConstraint("birth_year IS NULL OR birth_year BETWEEN 1900 AND 2100",
+                        name="birth_year"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    display_name: Mapped[str] = mapped_column(String(80))
+    phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # E.164
+    email: Mapped[str | None] = mapped_column(String(254), unique=True)  # lower case
+    password_hash: Mapped[str] = mapped_column(String(200))
+    language: Mapped[str] = mapped_column(String(5), default="nb")
+    birth_year: Mapped[int | None]
+    # Bumped on password change or reset: every other session of this user ends.
+    session_version: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list["Membership"]] = relationship(
+        back_populates="user", cascade="all, delete-orphan", order_by="Membership.id")
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version}"
+
+    def role_at(self, site_id: int) -> Role | None:
+        for membership in self.memberships:
+            if membership.site_id == site_id:
+                return Role(membership.role)
+        return None
+
+    def has_role(self, site_id: int, *roles: Role) -> bool:
+        return self.is_admin or self.role_at(site_id) in roles
+
+    @property
+    def is_admin(self) -> bool:
+        return any(m.role == Role.ADMIN for m in self.memberships)
+
+    @property
+    def is_staff(self) -> bool:
+        return any(m.role in STAFF_ROLES for m in self.memberships)
+
+    def sites_where(self, *roles: Role) -> list[Site]:
+        return [m.site for m in self.memberships if m.role in roles]
+
+    @property
+    def home_site(self) -> Site | None:
+        return self.memberships[0].site if self.memberships else None
+
+
+class Membership(db.Model):
+    __tablename__ = "membership"
+    __table_args__ = (
+        UniqueConstraint("user_id", "site_id"),
+        CheckConstraint(_in("role", Role), name="role"),
+        Index("ix_membership_site_role", "site_id", "role"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"))
+    role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    site: Mapped[Site] = relationship(back_populates="memberships", lazy="joined")
+
+
+class Consent(db.Model):
+    """What a person agreed to, in which notice version and language, and when (GDPR art. 7)."""
+
+    __tablename__ = "consent"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))
+    notice_version: Mapped[str] = mapped_column(String(20))
+    language: Mapped[str] = mapped_column(String(5))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    given_by_id: Mapped[int | None] = mapped_column(  # staff, for assisted registration
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class ResetCode(db.Model):
+    """A one-time password-reset code a coordinator hands over; only its keyed hash is kept."""
+
+    __tablename__ = "reset_code"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    issued_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class Invitation(db.Model):
+    """An invitation to a staff role at a site, redeemed by link or by typing its code."""
+
+    __tablename__ = "invitation"
+    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(String(20))
+    label: Mapped[str] = mapped_column(String(80), default="")  # who it is for, for the inviter
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    site: Mapped[Site] = relationship(lazy="joined")

@@ -1,0 +1,439 @@
+"""Account verbs: register, authenticate, change or reset a password, invite, manage sites."""
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+import phonenumbers
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from email_validator import EmailNotValidError, validate_email
+from flask import current_app, render_template, url_for
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+from sqlalchemy import func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import (
+    ROLE_RANK, Consent, Country, Invitation, Membership, ResetCode, Role, Site, User)
+from portal.errors import DomainError
+from portal.extensions import db, utcnow
+from portal.i18n import _l, force_locale, lazy_ngettext
+from portal.notify.mail import mail_configured, send_mail
+
+PRIVACY_PURPOSE = "privacy_notice"
+MIN_PASSWORD_LENGTH = 10
+# No 0/O or 1/I/L: codes are read aloud and typed on small keyboards.
+CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+# -- passwords and codes ---------------------------------------------------------------
+
+def _hasher() -> PasswordHasher:
+    return current_app.extensions.setdefault("bro.hasher", PasswordHasher(
+        **current_app.config.get("ARGON2_PARAMETERS", {})))
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise DomainError(lazy_ngettext("Use at least %(num)d character.",
+                                        "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH),
+                          field="password")
+    return _hasher().hash(password)
+
+
+def password_matches(user: User, password: str) -> bool:
+    try:
+        _hasher().verify(user.password_hash, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    if _hasher().check_needs_rehash(user.password_hash):
+        user.password_hash = _hasher().hash(password)
+    return True
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def code_digest(code: str) -> str:
+    """Keyed hash of a code: the database alone does not reveal or confirm any code."""
+    clean = "".join(ch for ch in code.upper() if ch.isalnum())
+    key = current_app.config["SECRET_KEY"].encode()
+    return hmac.new(key, clean.encode(), hashlib.sha256).hexdigest()
+
+
+# -- contact details --------------------------------------------------------------------
+
+def normalise_phone(raw: str, country: str) -> str:
+    try:
+        number = phonenumbers.parse(raw, country)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise DomainError(_l("This does not look like a phone number. Include the country "
+                             "code if it is not from this country, e.g. +46 70 123 45 67."),
+                          field="phone")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def normalise_email(raw: str) -> str:
+    try:
+        result = validate_email(raw, check_deliverability=False)
+    except EmailNotValidError:
+        raise DomainError(_l("This does not look like an e-mail address, e.g. name@example.com."),
+                          field="email") from None
+    return result.normalized.lower()
+
+
+def find_by_login(login: str) -> User | None:
+    """A user by e-mail or by phone number (tried as written, then in each Bro country)."""
+    login = login.strip()
+    if not login:
+        return None
+    if "@" in login:
+        return db.session.scalar(select(User).where(User.email == login.lower()))
+    candidates = set()
+    for region in (None, *Country):
+        try:
+            number = phonenumbers.parse(login, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            candidates.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+    if not candidates:
+        return None
+    return db.session.scalars(select(User).where(User.phone.in_(candidates))).first()
+
+
+def _check_contact_free(phone: str | None, email: str | None, user: User | None = None) -> None:
+    taken = select(User.id).where(or_(
+        User.phone == phone if phone else False, User.email == email if email else False))
+    if user is not None:
+        taken = taken.where(User.id != user.id)
+    if db.session.scalar(taken) is not None:
+        raise DomainError(_l("This phone number or e-mail address is already registered. "
+                             "Log in instead, or ask a coordinator for help."), field="login")
+
+
+# -- registration and login -------------------------------------------------------------
+
+@dataclass
+class Registration:
+    display_name: str
+    password: str
+    language: str
+    site_id: int
+    phone: str = ""
+    email: str = ""
+    birth_year: int | None = None
+    accepted_privacy: bool = False
+    invitation_code: str = ""
+
+
+def too_young(birth_year: int | None, today: date | None = None) -> bool:
+    """Only the birth year is known: refuse unless the person turns the minimum age this year."""
+    if birth_year is None:
+        return False
+    today = today or date.today()
+    return today.year - birth_year < current_app.config["MIN_SELF_REGISTRATION_AGE"]
+
+
+def _contact(phone_raw: str, email_raw: str, site: Site) -> tuple[str | None, str | None]:
+    if not phone_raw and not email_raw:
+        raise DomainError(_l("Give a phone number or an e-mail address, so you can log in."),
+                          field="phone")
+    phone = normalise_phone(phone_raw, site.country) if phone_raw else None
+    email = normalise_email(email_raw) if email_raw else None
+    return phone, email
+
+
+def register(data: Registration, registered_by: User | None = None) -> User:
+    """Self-registration, or assisted registration by staff (then no age limit applies)."""
+    site = db.session.get(Site, data.site_id)
+    if site is None:
+        raise DomainError(_l("Choose your meeting place."), field="site_id")
+    if registered_by is None and too_young(data.birth_year):
+        raise DomainError(_l("You are too young to register yourself. A coordinator at your "
+                             "meeting place can register you together with a parent or "
+                             "guardian."), field="birth_year")
+    if not data.accepted_privacy:
+        raise DomainError(_l("Please read the privacy notice and tick the box."),
+                          field="accept_privacy")
+    invitation = _open_invitation(data.invitation_code) if data.invitation_code else None
+    phone, email = _contact(data.phone, data.email, site)
+    _check_contact_free(phone, email)
+    user = User(display_name=data.display_name, phone=phone, email=email,
+                password_hash=hash_password(data.password), language=data.language,
+                birth_year=data.birth_year)
+    user.memberships.append(Membership(site=site, role=Role.PARTICIPANT))
+    db.session.add(user)
+    db.session.add(Consent(user=user, purpose=PRIVACY_PURPOSE,
+                           notice_version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                           language=data.language,
+                           given_by_id=registered_by.id if registered_by else None))
+    db.session.flush()
+    if invitation is not None:
+        _redeem(invitation, user)
+    _commit_or_taken()
+    return user
+
+
+def _commit_or_taken() -> None:
+    try:
+        db.session.commit()
+    except IntegrityError:  # two registrations raced for the same phone or e-mail
+        db.session.rollback()
+        raise DomainError(_l("This phone number or e-mail address is already registered. "
+                             "Log in instead, or ask a coordinator for help."),
+                          field="login") from None
+
+
+def authenticate(login: str, password: str) -> User | None:
+    user = find_by_login(login)
+    if user is None:
+        _hasher().hash(password or "x")  # same work either way: no timing hint who exists
+        return None
+    if not password_matches(user, password):
+        return None
+    user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str,
+                   language: str, birth_year: int | None) -> None:
+    site = user.home_site
+    phone, email = _contact(phone_raw, email_raw, site) if site else (phone_raw, email_raw)
+    _check_contact_free(phone, email, user)
+    user.display_name = display_name
+    user.phone, user.email = phone, email
+    user.language = language
+    user.birth_year = birth_year
+    _commit_or_taken()
+
+
+def set_language(user: User, language: str) -> None:
+    user.language = language
+    db.session.commit()
+
+
+def _set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.session_version += 1  # every other session of this user ends now
+
+
+def change_password(user: User, current: str, new: str) -> None:
+    if not password_matches(user, current):
+        raise DomainError(_l("That is not your current password."), field="current_password")
+    _set_password(user, new)
+    db.session.commit()
+
+
+# -- password reset: a code from a coordinator, or a link by e-mail ---------------------
+
+def can_manage(staff: User, person: User) -> bool:
+    """Coordinators of one of the person's sites (and admins) may help with their account."""
+    if staff.is_admin:
+        return True
+    return any(staff.has_role(m.site_id, Role.COORDINATOR) for m in person.memberships)
+
+
+def issue_reset_code(staff: User, person: User) -> str:
+    if not can_manage(staff, person) or staff.id == person.id:
+        raise DomainError(_l("You cannot issue a code for this person."))
+    now = utcnow()
+    for old in db.session.scalars(select(ResetCode).where(
+            ResetCode.user_id == person.id, ResetCode.used_at.is_(None))):
+        old.used_at = now  # only the newest code works
+    code = new_code()
+    hours = current_app.config["RESET_CODE_HOURS"]
+    db.session.add(ResetCode(user_id=person.id, code_hash=code_digest(code), issued_by_id=staff.id,
+                             expires_at=now + timedelta(hours=hours)))
+    db.session.commit()
+    return code
+
+
+WRONG_CODE = _l("The code is wrong, used or expired. Ask a coordinator for a new code.")
+
+
+def reset_with_code(login: str, code: str, new_password: str) -> User:
+    user = find_by_login(login)
+    reset = db.session.scalar(select(ResetCode).where(ResetCode.code_hash == code_digest(code)))
+    now = utcnow()
+    if (user is None or reset is None or reset.user_id != user.id or reset.used_at is not None
+            or reset.expires_at <= now):
+        raise DomainError(WRONG_CODE, field="code")
+    _set_password(user, new_password)
+    reset.used_at = now
+    db.session.commit()
+    return user
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def reset_token(user: User) -> str:
+    # The session version is inside: once the password changes, old links stop working.
+    return _reset_serializer().dumps([user.id, user.session_version])
+
+
+def send_reset_link(login: str) -> None:
+    """E-mail a reset link if such an account has an address. Says nothing about who exists."""
+    user = find_by_login(login)
+    if user is None or not user.email or not mail_configured():
+        return
+    path = url_for("accounts.reset_link", token=reset_token(user))
+    public = current_app.config["PUBLIC_URL"].rstrip("/")
+    link = public + path if public else url_for(
+        "accounts.reset_link", token=reset_token(user), _external=True)
+    with force_locale(user.language):
+        subject = str(_l("Set a new password for Bro"))
+        body = render_template("email/reset_link.txt", user=user, link=link,
+                               hours=current_app.config["RESET_LINK_HOURS"])
+    send_mail(user.email, subject, body)
+
+
+def user_for_reset_token(token: str) -> User | None:
+    max_age = current_app.config["RESET_LINK_HOURS"] * 3600
+    try:
+        user_id, version = _reset_serializer().loads(token, max_age=max_age)
+    except (BadSignature, ValueError, TypeError):
+        return None
+    user = db.session.get(User, user_id)
+    return user if user is not None and user.session_version == version else None
+
+
+def reset_with_token(token: str, new_password: str) -> User:
+    user = user_for_reset_token(token)
+    if user is None:
+        raise DomainError(_l("This link is old or has been used. Ask for a new one."))
+    _set_password(user, new_password)
+    db.session.commit()
+    return user
+
+
+# -- staff: invitations, members, sites ---------------------------------------------------
+
+def invitable_roles(staff: User, site: Site) -> list[Role]:
+    if staff.is_admin:
+        return [Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]
+    if staff.has_role(site.id, Role.COORDINATOR):
+        return [Role.VOLUNTEER, Role.COORDINATOR]
+    return []
+
+
+def invite(staff: User, site: Site, role: Role, label: str = "") -> tuple[Invitation, str]:
+    if role not in invitable_roles(staff, site):
+        raise DomainError(_l("You cannot invite people to this role."), field="role")
+    code = new_code()
+    days = current_app.config["INVITATION_DAYS"]
+    invitation = Invitation(site=site, role=role, label=label, code_hash=code_digest(code),
+                            created_by_id=staff.id, expires_at=utcnow() + timedelta(days=days))
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation, code
+
+
+WRONG_INVITATION = _l("This invitation code is wrong, used or expired. Ask for a new one.")
+
+
+def _open_invitation(code: str) -> Invitation:
+    invitation = db.session.scalar(
+        select(Invitation).where(Invitation.code_hash == code_digest(code)))
+    if invitation is None or invitation.used_at is not None or invitation.expires_at <= utcnow():
+        raise DomainError(WRONG_INVITATION, field="invitation_code")
+    return invitation
+
+
+def find_invitation(code: str) -> Invitation | None:
+    try:
+        return _open_invitation(code)
+    except DomainError:
+        return None
+
+
+def _redeem(invitation: Invitation, user: User) -> None:
+    membership = next((m for m in user.memberships if m.site_id == invitation.site_id), None)
+    if membership is None:
+        user.memberships.append(Membership(site_id=invitation.site_id, role=invitation.role))
+    elif ROLE_RANK[Role(invitation.role)] > ROLE_RANK[Role(membership.role)]:
+        membership.role = invitation.role  # an invitation never lowers a role
+    invitation.used_at = utcnow()
+    invitation.used_by_id = user.id
+
+
+def accept_invitation(user: User, code: str) -> Invitation:
+    invitation = _open_invitation(code)
+    _redeem(invitation, user)
+    db.session.commit()
+    return invitation
+
+
+def open_invitations(site: Site) -> list[Invitation]:
+    return list(db.session.scalars(select(Invitation).where(
+        Invitation.site_id == site.id, Invitation.used_at.is_(None),
+        Invitation.expires_at > utcnow()).order_by(Invitation.created_at.desc())))
+
+
+def revoke_invitation(staff: User, invitation: Invitation) -> None:
+    if not invitable_roles(staff, invitation.site):
+        raise DomainError(_l("You cannot invite people to this role."))
+    invitation.expires_at = utcnow()
+    db.session.commit()
+
+
+def members(site: Site, query: str = "", limit: int = 50) -> list[Membership]:
+    statement = (select(Membership).join(User).where(Membership.site_id == site.id)
+                 .order_by(func.lower(User.display_name)).limit(limit))
+    if query:
+        like = f"%{query.lower()}%"
+        statement = statement.where(or_(func.lower(User.display_name).like(like),
+                                        User.phone.like(like), User.email.like(like)))
+    return list(db.session.scalars(statement))
+
+
+def count_members(site: Site) -> dict[str, int]:
+    rows = db.session.execute(select(Membership.role, func.count()).where(
+        Membership.site_id == site.id).group_by(Membership.role))
+    return {role: count for role, count in rows}
+
+
+def all_sites() -> list[Site]:
+    return list(db.session.scalars(select(Site).order_by(Site.name)))
+
+
+def save_site(site: Site | None, name: str, country: str, timezone: str, address: str) -> Site:
+    if country not in Country.__members__:
+        raise DomainError(_l("Choose Norway, Sweden or Denmark."), field="country")
+    duplicate = select(Site.id).where(func.lower(Site.name) == name.lower())
+    if site is not None:
+        duplicate = duplicate.where(Site.id != site.id)
+    if db.session.scalar(duplicate) is not None:
+        raise DomainError(_l("A meeting place with this name exists already."), field="name")
+    site = site or Site()
+    site.name, site.country, site.timezone, site.address = name, country, timezone, address
+    db.session.add(site)
+    db.session.commit()
+    return site
+
+
+def create_admin(display_name: str, login: str, password: str, site: Site) -> User:
+    """Used by `flask create-admin`: a new admin, or an existing user made admin."""
+    user = find_by_login(login)
+    if user is None:
+        phone, email = (None, normalise_email(login)) if "@" in login else (
+            normalise_phone(login, site.country), None)
+        user = User(display_name=display_name, phone=phone, email=email,
+                    password_hash=hash_password(password), language="en")
+        db.session.add(user)
+    membership = next((m for m in user.memberships if m.site_id == site.id), None)
+    if membership is None:
+        user.memberships.append(Membership(site=site, role=Role.ADMIN))
+    else:
+        membership.role = Role.ADMIN
+    db.session.commit()
+    return user

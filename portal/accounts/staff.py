@@ -1,0 +1,186 @@
+"""Staff pages: members and reset codes, invitations, assisted registration, sites (admin)."""
+
+from flask import abort, current_app, flash, request, url_for
+from flask_login import current_user, login_required
+
+from portal.accounts import services
+from portal.accounts.forms import ROLE_NAMES, AssistedRegisterForm, InviteForm, SiteForm
+from portal.accounts.models import Invitation, Role, User
+from portal.accounts.views import bp, site_or_404
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import show_form
+from portal.i18n import _
+from portal.security import require_admin
+from portal.web import redirect, render
+
+
+def coordinated_site(site_id: int):
+    """The site, if the current user coordinates it (or is an admin); 403 otherwise."""
+    site = site_or_404(site_id)
+    if not current_user.has_role(site.id, Role.COORDINATOR):
+        abort(403)
+    return site
+
+
+@bp.get("/sites/<int:site_id>/members")
+@login_required
+def members(site_id):
+    site = coordinated_site(site_id)
+    query = request.args.get("q", "").strip()[:80]
+    return render("accounts/members.html", "accounts/_member_list.html", site=site, query=query,
+                  members=services.members(site, query), counts=services.count_members(site),
+                  role_names=ROLE_NAMES)
+
+
+@bp.post("/sites/<int:site_id>/members/<int:user_id>/reset-code")
+@login_required
+def issue_code(site_id, user_id):
+    site = coordinated_site(site_id)
+    person = db.session.get(User, user_id)
+    if person is None or person.role_at(site.id) is None:
+        abort(404)
+    try:
+        code = services.issue_reset_code(current_user, person)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("accounts.members", site_id=site.id))
+    return render("accounts/code.html", "accounts/_code.html", site=site, person=person,
+                  code=code, hours=current_app.config["RESET_CODE_HOURS"])
+
+
+def _show_assisted(site, form, error=None):
+    return show_form("accounts/assisted.html", "accounts/_assisted_form.html", form, error,
+                     site=site)
+
+
+@bp.get("/sites/<int:site_id>/register")
+@login_required
+def assisted(site_id):
+    site = coordinated_site(site_id)
+    return _show_assisted(site, AssistedRegisterForm(language=site.language))
+
+
+@bp.post("/sites/<int:site_id>/register")
+@login_required
+def register_for(site_id):
+    site = coordinated_site(site_id)
+    form = AssistedRegisterForm()
+    if not form.validate():
+        return _show_assisted(site, form)
+    data = services.Registration(
+        display_name=form.display_name.data, phone=form.phone.data or "",
+        email=form.email.data or "", password=services.new_code() + services.new_code(),
+        language=form.language.data, site_id=site.id, birth_year=form.birth_year.data,
+        accepted_privacy=form.accept_privacy.data)
+    try:
+        person = services.register(data, registered_by=current_user)
+        code = services.issue_reset_code(current_user, person)
+    except DomainError as error:
+        return _show_assisted(site, form, error)
+    return render("accounts/code.html", "accounts/_code.html", site=site, person=person,
+                  code=code, hours=current_app.config["RESET_CODE_HOURS"],
+                  new_account=True)
+
+
+def _invite_form(site) -> InviteForm:
+    form = InviteForm()
+    form.role.choices = [(role.value, ROLE_NAMES[role])
+                         for role in services.invitable_roles(current_user, site)]
+    return form
+
+
+def _show_invitations(site, form, error=None, **context):
+    return show_form("accounts/invitations.html", "accounts/_invitations.html", form, error,
+                     site=site, invitations=services.open_invitations(site),
+                     role_names=ROLE_NAMES, **context)
+
+
+@bp.get("/sites/<int:site_id>/invitations")
+@login_required
+def invitations(site_id):
+    site = coordinated_site(site_id)
+    return _show_invitations(site, _invite_form(site))
+
+
+@bp.post("/sites/<int:site_id>/invitations")
+@login_required
+def invite(site_id):
+    site = coordinated_site(site_id)
+    form = _invite_form(site)
+    if not form.validate():
+        return _show_invitations(site, form)
+    try:
+        invitation, code = services.invite(current_user, site, Role(form.role.data),
+                                           form.label.data or "")
+    except DomainError as error:
+        return _show_invitations(site, form, error)
+    link = url_for("accounts.join", code=code, _external=True)
+    return _show_invitations(site, _invite_form(site), new_code=code, new_link=link,
+                             new_invitation=invitation)
+
+
+@bp.post("/sites/<int:site_id>/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke(site_id, invitation_id):
+    site = coordinated_site(site_id)
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.site_id != site.id:
+        abort(404)
+    services.revoke_invitation(current_user, invitation)
+    flash(_("The invitation no longer works."), "info")
+    return redirect(url_for("accounts.invitations", site_id=site.id))
+
+
+# -- sites (admins) ---------------------------------------------------------------------------
+
+@bp.get("/sites")
+@login_required
+@require_admin
+def sites():
+    return render("accounts/sites.html", "accounts/_site_list.html", sites=services.all_sites())
+
+
+def _show_site(form, site=None, error=None):
+    return show_form("accounts/site.html", "accounts/_site_form.html", form, error, site=site)
+
+
+@bp.get("/sites/new")
+@login_required
+@require_admin
+def new_site():
+    return _show_site(SiteForm())
+
+
+@bp.post("/sites/new")
+@login_required
+@require_admin
+def create_site():
+    return _save_site(SiteForm(), None)
+
+
+@bp.get("/sites/<int:site_id>/edit")
+@login_required
+@require_admin
+def edit_site(site_id):
+    site = site_or_404(site_id)
+    return _show_site(SiteForm(obj=site), site)
+
+
+@bp.post("/sites/<int:site_id>/edit")
+@login_required
+@require_admin
+def update_site(site_id):
+    return _save_site(SiteForm(), site_or_404(site_id))
+
+
+def _save_site(form, site):
+    if not form.validate():
+        return _show_site(form, site)
+    try:
+        saved = services.save_site(site, form.name.data, form.country.data, form.timezone.data,
+                                   form.address.data or "")
+    except DomainError as error:
+        return _show_site(form, site, error)
+    flash(_("%(name)s is saved.", name=saved.name), "success")
+    return redirect(url_for("accounts.sites"))

@@ -1,0 +1,295 @@
+"""Self-service: register, log in and out, profile, password, reset, invitations."""
+
+from flask import Blueprint, abort, current_app, flash, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import services
+from portal.accounts.forms import (
+    ROLE_NAMES, ForgotForm, InvitationCodeForm, LoginForm, PasswordForm, ProfileForm,
+    RegisterForm, ResetCodeForm, ResetLinkForm)
+from portal.accounts.models import Site
+from portal.errors import DomainError
+from portal.extensions import db, login_manager
+from portal.forms import safe_next, show_form
+from portal.i18n import _, _l, remember_language
+from portal.notify.mail import mail_configured
+from portal.security import login_limits
+from portal.web import redirect, render
+
+bp = Blueprint("accounts", __name__, url_prefix="/accounts")
+
+
+@login_manager.user_loader
+def load_user(user_id: str):
+    # The id carries the session version: a password change ends every other session.
+    ident, _dot, version = user_id.partition(".")
+    if not ident.isdigit():
+        return None
+    user = db.session.get(services.User, int(ident))
+    return user if user is not None and str(user.session_version) == version else None
+
+
+@login_manager.unauthorized_handler
+def unauthorized():
+    flash(_("Please log in first."), "info")
+    return redirect(url_for("accounts.login", next=request.full_path.rstrip("?")))
+
+
+def _start_session(user, remember: bool = False) -> None:
+    # A new session on every login (no fixation); keep only the visitor's language choice.
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = True
+
+
+# -- registration -------------------------------------------------------------------------
+
+def _register_form() -> RegisterForm:
+    form = RegisterForm()
+    form.site_id.choices = [(0, _("Choose…"))] + [
+        (site.id, site.name) for site in services.all_sites()]
+    if request.method == "GET":
+        form.language.data = form.language.data or _current_language()
+        form.invitation_code.data = request.args.get("invitation", "")
+    return form
+
+
+def _current_language() -> str:
+    from flask_babel import get_locale
+
+    return str(get_locale())
+
+
+def _show_register(form, error=None):
+    invitation = services.find_invitation(form.invitation_code.data or "")
+    return show_form("accounts/register.html", "accounts/_register_form.html", form, error,
+                     invitation=invitation, role_names=ROLE_NAMES)
+
+
+@bp.get("/register")
+def register():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return _show_register(_register_form())
+
+
+@bp.post("/register")
+def create():
+    form = _register_form()
+    if not form.validate():
+        return _show_register(form)
+    data = services.Registration(
+        display_name=form.display_name.data, phone=form.phone.data or "",
+        email=form.email.data or "", password=form.password.data, language=form.language.data,
+        site_id=form.site_id.data, birth_year=form.birth_year.data,
+        accepted_privacy=form.accept_privacy.data,
+        invitation_code=form.invitation_code.data or "")
+    try:
+        user = services.register(data)
+    except DomainError as error:
+        return _show_register(form, error)
+    _start_session(user)
+    flash(_("Welcome to Bro, %(name)s! Your account is ready.", name=user.display_name),
+          "success")
+    return remember_language(redirect(url_for("home.index")), user.language)
+
+
+# -- login and logout ---------------------------------------------------------------------
+
+def _show_login(form, error=None):
+    return show_form("accounts/login.html", "accounts/_login_form.html", form, error,
+                     next=safe_next(request.args.get("next"), ""))
+
+
+@bp.get("/login")
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    return _show_login(LoginForm())
+
+
+@bp.post("/login")
+@login_limits
+def authenticate():
+    form = LoginForm()
+    if not form.validate():
+        return _show_login(form)
+    user = services.authenticate(form.login.data, form.password.data)
+    if user is None:
+        form.password.data = ""
+        return _show_login(form, DomainError(_l(
+            "The phone number, e-mail or password is wrong. Check them and try again."),
+            field="password"))
+    _start_session(user, remember=form.remember.data)
+    target = safe_next(request.args.get("next"), url_for("home.index"))
+    return remember_language(redirect(target), user.language)
+
+
+@bp.post("/logout")
+def logout():
+    logout_user()
+    session.clear()
+    flash(_("You are logged out. See you soon!"), "info")
+    return redirect(url_for("home.index"))
+
+
+# -- profile and password ------------------------------------------------------------------
+
+def _show_profile(form, error=None):
+    return show_form("accounts/profile.html", "accounts/_profile_form.html", form, error,
+                     role_names=ROLE_NAMES)
+
+
+@bp.get("/profile")
+@login_required
+def profile():
+    return _show_profile(ProfileForm(obj=current_user))
+
+
+@bp.post("/profile")
+@login_required
+def update():
+    form = ProfileForm()
+    if not form.validate():
+        return _show_profile(form)
+    try:
+        services.update_profile(current_user, form.display_name.data, form.phone.data or "",
+                                form.email.data or "", form.language.data, form.birth_year.data)
+    except DomainError as error:
+        return _show_profile(form, error)
+    flash(_("Your profile is saved."), "success")
+    return remember_language(redirect(url_for("accounts.profile")), current_user.language)
+
+
+def _show_password(form, error=None):
+    return show_form("accounts/password.html", "accounts/_password_form.html", form, error)
+
+
+@bp.get("/password")
+@login_required
+def password():
+    return _show_password(PasswordForm())
+
+
+@bp.post("/password")
+@login_required
+def change_password():
+    form = PasswordForm()
+    if not form.validate():
+        return _show_password(form)
+    try:
+        services.change_password(current_user, form.current_password.data, form.password.data)
+    except DomainError as error:
+        return _show_password(form, error)
+    _start_session(current_user._get_current_object())  # this session stays; others end
+    flash(_("Your password is changed. You are logged out everywhere else."), "success")
+    return redirect(url_for("accounts.profile"))
+
+
+# -- forgotten password ----------------------------------------------------------------------
+
+def _show_reset(form, error=None):
+    return show_form("accounts/reset.html", "accounts/_reset_form.html", form, error,
+                     mail=mail_configured())
+
+
+@bp.get("/reset")
+def reset():
+    return _show_reset(ResetCodeForm())
+
+
+@bp.post("/reset")
+@login_limits
+def reset_with_code():
+    form = ResetCodeForm()
+    if not form.validate():
+        return _show_reset(form)
+    try:
+        user = services.reset_with_code(form.login.data, form.code.data, form.password.data)
+    except DomainError as error:
+        return _show_reset(form, error)
+    _start_session(user)
+    flash(_("Your new password is saved, and you are logged in."), "success")
+    return redirect(url_for("home.index"))
+
+
+def _show_forgot(form, error=None):
+    return show_form("accounts/forgot.html", "accounts/_forgot_form.html", form, error,
+                     mail=mail_configured())
+
+
+@bp.get("/forgot")
+def forgot():
+    return _show_forgot(ForgotForm())
+
+
+@bp.post("/forgot")
+@login_limits
+def send_reset_link():
+    form = ForgotForm()
+    if not form.validate():
+        return _show_forgot(form)
+    services.send_reset_link(form.login.data)
+    flash(_("If an account has this address, we have sent it a link. It works for "
+            "%(hours)s hours.", hours=current_app.config["RESET_LINK_HOURS"]), "info")
+    return redirect(url_for("accounts.login"))
+
+
+def _show_reset_link(form, token, error=None):
+    return show_form("accounts/reset_link.html", "accounts/_reset_link_form.html", form, error,
+                     token=token)
+
+
+@bp.get("/reset/<token>")
+def reset_link(token):
+    if services.user_for_reset_token(token) is None:
+        flash(_("This link is old or has been used. Ask for a new one."), "error")
+        return redirect(url_for("accounts.forgot"))
+    return _show_reset_link(ResetLinkForm(), token)
+
+
+@bp.post("/reset/<token>")
+def reset_with_link(token):
+    form = ResetLinkForm()
+    if not form.validate():
+        return _show_reset_link(form, token)
+    try:
+        user = services.reset_with_token(token, form.password.data)
+    except DomainError as error:
+        return _show_reset_link(form, token, error)
+    _start_session(user)
+    flash(_("Your new password is saved, and you are logged in."), "success")
+    return redirect(url_for("home.index"))
+
+
+# -- invitations ----------------------------------------------------------------------------
+
+def _show_join(form, error=None):
+    invitation = services.find_invitation(form.code.data or "")
+    return show_form("accounts/join.html", "accounts/_join_form.html", form, error,
+                     invitation=invitation, role_names=ROLE_NAMES)
+
+
+@bp.get("/join")
+def join():
+    form = InvitationCodeForm(formdata=None, code=request.args.get("code", ""))
+    return _show_join(form)
+
+
+@bp.post("/join")
+@login_required
+def accept():
+    form = InvitationCodeForm()
+    if not form.validate():
+        return _show_join(form)
+    try:
+        invitation = services.accept_invitation(current_user, form.code.data)
+    except DomainError as error:
+        return _show_join(form, error)
+    flash(_("Welcome! You are now %(role)s at %(site)s.",
+            role=ROLE_NAMES[invitation.role], site=invitation.site.name), "success")
+    return redirect(url_for("home.index"))
+
+
+def site_or_404(site_id: int) -> Site:
+    return db.session.get(Site, site_id) or abort(404)

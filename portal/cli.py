@@ -1,0 +1,109 @@
+"""flask commands: create-admin, seed-demo, translate (extract / update / compile)."""
+
+import subprocess
+import sys
+
+import click
+from flask import current_app
+from sqlalchemy import select
+
+from portal import demo
+from portal.accounts import services
+from portal.accounts.models import Site
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.i18n import LANGUAGES
+
+# Babel writes a wrong Arabic Plural-Forms header (forms 4 and 5 swapped against CLDR).
+ARABIC_PLURALS = ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "
+                  "n%100<=10 ? 3 : n%100>=11 && n%100<=99 ? 4 : 5);")
+
+
+def init_app(app) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(translate)
+
+
+@click.command("create-admin")
+@click.option("--name", prompt=True, help="Display name")
+@click.option("--login", prompt="E-mail or phone number", help="E-mail or phone number")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True)
+@click.option("--site", "site_name", default="", help="Meeting place (created if missing)")
+@click.option("--country", type=click.Choice(["NO", "SE", "DK"]), default="NO")
+@click.option("--timezone", default="Europe/Oslo")
+def create_admin(name, login, password, site_name, country, timezone):
+    """Make the first administrator (or make an existing user an administrator)."""
+    site = db.session.scalar(select(Site).where(Site.name == site_name)) if site_name else \
+        db.session.scalar(select(Site).order_by(Site.id).limit(1))
+    try:
+        if site is None:
+            site = services.save_site(None, site_name or "Bro", country, timezone, "")
+        user = services.create_admin(name, login, password, site)
+    except DomainError as error:
+        raise click.ClickException(str(error.message)) from None
+    click.echo(f"{user.display_name} is an administrator at {site.name}.")
+
+
+@click.command("seed-demo")
+@click.option("--participants", default=200, show_default=True)
+def seed_demo(participants):
+    """Fill an empty database with demo data and print one login per role."""
+    if demo.seed(participants):
+        click.echo("Demo data created.")
+    else:
+        click.echo("The database has data already; nothing was added.")
+    click.echo(f"Demo logins (demo only), password for all: {demo.DEMO_PASSWORD}")
+    for _name, email, _language, role, _site in demo.DEMO_LOGINS:
+        click.echo(f"  {role.value:<12} {email}")
+
+
+@click.group()
+def translate():
+    """Translation workflow: extract → update → (translate the .po files) → compile."""
+
+
+def _pybabel(*args: str) -> None:
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+
+
+def _paths():
+    root = current_app.config["BABEL_TRANSLATION_DIRECTORIES"]
+    return root, f"{root}/messages.pot"
+
+
+@translate.command()
+def extract():
+    """Collect every translatable string from portal/ and templates/ into messages.pot."""
+    root, pot = _paths()
+    _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2",
+             "--no-location", "--sort-output", "--project", "Bro", "-o", pot, ".")
+
+
+@translate.command()
+def update():
+    """Extract, then merge new strings into every language's catalog."""
+    root, pot = _paths()
+    extract.callback()
+    for language in LANGUAGES:
+        _pybabel("update", "-i", pot, "-d", root, "-l", language, "--no-fuzzy-matching",
+                 "--ignore-obsolete")
+    fix_arabic_header(f"{root}/ar/LC_MESSAGES/messages.po")
+
+
+@translate.command(name="compile")
+def compile_catalogs():
+    """Compile the .po files into .mo files (done by setup; .mo files are not committed)."""
+    root, _pot = _paths()
+    _pybabel("compile", "-d", root, "--statistics")
+
+
+def fix_arabic_header(path: str) -> None:
+    import re
+
+    with open(path, encoding="utf-8") as handle:
+        text = handle.read()
+    text = re.sub(r'"Plural-Forms: [^"]*\\n"', f'"Plural-Forms: {ARABIC_PLURALS}\\\\n"', text,
+                  count=1)
+    with open(path, "w", encoding="utf-8") as handle:
+        handle.write(text)

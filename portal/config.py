@@ -1,0 +1,76 @@
+"""Configuration: safe defaults, overridden by environment variables (see README)."""
+
+import os
+import secrets
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+INSTANCE = Path(os.environ.get("BRO_INSTANCE_PATH", ROOT / "instance"))
+
+
+def _secret_key(production: bool) -> str:
+    key = os.environ.get("SECRET_KEY")
+    if key:
+        return key
+    if production:
+        raise RuntimeError("SECRET_KEY must be set when BRO_ENV=production")
+    # Development: generate once and keep it, so sessions survive restarts.
+    path = INSTANCE / "secret_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _database_url() -> str:
+    url = os.environ.get("DATABASE_URL", "")
+    if url.startswith("postgres://"):  # the form some hosts hand out
+        url = "postgresql+psycopg://" + url.removeprefix("postgres://")
+    elif url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return url or f"sqlite:///{INSTANCE / 'bro.sqlite3'}"
+
+
+def load(overrides: dict | None = None) -> dict:
+    env = os.environ.get("BRO_ENV", "development")
+    production = env == "production"
+    config = {
+        "ENV_NAME": env,
+        "SECRET_KEY": None,
+        "SQLALCHEMY_DATABASE_URI": _database_url(),
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": production,
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "REMEMBER_COOKIE_SAMESITE": "Lax",
+        "REMEMBER_COOKIE_SECURE": production,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
+        "WTF_I18N_ENABLED": False,  # validator messages come from our own catalogs (forms.py)
+        "BABEL_DEFAULT_LOCALE": "nb",
+        "BABEL_DEFAULT_TIMEZONE": "Europe/Oslo",
+        "BABEL_TRANSLATION_DIRECTORIES": str(ROOT / "translations"),
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_HEADERS_ENABLED": False,
+        "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes"),
+        "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes"),
+        "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
+        "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
+        "RESET_CODE_HOURS": 24,
+        "RESET_LINK_HOURS": 2,
+        "INVITATION_DAYS": 14,
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "25")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME", ""),
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
+        "MAIL_STARTTLS": os.environ.get("MAIL_STARTTLS", "") == "1",
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Bro <no-reply@localhost>"),
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
+    }
+    config.update(overrides or {})
+    if not config["SECRET_KEY"]:
+        config["SECRET_KEY"] = _secret_key(production)
+    return config

@@ -1,0 +1,90 @@
+"""Realistic demo data for `flask seed-demo`: three sites, staff of every role, participants."""
+
+import random
+
+from flask import current_app
+from sqlalchemy import select
+
+from portal.accounts import services
+from portal.accounts.models import Consent, Membership, Role, Site, User
+from portal.extensions import db
+
+DEMO_PASSWORD = "bro-demo-2026"  # demo only: printed, and listed in the README as demo-only
+
+SITES = [
+    ("Tøyen Frivilligsentral", "NO", "Europe/Oslo", "Hagegata 30, 0653 Oslo"),
+    ("Rinkeby Folkets Hus", "SE", "Europe/Stockholm", "Rinkebytorget 1, 163 73 Spånga"),
+    ("Gellerup Medborgerhus", "DK", "Europe/Copenhagen", "Gudrunsvej 7, 8220 Brabrand"),
+]
+
+# (name, e-mail, language, role, site index): one login per role, printed by seed-demo.
+DEMO_LOGINS = [
+    ("Amina Yusuf", "amina@example.org", "nb", Role.PARTICIPANT, 0),
+    ("Lars Hansen", "lars@example.org", "nb", Role.VOLUNTEER, 0),
+    ("Ingrid Solberg", "ingrid@example.org", "nb", Role.COORDINATOR, 0),
+    ("Admin Bro", "admin@example.org", "en", Role.ADMIN, 0),
+]
+STAFF = [
+    ("Karin Lindqvist", "SE", "sv", Role.COORDINATOR, 1),
+    ("Ahmad Rahimi", "SE", "sv", Role.VOLUNTEER, 1),
+    ("Mette Nielsen", "DK", "da", Role.COORDINATOR, 2),
+    ("سلمى عبد الله", "DK", "ar", Role.VOLUNTEER, 2),
+    ("Ole Berg", "NO", "nb", Role.VOLUNTEER, 0),
+]
+
+LATIN_FIRST = ["Amal", "Hodan", "Olena", "Hiwet", "Nour", "Fatuma", "Mariam", "Samira", "Tigist",
+               "Daria", "Leyla", "Aisha", "Zainab", "Rahel", "Iryna", "Khadija", "Abdi", "Yonas",
+               "Omar", "Mohammed", "Bilal", "Taras", "Dawit", "Hassan"]
+LATIN_LAST = ["Warsame", "Tesfay", "Kovalenko", "Haile", "Ahmed", "Mohamud", "Shevchenko",
+              "Abebe", "Hussein", "Bondarenko", "Osman", "Gebremedhin", "Ali", "Yilmaz"]
+ARABIC_FIRST = ["فاطمة", "مريم", "نور", "خديجة", "زينب", "سارة", "ليلى", "هدى", "رنا", "أمل",
+                "أحمد", "محمد", "يوسف", "عمر", "خالد", "سامي"]
+ARABIC_LAST = ["حسن", "الخطيب", "إبراهيم", "السيد", "عثمان", "منصور", "النجار", "حداد",
+               "الأحمد", "يوسف"]
+LANGUAGES_BY_SCRIPT = {"latin": ["nb", "sv", "da", "en"], "arabic": ["ar"]}
+MOBILE_PREFIX = {"NO": ("+474", 7), "SE": ("+4670", 7), "DK": ("+4520", 6)}
+
+
+def seed(participants: int = 200, rng_seed: int = 7) -> bool:
+    """Fill an empty database. Returns False (and changes nothing) if sites exist already."""
+    if db.session.scalar(select(Site.id).limit(1)) is not None:
+        return False
+    rng = random.Random(rng_seed)
+    password_hash = services.hash_password(DEMO_PASSWORD)
+    version = current_app.config["PRIVACY_NOTICE_VERSION"]
+    sites = [Site(name=n, country=c, timezone=tz, address=a) for n, c, tz, a in SITES]
+    db.session.add_all(sites)
+
+    def person(name, site, role, language, email=None, phone=None, birth_year=None):
+        user = User(display_name=name, email=email, phone=phone, language=language,
+                    password_hash=password_hash, birth_year=birth_year)
+        user.memberships.append(Membership(site=site, role=role))
+        db.session.add(user)
+        db.session.add(Consent(user=user, purpose=services.PRIVACY_PURPOSE,
+                               notice_version=version, language=language))
+        return user
+
+    for name, email, language, role, index in DEMO_LOGINS:
+        person(name, sites[index], role, language, email=email, birth_year=1985)
+    for name, _country, language, role, index in STAFF:
+        email = f"staff{index}.{rng.randrange(10_000)}@example.org"
+        person(name, sites[index], role, language, email=email)
+
+    phones = set()
+    for _ in range(participants):
+        site = rng.choice(sites)
+        if rng.random() < 0.4:
+            name = f"{rng.choice(ARABIC_FIRST)} {rng.choice(ARABIC_LAST)}"
+            language = "ar"
+        else:
+            name = f"{rng.choice(LATIN_FIRST)} {rng.choice(LATIN_LAST)}"
+            language = rng.choice([site.language, site.language, "en"])
+        prefix, digits = MOBILE_PREFIX[site.country]
+        phone = prefix + "".join(str(rng.randrange(10)) for _ in range(digits))
+        if phone in phones:
+            continue
+        phones.add(phone)
+        person(name, site, Role.PARTICIPANT, language, phone=phone,
+               birth_year=rng.choice([None, *range(1960, 2008)]))
+    db.session.commit()
+    return True

@@ -1,0 +1,112 @@
+"""BaseForm: CSRF, validator messages from Bro's own catalogs, and input normalisation.
+
+WTForms ships no Danish messages, so WTF_I18N_ENABLED is off and every message, including the
+few WTForms defaults we rely on (listed below so extraction finds them), goes through our
+catalogs in all five languages.
+"""
+
+import unicodedata
+
+from flask_babel import gettext, ngettext
+from flask_wtf import FlaskForm
+from werkzeug.datastructures import MultiDict
+from wtforms import PasswordField
+
+from portal.i18n import _l
+
+# Arabic-Indic and Extended Arabic-Indic (Persian) digits to ASCII.
+_DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
+_DIGITS |= {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
+# Bidi embedding/override/isolate controls: they let one name reorder the text around it.
+_BIDI_CONTROLS = {cp: None for cp in (*range(0x202A, 0x202F), *range(0x2066, 0x206A))}
+
+
+def normalise_text(value: str) -> str:
+    value = unicodedata.normalize("NFC", value)
+    return value.translate(_DIGITS).translate(_BIDI_CONTROLS).strip()
+
+
+def normalise_password(value: str) -> str:
+    # Same password typed on different keyboards must match; never strip or rewrite it otherwise.
+    return unicodedata.normalize("NFC", value)
+
+
+class _Translations:
+    def gettext(self, string):
+        return gettext(string)
+
+    def ngettext(self, singular, plural, n):
+        return ngettext(singular, plural, n)
+
+
+_TRANSLATIONS = _Translations()
+
+# WTForms' default messages that can reach users; listed so pybabel extracts them.
+WTFORMS_DEFAULTS = (
+    _l("This field is required."),
+    _l("Not a valid choice."),
+    _l("Not a valid integer value."),
+    _l("Invalid email address."),
+)
+
+
+class BaseForm(FlaskForm):
+    class Meta:
+        csrf = False  # CSRFProtect checks every POST (forms and htmx) before any view runs
+
+        def get_translations(self, form):
+            return _TRANSLATIONS
+
+        def wrap_formdata(self, form, formdata):
+            formdata = super().wrap_formdata(form, formdata)
+            if formdata is None:
+                return None
+            secret = {name for name, field in form._fields.items() if isinstance(field, PasswordField)}
+            clean = MultiDict()
+            for key, value in formdata.items(multi=True):
+                if isinstance(value, str):
+                    value = normalise_password(value) if key in secret else normalise_text(value)
+                clean.add(key, value)
+            return clean
+
+    def first_error_field(self):
+        return next((field for field in self if field.errors), None)
+
+
+def attach_error(form, error) -> None:
+    """Show a DomainError beside its field, or at the top of the form."""
+    field = form._fields.get(error.field) if error.field else None
+    if field is not None:
+        field.errors = [*field.errors, error.message]
+    else:
+        form.form_errors.append(error.message)
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """Only same-site paths: never bounce people to another site after login."""
+    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+        return target
+    return default
+
+
+def show_form(page: str, fragment: str, form, error=None, **context):
+    """A form page: 200 when fresh, 422 with the user's input and errors beside each field."""
+    from portal.web import render
+
+    if error is not None:
+        attach_error(form, error)
+    status = 422 if form.errors else 200
+    return render(page, fragment, status=status, form=form, **context)
+
+
+def field_attrs(field, attrs: dict) -> dict:
+    """Input attributes that tie a field to its hint and error for screen readers."""
+    described = [f"{field.id}-hint"] if field.description else []
+    if field.errors:
+        described.append(f"{field.id}-error")
+    attrs = dict(attrs)
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+    return attrs

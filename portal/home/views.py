@@ -1,0 +1,46 @@
+"""Start page, language switch, privacy notice, health check."""
+
+from flask import Blueprint, current_app, request, url_for
+from flask_login import current_user
+from sqlalchemy import text
+
+from portal.accounts import services
+from portal.accounts.forms import ROLE_NAMES
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.forms import safe_next
+from portal.i18n import remember_language, supported
+from portal.web import redirect, render
+
+bp = Blueprint("home", __name__, url_prefix="")
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render("home/index.html", "home/index.html", sites=services.all_sites())
+    return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
+                  coordinated=current_user.sites_where(Role.COORDINATOR, Role.ADMIN))
+
+
+@bp.post("/language")
+def switch_language():
+    """A full page load, so <html lang dir> change too (hx-boost would not update them)."""
+    language = supported(request.form.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    if current_user.is_authenticated:
+        services.set_language(current_user, language)
+    return remember_language(
+        redirect(safe_next(request.form.get("next"), url_for("home.index"))), language)
+
+
+@bp.get("/privacy")
+def privacy():
+    return render("home/privacy.html", "home/privacy.html",
+                  version=current_app.config["PRIVACY_NOTICE_VERSION"],
+                  min_age=current_app.config["MIN_SELF_REGISTRATION_AGE"])
+
+
+@bp.get("/healthz")
+def health():
+    db.session.execute(text("SELECT 1"))
+    return {"status": "ok"}

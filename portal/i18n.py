@@ -1,0 +1,72 @@
+"""Locale selection, lazy strings and formatting helpers.
+
+Order: the logged-in user's saved language, then the visitor's cookie, then the browser's
+Accept-Language (Norwegian variants mapped to nb by hand; Babel and Werkzeug do not), then nb.
+"""
+
+from functools import cache
+
+from babel import Locale
+from flask import current_app, g, request
+from flask_babel import force_locale, format_date, format_datetime, format_time
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_ngettext, ngettext
+from flask_login import current_user
+
+__all__ = [
+    "_", "_l", "ngettext", "lazy_ngettext", "force_locale", "LANGUAGES", "COOKIE", "select_locale",
+    "text_direction", "format_date", "format_datetime", "format_time",
+]
+
+# Each name in its own language, as the switcher shows it.
+LANGUAGES = {
+    "nb": "Norsk bokmål",
+    "sv": "Svenska",
+    "da": "Dansk",
+    "ar": "العربية",
+    "en": "English",
+}
+COOKIE = "lang"
+_NORWEGIAN = {"no", "nb", "nn"}
+
+
+def supported(code: str | None) -> str | None:
+    """Map a language tag to one Bro speaks, or None."""
+    if not code:
+        return None
+    primary = code.replace("_", "-").split("-")[0].lower()
+    if primary in _NORWEGIAN:
+        return "nb"
+    return primary if primary in LANGUAGES else None
+
+
+def from_accept_language() -> str | None:
+    for tag, _quality in request.accept_languages:  # already sorted by quality
+        if found := supported(tag):
+            return found
+    return None
+
+
+def select_locale() -> str:
+    if "locale" in g:  # fixed for this request (e.g. right after switching)
+        return g.locale
+    user_language = getattr(current_user, "language", None) if current_user else None
+    return (
+        supported(user_language)
+        or supported(request.cookies.get(COOKIE))
+        or from_accept_language()
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
+
+
+@cache
+def text_direction(code: str) -> str:
+    return Locale.parse(code).text_direction
+
+
+def remember_language(response, language: str):
+    """Keep the visitor's choice for a year (used before login and on shared phones)."""
+    response.set_cookie(COOKIE, language, max_age=60 * 60 * 24 * 365, samesite="Lax",
+                        secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
+    return response

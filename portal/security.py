@@ -1,0 +1,68 @@
+"""Response headers, login rate limits and role checks."""
+
+from functools import wraps
+
+from flask import abort, request
+from flask_login import current_user
+
+from portal.extensions import limiter
+
+CSP = "; ".join([
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self'",
+    "img-src 'self' data:",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+    "manifest-src 'self'",
+])
+HEADERS = {
+    "Content-Security-Policy": CSP,
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Cross-Origin-Opener-Policy": "same-origin",
+    "Permissions-Policy": "camera=(), microphone=(), geolocation=(), payment=(), usb=(), "
+                          "interest-cohort=()",
+}
+
+
+def add_headers(response):
+    for name, value in HEADERS.items():
+        response.headers.setdefault(name, value)
+    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+        # Pages carry personal data and CSRF tokens: never stored by shared caches.
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def login_identifier() -> str:
+    """Rate-limit key per account: what was typed in the login field, normalised."""
+    return "login:" + (request.form.get("login", "") or "").strip().lower()
+
+
+def login_limits(view):
+    """Per IP and per account, so neither a botnet on one account nor one IP on many gets far."""
+    from flask import current_app
+
+    per_ip = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
+                           methods=["POST"])
+    per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
+                                key_func=login_identifier, methods=["POST"])
+    return per_ip(per_account(view))
+
+
+def require_admin(view):
+    @wraps(view)
+    def wrapper(*args, **kwargs):
+        if not current_user.is_authenticated or not current_user.is_admin:
+            abort(403)
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def init_app(app) -> None:
+    app.after_request(add_headers)

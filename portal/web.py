@@ -1,0 +1,41 @@
+"""The one place that knows about htmx: render a page or its fragment, redirect either way."""
+
+from flask import make_response, render_template
+from flask import redirect as plain_redirect
+from htmx_flask import Htmx
+from htmx_flask import request as hx_request
+
+htmx = Htmx()
+
+
+def wants_fragment() -> bool:
+    """An htmx request that swaps part of a page (not boosted, not a history restore)."""
+    hx = hx_request.htmx
+    return bool(hx) and not hx.boosted and not hx.history_restore_request and (
+        hx_request.headers.get("HX-Request-Type") != "full"
+    )
+
+
+def render(page: str, fragment: str, status: int = 200, **context):
+    """The full page for plain requests; the fragment file (which the page includes) for htmx."""
+    template = fragment if wants_fragment() else page
+    return make_response(render_template(template, **context), status)
+
+
+def redirect(url: str):
+    """303 for plain forms; HX-Redirect for htmx, so the browser loads the whole new page."""
+    if hx_request.htmx:
+        response = make_response("", 200)
+        response.headers["HX-Redirect"] = url
+        return response
+    return plain_redirect(url, code=303)
+
+
+def add_vary(response):
+    response.vary.add("HX-Request")
+    return response
+
+
+def init_app(app) -> None:
+    htmx.init_app(app)
+    app.after_request(add_vary)
