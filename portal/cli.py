@@ -89,6 +89,7 @@ def update():
         _pybabel("update", "-i", pot, "-d", root, "-l", language, "--no-fuzzy-matching",
                  "--ignore-obsolete")
     fix_arabic_header(f"{root}/ar/LC_MESSAGES/messages.po")
+    fill_english(f"{root}/en/LC_MESSAGES/messages.po")
 
 
 @translate.command(name="compile")
@@ -99,11 +100,30 @@ def compile_catalogs():
 
 
 def fix_arabic_header(path: str) -> None:
-    import re
-
     with open(path, encoding="utf-8") as handle:
-        text = handle.read()
-    text = re.sub(r'"Plural-Forms: [^"]*\\n"', f'"Plural-Forms: {ARABIC_PLURALS}\\\\n"', text,
-                  count=1)
+        lines = handle.read().split("\n")
+    start = next(i for i, line in enumerate(lines) if line.startswith('"Plural-Forms:'))
+    end = start
+    while not lines[end].endswith('\\n"'):  # the header may wrap over several lines
+        end += 1
+    lines[start:end + 1] = [f'"Plural-Forms: {ARABIC_PLURALS}\\n"']
     with open(path, "w", encoding="utf-8") as handle:
-        handle.write(text)
+        handle.write("\n".join(lines))
+
+
+def fill_english(path: str) -> None:
+    """English is the source language: its catalog repeats each source string."""
+    from babel.messages.pofile import read_po, write_po
+
+    with open(path, "rb") as handle:
+        catalog = read_po(handle)
+    for message in catalog:
+        if not message.id:
+            continue
+        if isinstance(message.id, tuple):
+            message.string = tuple(message.id[min(i, 1)] for i in range(catalog.num_plurals))
+        else:
+            message.string = message.id
+        message.flags.discard("fuzzy")
+    with open(path, "wb") as handle:
+        write_po(handle, catalog, width=100, omit_header=False)

@@ -1,0 +1,152 @@
+"""Shared fixtures: one app and schema per run (built by the real migrations), a clean
+database for every test, a client that sends CSRF tokens like a browser, and factories."""
+
+import os
+import re
+import tempfile
+
+import pytest
+
+os.environ.setdefault("BRO_INSTANCE_PATH", tempfile.mkdtemp(prefix="bro-test-"))
+
+from flask_migrate import upgrade  # noqa: E402
+from sqlalchemy import text  # noqa: E402
+
+from portal import create_app  # noqa: E402
+from portal.accounts import services  # noqa: E402
+from portal.accounts.models import Membership, Role, Site, User  # noqa: E402
+from portal.extensions import db, limiter  # noqa: E402
+
+PASSWORD = "correct horse battery"
+# Real argon2, cheap parameters: tests hash hundreds of passwords.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 8, "parallelism": 1}
+
+
+def _reset_schema() -> None:
+    """Start every run from an empty database, then build it with the migrations."""
+    if db.engine.dialect.name == "postgresql":
+        with db.engine.begin() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+    upgrade()
+
+
+@pytest.fixture(scope="session")
+def app():
+    instance = os.environ["BRO_INSTANCE_PATH"]
+    url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance}/test.sqlite3"
+    if url.startswith("sqlite"):
+        path = url.removeprefix("sqlite:///")
+        if os.path.exists(path):
+            os.remove(path)
+    app = create_app({
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
+        "ARGON2_PARAMETERS": CHEAP_ARGON2,
+        "SERVER_NAME": "bro.test",
+    })
+    with app.app_context():
+        _reset_schema()
+    return app
+
+
+@pytest.fixture(autouse=True)
+def _clean(app):
+    ctx = app.app_context()
+    ctx.push()
+    yield
+    db.session.rollback()
+    db.session.remove()
+    with db.engine.begin() as connection:
+        for table in reversed(db.metadata.sorted_tables):
+            connection.execute(table.delete())
+    limiter.reset()
+    ctx.pop()
+
+
+class Client:
+    """A test client that behaves like a browser: it carries the CSRF token of its session."""
+
+    def __init__(self, flask_client):
+        self.raw = flask_client
+
+    def get(self, url, htmx=False, **kwargs):
+        return self.raw.get(url, headers=_headers(htmx, kwargs.pop("headers", None)), **kwargs)
+
+    def token(self) -> str:
+        page = self.raw.get("/privacy").get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
+        data = dict(data or {})
+        if csrf:
+            data.setdefault("csrf_token", self.token())
+        return self.raw.post(url, data=data, headers=_headers(htmx, kwargs.pop("headers", None)),
+                             **kwargs)
+
+    def login(self, login, password=PASSWORD):
+        response = self.post("/accounts/login", {"login": login, "password": password})
+        assert response.status_code == 303, response.get_data(as_text=True)
+        return response
+
+
+def _headers(htmx: bool, extra):
+    headers = dict(extra or {})
+    if htmx:
+        headers["HX-Request"] = "true"
+    return headers
+
+
+@pytest.fixture
+def client(app):
+    return Client(app.test_client())
+
+
+@pytest.fixture
+def make_site():
+    counter = iter(range(1, 10_000))
+
+    def make(name=None, country="NO", timezone="Europe/Oslo", address="Storgata 1"):
+        site = Site(name=name or f"Meeting place {next(counter)}", country=country,
+                    timezone=timezone, address=address)
+        db.session.add(site)
+        db.session.commit()
+        return site
+
+    return make
+
+
+@pytest.fixture
+def site(make_site):
+    return make_site("Tøyen", "NO", "Europe/Oslo")
+
+
+@pytest.fixture
+def make_user(site):
+    counter = iter(range(1, 10_000))
+
+    def make(role=Role.PARTICIPANT, at=None, name=None, email=None, phone=None,
+             language="en", birth_year=1990, password=PASSWORD):
+        number = next(counter)
+        user = User(display_name=name or f"Person {number}",
+                    email=email if email is not None else f"person{number}@example.org",
+                    phone=phone, language=language, birth_year=birth_year,
+                    password_hash=services.hash_password(password))
+        user.memberships.append(Membership(site=at or site, role=Role(role)))
+        db.session.add(user)
+        db.session.commit()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def login_as(client, make_user):
+    """login_as("coordinator") → a new user with that role at `site`, logged in on `client`."""
+
+    def login(role=Role.PARTICIPANT, **kwargs):
+        user = make_user(role, **kwargs)
+        client.login(user.email)
+        return user
+
+    return login
