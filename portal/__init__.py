@@ -61,7 +61,7 @@ def _init_templates(app: Flask) -> None:
         return url_for("static", filename=filename, v=fingerprint(filename))
 
     app.jinja_env.globals.update(asset=asset, LANGUAGES=i18n.LANGUAGES,
-                                 text_direction=i18n.text_direction, get_locale=get_locale,
+                                 text_direction=i18n.text_direction, bdi=i18n.bdi, get_locale=get_locale,
                                  format_date=i18n.format_date, field_attrs=field_attrs,
                                  format_datetime=i18n.format_datetime)
     app.jinja_env.policies["ext.i18n.trimmed"] = True

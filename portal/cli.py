@@ -12,7 +12,7 @@ from portal.accounts import services
 from portal.accounts.models import Site
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.i18n import LANGUAGES
+from portal.i18n import LANGUAGES, force_locale
 
 # Babel writes a wrong Arabic Plural-Forms header (forms 4 and 5 swapped against CLDR).
 ARABIC_PLURALS = ("nplurals=6; plural=(n==0 ? 0 : n==1 ? 1 : n==2 ? 2 : n%100>=3 && "
@@ -41,7 +41,8 @@ def create_admin(name, login, password, site_name, country, timezone):
             site = services.save_site(None, site_name or "Bro", country, timezone, "")
         user = services.create_admin(name, login, password, site)
     except DomainError as error:
-        raise click.ClickException(str(error.message)) from None
+        with force_locale("en"):  # the command's other output is English too
+            raise click.ClickException(str(error.message)) from None
     click.echo(f"{user.display_name} is an administrator at {site.name}.")
 
 
@@ -64,7 +65,8 @@ def translate():
 
 
 def _pybabel(*args: str) -> None:
-    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)
+    # Fixed program and arguments from this module, never user input.
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", *args], check=True)  # noqa: S603
 
 
 def _paths():

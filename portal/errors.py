@@ -1,8 +1,8 @@
 """DomainError, and friendly error pages (whole page or fragment) in the user's language."""
 
 from flask import current_app, request
-from sqlalchemy.exc import OperationalError
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -14,7 +14,7 @@ class DomainError(Exception):
     """A rule of the domain said no. The message is translatable and shown to the user."""
 
     def __init__(self, message, field: str | None = None):
-        super().__init__(str(message))
+        super().__init__(message)
         self.message = message
         self.field = field
 

@@ -61,7 +61,8 @@ class BaseForm(FlaskForm):
             formdata = super().wrap_formdata(form, formdata)
             if formdata is None:
                 return None
-            secret = {name for name, field in form._fields.items() if isinstance(field, PasswordField)}
+            secret = {name for name, field in form._fields.items()
+                      if isinstance(field, PasswordField)}
             clean = MultiDict()
             for key, value in formdata.items(multi=True):
                 if isinstance(value, str):

@@ -7,12 +7,19 @@ Accept-Language (Norwegian variants mapped to nb by hand; Babel and Werkzeug do 
 from functools import cache
 
 from babel import Locale
-from flask import current_app, g, request
-from flask_babel import force_locale, format_date, format_datetime, format_time
+from flask import current_app, has_request_context, request
+from flask_babel import (
+    force_locale,
+    format_date,
+    format_datetime,
+    format_time,
+    lazy_ngettext,
+    ngettext,
+)
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from flask_babel import lazy_ngettext, ngettext
 from flask_login import current_user
+from markupsafe import Markup
 
 __all__ = [
     "_", "_l", "ngettext", "lazy_ngettext", "force_locale", "LANGUAGES", "COOKIE", "select_locale",
@@ -49,8 +56,8 @@ def from_accept_language() -> str | None:
 
 
 def select_locale() -> str:
-    if "locale" in g:  # fixed for this request (e.g. right after switching)
-        return g.locale
+    if not has_request_context():  # CLI and background work: the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     user_language = getattr(current_user, "language", None) if current_user else None
     return (
         supported(user_language)
@@ -70,3 +77,9 @@ def remember_language(response, language: str):
     response.set_cookie(COOKIE, language, max_age=60 * 60 * 24 * 365, samesite="Lax",
                         secure=current_app.config["SESSION_COOKIE_SECURE"], httponly=True)
     return response
+
+
+def bdi(text) -> Markup:
+    """User-entered text inside a translated sentence: isolated, so an Arabic name does not
+    reorder the Norwegian sentence around it (and the other way round)."""
+    return Markup("<bdi>%s</bdi>") % text

@@ -65,24 +65,34 @@ def _clean(app):
 
 
 class Client:
-    """A test client that behaves like a browser: it carries the CSRF token of its session."""
+    """A test client that behaves like a browser: it carries the CSRF token of its session.
+
+    Each request runs in its own app context (fresh `g` and database session), as in
+    production; the test's own session then forgets what it had loaded."""
 
     def __init__(self, flask_client):
         self.raw = flask_client
 
+    def _call(self, method, *args, **kwargs):
+        with self.raw.application.app_context():
+            response = getattr(self.raw, method)(*args, **kwargs)
+        db.session.expire_all()
+        return response
+
     def get(self, url, htmx=False, **kwargs):
-        return self.raw.get(url, headers=_headers(htmx, kwargs.pop("headers", None)), **kwargs)
+        return self._call("get", url, headers=_headers(htmx, kwargs.pop("headers", None)),
+                          **kwargs)
 
     def token(self) -> str:
-        page = self.raw.get("/privacy").get_data(as_text=True)
+        page = self._call("get", "/privacy").get_data(as_text=True)
         return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
 
     def post(self, url, data=None, htmx=False, csrf=True, **kwargs):
         data = dict(data or {})
         if csrf:
             data.setdefault("csrf_token", self.token())
-        return self.raw.post(url, data=data, headers=_headers(htmx, kwargs.pop("headers", None)),
-                             **kwargs)
+        return self._call("post", url, data=data,
+                          headers=_headers(htmx, kwargs.pop("headers", None)), **kwargs)
 
     def login(self, login, password=PASSWORD):
         response = self.post("/accounts/login", {"login": login, "password": password})
@@ -91,7 +101,8 @@ class Client:
 
 
 def _headers(htmx: bool, extra):
-    headers = dict(extra or {})
+    # Tests read English text unless they ask for another language.
+    headers = {"Accept-Language": "en", **(extra or {})}
     if htmx:
         headers["HX-Request"] = "true"
     return headers

@@ -4,8 +4,16 @@ from datetime import date
 from zoneinfo import available_timezones
 
 from wtforms import (
-    BooleanField, EmailField, HiddenField, IntegerField, PasswordField, SelectField, StringField,
-    TelField)
+    BooleanField,
+    EmailField,
+    HiddenField,
+    IntegerField,
+    PasswordField,
+    SelectField,
+    StringField,
+    TelField,
+)
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.accounts.models import Country, Role
@@ -24,11 +32,13 @@ def _required():
 
 
 def _name():
-    return StringField(_l("Your name"), [_required(), _max(80)], description=_l("The name others at Bro will see."))
+    return StringField(_l("Your name"), [_required(), _max(80)],
+                       description=_l("The name others at Bro will see."))
 
 
 def _phone():
-    return TelField(_l("Mobile phone number"), [Optional(), _max(30)], description=_l("For example 912 34 567 or +46 70 123 45 67."))
+    return TelField(_l("Mobile phone number"), [Optional(), _max(30)],
+                    description=_l("For example 912 34 567 or +46 70 123 45 67."))
 
 
 def _email():
@@ -36,7 +46,8 @@ def _email():
 
 
 def _language():
-    return SelectField(_l("Language"), choices=list(LANGUAGES.items()),
+    return SelectField(_l("Language"), choices=[
+        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()],
                        validators=[InputRequired(message=REQUIRED)])
 
 
@@ -127,10 +138,11 @@ class InvitationCodeForm(BaseForm):
 class SiteForm(BaseForm):
     name = StringField(_l("Name of the meeting place"), [_required(), _max(120)])
     country = SelectField(_l("Country"), choices=[
-        (Country.NO, _l("Norway")), (Country.SE, _l("Sweden")), (Country.DK, _l("Denmark"))],
+        SelectChoice(Country.NO.value, _l("Norway")), SelectChoice(Country.SE.value, _l("Sweden")),
+        SelectChoice(Country.DK.value, _l("Denmark"))],
         validators=[InputRequired(message=REQUIRED)])
-    timezone = SelectField(_l("Time zone"), choices=sorted(
-        z for z in available_timezones() if z.startswith("Europe/")),
+    timezone = SelectField(_l("Time zone"), choices=[SelectChoice(zone) for zone in sorted(
+        z for z in available_timezones() if z.startswith("Europe/"))],
         default="Europe/Oslo", validators=[InputRequired(message=REQUIRED)])
     address = StringField(_l("Address"), [Optional(), _max(300)])
 

@@ -16,7 +16,16 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import (
-    ROLE_RANK, Consent, Country, Invitation, Membership, ResetCode, Role, Site, User)
+    ROLE_RANK,
+    Consent,
+    Country,
+    Invitation,
+    Membership,
+    ResetCode,
+    Role,
+    Site,
+    User,
+)
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, force_locale, lazy_ngettext
@@ -251,7 +260,7 @@ def issue_reset_code(staff: User, person: User) -> str:
     code = new_code()
     hours = current_app.config["RESET_CODE_HOURS"]
     db.session.add(ResetCode(user_id=person.id, code_hash=code_digest(code), issued_by_id=staff.id,
-                             expires_at=now + timedelta(hours=hours)))
+                             created_at=now, expires_at=now + timedelta(hours=hours)))
     db.session.commit()
     return code
 

@@ -2,6 +2,7 @@
 
 from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import ROLE_NAMES, AssistedRegisterForm, InviteForm, SiteForm
@@ -10,7 +11,7 @@ from portal.accounts.views import bp, site_or_404
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import show_form
-from portal.i18n import _
+from portal.i18n import _, bdi
 from portal.security import require_admin
 from portal.web import redirect, render
 
@@ -85,7 +86,7 @@ def register_for(site_id):
 
 def _invite_form(site) -> InviteForm:
     form = InviteForm()
-    form.role.choices = [(role.value, ROLE_NAMES[role])
+    form.role.choices = [SelectChoice(role.value, ROLE_NAMES[role])
                          for role in services.invitable_roles(current_user, site)]
     return form
 
@@ -182,5 +183,5 @@ def _save_site(form, site):
                                    form.address.data or "")
     except DomainError as error:
         return _show_site(form, site, error)
-    flash(_("%(name)s is saved.", name=saved.name), "success")
+    flash(_("%(name)s is saved.", name=bdi(saved.name)), "success")
     return redirect(url_for("accounts.sites"))

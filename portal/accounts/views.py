@@ -2,19 +2,28 @@
 
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import (
-    ROLE_NAMES, ForgotForm, InvitationCodeForm, LoginForm, PasswordForm, ProfileForm,
-    RegisterForm, ResetCodeForm, ResetLinkForm)
+    ROLE_NAMES,
+    ForgotForm,
+    InvitationCodeForm,
+    LoginForm,
+    PasswordForm,
+    ProfileForm,
+    RegisterForm,
+    ResetCodeForm,
+    ResetLinkForm,
+)
 from portal.accounts.models import Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import safe_next, show_form
-from portal.i18n import _, _l, remember_language
+from portal.i18n import _, _l, bdi, remember_language
 from portal.notify.mail import mail_configured
 from portal.security import login_limits
-from portal.web import redirect, render
+from portal.web import redirect
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
@@ -46,8 +55,9 @@ def _start_session(user, remember: bool = False) -> None:
 
 def _register_form() -> RegisterForm:
     form = RegisterForm()
-    form.site_id.choices = [(0, _("Choose…"))] + [
-        (site.id, site.name) for site in services.all_sites()]
+    form.site_id.choices = [SelectChoice(0, _("Choose…"))] + [
+        SelectChoice(site.id, site.name, render_kw={"dir": "auto"})
+        for site in services.all_sites()]
     if request.method == "GET":
         form.language.data = form.language.data or _current_language()
         form.invitation_code.data = request.args.get("invitation", "")
@@ -89,7 +99,7 @@ def create():
     except DomainError as error:
         return _show_register(form, error)
     _start_session(user)
-    flash(_("Welcome to Bro, %(name)s! Your account is ready.", name=user.display_name),
+    flash(_("Welcome to Bro, %(name)s! Your account is ready.", name=bdi(user.display_name)),
           "success")
     return remember_language(redirect(url_for("home.index")), user.language)
 
@@ -287,7 +297,7 @@ def accept():
     except DomainError as error:
         return _show_join(form, error)
     flash(_("Welcome! You are now %(role)s at %(site)s.",
-            role=ROLE_NAMES[invitation.role], site=invitation.site.name), "success")
+            role=ROLE_NAMES[invitation.role], site=bdi(invitation.site.name)), "success")
     return redirect(url_for("home.index"))
 
 

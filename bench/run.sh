@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# Throughput and latency of Bro's start page (logged out and logged in) against a one-route
+# Flask app under the same gunicorn settings, plus the compressed size of a first load.
+# Usage, from the repo root after `make setup`:  bash bench/run.sh
+# Knobs (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=16 THREADS=2
+set -euo pipefail
+
+ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BIN="$ROOT/.venv/bin"
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-10s}
+WARMUP=${WARMUP:-3s}
+CONNECTIONS=${CONNECTIONS:-16}
+THREADS=${THREADS:-2}
+HOST=127.0.0.1
+UA="bro-bench"                       # the same User-Agent for curl and wrk (session protection)
+LANG_HEADER="Accept-Language: nb-NO,nb;q=0.9,en;q=0.8"
+
+for tool in wrk curl; do
+  command -v "$tool" >/dev/null || { echo "run.sh: $tool is missing (apt-get install -y $tool)" >&2; exit 1; }
+done
+[ -x "$BIN/gunicorn" ] && [ -x "$BIN/flask" ] || { echo "run.sh: run 'make setup' first" >&2; exit 1; }
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/bro-bench.XXXXXX")
+OUT="$ROOT/bench/out"                # raw wrk output of the last run (git-ignored)
+rm -rf "$OUT" && mkdir -p "$OUT"
+PIDS=()
+
+cleanup() {
+  local pid
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
+  done
+  for pid in "${PIDS[@]:-}"; do
+    [ -n "$pid" ] && wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+free_port() {
+  "$BIN/python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+wait_up() {  # url
+  local i
+  for i in $(seq 1 100); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  echo "run.sh: nothing answers at $1" >&2
+  exit 1
+}
+
+# --- a throwaway instance: SQLite file and secret key in $WORK -----------------------------
+export BRO_INSTANCE_PATH="$WORK/instance"
+export DATABASE_URL="sqlite:///$WORK/instance/bro.sqlite3"
+SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')
+export SECRET_KEY
+export FLASK_APP=portal:create_app
+unset BRO_ENV
+mkdir -p "$BRO_INSTANCE_PATH"
+cd "$ROOT"
+"$BIN/flask" db upgrade >"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
+"$BIN/flask" seed-demo >>"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
+
+# --- two gunicorns, same settings ----------------------------------------------------------
+GUNICORN_OPTS=(--workers 2 --threads 4 --worker-class gthread --log-level warning)
+if "$BIN/gunicorn" --help 2>/dev/null | grep -q -- '--no-control-socket'; then
+  GUNICORN_OPTS+=(--no-control-socket)
+fi
+BRO_PORT=$(free_port)
+"$BIN/gunicorn" "${GUNICORN_OPTS[@]}" --bind "$HOST:$BRO_PORT" 'portal:create_app()' \
+  >"$WORK/bro.log" 2>&1 &
+PIDS+=("$!")
+HELLO_PORT=$(free_port)
+while [ "$HELLO_PORT" = "$BRO_PORT" ]; do HELLO_PORT=$(free_port); done
+"$BIN/gunicorn" "${GUNICORN_OPTS[@]}" --bind "$HOST:$HELLO_PORT" --pythonpath "$ROOT/bench" \
+  hello:app >"$WORK/hello.log" 2>&1 &
+PIDS+=("$!")
+BRO="http://$HOST:$BRO_PORT/"
+HELLO="http://$HOST:$HELLO_PORT/"
+wait_up "${BRO}healthz"
+wait_up "$HELLO"
+
+# --- log in the demo participant -----------------------------------------------------------
+JAR="$WORK/cookies.txt"
+TOKEN=$(curl -fsS -A "$UA" -c "$JAR" -b "$JAR" "${BRO}accounts/login" \
+  | grep -o 'name="csrf_token" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
+[ -n "$TOKEN" ] || { echo "run.sh: no CSRF token on the login page" >&2; exit 1; }
+STATUS=$(curl -sS -A "$UA" -c "$JAR" -b "$JAR" -o "$WORK/login.html" -w '%{http_code}' \
+  --data-urlencode "login=amina@example.org" --data-urlencode "password=bro-demo-2026" \
+  --data-urlencode "csrf_token=$TOKEN" "${BRO}accounts/login")
+[ "$STATUS" = 303 ] || { echo "run.sh: login answered $STATUS, not 303" >&2; exit 1; }
+# Every cookie in the jar (session and lang), as one Cookie header; HttpOnly ones are
+# written as "#HttpOnly_<domain>" lines.
+COOKIE=$(awk -F '\t' '/^#HttpOnly_/ { sub(/^#HttpOnly_/, "") } /^#/ || NF < 7 { next }
+  { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$JAR")
+logged_in() {
+  curl -fsS -A "$UA" -H "Cookie: $COOKIE" "$BRO" | grep -q 'Amina Yusuf'
+}
+logged_in || { echo "run.sh: the session cookie does not show Amina's page" >&2; exit 1; }
+
+# --- first load size -----------------------------------------------------------------------
+echo "Bro benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr)"
+echo "gunicorn $("$BIN/gunicorn" --version | awk '{print $NF}' | tr -d ')'), ${GUNICORN_OPTS[*]};" \
+  "wrk -t$THREADS -c$CONNECTIONS -d$DURATION --latency, $ROUNDS interleaved rounds"
+echo
+"$BIN/python" "$ROOT/bench/report.py" first-load "$BRO"
+echo
+
+# --- throughput and latency ----------------------------------------------------------------
+run_wrk() {  # name url duration [extra wrk args...]
+  local name=$1 url=$2 duration=$3
+  shift 3
+  wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s --latency \
+    -s "$ROOT/bench/latency.lua" -H "User-Agent: $UA" -H "$LANG_HEADER" "$@" "$url"
+}
+echo "Warming up ($WARMUP each)..."
+run_wrk hello "$HELLO" "$WARMUP" >/dev/null
+run_wrk bro_anon "$BRO" "$WARMUP" >/dev/null
+run_wrk bro_user "$BRO" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
+
+RESULTS="$OUT/results.txt"
+: >"$RESULTS"
+for round in $(seq 1 "$ROUNDS"); do
+  for target in hello bro_anon bro_user; do
+    case $target in
+      hello) run_wrk hello "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_anon) run_wrk bro_anon "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_user) run_wrk bro_user "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
+    esac
+    line=$(grep '^BENCH ' "$OUT/$target.$round.txt")
+    echo "$round $target $line" >>"$RESULTS"
+    echo "  round $round  $target  ${line#BENCH }"
+  done
+done
+logged_in || { echo "run.sh: the session was lost during the run; logged-in figures are void" >&2; exit 1; }
+echo
+"$BIN/python" "$ROOT/bench/report.py" table "$RESULTS"

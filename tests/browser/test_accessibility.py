@@ -1,0 +1,177 @@
+"""axe-core (WCAG 2.0–2.2 A and AA) on every page, in all five languages, for every role.
+
+One browser context per role and language: it logs in once and walks that role's pages. The
+database is emptied after each test (tests/conftest.py), so a login cannot outlive its test;
+grouping by role and language keeps the module fast. A failure names each failing page and
+the language, and lists every page that failed, not only the first.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
+from tests.conftest import PASSWORD
+
+pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:.*base_url.*")]
+
+PARTICIPANT_NAME = "Layla Hassan"
+
+
+@dataclass
+class World:
+    site: object
+    participant: object
+
+
+@dataclass
+class Step:
+    """One page a role can reach: `name` for messages, `go` gets the tab there."""
+
+    name: str
+    go: Callable
+
+    def label(self, world: World) -> str:
+        return self.name.format(site=world.site.id)
+
+
+def visit(path: str, status: int = 200) -> Step:
+    return Step(path, lambda tab, world: tab.visit(path.format(site=world.site.id), status))
+
+
+def register_with_errors(tab, world):
+    tab.visit("/accounts/register")
+    tab.expect_status(422)
+    tab.page.locator("#register-form button[type=submit]").click()
+    tab.page.locator("#register-form .error-summary").wait_for()
+    tab.check("/accounts/register after submitting it empty")
+
+
+def invitations_after_creating_one(tab, world):
+    tab.visit(f"/accounts/sites/{world.site.id}/invitations")
+    tab.page.fill("#label", "Café volunteer")
+    tab.page.locator("#invite-form button[type=submit]").click()
+    tab.page.locator("#invitations .code-card").wait_for()
+    tab.check("invitations after creating one")
+
+
+def one_time_code(tab, world):
+    tab.visit(f"/accounts/sites/{world.site.id}/members")
+    row = tab.page.locator("#member-list .row", has_text=PARTICIPANT_NAME)
+    with tab.page.expect_navigation() as navigation:
+        row.locator("button[type=submit]").click()  # "Password code"
+    assert navigation.value.status == 200
+    tab.page.locator(".code-card .code").wait_for()
+    tab.check("one-time code page")
+
+
+def open_language_menu(tab, world):
+    tab.visit("/")
+    tab.page.locator("details.language-menu summary").click()
+
+
+PAGES = {
+    "visitor": [
+        visit("/"),
+        visit("/privacy"),
+        visit("/accounts/login"),
+        visit("/accounts/register"),
+        visit("/accounts/reset"),
+        visit("/accounts/forgot"),
+        visit("/accounts/join"),
+        visit("/no-such-page", status=404),
+        Step("/accounts/register (errors)", register_with_errors),
+    ],
+    "participant": [
+        visit("/"),
+        visit("/accounts/profile"),
+        visit("/accounts/password"),
+        visit("/accounts/join"),
+    ],
+    "coordinator": [
+        visit("/"),
+        visit("/accounts/sites/{site}/members"),
+        visit("/accounts/sites/{site}/invitations"),
+        Step("/accounts/sites/{site}/invitations (new invitation)",
+             invitations_after_creating_one),
+        visit("/accounts/sites/{site}/register"),
+        Step("/accounts/sites/{site}/members/<participant>/reset-code (code page)",
+             one_time_code),
+    ],
+    "admin": [
+        visit("/accounts/sites"),
+        visit("/accounts/sites/new"),
+        visit("/accounts/sites/{site}/edit"),
+    ],
+}
+# The 360 px check also opens the language list, which is positioned over the page.
+NARROW_EXTRA = {"visitor": [Step("/ (language menu open)", open_language_menu)]}
+
+
+@pytest.fixture
+def world(site, make_user):
+    participant = make_user("participant", name=PARTICIPANT_NAME, phone="+4791234567")
+    return World(site=site, participant=participant)
+
+
+@pytest.fixture
+def tab_as(open_tab, make_user, world, base_url):
+    """tab_as(role, language, **context_options) → a Tab showing Bro in that language, logged
+    in as a new user with that role at the site (or logged out for "visitor")."""
+
+    def open_(role: str, language: str, **options):
+        tab = open_tab(**options)
+        if role == "visitor":
+            tab.page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
+            return tab
+        user = make_user(role, at=world.site, language=language)
+        tab.visit("/accounts/login")
+        tab.page.fill("#login", user.email)
+        tab.page.fill("#password", PASSWORD)
+        tab.page.locator("#login-form button[type=submit]").click()
+        tab.page.wait_for_url(lambda url: url.rstrip("/") == base_url)
+        tab.check(f"logging in as {role}")
+        return tab
+
+    return open_
+
+
+def assert_language(tab, language: str, where: str) -> None:
+    expected = [language, "rtl" if language == "ar" else "ltr"]
+    actual = tab.page.evaluate(
+        "() => [document.documentElement.lang, document.documentElement.dir]")
+    assert actual == expected, f"{where}: <html lang dir> is {actual}, expected {expected}"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("role", list(PAGES))
+def test_every_page_passes_axe(tab_as, world, role, language):
+    tab = tab_as(role, language)
+    failures = []
+    for step in PAGES[role]:
+        where = f"{step.label(world)} [{language}, {role}]"
+        step.go(tab, world)
+        assert_language(tab, language, where)
+        tab.check(where)
+        violations = tab.axe_violations()
+        if violations:
+            failures.append(f"{where}:\n{describe_violations(violations)}")
+    assert not failures, (f"axe found WCAG problems on {len(failures)} page(s):\n\n"
+                          + "\n\n".join(failures))
+
+
+@pytest.mark.parametrize("role", list(PAGES))
+def test_arabic_pages_reflow_at_360_px(tab_as, world, role):
+    tab = tab_as(role, "ar", viewport=NARROW_PHONE)
+    failures = []
+    for step in PAGES[role] + NARROW_EXTRA.get(role, []):
+        where = f"{step.label(world)} [ar, {role}, 360 px]"
+        step.go(tab, world)
+        assert_language(tab, "ar", where)
+        tab.check(where)
+        try:
+            tab.assert_no_overflow(where)
+        except AssertionError as overflow:
+            failures.append(str(overflow))
+    assert not failures, "Pages wider than the screen:\n" + "\n".join(failures)

@@ -1,0 +1,58 @@
+"""flask commands and the migrations."""
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import func, select
+
+from portal.accounts.models import Membership, Role, Site, User
+from portal.extensions import db
+
+
+def test_migrations_build_exactly_the_models(app):
+    with db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_seed_demo_fills_three_countries_and_prints_one_login_per_role(app):
+    runner = app.test_cli_runner()
+    result = runner.invoke(args=["seed-demo"])
+    assert result.exit_code == 0, result.output
+    assert sorted(db.session.scalars(select(Site.country))) == ["DK", "NO", "SE"]
+    participants = db.session.scalar(select(func.count()).select_from(Membership).where(
+        Membership.role == Role.PARTICIPANT))
+    assert 180 <= participants <= 210
+    roles = set(db.session.scalars(select(Membership.role)))
+    assert roles == {"participant", "volunteer", "coordinator", "admin"}
+    names = db.session.scalars(select(User.display_name)).all()
+    assert any("\u0600" <= ch <= "\u06ff" for name in names for ch in name)  # Arabic script
+    assert any(name.isascii() for name in names)
+    for role in ("participant", "volunteer", "coordinator", "admin"):
+        assert role in result.output
+    again = runner.invoke(args=["seed-demo"])
+    assert "nothing was added" in again.output
+    assert db.session.scalar(select(func.count()).select_from(Site)) == 3
+
+
+def test_demo_logins_work(app, client):
+    app.test_cli_runner().invoke(args=["seed-demo", "--participants", "5"])
+    from portal.demo import DEMO_PASSWORD
+
+    client.login("ingrid@example.org", DEMO_PASSWORD)
+    site = db.session.scalar(select(Site).where(Site.country == "NO"))
+    assert client.get(f"/accounts/sites/{site.id}/members").status_code == 200
+
+
+def test_create_admin_creates_site_and_admin(app):
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--name", "Root", "--login", "root@example.org", "--password",
+        "a long admin password", "--site", "Bro Oslo"])
+    assert result.exit_code == 0, result.output
+    user = db.session.scalar(select(User).where(User.email == "root@example.org"))
+    assert user.is_admin and user.memberships[0].site.name == "Bro Oslo"
+
+
+def test_create_admin_reports_bad_input_without_a_traceback(app):
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--name", "Root", "--login", "root@example.org", "--password", "short"])
+    assert result.exit_code != 0 and "at least 10" in result.output

@@ -1,0 +1,116 @@
+"""htmx glue, security headers, error pages and static assets."""
+
+import re
+
+import pytest
+from sqlalchemy.exc import OperationalError
+
+from portal.accounts import services
+from portal.accounts.models import Role
+
+
+def test_security_headers_on_every_page(client):
+    response = client.get("/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp
+    assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Referrer-Policy"] == "same-origin"
+    assert "camera=()" in response.headers["Permissions-Policy"]
+    assert response.headers["Cache-Control"] == "no-store"
+    assert "HX-Request" in response.headers["Vary"]
+
+
+def test_session_cookie_flags(client, make_user):
+    user = make_user()
+    response = client.post("/accounts/login", {"login": user.email, "password":
+                                               "correct horse battery"})
+    cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+@pytest.mark.parametrize("url", ["/", "/privacy", "/accounts/login", "/accounts/register",
+                                 "/accounts/reset", "/accounts/join", "/nope"])
+def test_no_inline_script_or_style_anywhere(client, url):
+    html = client.get(url).text
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
+    assert " style=" not in html and "<style" not in html
+    assert not re.search(r"\son[a-z]+=", html)  # no inline event handlers
+
+
+def test_not_found_is_a_friendly_page_or_fragment(client):
+    page = client.get("/nope", headers={"Accept-Language": "sv"})
+    assert page.status_code == 404 and '<html lang="sv"' in page.text
+    fragment = client.get("/nope", htmx=True)
+    assert fragment.status_code == 404 and "<html" not in fragment.text
+    assert "We could not find that page" in fragment.text
+
+
+def test_unexpected_error_is_a_friendly_500(client, monkeypatch):
+    def broken():
+        raise RuntimeError("boom")
+
+    monkeypatch.setattr(services, "all_sites", broken)
+    response = client.get("/accounts/register")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.text and "boom" not in response.text
+
+
+def test_database_down_is_a_friendly_503(client, monkeypatch):
+    def unreachable():
+        raise OperationalError("SELECT 1", {}, Exception("connection refused"))
+
+    monkeypatch.setattr(services, "all_sites", unreachable)
+    response = client.get("/accounts/register")
+    assert response.status_code == 503
+    assert "not available right now" in response.text
+
+
+def test_forbidden_is_friendly(client, login_as, site):
+    login_as(Role.PARTICIPANT)
+    response = client.get(f"/accounts/sites/{site.id}/members")
+    assert response.status_code == 403 and "You do not have access" in response.text
+
+
+def test_static_assets_are_fingerprinted_and_cached_long(client):
+    html = client.get("/").text
+    css = re.search(r'href="(/static/css/app\.css\?v=[0-9a-f]{12})"', html).group(1)
+    response = client.get(css)
+    assert response.status_code == 200
+    assert "max-age=31536000" in response.headers["Cache-Control"]
+    assert re.search(r'src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{12}"', html)
+
+
+def test_manifest_and_icons_exist(client):
+    import json
+
+    manifest = json.loads(client.get("/static/manifest.webmanifest").data)
+    assert manifest["start_url"] == "/" and manifest["display"] == "standalone"
+    for icon in manifest["icons"]:
+        assert client.get(icon["src"]).status_code == 200
+    assert client.get("/static/icons/favicon.svg").status_code == 200
+
+
+def test_health_check(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.json == {"status": "ok"}
+
+
+def test_htmx_boosted_and_history_restore_get_the_whole_page(client):
+    boosted = client.get("/accounts/login", headers={"HX-Request": "true", "HX-Boosted": "true"})
+    assert "<html" in boosted.text
+    restore = client.get("/accounts/login", headers={
+        "HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.text
+
+
+def test_user_text_is_escaped_and_isolated(client, login_as):
+    login_as(name='<script>alert(1)</script> ‮Evil')
+    html = client.get("/").text
+    assert "<script>alert(1)</script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+def test_names_inside_sentences_are_bidi_isolated(client, login_as):
+    login_as(name="فاطمة حسن")
+    assert "<bdi>فاطمة حسن</bdi>" in client.get("/").text
