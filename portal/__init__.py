@@ -19,6 +19,11 @@ def create_app(overrides: dict | None = None) -> Flask:
                 instance_path=str(bro_config.INSTANCE))
     app.config.from_mapping(bro_config.load(overrides))
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if app.config["PROXY_COUNT"]:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        count = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(bro_config.ROOT / "migrations"))
@@ -60,10 +65,10 @@ def _init_templates(app: Flask) -> None:
         """Static URL with a content hash, so files can be cached for a year."""
         return url_for("static", filename=filename, v=fingerprint(filename))
 
-    app.jinja_env.globals.update(asset=asset, LANGUAGES=i18n.LANGUAGES,
-                                 text_direction=i18n.text_direction, bdi=i18n.bdi, get_locale=get_locale,
-                                 format_date=i18n.format_date, field_attrs=field_attrs,
-                                 format_datetime=i18n.format_datetime)
+    app.jinja_env.globals.update(
+        asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,
+        get_locale=get_locale, format_date=i18n.format_date,
+        format_datetime=i18n.format_datetime, field_attrs=field_attrs)
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -68,6 +68,8 @@ def load(overrides: dict | None = None) -> dict:
         "MAIL_STARTTLS": os.environ.get("MAIL_STARTTLS", "") == "1",
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Bro <no-reply@localhost>"),
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Number of trusted proxies in front (for the client IP used by rate limits).
+        "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
     }
     config.update(overrides or {})

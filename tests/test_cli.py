@@ -56,3 +56,16 @@ def test_create_admin_reports_bad_input_without_a_traceback(app):
     result = app.test_cli_runner().invoke(args=[
         "create-admin", "--name", "Root", "--login", "root@example.org", "--password", "short"])
     assert result.exit_code != 0 and "at least 10" in result.output
+
+
+def test_runs_on_the_configured_database(app):
+    import os
+
+    expected = "postgresql" if os.environ.get("DATABASE_URL", "").startswith("postgres") \
+        else "sqlite"
+    assert db.engine.dialect.name == expected
+    if expected == "sqlite":  # the pragmas that make SQLite safe for a web app
+        with db.engine.connect() as connection:
+            assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000

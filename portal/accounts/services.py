@@ -150,11 +150,11 @@ def too_young(birth_year: int | None, today: date | None = None) -> bool:
     return today.year - birth_year < current_app.config["MIN_SELF_REGISTRATION_AGE"]
 
 
-def _contact(phone_raw: str, email_raw: str, site: Site) -> tuple[str | None, str | None]:
+def _contact(phone_raw: str, email_raw: str, country: str) -> tuple[str | None, str | None]:
     if not phone_raw and not email_raw:
         raise DomainError(_l("Give a phone number or an e-mail address, so you can log in."),
                           field="phone")
-    phone = normalise_phone(phone_raw, site.country) if phone_raw else None
+    phone = normalise_phone(phone_raw, country) if phone_raw else None
     email = normalise_email(email_raw) if email_raw else None
     return phone, email
 
@@ -172,7 +172,7 @@ def register(data: Registration, registered_by: User | None = None) -> User:
         raise DomainError(_l("Please read the privacy notice and tick the box."),
                           field="accept_privacy")
     invitation = _open_invitation(data.invitation_code) if data.invitation_code else None
-    phone, email = _contact(data.phone, data.email, site)
+    phone, email = _contact(data.phone, data.email, site.country)
     _check_contact_free(phone, email)
     user = User(display_name=data.display_name, phone=phone, email=email,
                 password_hash=hash_password(data.password), language=data.language,
@@ -214,8 +214,8 @@ def authenticate(login: str, password: str) -> User | None:
 
 def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str,
                    language: str, birth_year: int | None) -> None:
-    site = user.home_site
-    phone, email = _contact(phone_raw, email_raw, site) if site else (phone_raw, email_raw)
+    country = user.home_site.country if user.home_site else Country.NO
+    phone, email = _contact(phone_raw, email_raw, country)
     _check_contact_free(phone, email, user)
     user.display_name = display_name
     user.phone, user.email = phone, email

@@ -15,6 +15,8 @@ from portal.i18n import _, bdi
 from portal.security import require_admin
 from portal.web import redirect, render
 
+MEMBERS_SHOWN = 50
+
 
 def coordinated_site(site_id: int):
     """The site, if the current user coordinates it (or is an admin); 403 otherwise."""
@@ -30,7 +32,8 @@ def members(site_id):
     site = coordinated_site(site_id)
     query = request.args.get("q", "").strip()[:80]
     return render("accounts/members.html", "accounts/_member_list.html", site=site, query=query,
-                  members=services.members(site, query), counts=services.count_members(site),
+                  members=services.members(site, query, MEMBERS_SHOWN), limit=MEMBERS_SHOWN,
+                  counts=services.count_members(site),
                   role_names=ROLE_NAMES)
 
 
