@@ -55,8 +55,8 @@ def base_url(live_server):
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):
-    if not CHROMIUM.exists():
-        pytest.skip("needs Debian's Chromium at /usr/bin/chromium (make browser-deps)")
+    # Fail, never skip: a missing browser must not turn the suite green.
+    assert CHROMIUM.exists(), "needs Debian's Chromium at /usr/bin/chromium (make browser-deps)"
     return {**browser_type_launch_args, "executable_path": str(CHROMIUM),
             "args": CHROMIUM_ARGS}
 
@@ -68,8 +68,7 @@ def browser_context_args(browser_context_args):
 
 @pytest.fixture(scope="session")
 def axe_source() -> str:
-    if not AXE_PATH.exists():
-        pytest.skip("needs axe-core in node_modules (npm ci)")
+    assert AXE_PATH.exists(), "needs axe-core in node_modules (npm ci)"
     return AXE_PATH.read_text(encoding="utf-8")
 
 
