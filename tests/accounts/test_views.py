@@ -413,3 +413,44 @@ def test_admin_creates_and_edits_a_site(client, login_as, site):
     assert duplicate.status_code == 422 and 'id="name-error"' in page(duplicate)
     listing = client.get("/accounts/sites", htmx=True)
     assert "Gellerup" in page(listing) and "<html" not in page(listing)
+
+
+@pytest.mark.parametrize("url, marker", [
+    ("/accounts/join", 'id="join"'),
+    ("/accounts/reset", 'id="reset-form"'),
+])
+def test_public_forms_as_page_and_fragment(client, url, marker):
+    full, fragment = client.get(url), client.get(url, htmx=True)
+    assert full.status_code == fragment.status_code == 200
+    assert "<html" in full.text and marker in full.text
+    assert "<html" not in fragment.text and marker in fragment.text
+
+
+def test_forgot_form_as_page_and_fragment_with_mail(app, client, monkeypatch):
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
+    assert 'id="forgot-form"' in client.get("/accounts/forgot").text
+    fragment = client.get("/accounts/forgot", htmx=True)
+    assert "<html" not in fragment.text and 'id="forgot-form"' in fragment.text
+    invalid = client.post("/accounts/forgot", {"login": ""}, htmx=True)
+    assert invalid.status_code == 422 and 'id="login-error"' in invalid.text
+
+
+def test_reset_link_form_as_page_fragment_and_422(client, make_user):
+    from portal.accounts import services
+
+    link = f"/accounts/reset/{services.reset_token(make_user())}"
+    assert 'id="reset-link-form"' in client.get(link).text
+    assert "<html" not in client.get(link, htmx=True).text
+    short = client.post(link, {"password": "short"}, htmx=True)
+    assert short.status_code == 422 and 'id="password-error"' in short.text
+
+
+def test_site_form_and_code_as_fragments(client, login_as, site, make_user):
+    person = make_user()
+    login_as(Role.ADMIN)
+    assert "<html" not in client.get("/accounts/sites/new", htmx=True).text
+    code = client.post(f"/accounts/sites/{site.id}/members/{person.id}/reset-code", htmx=True)
+    assert code.status_code == 200 and "<html" not in code.text and 'class="code"' in code.text
+    assisted = client.post(f"/accounts/sites/{site.id}/register", {"display_name": ""},
+                           htmx=True)
+    assert assisted.status_code == 422 and "<html" not in assisted.text
