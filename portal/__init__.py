@@ -69,6 +69,7 @@ def _init_templates(app: Flask) -> None:
         asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs)
+    app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True
     app.jinja_env.lstrip_blocks = True

@@ -4,6 +4,7 @@ Order: the logged-in user's saved language, then the visitor's cookie, then the 
 Accept-Language (Norwegian variants mapped to nb by hand; Babel and Werkzeug do not), then nb.
 """
 
+import re
 from functools import cache
 
 from babel import Locale
@@ -19,7 +20,7 @@ from flask_babel import (
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 __all__ = [
     "_", "_l", "ngettext", "lazy_ngettext", "force_locale", "LANGUAGES", "COOKIE", "select_locale",
@@ -83,3 +84,17 @@ def bdi(text) -> Markup:
     """User-entered text inside a translated sentence: isolated, so an Arabic name does not
     reorder the Norwegian sentence around it (and the other way round)."""
     return Markup("<bdi>%s</bdi>") % text
+
+
+# Phone numbers, codes and addresses inside a sentence: kept left-to-right in Arabic too.
+_LTR_RUNS = re.compile(r"\+?\d[\d \-]{4,}\d|\b[A-Z0-9]{4}-[A-Z0-9]{4}\b|[\w.+-]+@[\w-]+\.[\w.]+")
+
+
+def isolate_ltr(text) -> Markup:
+    text, parts, last = str(text), [], 0
+    for run in _LTR_RUNS.finditer(text):
+        parts += [escape(text[last:run.start()]),
+                  Markup('<bdi dir="ltr">%s</bdi>') % run.group(0)]
+        last = run.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)

@@ -147,3 +147,12 @@ def test_validation_messages_in_danish(client, site):
     assert "This field is required." not in html
     danish = Translations.load(str(ROOT / "translations"), ["da"])
     assert danish.gettext("This field is required.") in html
+
+
+def test_numbers_and_codes_in_hints_stay_left_to_right(app):
+    from portal.i18n import isolate_ltr
+
+    html = str(isolate_ltr("مثلاً 912 34 567 أو +46 70 123 45 67، ABCD-2345 <b>"))
+    assert '<bdi dir="ltr">912 34 567</bdi>' in html
+    assert '<bdi dir="ltr">+46 70 123 45 67</bdi>' in html
+    assert '<bdi dir="ltr">ABCD-2345</bdi>' in html and "&lt;b&gt;" in html
