@@ -20,7 +20,7 @@ from portal.accounts.models import Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import safe_next, show_form
-from portal.i18n import _, _l, bdi, remember_language
+from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify.mail import mail_configured
 from portal.security import login_limits
 from portal.web import redirect
@@ -240,8 +240,9 @@ def send_reset_link():
     if not form.validate():
         return _show_forgot(form)
     services.send_reset_link(form.login.data)
-    flash(_("If an account has this address, we have sent it a link. It works for "
-            "%(hours)s hours.", hours=current_app.config["RESET_LINK_HOURS"]), "info")
+    flash(ngettext("If an account has this address, we have sent it a link. It works for "
+                   "%(num)d hour.", "If an account has this address, we have sent it a link. "
+                   "It works for %(num)d hours.", current_app.config["RESET_LINK_HOURS"]), "info")
     return redirect(url_for("accounts.login"))
 
 
