@@ -75,7 +75,7 @@ class RegisterForm(BaseForm):
                           validators=[InputRequired(message=_l("Choose your meeting place."))])
     birth_year = _birth_year()
     accept_privacy = BooleanField(
-        _l("I have read the privacy notice, and I am 15 years or older."))
+        _l("Privacy notice"))  # the sentence beside the box is in the template
     invitation_code = HiddenField()
 
 
@@ -88,8 +88,8 @@ class AssistedRegisterForm(BaseForm):
     language = _language()
     birth_year = _birth_year()
     accept_privacy = BooleanField(_l(
-        "The person (and a parent or guardian if they are under 15) has been shown the privacy "
-        "notice and agrees."))
+        "The person (and a parent or guardian, for a child) has been shown the privacy notice "
+        "and agrees."))
 
 
 class LoginForm(BaseForm):
