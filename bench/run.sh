@@ -25,9 +25,11 @@ WORK=$(mktemp -d "${TMPDIR:-/tmp}/bro-bench.XXXXXX")
 OUT="$ROOT/bench/out"                # raw wrk output of the last run (git-ignored)
 rm -rf "$OUT" && mkdir -p "$OUT"
 PIDS=()
+WRK_PID=
 
 cleanup() {
   local pid
+  [ -n "${WRK_PID:-}" ] && kill -TERM "$WRK_PID" 2>/dev/null || true
   for pid in "${PIDS[@]:-}"; do
     [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null || true
   done
@@ -97,8 +99,9 @@ STATUS=$(curl -sS -A "$UA" -c "$JAR" -b "$JAR" -o "$WORK/login.html" -w '%{http_
 # written as "#HttpOnly_<domain>" lines.
 COOKIE=$(awk -F '\t' '/^#HttpOnly_/ { sub(/^#HttpOnly_/, "") } /^#/ || NF < 7 { next }
   { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$JAR")
-logged_in() {
-  curl -fsS -A "$UA" -H "Cookie: $COOKIE" "$BRO" | grep -q 'Amina Yusuf'
+logged_in() {  # (no "curl | grep -q": with pipefail, grep quitting early can fail curl)
+  local page
+  page=$(curl -fsS -A "$UA" -H "Cookie: $COOKIE" "$BRO") && [[ $page == *"Amina Yusuf"* ]]
 }
 logged_in || { echo "run.sh: the session cookie does not show Amina's page" >&2; exit 1; }
 
@@ -111,25 +114,30 @@ echo
 echo
 
 # --- throughput and latency ----------------------------------------------------------------
-run_wrk() {  # name url duration [extra wrk args...]
-  local name=$1 url=$2 duration=$3
-  shift 3
+run_wrk() {  # url duration [extra wrk args...]
+  local url=$1 duration=$2
+  shift 2
+  # In the background and waited for, so Ctrl+C runs the trap at once (wrk itself catches
+  # SIGINT and exits 0, after which a foreground wait would just carry on).
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$duration" --timeout 5s --latency \
-    -s "$ROOT/bench/latency.lua" -H "User-Agent: $UA" -H "$LANG_HEADER" "$@" "$url"
+    -s "$ROOT/bench/latency.lua" -H "User-Agent: $UA" -H "$LANG_HEADER" "$@" "$url" &
+  WRK_PID=$!
+  wait "$WRK_PID"
+  WRK_PID=
 }
 echo "Warming up ($WARMUP each)..."
-run_wrk hello "$HELLO" "$WARMUP" >/dev/null
-run_wrk bro_anon "$BRO" "$WARMUP" >/dev/null
-run_wrk bro_user "$BRO" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
+run_wrk "$HELLO" "$WARMUP" >/dev/null
+run_wrk "$BRO" "$WARMUP" >/dev/null
+run_wrk "$BRO" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
   for target in hello bro_anon bro_user; do
     case $target in
-      hello) run_wrk hello "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
-      bro_anon) run_wrk bro_anon "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
-      bro_user) run_wrk bro_user "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
+      hello) run_wrk "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_anon) run_wrk "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_user) run_wrk "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
     esac
     line=$(grep '^BENCH ' "$OUT/$target.$round.txt")
     echo "$round $target $line" >>"$RESULTS"
