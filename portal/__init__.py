@@ -4,8 +4,9 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, url_for
-from flask_babel import get_locale
+from flask import Flask, g, request, url_for
+from flask_babel import get_locale, get_translations
+from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
@@ -61,9 +62,30 @@ def _init_templates(app: Flask) -> None:
         path = Path(app.static_folder) / filename
         return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "0"
 
+    urls: dict[tuple[str, str], str] = {}
+
     def asset(filename: str) -> str:
         """Static URL with a content hash, so files can be cached for a year."""
-        return url_for("static", filename=filename, v=fingerprint(filename))
+        key = (request.script_root, filename)
+        if key not in urls:
+            urls[key] = url_for("static", filename=filename, v=fingerprint(filename))
+        return urls[key]
+
+    def translations():
+        # Flask-Babel looks the catalog up on every call; a page makes dozens of calls.
+        if "bro_translations" not in g:
+            g.bro_translations = get_translations()
+        return g.bro_translations
+
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: translations().ugettext(s),
+        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
+        newstyle=True)
+
+    @app.context_processor
+    def real_user():
+        # The user object itself, not Flask-Login's proxy: templates read it many times.
+        return {"current_user": current_user._get_current_object()}
 
     app.jinja_env.globals.update(
         asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,

@@ -39,14 +39,18 @@ def load(overrides: dict | None = None) -> dict:
         "ENV_NAME": env,
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # A server database may drop idle connections; a local SQLite file never does.
+        "SQLALCHEMY_ENGINE_OPTIONS": {} if _database_url().startswith("sqlite") else {
+            "pool_pre_ping": True},
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 14,
+        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        # Don't re-sign and resend the session cookie on every page (the login sets it).
+        "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session
         "WTF_I18N_ENABLED": False,  # validator messages come from our own catalogs (forms.py)
         "BABEL_DEFAULT_LOCALE": "nb",

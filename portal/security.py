@@ -64,5 +64,11 @@ def require_admin(view):
     return wrapper
 
 
+@limiter.request_filter
+def _only_posts_are_limited() -> bool:
+    """Only form posts carry limits; reading a page skips the limiter's bookkeeping."""
+    return request.method != "POST"
+
+
 def init_app(app) -> None:
     app.after_request(add_headers)

@@ -2,6 +2,7 @@
 
 from flask import Blueprint, abort, current_app, flash, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services
@@ -34,7 +35,9 @@ def load_user(user_id: str):
     ident, _dot, version = user_id.partition(".")
     if not ident.isdigit():
         return None
-    user = db.session.get(services.User, int(ident))
+    # One query for the user, their memberships and sites: every page needs them.
+    user = db.session.get(services.User, int(ident),
+                          options=[joinedload(services.User.memberships)])
     return user if user is not None and str(user.session_version) == version else None
 
 
