@@ -49,8 +49,13 @@ def issue_code(site_id, user_id):
     except DomainError as error:
         flash(str(error.message), "error")
         return redirect(url_for("accounts.members", site_id=site.id))
+    return _show_code(site, person, code)
+
+
+def _show_code(site, person, code, new_account=False):
     return render("accounts/code.html", "accounts/_code.html", site=site, person=person,
-                  code=code, hours=current_app.config["RESET_CODE_HOURS"])
+                  code=code, hours=current_app.config["RESET_CODE_HOURS"],
+                  new_account=new_account)
 
 
 def _show_assisted(site, form, error=None):
@@ -82,9 +87,7 @@ def register_for(site_id):
         code = services.issue_reset_code(current_user, person)
     except DomainError as error:
         return _show_assisted(site, form, error)
-    return render("accounts/code.html", "accounts/_code.html", site=site, person=person,
-                  code=code, hours=current_app.config["RESET_CODE_HOURS"],
-                  new_account=True)
+    return _show_code(site, person, code, new_account=True)
 
 
 def _invite_form(site) -> InviteForm:
