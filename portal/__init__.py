@@ -4,8 +4,8 @@ import hashlib
 from functools import cache
 from pathlib import Path
 
-from flask import Flask, g, request, url_for
-from flask_babel import get_locale, get_translations
+from flask import Flask, request, url_for
+from flask_babel import get_locale
 from flask_login import current_user
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -71,16 +71,7 @@ def _init_templates(app: Flask) -> None:
             urls[key] = url_for("static", filename=filename, v=fingerprint(filename))
         return urls[key]
 
-    def translations():
-        # Flask-Babel looks the catalog up on every call; a page makes dozens of calls.
-        if "bro_translations" not in g:
-            g.bro_translations = get_translations()
-        return g.bro_translations
-
-    app.jinja_env.install_gettext_callables(
-        gettext=lambda s: translations().ugettext(s),
-        ngettext=lambda s, p, n: translations().ungettext(s, p, n),
-        newstyle=True)
+    i18n.install_template_gettext(app.jinja_env)
 
     @app.context_processor
     def real_user():
