@@ -42,6 +42,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
 
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
+    from portal.activities import models as activity_models  # noqa: F401
     from portal.home.views import bp as home_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)

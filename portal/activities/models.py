@@ -1,0 +1,140 @@
+"""Study circles and language cafés, their sessions, enrolments and followers."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Site, User, _in
+from portal.extensions import UTCDateTime, db, utcnow
+
+
+class Kind(StrEnum):
+    STUDY_CIRCLE = "study_circle"
+    LANGUAGE_CAFE = "language_cafe"
+
+
+class ActivityStatus(StrEnum):
+    OPEN = "open"
+    CLOSED = "closed"
+    ARCHIVED = "archived"
+
+
+class Level(StrEnum):
+    ALL = "all"
+    BEGINNER = "beginner"
+    INTERMEDIATE = "intermediate"
+    ADVANCED = "advanced"
+
+
+class SessionStatus(StrEnum):
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+class EnrolmentStatus(StrEnum):
+    ENROLLED = "enrolled"
+    WAITLISTED = "waitlisted"
+    LEFT = "left"
+
+
+activity_leader = db.Table(
+    "activity_leader", db.metadata,
+    db.Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+)
+
+
+class Activity(db.Model):
+    __tablename__ = "activity"
+    __table_args__ = (
+        CheckConstraint(_in("kind", Kind), name="kind"),
+        CheckConstraint(_in("status", ActivityStatus), name="status"),
+        CheckConstraint(_in("level", Level), name="level"),
+        CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
+        Index("ix_activity_site_status", "site_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"))
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(120))
+    description: Mapped[str] = mapped_column(Text, default="")
+    languages: Mapped[str] = mapped_column(String(120), default="")  # as staff wrote them
+    level: Mapped[str] = mapped_column(String(20), default=Level.ALL)
+    place: Mapped[str] = mapped_column(String(200), default="")
+    capacity: Mapped[int | None]  # None: no limit (drop-in café)
+    women_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    status: Mapped[str] = mapped_column(String(20), default=ActivityStatus.OPEN)
+    # Bumped at the start of every enrolment change: serialises joins and leaves per activity
+    # on SQLite and PostgreSQL alike, and numbers the waiting list.
+    queue_counter: Mapped[int] = mapped_column(default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship(lazy="joined")
+    leaders: Mapped[list[User]] = relationship(secondary=activity_leader, lazy="selectin",
+                                               order_by="User.display_name")
+    sessions: Mapped[list["Session"]] = relationship(
+        back_populates="activity", order_by="Session.starts_at", cascade="all, delete-orphan")
+
+    @property
+    def is_cafe(self) -> bool:
+        return self.kind == Kind.LANGUAGE_CAFE
+
+
+class Session(db.Model):
+    """One meeting. Stored in UTC, made from the site's local wall time (DST-safe)."""
+
+    __tablename__ = "session"
+    __table_args__ = (
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        CheckConstraint(_in("status", SessionStatus), name="status"),
+        Index("ix_session_activity_starts", "activity_id", "starts_at"),
+        Index("ix_session_starts", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(200), default="")  # empty: the activity's place
+    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.SCHEDULED)
+    reason: Mapped[str] = mapped_column(String(300), default="")  # why it was cancelled
+    note: Mapped[str] = mapped_column(String(300), default="")  # theme or note of the day
+    holiday: Mapped[str] = mapped_column(String(120), default="")  # public holiday kept
+
+    activity: Mapped[Activity] = relationship(back_populates="sessions")
+
+
+class Enrolment(db.Model):
+    __tablename__ = "enrolment"
+    __table_args__ = (
+        UniqueConstraint("activity_id", "user_id"),
+        CheckConstraint(_in("status", EnrolmentStatus), name="status"),
+        Index("ix_enrolment_activity_status", "activity_id", "status", "queue_position"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(20))
+    queue_position: Mapped[int]  # order on the waiting list (from Activity.queue_counter)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    activity: Mapped[Activity] = relationship(lazy="joined")
+    user: Mapped[User] = relationship()
+
+
+class Follow(db.Model):
+    """A participant follows a drop-in café: its sessions show in their calendar."""
+
+    __tablename__ = "follow"
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,293 @@
+"""Activity verbs: create, schedule a series, browse, join, leave, follow."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from dateutil.rrule import WEEKLY, rrule
+from sqlalchemy import and_, func, or_, select, update
+
+from portal.accounts.models import Role, Site, User
+from portal.activities.models import (
+    Activity, ActivityStatus, Enrolment, EnrolmentStatus, Follow, Kind, Session, SessionStatus)
+from portal.errors import DomainError
+from portal.extensions import db, utcnow
+from portal.i18n import _l
+
+MAX_SERIES = 60
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+def can_create_at(user: User, site: Site) -> bool:
+    return user.has_role(site.id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+
+
+def can_lead(user: User, activity: Activity) -> bool:
+    """Leaders of the activity, and coordinators of its site, keep its schedule."""
+    if not user.is_authenticated:
+        return False
+    return user in activity.leaders or user.has_role(activity.site_id, Role.COORDINATOR)
+
+
+# -- creating activities and sessions ------------------------------------------------------
+
+@dataclass
+class ActivityData:
+    kind: str
+    title: str
+    description: str = ""
+    languages: str = ""
+    level: str = "all"
+    place: str = ""
+    capacity: int | None = None
+    women_only: bool = False
+
+
+def create_activity(user: User, site: Site, data: ActivityData) -> Activity:
+    if not can_create_at(user, site):
+        raise DomainError(_l("Only volunteers and coordinators can create activities here."))
+    if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
+        raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
+    activity = Activity(site=site, **vars(data))
+    activity.leaders.append(user)
+    db.session.add(activity)
+    db.session.commit()
+    return activity
+
+
+def enrolled_count(activity: Activity) -> int:
+    return db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED))
+
+
+@dataclass
+class PlannedSession:
+    day: date
+    starts_at: datetime  # UTC
+    ends_at: datetime  # UTC
+    holiday: str  # the public holiday on that day, if any
+
+
+def plan_series(site: Site, first_day: date, start: time, minutes: int, every_weeks: int,
+                until: date | None = None, count: int | None = None) -> list[PlannedSession]:
+    """Dates of a weekly or fortnightly series at a local wall time, holidays flagged.
+
+    Each occurrence is converted from the site's local time on its own date, so an 18:00
+    session stays at 18:00 on both sides of a daylight-saving change."""
+    if minutes <= 0:
+        raise DomainError(_l("The session must end after it starts."), field="minutes")
+    if first_day < local_today(site):
+        raise DomainError(_l("A new series cannot start in the past."), field="first_day")
+    if until is None and not count:
+        raise DomainError(_l("Choose an end date or a number of sessions."), field="until")
+    if until is not None and until < first_day:
+        raise DomainError(_l("The end date is before the first date."), field="until")
+    zone = ZoneInfo(site.timezone)
+    rule = rrule(WEEKLY, interval=every_weeks, dtstart=datetime.combine(first_day, start),
+                 until=datetime.combine(until, start) if until else None,
+                 count=None if until else count)
+    days = [moment.date() for moment in rule[:MAX_SERIES + 1]]
+    if len(days) > MAX_SERIES:
+        raise DomainError(_l("A series can have at most %(max)d sessions.", max=MAX_SERIES),
+                          field="until")
+    public = holidays.country_holidays(site.country, years={d.year for d in days})
+    planned = []
+    for day in days:
+        local = datetime.combine(day, start, tzinfo=zone)
+        starts = local.astimezone(ZoneInfo("UTC"))
+        planned.append(PlannedSession(day, starts, starts + timedelta(minutes=minutes),
+                                      public.get(day, "")))
+    return planned
+
+
+def local_today(site: Site) -> date:
+    return utcnow().astimezone(ZoneInfo(site.timezone)).date()
+
+
+def _overlaps(activity: Activity, starts_at: datetime, ends_at: datetime,
+              ignore: Session | None = None) -> bool:
+    query = select(Session.id).where(
+        Session.activity_id == activity.id, Session.status == SessionStatus.SCHEDULED,
+        Session.starts_at < ends_at, Session.ends_at > starts_at)
+    if ignore is not None:
+        query = query.where(Session.id != ignore.id)
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def add_series(user: User, activity: Activity, planned: list[PlannedSession],
+               keep_holidays: bool) -> list[Session]:
+    if not can_lead(user, activity):
+        raise DomainError(_l("Only the leaders of this activity can change its schedule."))
+    sessions = []
+    for item in planned:
+        if item.holiday and not keep_holidays:
+            continue
+        if _overlaps(activity, item.starts_at, item.ends_at):
+            raise DomainError(_l("A session on %(day)s overlaps another session of this "
+                                 "activity.", day=item.day.isoformat()), field="first_day")
+        sessions.append(Session(activity_id=activity.id, starts_at=item.starts_at,
+                                ends_at=item.ends_at, holiday=item.holiday))
+    db.session.add_all(sessions)
+    db.session.commit()
+    return sessions
+
+
+# -- browsing ----------------------------------------------------------------------------------
+
+@dataclass
+class Filters:
+    site_id: int | None = None
+    kind: str = ""
+    language: str = ""
+    level: str = ""
+    weekday: int | None = None  # 0 = Monday, in the site's local time
+    query: str = ""
+
+
+def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime | None]]:
+    """Open activities with their next scheduled session, in one query."""
+    now = utcnow()
+    next_session = (select(func.min(Session.starts_at))
+                    .where(Session.activity_id == Activity.id,
+                           Session.status == SessionStatus.SCHEDULED, Session.starts_at > now)
+                    .correlate(Activity).scalar_subquery())
+    statement = (select(Activity, next_session.label("next_start"))
+                 .where(Activity.status == ActivityStatus.OPEN)
+                 .order_by(next_session.is_(None), next_session, Activity.title).limit(limit))
+    if filters.site_id:
+        statement = statement.where(Activity.site_id == filters.site_id)
+    if filters.kind:
+        statement = statement.where(Activity.kind == filters.kind)
+    if filters.level:
+        statement = statement.where(Activity.level == filters.level)
+    if filters.language:
+        statement = statement.where(func.lower(Activity.languages).like(
+            f"%{filters.language.lower()}%"))
+    if filters.query:
+        like = f"%{filters.query.lower()}%"
+        statement = statement.where(or_(func.lower(Activity.title).like(like),
+                                        func.lower(Activity.description).like(like)))
+    rows = db.session.execute(statement).all()
+    if filters.weekday is not None:
+        rows = [row for row in rows if row.next_start is not None and
+                row.next_start.astimezone(ZoneInfo(row.Activity.site.timezone)).weekday()
+                == filters.weekday]
+    return [(row.Activity, row.next_start) for row in rows]
+
+
+def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:
+    return list(db.session.scalars(select(Session).where(
+        Session.activity_id == activity.id, Session.ends_at > utcnow())
+        .order_by(Session.starts_at).limit(limit)))
+
+
+# -- joining, leaving, following ------------------------------------------------------------
+
+def _lock(activity_id: int) -> int:
+    """Start a transaction that owns the activity's enrolments: the first statement is a write
+    on the activity row, which waits for every other join or leave of the same activity
+    (row lock on PostgreSQL, write lock on SQLite). Returns the next waiting-list number."""
+    db.session.commit()
+    counter = db.session.scalar(
+        update(Activity).where(Activity.id == activity_id)
+        .values(queue_counter=Activity.queue_counter + 1).returning(Activity.queue_counter))
+    if counter is None:
+        db.session.rollback()
+        raise DomainError(_l("This activity does not exist any more."))
+    return counter
+
+
+def _enrolment(activity_id: int, user_id: int) -> Enrolment | None:
+    return db.session.scalar(select(Enrolment).where(
+        Enrolment.activity_id == activity_id, Enrolment.user_id == user_id))
+
+
+def enrol(user: User, activity_id: int) -> Enrolment:
+    """Join a study circle: a seat if one is free, otherwise the end of the waiting list."""
+    position = _lock(activity_id)
+    activity = db.session.get(Activity, activity_id, populate_existing=True)
+    try:
+        if activity.status != ActivityStatus.OPEN:
+            raise DomainError(_l("This activity is not open for new participants."))
+        if activity.is_cafe:
+            raise DomainError(_l("Language cafés are drop-in: follow the café instead."))
+        enrolment = _enrolment(activity_id, user.id)
+        if enrolment is not None and enrolment.status != EnrolmentStatus.LEFT:
+            db.session.commit()
+            return enrolment  # joining twice changes nothing
+        full = activity.capacity is not None and enrolled_count(activity) >= activity.capacity
+        status = EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED
+        if enrolment is None:
+            enrolment = Enrolment(activity_id=activity_id, user_id=user.id)
+            db.session.add(enrolment)
+        enrolment.status, enrolment.queue_position = status, position
+        enrolment.updated_at = utcnow()
+        db.session.commit()
+        return enrolment
+    except DomainError:
+        db.session.rollback()
+        raise
+
+
+def leave(user: User, activity_id: int) -> list[Enrolment]:
+    """Leave a circle or its waiting list. Returns whoever was promoted into a freed seat."""
+    _lock(activity_id)
+    enrolment = _enrolment(activity_id, user.id)
+    if enrolment is None or enrolment.status == EnrolmentStatus.LEFT:
+        db.session.commit()
+        return []
+    enrolment.status, enrolment.updated_at = EnrolmentStatus.LEFT, utcnow()
+    db.session.flush()
+    promoted = _fill_seats(db.session.get(Activity, activity_id))
+    db.session.commit()
+    return promoted
+
+
+def _fill_seats(activity: Activity) -> list[Enrolment]:
+    """Promote from the waiting list, first come first served, while seats are free."""
+    free = None if activity.capacity is None else activity.capacity - enrolled_count(activity)
+    waiting = select(Enrolment).where(
+        Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.WAITLISTED
+    ).order_by(Enrolment.queue_position)
+    if free is not None:
+        waiting = waiting.limit(max(free, 0))
+    promoted = list(db.session.scalars(waiting))
+    for enrolment in promoted:
+        enrolment.status, enrolment.updated_at = EnrolmentStatus.ENROLLED, utcnow()
+    return promoted
+
+
+def waitlist_position(enrolment: Enrolment) -> int:
+    ahead = db.session.scalar(select(func.count()).select_from(Enrolment).where(
+        Enrolment.activity_id == enrolment.activity_id,
+        Enrolment.status == EnrolmentStatus.WAITLISTED,
+        Enrolment.queue_position < enrolment.queue_position))
+    return ahead + 1
+
+
+def enrolment_of(user: User, activity: Activity) -> Enrolment | None:
+    if not user.is_authenticated:
+        return None
+    enrolment = _enrolment(activity.id, user.id)
+    return enrolment if enrolment and enrolment.status != EnrolmentStatus.LEFT else None
+
+
+def is_following(user: User, activity: Activity) -> bool:
+    return user.is_authenticated and db.session.scalar(select(Follow.id).where(
+        Follow.activity_id == activity.id, Follow.user_id == user.id)) is not None
+
+
+def follow(user: User, activity: Activity) -> None:
+    if not activity.is_cafe:
+        raise DomainError(_l("Join a study circle instead of following it."))
+    if not is_following(user, activity):
+        db.session.add(Follow(activity_id=activity.id, user_id=user.id))
+        db.session.commit()
+
+
+def unfollow(user: User, activity: Activity) -> None:
+    db.session.execute(Follow.__table__.delete().where(and_(
+        Follow.activity_id == activity.id, Follow.user_id == user.id)))
+    db.session.commit()

@@ -1,0 +1,206 @@
+import threading
+from datetime import date, time, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.accounts.models import Role
+from portal.activities import services
+from portal.activities.models import Enrolment, EnrolmentStatus, Kind, Session
+from portal.errors import DomainError
+from portal.extensions import db
+
+
+def status_of(user, activity):
+    enrolment = services.enrolment_of(user, activity)
+    return enrolment.status if enrolment else None
+
+
+def test_only_staff_create_activities_and_circles_need_seats(site, make_user, leader):
+    with pytest.raises(DomainError):
+        services.create_activity(make_user(), site, services.ActivityData(
+            kind=Kind.LANGUAGE_CAFE, title="Café"))
+    with pytest.raises(DomainError) as caught:
+        services.create_activity(leader, site, services.ActivityData(
+            kind=Kind.STUDY_CIRCLE, title="Circle"))
+    assert caught.value.field == "capacity"
+    cafe = services.create_activity(leader, site, services.ActivityData(
+        kind=Kind.LANGUAGE_CAFE, title="Språkkafé"))
+    assert cafe.leaders == [leader] and cafe.capacity is None
+
+
+def test_join_until_full_then_waiting_list_in_order(make_activity, make_user):
+    circle = make_activity(capacity=2)
+    people = [make_user() for _ in range(4)]
+    statuses = [services.enrol(person, circle.id).status for person in people]
+    assert statuses == ["enrolled", "enrolled", "waitlisted", "waitlisted"]
+    third = services.enrolment_of(people[3], circle)
+    assert services.waitlist_position(third) == 2
+    assert services.enrol(people[0], circle.id).status == "enrolled"  # joining twice: no change
+
+
+def test_leaving_promotes_the_first_on_the_waiting_list(make_activity, make_user):
+    circle = make_activity(capacity=1)
+    first, second, third = make_user(), make_user(), make_user()
+    for person in (first, second, third):
+        services.enrol(person, circle.id)
+    promoted = services.leave(first, circle.id)
+    assert [e.user_id for e in promoted] == [second.id]
+    assert status_of(second, circle) == "enrolled"
+    assert services.waitlist_position(services.enrolment_of(third, circle)) == 1
+    assert services.leave(third, circle.id) == []  # leaving the waiting list frees no seat
+    assert services.enrolment_of(first, circle) is None
+
+
+def test_rejoining_goes_to_the_end_of_the_queue(make_activity, make_user):
+    circle = make_activity(capacity=1)
+    a, b, c = make_user(), make_user(), make_user()
+    for person in (a, b, c):
+        services.enrol(person, circle.id)
+    services.leave(b, circle.id)
+    services.enrol(b, circle.id)
+    services.leave(a, circle.id)
+    assert status_of(c, circle) == "enrolled" and status_of(b, circle) == "waitlisted"
+
+
+def test_cafes_are_followed_not_joined(make_activity, make_user):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    person = make_user()
+    with pytest.raises(DomainError):
+        services.enrol(person, cafe.id)
+    services.follow(person, cafe)
+    services.follow(person, cafe)
+    assert services.is_following(person, cafe)
+    services.unfollow(person, cafe)
+    assert not services.is_following(person, cafe)
+
+
+def next_weekday(weekday: int, weeks_ahead: int = 1) -> date:
+    today = date.today()
+    return today + timedelta(days=(weekday - today.weekday()) % 7 + 7 * weeks_ahead)
+
+
+def test_series_keeps_local_wall_time_across_daylight_saving(site, make_activity, leader):
+    circle = make_activity()
+    # A Thursday series across the end of summer time (last Sunday of October).
+    year = date.today().year + 1
+    first = date(year, 10, 1)
+    first += timedelta(days=(3 - first.weekday()) % 7)
+    planned = services.plan_series(site, first, time(18, 0), 90, 1, count=6)
+    sessions = services.add_series(leader, circle, planned, keep_holidays=True)
+    oslo = ZoneInfo("Europe/Oslo")
+    local_times = {s.starts_at.astimezone(oslo).time() for s in sessions}
+    assert local_times == {time(18, 0)}
+    utc_hours = {s.starts_at.hour for s in sessions}
+    assert utc_hours == {16, 17}  # 18:00 CEST and 18:00 CET
+    assert all(s.ends_at - s.starts_at == timedelta(minutes=90) for s in sessions)
+
+
+def test_fortnightly_until_a_date(site, make_activity, leader):
+    first = next_weekday(0)
+    planned = services.plan_series(site, first, time(10, 0), 60, 2,
+                                   until=first + timedelta(weeks=6))
+    assert [p.day for p in planned] == [first + timedelta(weeks=w) for w in (0, 2, 4, 6)]
+
+
+def test_public_holidays_are_flagged_and_skipped_or_kept(site, make_activity, leader):
+    circle = make_activity()
+    year = date.today().year + 1
+    christmas = date(year, 12, 25)
+    planned = services.plan_series(site, christmas - timedelta(weeks=2), time(18, 0), 60, 1,
+                                   count=3)
+    assert [bool(p.holiday) for p in planned] == [False, False, True]
+    skipped = services.add_series(leader, circle, planned, keep_holidays=False)
+    assert len(skipped) == 2
+    other = make_activity(title="Another")
+    kept = services.add_series(leader, other, planned, keep_holidays=True)
+    assert len(kept) == 3 and kept[2].holiday
+
+
+@pytest.mark.parametrize("kwargs, field", [
+    ({"minutes": 0}, "minutes"),
+    ({"first_day": date(2020, 1, 1)}, "first_day"),
+    ({"count": None}, "until"),
+    ({"count": 500}, "until"),
+])
+def test_series_rejects_bad_plans(site, kwargs, field):
+    args = {"first_day": next_weekday(2), "start": time(18, 0), "minutes": 60,
+            "every_weeks": 1, "count": 4}
+    args.update(kwargs)
+    with pytest.raises(DomainError) as caught:
+        services.plan_series(site, **args)
+    assert caught.value.field == field
+
+
+def test_series_rejects_overlaps_and_non_leaders(site, make_activity, leader, make_user):
+    circle = make_activity()
+    planned = services.plan_series(site, next_weekday(1), time(18, 0), 90, 1, count=2)
+    with pytest.raises(DomainError):
+        services.add_series(make_user(Role.VOLUNTEER), circle, planned, keep_holidays=True)
+    services.add_series(leader, circle, planned, keep_holidays=True)
+    later = services.plan_series(site, next_weekday(1), time(19, 0), 60, 1, count=1)
+    with pytest.raises(DomainError):
+        services.add_series(leader, circle, later, keep_holidays=True)
+    assert db.session.scalar(select(func.count()).select_from(Session)) == 2
+    coordinator = make_user(Role.COORDINATOR)
+    assert services.can_lead(coordinator, circle)
+
+
+def test_browse_filters_and_orders_by_next_session(site, make_activity, leader, make_site):
+    circle = make_activity(title="Norsk A1", languages="norsk, arabisk", level="beginner")
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    make_activity(title="Closed one").status = "closed"
+    db.session.commit()
+    monday = next_weekday(0)
+    services.add_series(leader, cafe, services.plan_series(site, monday, time(18, 0), 90, 1,
+                                                           count=2), True)
+    rows = services.browse(services.Filters())
+    assert [a.title for a, _next in rows] == ["Språkkafé", "Norsk A1"]
+    assert rows[0][1] is not None and rows[1][1] is None
+    assert [a for a, _ in services.browse(services.Filters(kind="study_circle"))] == [circle]
+    assert [a for a, _ in services.browse(services.Filters(language="ARAB"))] == [circle]
+    assert [a for a, _ in services.browse(services.Filters(query="kafé"))] == [cafe]
+    assert [a for a, _ in services.browse(services.Filters(weekday=0))] == [cafe]
+    assert services.browse(services.Filters(weekday=1)) == []
+    assert services.browse(services.Filters(site_id=make_site("Empty").id)) == []
+
+
+def test_concurrent_joins_and_leaves_never_overfill(app, make_activity, make_user):
+    """Many people join and leave at once: seats never exceed capacity, queue order holds."""
+    circle = make_activity(capacity=5)
+    people = [make_user() for _ in range(24)]
+    circle_id = circle.id
+    ids = [p.id for p in people]
+    errors = []
+    barrier = threading.Barrier(12)
+
+    def worker(chunk):
+        with app.app_context():
+            try:
+                barrier.wait(timeout=10)
+                for user_id in chunk:
+                    person = db.session.get(type(people[0]), user_id)
+                    services.enrol(person, circle_id)
+                for user_id in chunk[:1]:
+                    services.leave(db.session.get(type(people[0]), user_id), circle_id)
+            except Exception as error:  # noqa: BLE001 - collected and asserted below
+                errors.append(error)
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=worker, args=(ids[i::12],)) for i in range(12)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    assert errors == []
+    db.session.expire_all()
+    rows = db.session.execute(select(Enrolment.status, Enrolment.queue_position).where(
+        Enrolment.activity_id == circle_id)).all()
+    enrolled = [r for r in rows if r.status == EnrolmentStatus.ENROLLED]
+    waiting = sorted(r.queue_position for r in rows if r.status == EnrolmentStatus.WAITLISTED)
+    assert len(enrolled) == 5  # 12 left, 12 stayed: the seats are all filled, never more
+    assert len(waiting) == 24 - 12 - 5
+    # Everyone still waiting joined after everyone who got a seat from the queue.
+    assert len(set(waiting)) == len(waiting)
