@@ -10,7 +10,15 @@ from sqlalchemy import and_, func, or_, select, update
 
 from portal.accounts.models import Role, Site, User
 from portal.activities.models import (
-    Activity, ActivityStatus, Enrolment, EnrolmentStatus, Follow, Kind, Session, SessionStatus)
+    Activity,
+    ActivityStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Follow,
+    Kind,
+    Session,
+    SessionStatus,
+)
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
