@@ -42,10 +42,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
 
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
-    from portal.activities import models as activity_models  # noqa: F401
+    from portal.activities.views import bp as activities_bp
     from portal.home.views import bp as home_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)
+    app.register_blueprint(activities_bp)
 
     errors.init_app(app)
 
@@ -82,7 +83,8 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
-        format_datetime=i18n.format_datetime, field_attrs=field_attrs)
+        format_datetime=i18n.format_datetime, field_attrs=field_attrs,
+        format_local=i18n.format_local)
     app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True

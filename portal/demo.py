@@ -1,6 +1,7 @@
 """Realistic demo data for `flask seed-demo`: three sites, staff of every role, participants."""
 
 import random
+from datetime import time, timedelta
 
 from flask import current_app
 from sqlalchemy import select
@@ -87,4 +88,46 @@ def seed(participants: int = 200, rng_seed: int = 7) -> bool:
         person(name, site, Role.PARTICIPANT, language, phone=phone,
                birth_year=rng.choice([None, *range(1960, 2008)]))
     db.session.commit()
+    _seed_activities(rng, sites)
     return True
+
+
+ACTIVITIES = {
+    "NO": [("language_cafe", "Språkkafé på Tøyen", "norsk", None, False, 1, time(17, 30), 120),
+           ("study_circle", "Norsk for nybegynnere", "norsk, arabisk, tigrinja", 8, False, 0,
+            time(10, 0), 90),
+           ("study_circle", "Sykkelkurs for kvinner", "norsk, somali", 6, True, 3,
+            time(12, 0), 90)],
+    "SE": [("language_cafe", "Språkcafé i Rinkeby", "svenska", None, False, 2, time(18, 0), 90),
+           ("study_circle", "Svenska i vardagen", "svenska, arabiska", 10, False, 1,
+            time(13, 0), 135)],
+    "DK": [("language_cafe", "Sprogcafé i Gellerup", "dansk", None, False, 3, time(16, 30), 120),
+           ("study_circle", "Dansk og jobsøgning", "dansk, engelsk", 8, False, 2,
+            time(9, 30), 120)],
+}
+
+
+def _seed_activities(rng, sites) -> None:
+    from portal.activities import services as activities
+    from portal.activities.models import Kind
+
+    for site in sites:
+        leader = db.session.scalar(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"])))
+        participants = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == "participant")))
+        for kind, title, languages, capacity, women, weekday, start, minutes in \
+                ACTIVITIES[site.country]:
+            activity = activities.create_activity(leader, site, activities.ActivityData(
+                kind=kind, title=title, languages=languages, capacity=capacity,
+                women_only=women, description=title, level="beginner"))
+            first = activities.local_today(site) + timedelta(days=1)
+            first += timedelta(days=(weekday - first.weekday()) % 7)
+            planned = activities.plan_series(site, first, start, minutes, 1, count=10)
+            activities.add_series(leader, activity, planned, keep_holidays=False)
+            if kind == Kind.STUDY_CIRCLE:
+                for person in rng.sample(participants, min(len(participants), capacity + 3)):
+                    activities.enrol(person, activity.id)
+            else:
+                for person in rng.sample(participants, min(len(participants), 12)):
+                    activities.follow(person, activity)

@@ -6,6 +6,7 @@ Accept-Language (Norwegian variants mapped to nb by hand; Babel and Werkzeug do 
 
 import re
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from babel import Locale
 from flask import current_app, g, has_request_context, request
@@ -133,3 +134,15 @@ def install_template_gettext(env) -> None:
     formatting rules (variables escaped, %% only when there are variables)."""
     env.globals.update(_=_template_gettext, gettext=_template_gettext,
                        ngettext=_template_ngettext)
+
+
+def format_local(moment, zone: str, skeleton: str = "MMMEd") -> str:
+    """A UTC moment as the site's local date and time, in the page's language."""
+    from babel.dates import format_skeleton
+    from babel.dates import format_time as babel_time
+    from flask_babel import get_locale
+
+    local = moment.astimezone(ZoneInfo(zone))
+    locale = get_locale()
+    day = format_skeleton(skeleton, local, locale=locale)
+    return f"{day} {babel_time(local, 'short', locale=locale)}"

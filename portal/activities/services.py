@@ -24,6 +24,7 @@ from portal.extensions import db, utcnow
 from portal.i18n import _l
 
 MAX_SERIES = 60
+HOLIDAY_LANGUAGE = {"NO": "no", "SE": "sv", "DK": "da"}
 
 
 # -- permissions ---------------------------------------------------------------------------
@@ -100,7 +101,9 @@ def plan_series(site: Site, first_day: date, start: time, minutes: int, every_we
     if len(days) > MAX_SERIES:
         raise DomainError(_l("A series can have at most %(max)d sessions.", max=MAX_SERIES),
                           field="until")
-    public = holidays.country_holidays(site.country, years={d.year for d in days})
+    # Holiday names in the country's own language, as its calendars print them.
+    public = holidays.country_holidays(site.country, years={d.year for d in days},
+                                       language=HOLIDAY_LANGUAGE[site.country])
     planned = []
     for day in days:
         local = datetime.combine(day, start, tzinfo=zone)

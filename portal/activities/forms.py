@@ -1,0 +1,84 @@
+"""Activity forms: filters (GET), a new activity, a series of sessions."""
+
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+
+from portal.activities.models import Kind, Level
+from portal.forms import BaseForm
+from portal.i18n import _l
+
+REQUIRED = _l("This field is required.")
+
+KIND_NAMES = {Kind.STUDY_CIRCLE: _l("Study circle"), Kind.LANGUAGE_CAFE: _l("Language café")}
+LEVEL_NAMES = {Level.ALL: _l("All levels"), Level.BEGINNER: _l("Beginner"),
+               Level.INTERMEDIATE: _l("Intermediate"), Level.ADVANCED: _l("Advanced")}
+WEEKDAY_NAMES = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
+                 _l("Saturday"), _l("Sunday")]
+
+
+def _max(length: int):
+    return Length(max=length, message=_l("Use at most %(max)d characters."))
+
+
+def _any(label):
+    return [SelectChoice("", label)]
+
+
+class FilterForm(BaseForm):
+    q = SearchField(_l("Search"), [Optional(), _max(80)])
+    kind = SelectField(_l("Kind"), choices=_any(_l("All kinds")) + [
+        SelectChoice(k.value, name) for k, name in KIND_NAMES.items()], validators=[Optional()])
+    language = StringField(_l("Language used"), [Optional(), _max(40)])
+    level = SelectField(_l("Level"), choices=_any(_l("Any level")) + [
+        SelectChoice(k.value, name) for k, name in LEVEL_NAMES.items()], validators=[Optional()])
+    weekday = SelectField(_l("Day"), choices=_any(_l("Any day")) + [
+        SelectChoice(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
+        validators=[Optional()])
+    site = SelectField(_l("Meeting place"), validators=[Optional()])
+
+
+class ActivityForm(BaseForm):
+    kind = RadioField(_l("What kind of activity?"), choices=[
+        SelectChoice(k.value, name) for k, name in KIND_NAMES.items()],
+        validators=[InputRequired(message=REQUIRED)])
+    title = StringField(_l("Title"), [DataRequired(message=REQUIRED), _max(120)])
+    description = TextAreaField(_l("Description"), [Optional(), _max(2000)])
+    languages = StringField(_l("Languages used"), [Optional(), _max(120)],
+                            description=_l("For example: Swedish, Arabic"))
+    level = SelectField(_l("Level"), choices=[
+        SelectChoice(k.value, name) for k, name in LEVEL_NAMES.items()],
+        validators=[InputRequired(message=REQUIRED)])
+    place = StringField(_l("Place"), [Optional(), _max(200)],
+                        description=_l("Room or address"))
+    capacity = IntegerField(_l("Number of seats"), [Optional(), NumberRange(
+        min=1, max=500, message=_l("Write a number from 1 to 500."))],
+        description=_l("Needed for study circles. Leave empty for a drop-in café."))
+    women_only = BooleanField(_l("For women only"))
+
+
+class SeriesForm(BaseForm):
+    first_day = DateField(_l("First date"), [InputRequired(message=REQUIRED)])
+    start = TimeField(_l("Starts at"), [InputRequired(message=REQUIRED)])
+    minutes = IntegerField(_l("Length in minutes"), [InputRequired(message=REQUIRED), NumberRange(
+        min=15, max=480, message=_l("Write a number from 15 to 480."))], default=90)
+    every_weeks = SelectField(_l("How often"), choices=[
+        SelectChoice("1", _l("Every week")), SelectChoice("2", _l("Every other week"))],
+        default="1")
+    until = DateField(_l("Last date"), [Optional()],
+                      description=_l("Or give a number of sessions below."))
+    count = IntegerField(_l("Number of sessions"), [Optional(), NumberRange(
+        min=1, max=60, message=_l("Write a number from 1 to 60."))])
+    holidays = RadioField(_l("On public holidays"), choices=[
+        SelectChoice("skip", _l("No session")), SelectChoice("keep", _l("Meet anyway"))],
+        default="skip")

@@ -1,0 +1,220 @@
+"""Browse activities; join, leave and follow; staff create activities and series."""
+
+from flask import Blueprint, abort, flash, request, url_for
+from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
+
+from portal.accounts import services as accounts
+from portal.accounts.models import Role, Site
+from portal.activities import services
+from portal.activities.forms import (
+    KIND_NAMES,
+    LEVEL_NAMES,
+    ActivityForm,
+    FilterForm,
+    SeriesForm,
+)
+from portal.activities.models import Activity, ActivityStatus
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import show_form
+from portal.i18n import _, ngettext
+from portal.web import redirect, render
+
+bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+NAMES = {"kind_names": KIND_NAMES, "level_names": LEVEL_NAMES}
+
+
+def visible_activity(activity_id: int) -> Activity:
+    """404 for activities that do not exist or that this user may not see (archived)."""
+    activity = db.session.get(Activity, activity_id)
+    if activity is None or (activity.status == ActivityStatus.ARCHIVED
+                            and not services.can_lead(current_user, activity)):
+        abort(404)
+    return activity
+
+
+@bp.get("")
+def index():
+    form = FilterForm(request.args)
+    form.site.choices = [SelectChoice("", _("All meeting places"))] + [
+        SelectChoice(str(site.id), site.name, render_kw={"dir": "auto"})
+        for site in accounts.all_sites()]
+    form.validate()
+    filters = services.Filters(
+        site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,
+        kind=form.kind.data or "", language=form.language.data or "",
+        level=form.level.data or "",
+        weekday=int(form.weekday.data) if (form.weekday.data or "").isdigit() else None,
+        query=(form.q.data or "") if not form.q.errors else "")
+    return render("activities/index.html", "activities/_list.html", form=form,
+                  rows=services.browse(filters), **NAMES)
+
+
+def _participation_context(activity: Activity) -> dict:
+    enrolment = services.enrolment_of(current_user, activity)
+    return {
+        "activity": activity, "enrolment": enrolment,
+        "position": services.waitlist_position(enrolment)
+        if enrolment is not None and enrolment.status == "waitlisted" else None,
+        "following": services.is_following(current_user, activity),
+        "seats_taken": services.enrolled_count(activity),
+        "can_lead": services.can_lead(current_user, activity),
+    }
+
+
+@bp.get("/<int:activity_id>")
+def show(activity_id):
+    activity = visible_activity(activity_id)
+    return render("activities/show.html", "activities/_participation.html",
+                  sessions=services.upcoming_sessions(activity),
+                  **_participation_context(activity), **NAMES)
+
+
+def _after_change(activity: Activity):
+    """htmx gets the updated panel; a plain form post goes back to the activity page."""
+    from portal.web import wants_fragment
+
+    if wants_fragment():
+        return render("activities/show.html", "activities/_participation.html",
+                      **_participation_context(activity), **NAMES)
+    return redirect(url_for("activities.show", activity_id=activity.id))
+
+
+def _change(activity_id: int, action):
+    activity = visible_activity(activity_id)
+    try:
+        action(activity)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("activities.show", activity_id=activity.id))
+    return _after_change(db.session.get(Activity, activity_id))
+
+
+@bp.post("/<int:activity_id>/join")
+@login_required
+def join(activity_id):
+    def action(activity):
+        enrolment = services.enrol(current_user, activity.id)
+        if enrolment.status == "waitlisted":
+            flash(ngettext("The circle is full. You are number %(num)d on the waiting list.",
+                           "The circle is full. You are number %(num)d on the waiting list.",
+                           services.waitlist_position(enrolment)), "info")
+        else:
+            flash(_("You have joined. Welcome!"), "success")
+    return _change(activity_id, action)
+
+
+@bp.post("/<int:activity_id>/leave")
+@login_required
+def leave(activity_id):
+    def action(activity):
+        services.leave(current_user, activity.id)
+        flash(_("You have left. You can join again at any time."), "info")
+    return _change(activity_id, action)
+
+
+@bp.post("/<int:activity_id>/follow")
+@login_required
+def follow(activity_id):
+    def action(activity):
+        services.follow(current_user, activity)
+        flash(_("You follow this café. Its sessions show on your page."), "success")
+    return _change(activity_id, action)
+
+
+@bp.post("/<int:activity_id>/unfollow")
+@login_required
+def unfollow(activity_id):
+    def action(activity):
+        services.unfollow(current_user, activity)
+        flash(_("You no longer follow this café."), "info")
+    return _change(activity_id, action)
+
+
+# -- staff -----------------------------------------------------------------------------------
+
+def _staff_site() -> Site:
+    """The meeting place a new activity belongs to: ?site=, else the first where one is staff."""
+    sites = current_user.sites_where(Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+    wanted = request.args.get("site", type=int)
+    site = next((s for s in sites if s.id == wanted), None) if wanted else (
+        sites[0] if sites else None)
+    if site is None and wanted and current_user.is_admin:
+        site = db.session.get(Site, wanted)
+    if site is None:
+        abort(403)
+    return site
+
+
+def _show_new(form, site, error=None):
+    return show_form("activities/new.html", "activities/_form.html", form, error, site=site)
+
+
+@bp.get("/new")
+@login_required
+def new():
+    site = _staff_site()
+    return _show_new(ActivityForm(kind="study_circle", level="all"), site)
+
+
+@bp.post("/new")
+@login_required
+def create():
+    site = _staff_site()
+    form = ActivityForm()
+    if not form.validate():
+        return _show_new(form, site)
+    data = services.ActivityData(
+        kind=form.kind.data, title=form.title.data, description=form.description.data or "",
+        languages=form.languages.data or "", level=form.level.data,
+        place=form.place.data or "", capacity=form.capacity.data,
+        women_only=form.women_only.data)
+    try:
+        activity = services.create_activity(current_user, site, data)
+    except DomainError as error:
+        return _show_new(form, site, error)
+    flash(_("The activity is created. Now add its sessions."), "success")
+    return redirect(url_for("activities.series", activity_id=activity.id))
+
+
+def _led_activity(activity_id: int) -> Activity:
+    activity = visible_activity(activity_id)
+    if not services.can_lead(current_user, activity):
+        abort(403)
+    return activity
+
+
+def _show_series(form, activity, error=None, planned=None):
+    return show_form("activities/series.html", "activities/_series_form.html", form, error,
+                     activity=activity, planned=planned)
+
+
+@bp.get("/<int:activity_id>/series")
+@login_required
+def series(activity_id):
+    activity = _led_activity(activity_id)
+    return _show_series(SeriesForm(), activity)
+
+
+@bp.post("/<int:activity_id>/series")
+@login_required
+def add_series(activity_id):
+    activity = _led_activity(activity_id)
+    form = SeriesForm()
+    if not form.validate():
+        return _show_series(form, activity)
+    try:
+        planned = services.plan_series(
+            activity.site, form.first_day.data, form.start.data, form.minutes.data,
+            int(form.every_weeks.data), until=form.until.data, count=form.count.data)
+        if "preview" in request.form:  # show the dates and holidays; nothing is saved
+            return _show_series(form, activity, planned=planned)
+        sessions = services.add_series(current_user, activity, planned,
+                                       keep_holidays=form.holidays.data == "keep")
+    except DomainError as error:
+        return _show_series(form, activity, error)
+    flash(ngettext("%(num)d session is added.", "%(num)d sessions are added.", len(sessions)),
+          "success")
+    return redirect(url_for("activities.show", activity_id=activity.id))

@@ -1,0 +1,127 @@
+from datetime import date, time, timedelta
+
+import pytest
+
+from portal.accounts.models import Role
+from portal.activities import services
+from portal.activities.models import Activity, Kind, Session
+from portal.extensions import db
+
+
+def next_monday() -> date:
+    today = date.today()
+    return today + timedelta(days=7 - today.weekday())
+
+
+def test_list_page_fragment_and_filters(client, make_activity, site, leader):
+    circle = make_activity(title="Norsk A1", languages="norsk")
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    services.add_series(leader, cafe, services.plan_series(
+        site, next_monday(), time(18, 0), 90, 1, count=2), True)
+    page = client.get("/activities")
+    assert page.status_code == 200 and "Norsk A1" in page.text and "Språkkafé" in page.text
+    fragment = client.get("/activities?kind=study_circle", htmx=True)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert "Norsk A1" in fragment.text and "Språkkafé" not in fragment.text
+    assert "Next time:" in client.get("/activities?weekday=0").text
+    assert "Nothing found" in client.get("/activities?q=zzz").text
+    assert client.get(f"/activities/{circle.id}").status_code == 200
+
+
+def test_bad_filter_values_never_fail(client, make_activity):
+    make_activity()
+    for query in ("weekday=9", "kind=evil", "site=abc", "level=<b>", "q=" + "x" * 500):
+        assert client.get(f"/activities?{query}").status_code == 200, query
+
+
+def test_join_and_leave_as_page_and_fragment(client, login_as, make_activity, make_user):
+    circle = make_activity(capacity=1)
+    services.enrol(make_user(), circle.id)
+    login_as()
+    full = client.post(f"/activities/{circle.id}/join")
+    assert full.status_code == 303 and full.headers["Location"] == f"/activities/{circle.id}"
+    page = client.get(f"/activities/{circle.id}").text
+    assert "You are number 1 on the waiting list." in page
+    fragment = client.post(f"/activities/{circle.id}/leave", htmx=True)
+    assert fragment.status_code == 200 and "<html" not in fragment.text
+    assert 'id="participation"' in fragment.text and "Join the waiting list" in fragment.text
+
+
+def test_join_needs_login_and_csrf(client, make_activity):
+    circle = make_activity()
+    assert client.post(f"/activities/{circle.id}/join").headers["Location"].startswith(
+        "/accounts/login")
+    assert client.post(f"/activities/{circle.id}/join", csrf=False).status_code == 400
+
+
+def test_follow_a_cafe(client, login_as, make_activity):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None)
+    login_as()
+    response = client.post(f"/activities/{cafe.id}/follow", htmx=True)
+    assert "You follow this café." in response.text
+    assert "Stop following" in client.post(f"/activities/{cafe.id}/follow", htmx=True).text
+    assert "You follow" not in client.post(f"/activities/{cafe.id}/unfollow", htmx=True).text
+
+
+def test_joining_a_cafe_is_refused_kindly(client, login_as, make_activity):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None)
+    login_as()
+    response = client.post(f"/activities/{cafe.id}/join")
+    assert response.status_code == 303
+    assert "follow the café instead" in client.get(f"/activities/{cafe.id}").text
+
+
+def test_archived_and_missing_activities_are_404(client, login_as, make_activity):
+    circle = make_activity()
+    circle.status = "archived"
+    db.session.commit()
+    login_as()
+    assert client.get(f"/activities/{circle.id}").status_code == 404
+    assert client.get("/activities/999999").status_code == 404
+    assert client.post(f"/activities/{circle.id}/join").status_code == 404
+
+
+@pytest.mark.parametrize("role, status", [(Role.PARTICIPANT, 403), (Role.VOLUNTEER, 200),
+                                          (Role.COORDINATOR, 200)])
+def test_who_may_create_activities(client, login_as, role, status):
+    login_as(role)
+    assert client.get("/activities/new").status_code == status
+    if status == 200:
+        assert "<html" not in client.get("/activities/new", htmx=True).text
+
+
+def test_create_activity_then_series_with_preview(client, login_as, site):
+    login_as(Role.VOLUNTEER)
+    invalid = client.post(f"/activities/new?site={site.id}", {
+        "kind": "study_circle", "title": "Circle", "level": "all"}, htmx=True)
+    assert invalid.status_code == 422 and 'id="capacity-error"' in invalid.text
+    created = client.post(f"/activities/new?site={site.id}", {
+        "kind": "study_circle", "title": "Svenska A2", "level": "beginner", "capacity": "٨"})
+    assert created.status_code == 303
+    activity = db.session.scalar(db.select(Activity))
+    assert activity.capacity == 8  # Arabic-Indic digits accepted
+    url = f"/activities/{activity.id}/series"
+    assert created.headers["Location"] == url
+    form = {"first_day": next_monday().isoformat(), "start": "18:00", "minutes": "90",
+            "every_weeks": "1", "count": "3", "holidays": "skip"}
+    preview = client.post(url, {**form, "preview": "1"}, htmx=True)
+    assert preview.status_code == 200 and 'class="preview"' in preview.text
+    assert db.session.scalar(db.select(db.func.count()).select_from(Session)) == 0
+    assert client.post(url, form).status_code == 303
+    assert db.session.scalar(db.select(db.func.count()).select_from(Session)) == 3
+    past = client.post(url, {**form, "first_day": "2020-01-06"}, htmx=True)
+    assert past.status_code == 422 and 'id="first_day-error"' in past.text
+
+
+def test_only_leaders_and_coordinators_add_sessions(client, login_as, make_activity, make_site,
+                                                    make_user):
+    circle = make_activity()
+    login_as(Role.VOLUNTEER)  # a volunteer who does not lead this circle
+    assert client.get(f"/activities/{circle.id}/series").status_code == 403
+    other = Role.COORDINATOR
+    client.post("/accounts/logout")
+    login_as(other, at=make_site("Elsewhere"))
+    assert client.get(f"/activities/{circle.id}/series").status_code == 403
+    client.post("/accounts/logout")
+    login_as(Role.COORDINATOR)
+    assert client.get(f"/activities/{circle.id}/series").status_code == 200
