@@ -8,6 +8,7 @@ the language, and lists every page that failed, not only the first.
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date, time, timedelta
 
 import pytest
 
@@ -23,6 +24,11 @@ PARTICIPANT_NAME = "Layla Hassan"
 class World:
     site: object
     participant: object
+    circle: object
+    cafe: object
+
+    def ids(self) -> dict:
+        return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id}
 
 
 @dataclass
@@ -33,11 +39,11 @@ class Step:
     go: Callable
 
     def label(self, world: World) -> str:
-        return self.name.format(site=world.site.id)
+        return self.name.format(**world.ids())
 
 
 def visit(path: str, status: int = 200) -> Step:
-    return Step(path, lambda tab, world: tab.visit(path.format(site=world.site.id), status))
+    return Step(path, lambda tab, world: tab.visit(path.format(**world.ids()), status))
 
 
 def register_with_errors(tab, world):
@@ -66,6 +72,28 @@ def one_time_code(tab, world):
     tab.check("one-time code page")
 
 
+def click_in_panel(path: str, label: str):
+    """Press the join/follow button: htmx swaps the panel in place."""
+
+    def go(tab, world):
+        tab.visit(path.format(**world.ids()))
+        tab.page.locator("#participation button[type=submit]").click()
+        tab.page.locator("#participation .status").wait_for()
+        tab.check(label)
+
+    return Step(f"{path} ({label})", go)
+
+
+def series_preview(tab, world):
+    tab.visit(f"/activities/{world.circle.id}/series")
+    tab.page.fill("#first_day", (date.today() + timedelta(days=7)).isoformat())
+    tab.page.fill("#start", "18:00")
+    tab.page.fill("#count", "3")
+    tab.page.locator("button[name=preview]").click()
+    tab.page.locator("#series-form .preview").wait_for()
+    tab.check("series preview")
+
+
 def open_language_menu(tab, world):
     """The language list lies over the page: it must fit the screen and pass axe too."""
     tab.visit("/")
@@ -85,9 +113,15 @@ PAGES = {
         visit("/no-such-page", status=404),
         Step("/accounts/register (errors)", register_with_errors),
         Step("/ (language menu open)", open_language_menu),
+        visit("/activities"),
+        visit("/activities?kind=study_circle&weekday=0"),
+        visit("/activities/{circle}"),
+        visit("/activities/{cafe}"),
     ],
     "participant": [
         visit("/"),
+        click_in_panel("/activities/{circle}", "joined"),
+        click_in_panel("/activities/{cafe}", "following"),
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),
@@ -101,6 +135,9 @@ PAGES = {
         visit("/accounts/sites/{site}/register"),
         Step("/accounts/sites/{site}/members/<participant>/reset-code (code page)",
              one_time_code),
+        visit("/activities/new"),
+        visit("/activities/{circle}/series"),
+        Step("/activities/{circle}/series (preview)", series_preview),
     ],
     "admin": [
         visit("/accounts/sites"),
@@ -112,8 +149,21 @@ PAGES = {
 
 @pytest.fixture
 def world(site, make_user):
+    from portal.activities import services
+    from portal.activities.models import Kind
+
     participant = make_user("participant", name=PARTICIPANT_NAME, phone="+4791234567")
-    return World(site=site, participant=participant)
+    leader = make_user("volunteer", name="Lars Leader")
+    circle = services.create_activity(leader, site, services.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk for nybegynnere", capacity=8, languages="norsk",
+        description="Vi snakker norsk sammen."))
+    cafe = services.create_activity(leader, site, services.ActivityData(
+        kind=Kind.LANGUAGE_CAFE, title="مقهى اللغة", women_only=True))
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    for activity in (circle, cafe):
+        services.add_series(leader, activity, services.plan_series(
+            site, monday, time(18, 0), 90, 1, count=3), keep_holidays=True)
+    return World(site=site, participant=participant, circle=circle, cafe=cafe)
 
 
 @pytest.fixture
