@@ -44,9 +44,11 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
     from portal.home.views import bp as home_bp
+    from portal.notify.views import bp as notify_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(activities_bp)
+    app.register_blueprint(notify_bp)
 
     errors.init_app(app)
 
@@ -74,6 +76,13 @@ def _init_templates(app: Flask) -> None:
         return urls[key]
 
     i18n.install_template_gettext(app.jinja_env)
+
+    def unread_messages() -> int:
+        from portal.notify.services import unread_count
+
+        return unread_count(current_user)
+
+    app.jinja_env.globals["unread_messages"] = unread_messages
 
     @app.context_processor
     def real_user():

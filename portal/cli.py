@@ -23,6 +23,7 @@ def init_app(app) -> None:
     app.cli.add_command(create_admin)
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
+    app.cli.add_command(send_notifications)
 
 
 @click.command("create-admin")
@@ -57,6 +58,14 @@ def seed_demo(participants):
     click.echo(f"Demo logins (demo only), password for all: {demo.DEMO_PASSWORD}")
     for _name, email, _language, role, _site in demo.DEMO_LOGINS:
         click.echo(f"  {role.value:<12} {email}")
+
+
+@click.command("send-notifications")
+def send_notifications():
+    """Send e-mails still waiting in the outbox (for cron, e.g. every 5 minutes)."""
+    from portal.notify.services import deliver_emails
+
+    click.echo(f"{deliver_emails(limit=1000)} e-mail(s) sent.")
 
 
 @click.group()

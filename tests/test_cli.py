@@ -69,3 +69,14 @@ def test_runs_on_the_configured_database(app):
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+
+
+def test_send_notifications_command_sends_pending_mail(app, make_user, smtp_server):
+    from portal.notify import services as notify
+
+    person = make_user()
+    notify.notify([person], "promoted", {"title": "Norsk A1", "timezone": "Europe/Oslo"})
+    db.session.commit()
+    result = app.test_cli_runner().invoke(args=["send-notifications"])
+    assert result.exit_code == 0 and "1 e-mail(s) sent." in result.output
+    assert len(smtp_server) == 1

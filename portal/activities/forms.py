@@ -82,3 +82,18 @@ class SeriesForm(BaseForm):
     holidays = RadioField(_l("On public holidays"), choices=[
         SelectChoice("skip", _l("No session")), SelectChoice("keep", _l("Meet anyway"))],
         default="skip")
+
+
+class SessionForm(BaseForm):
+    day = DateField(_l("Date"), [InputRequired(message=REQUIRED)])
+    start = TimeField(_l("Starts at"), [InputRequired(message=REQUIRED)])
+    minutes = IntegerField(_l("Length in minutes"), [InputRequired(message=REQUIRED), NumberRange(
+        min=15, max=480, message=_l("Write a number from 15 to 480."))])
+    place = StringField(_l("Place"), [Optional(), _max(200)],
+                        description=_l("Leave empty to use the activity's usual place."))
+    note = StringField(_l("Theme or note"), [Optional(), _max(300)])
+
+
+class CancelForm(BaseForm):
+    reason = StringField(_l("Reason (sent to everyone who takes part)"),
+                         [DataRequired(message=REQUIRED), _max(300)])

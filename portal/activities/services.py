@@ -22,6 +22,7 @@ from portal.activities.models import (
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
+from portal.notify.services import deliver_emails, notify
 
 MAX_SERIES = 60
 HOLIDAY_LANGUAGE = {"NO": "no", "SE": "sv", "DK": "da"}
@@ -251,8 +252,12 @@ def leave(user: User, activity_id: int) -> list[Enrolment]:
         return []
     enrolment.status, enrolment.updated_at = EnrolmentStatus.LEFT, utcnow()
     db.session.flush()
-    promoted = _fill_seats(db.session.get(Activity, activity_id))
+    activity = db.session.get(Activity, activity_id)
+    promoted = _fill_seats(activity)
+    if promoted:
+        notify([e.user for e in promoted], "promoted", _params(activity))
     db.session.commit()
+    deliver_emails()
     return promoted
 
 
@@ -302,3 +307,71 @@ def unfollow(user: User, activity: Activity) -> None:
     db.session.execute(Follow.__table__.delete().where(and_(
         Follow.activity_id == activity.id, Follow.user_id == user.id)))
     db.session.commit()
+
+
+# -- changing one session ------------------------------------------------------------------
+
+def _params(activity: Activity, session: Session | None = None, **extra) -> dict:
+    params = {"activity_id": activity.id, "title": activity.title,
+              "timezone": activity.site.timezone}
+    if session is not None:
+        params |= {"session_id": session.id, "starts_at": session.starts_at.isoformat()}
+    return params | extra
+
+
+def audience(activity: Activity) -> list[User]:
+    """Everyone who should hear about a change: enrolled and waiting, or following."""
+    if activity.is_cafe:
+        statement = select(User).join(Follow, Follow.user_id == User.id).where(
+            Follow.activity_id == activity.id)
+    else:
+        statement = select(User).join(Enrolment, Enrolment.user_id == User.id).where(
+            Enrolment.activity_id == activity.id, Enrolment.status != EnrolmentStatus.LEFT)
+    return list(db.session.scalars(statement))
+
+
+def _check_leader(user: User, activity: Activity) -> None:
+    if not can_lead(user, activity):
+        raise DomainError(_l("Only the leaders of this activity can change its schedule."))
+
+
+def cancel_session(user: User, session: Session, reason: str) -> None:
+    activity = session.activity
+    _check_leader(user, activity)
+    if session.status == SessionStatus.CANCELLED:
+        return
+    if session.ends_at <= utcnow():
+        raise DomainError(_l("This session is over and cannot be changed."))
+    session.status, session.reason = SessionStatus.CANCELLED, reason
+    notify(audience(activity), "session_cancelled", _params(activity, session, reason=reason))
+    db.session.commit()
+    deliver_emails()
+
+
+def move_session(user: User, session: Session, day: date, start: time, minutes: int,
+                 place: str, note: str) -> None:
+    """New time, place or note. People are told when the time or the place changes."""
+    activity = session.activity
+    _check_leader(user, activity)
+    if session.ends_at <= utcnow():
+        raise DomainError(_l("This session is over and cannot be changed."))
+    if minutes <= 0:
+        raise DomainError(_l("The session must end after it starts."), field="minutes")
+    starts_at = datetime.combine(day, start, tzinfo=ZoneInfo(activity.site.timezone)).astimezone(
+        ZoneInfo("UTC"))
+    ends_at = starts_at + timedelta(minutes=minutes)
+    if starts_at < utcnow():
+        raise DomainError(_l("A session cannot be moved into the past."), field="day")
+    if _overlaps(activity, starts_at, ends_at, ignore=session):
+        raise DomainError(_l("This time overlaps another session of this activity."),
+                          field="start")
+    old_start, old_place = session.starts_at, session.place
+    session.starts_at, session.ends_at, session.place, session.note = (
+        starts_at, ends_at, place, note)
+    if session.status == SessionStatus.CANCELLED:
+        session.status, session.reason = SessionStatus.SCHEDULED, ""
+    if (starts_at, place) != (old_start, old_place):
+        notify(audience(activity), "session_moved", _params(
+            activity, session, old_starts_at=old_start.isoformat(), place=place))
+    db.session.commit()
+    deliver_emails()

@@ -1,5 +1,7 @@
 """Browse activities; join, leave and follow; staff create activities and series."""
 
+from zoneinfo import ZoneInfo
+
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -11,13 +13,15 @@ from portal.activities.forms import (
     KIND_NAMES,
     LEVEL_NAMES,
     ActivityForm,
+    CancelForm,
     FilterForm,
     SeriesForm,
+    SessionForm,
 )
-from portal.activities.models import Activity, ActivityStatus
+from portal.activities.models import Activity, ActivityStatus, Session
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.forms import show_form
+from portal.forms import attach_error, show_form
 from portal.i18n import _, ngettext
 from portal.web import redirect, render
 
@@ -218,3 +222,66 @@ def add_series(activity_id):
     flash(ngettext("%(num)d session is added.", "%(num)d sessions are added.", len(sessions)),
           "success")
     return redirect(url_for("activities.show", activity_id=activity.id))
+
+
+# -- one session: move, note, cancel ---------------------------------------------------------
+
+def _led_session(session_id: int) -> Session:
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    _led_activity(session.activity_id)
+    return session
+
+
+def _session_form(session: Session) -> SessionForm:
+    local = session.starts_at.astimezone(ZoneInfo(session.activity.site.timezone))
+    return SessionForm(formdata=None, day=local.date(), start=local.time(),
+                       minutes=int((session.ends_at - session.starts_at).total_seconds() // 60),
+                       place=session.place, note=session.note)
+
+
+def _show_session(session, form, cancel_form, error=None):
+    return show_form("activities/session.html", "activities/_session_form.html", form, error,
+                     other_forms=[cancel_form], session=session, activity=session.activity,
+                     cancel_form=cancel_form)
+
+
+@bp.get("/sessions/<int:session_id>")
+@login_required
+def edit_session(session_id):
+    session = _led_session(session_id)
+    return _show_session(session, _session_form(session), CancelForm(formdata=None))
+
+
+@bp.post("/sessions/<int:session_id>")
+@login_required
+def update_session(session_id):
+    session = _led_session(session_id)
+    form = SessionForm()
+    if not form.validate():
+        return _show_session(session, form, CancelForm(formdata=None))
+    try:
+        services.move_session(current_user, session, form.day.data, form.start.data,
+                              form.minutes.data, form.place.data or "", form.note.data or "")
+    except DomainError as error:
+        return _show_session(session, form, CancelForm(formdata=None), error)
+    flash(_("The session is saved. Everyone who takes part is told about a new time or place."),
+          "success")
+    return redirect(url_for("activities.show", activity_id=session.activity_id))
+
+
+@bp.post("/sessions/<int:session_id>/cancel")
+@login_required
+def cancel_session(session_id):
+    session = _led_session(session_id)
+    cancel_form = CancelForm()
+    if not cancel_form.validate():
+        return _show_session(session, _session_form(session), cancel_form)
+    try:
+        services.cancel_session(current_user, session, cancel_form.reason.data)
+    except DomainError as error:
+        attach_error(cancel_form, error)
+        return _show_session(session, _session_form(session), cancel_form)
+    flash(_("The session is cancelled. Everyone who takes part has been told."), "success")
+    return redirect(url_for("activities.show", activity_id=session.activity_id))

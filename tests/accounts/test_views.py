@@ -248,30 +248,6 @@ def test_forgot_page_without_mail_points_to_a_coordinator(client):
     assert "does not send e-mail" in page(client.get("/accounts/forgot"))
 
 
-@pytest.fixture
-def smtp_server(app, monkeypatch):
-    import socket
-
-    from aiosmtpd.controller import Controller
-    from aiosmtpd.handlers import Message
-
-    received = []
-
-    class Collect(Message):
-        def handle_message(self, message):
-            received.append(message)
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    controller = Controller(Collect(), hostname="127.0.0.1", port=port)
-    controller.start()
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", port)
-    yield received
-    controller.stop()
-
-
 def test_reset_link_by_email_through_a_real_smtp_server(client, make_user, smtp_server):
     person = make_user(email="olena@example.org", language="sv")
     response = client.post("/accounts/forgot", {"login": "olena@example.org"})

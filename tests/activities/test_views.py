@@ -125,3 +125,63 @@ def test_only_leaders_and_coordinators_add_sessions(client, login_as, make_activ
     client.post("/accounts/logout")
     login_as(Role.COORDINATOR)
     assert client.get(f"/activities/{circle.id}/series").status_code == 200
+
+
+@pytest.fixture
+def scheduled(site, make_activity, leader, make_user):
+    circle = make_activity(title="Norsk A1")
+    services.add_series(leader, circle, services.plan_series(
+        site, next_monday(), time(18, 0), 90, 1, count=2), True)
+    member = make_user(name="Member")
+    services.enrol(member, circle.id)
+    return circle, circle.sessions[0], member
+
+
+def test_edit_session_page_fragment_and_permissions(client, login_as, scheduled, make_user):
+    circle, session, member = scheduled
+    login_as(Role.VOLUNTEER)
+    assert client.get(f"/activities/sessions/{session.id}").status_code == 403
+    client.post("/accounts/logout")
+    login_as(Role.COORDINATOR)
+    page = client.get(f"/activities/sessions/{session.id}")
+    assert page.status_code == 200 and 'id="session-form"' in page.text
+    fragment = client.get(f"/activities/sessions/{session.id}", htmx=True)
+    assert "<html" not in fragment.text and f'id="session-{session.id}"' in fragment.text
+    assert client.get("/activities/sessions/999999").status_code == 404
+
+
+def test_move_and_cancel_through_views(client, login_as, scheduled):
+    circle, session, member = scheduled
+    login_as(Role.COORDINATOR)
+    url = f"/activities/sessions/{session.id}"
+    past = client.post(url, {"day": "2020-01-06", "start": "18:00", "minutes": "90"}, htmx=True)
+    assert past.status_code == 422 and 'id="day-error"' in past.text
+    moved = client.post(url, {"day": (next_monday() + timedelta(days=2)).isoformat(),
+                              "start": "17:30", "minutes": "90", "place": "Rom 3"})
+    assert moved.status_code == 303
+    no_reason = client.post(f"{url}/cancel", {"reason": ""}, htmx=True)
+    assert no_reason.status_code == 422 and 'id="reason-error"' in no_reason.text
+    cancelled = client.post(f"{url}/cancel", {"reason": "Sick leader"}, htmx=True)
+    assert cancelled.headers["HX-Redirect"] == f"/activities/{circle.id}"
+    page = client.get(f"/activities/{circle.id}").text
+    assert "Cancelled" in page and "Sick leader" in page and "Rom 3" in page
+
+
+def test_member_reads_messages(client, scheduled, leader):
+    circle, session, member = scheduled
+    services.cancel_session(leader, session, "Snow")
+    client.login(member.email)
+    assert "Messages (1 new)" in client.get("/").text
+    page = client.get("/notify")
+    assert page.status_code == 200 and "is cancelled" in page.text and "Snow" in page.text
+    assert "<html" not in client.get("/notify", htmx=True).text
+    assert client.post("/notify/read").status_code == 303
+    assert "Messages (1 new)" not in client.get("/").text
+
+
+def test_messages_are_private(client, scheduled, leader, login_as):
+    circle, session, member = scheduled
+    services.cancel_session(leader, session, "Snow")
+    login_as()
+    assert "Snow" not in client.get("/notify").text
+    assert client.get("/notify").status_code == 200

@@ -1,0 +1,110 @@
+"""Notify people in their own language: in the app always, by e-mail when they have one."""
+
+from datetime import datetime
+
+from flask import current_app, render_template
+from sqlalchemy import func, select, update
+
+from portal.accounts.models import User
+from portal.extensions import db, utcnow
+from portal.i18n import _, force_locale, format_local
+from portal.notify.mail import mail_configured, send_mail
+from portal.notify.models import EmailStatus, Notification
+
+MAX_EMAIL_ATTEMPTS = 5
+
+
+def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
+    """Queue one notification per person (call inside the transaction that made the change)."""
+    email = mail_configured()
+    notifications = [
+        Notification(user_id=user.id, kind=kind, params=params,
+                     email_status=EmailStatus.PENDING if email and user.email
+                     else EmailStatus.NONE)
+        for user in {user.id: user for user in users}.values()]
+    db.session.add_all(notifications)
+    return notifications
+
+
+def _when(params: dict, key: str) -> str:
+    return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
+
+
+def subject(notification: Notification) -> str:
+    p = notification.params
+    if notification.kind == "session_cancelled":
+        return _("Cancelled: %(title)s, %(when)s", title=p["title"], when=_when(p, "starts_at"))
+    if notification.kind == "session_moved":
+        return _("New time: %(title)s, %(when)s", title=p["title"], when=_when(p, "starts_at"))
+    if notification.kind == "promoted":
+        return _("You got a seat in %(title)s", title=p["title"])
+    return _("News from Bro")
+
+
+def body(notification: Notification) -> str:
+    """The message in the current language (force_locale picks the reader's)."""
+    p = notification.params
+    if notification.kind == "session_cancelled":
+        text = _("The session of %(title)s on %(when)s is cancelled.", title=p["title"],
+                 when=_when(p, "starts_at"))
+        if p.get("reason"):
+            text += " " + _("Reason: %(reason)s", reason=p["reason"])
+        return text
+    if notification.kind == "session_moved":
+        return _("The session of %(title)s on %(old)s is moved to %(when)s.", title=p["title"],
+                 old=_when(p, "old_starts_at"), when=_when(p, "starts_at"))
+    if notification.kind == "promoted":
+        return _("A seat became free in %(title)s, and it is yours now. Welcome!",
+                 title=p["title"])
+    return ""
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(select(func.count()).select_from(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)))
+
+
+def recent(user: User, limit: int = 50) -> list[Notification]:
+    return list(db.session.scalars(select(Notification).where(
+        Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)))
+
+
+def mark_all_read(user: User) -> None:
+    db.session.execute(update(Notification).where(
+        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+    db.session.commit()
+
+
+def deliver_emails(limit: int = 100) -> int:
+    """Send pending e-mails, each in its recipient's language. Safe to run in several processes
+    at once: a row is claimed (pending → sending) before it is sent, so none goes out twice."""
+    if not mail_configured():
+        return 0
+    ids = db.session.scalars(select(Notification.id).where(
+        Notification.email_status == EmailStatus.PENDING).order_by(Notification.id).limit(limit))
+    sent = 0
+    for notification_id in list(ids):
+        claimed = db.session.execute(update(Notification).where(
+            Notification.id == notification_id,
+            Notification.email_status == EmailStatus.PENDING).values(
+            email_status=EmailStatus.SENDING, email_attempts=Notification.email_attempts + 1))
+        db.session.commit()
+        if claimed.rowcount != 1:
+            continue  # another sender has it
+        notification = db.session.get(Notification, notification_id)
+        user = notification.user
+        with force_locale(user.language):
+            mail_subject = subject(notification)
+            text = render_template("email/notification.txt", user=user,
+                                   body=body(notification))
+        try:
+            send_mail(user.email, mail_subject, text)
+        except OSError:
+            current_app.logger.warning("E-mail to user %s failed; will retry", user.id)
+            failed = notification.email_attempts >= MAX_EMAIL_ATTEMPTS
+            notification.email_status = EmailStatus.FAILED if failed else EmailStatus.PENDING
+        else:
+            notification.email_status, notification.emailed_at = EmailStatus.SENT, utcnow()
+            sent += 1
+        db.session.commit()
+    return sent
