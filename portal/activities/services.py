@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil.rrule import WEEKLY, rrule
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import Role, Site, User
 from portal.activities.models import (
@@ -193,6 +194,14 @@ def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:
     return list(db.session.scalars(select(Session).where(
         Session.activity_id == activity.id, Session.ends_at > utcnow())
         .order_by(Session.starts_at).limit(limit)))
+
+
+def cafe_sessions(site: Site, start: datetime, end: datetime) -> list[Session]:
+    return list(db.session.scalars(
+        select(Session).join(Session.activity).options(contains_eager(Session.activity))
+        .where(Activity.site_id == site.id, Activity.kind == Kind.LANGUAGE_CAFE,
+               Activity.status == ActivityStatus.OPEN, Session.starts_at >= start,
+               Session.starts_at < end).order_by(Session.starts_at)))
 
 
 # -- joining, leaving, following ------------------------------------------------------------

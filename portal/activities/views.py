@@ -1,5 +1,6 @@
 """Browse activities; join, leave and follow; staff create activities and series."""
 
+from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from flask import Blueprint, abort, flash, request, url_for
@@ -8,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
-from portal.activities import services
+from portal.activities import calendar, services
 from portal.activities.forms import (
     KIND_NAMES,
     LEVEL_NAMES,
@@ -20,7 +21,7 @@ from portal.activities.forms import (
 )
 from portal.activities.models import Activity, ActivityStatus, Session
 from portal.errors import DomainError
-from portal.extensions import db
+from portal.extensions import db, utcnow
 from portal.forms import attach_error, show_form
 from portal.i18n import _, ngettext
 from portal.web import redirect, render
@@ -285,3 +286,62 @@ def cancel_session(session_id):
         return _show_session(session, _session_form(session), cancel_form)
     flash(_("The session is cancelled. Everyone who takes part has been told."), "success")
     return redirect(url_for("activities.show", activity_id=session.activity_id))
+
+
+# -- calendars ---------------------------------------------------------------------------------
+
+def _ics(sessions, name: str, filename: str):
+    from flask import make_response
+
+    response = make_response(calendar.to_ical(sessions, name, request.host))
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.get("/calendar")
+@login_required
+def my_calendar():
+    token = calendar.feed_token(current_user)
+    return render("activities/calendar.html", "activities/calendar.html",
+                  weeks=calendar.by_week(calendar.upcoming(current_user)),
+                  feed_url=url_for("activities.feed", token=token, _external=True))
+
+
+@bp.post("/calendar/feed")
+@login_required
+def renew_feed():
+    calendar.feed_token(current_user, renew=True)
+    flash(_("Your calendar has a new address. The old one no longer works."), "success")
+    return redirect(url_for("activities.my_calendar"))
+
+
+@bp.get("/calendar/<token>.ics")
+def feed(token):
+    """The secret address a phone's calendar subscribes to (no login: the token is the key)."""
+    user = calendar.user_for_feed(token)
+    if user is None:
+        abort(404)
+    now = utcnow()
+    sessions = calendar.my_sessions(user, now - timedelta(days=30), now + timedelta(days=365))
+    return _ics(sessions, "Bro", "bro.ics")
+
+
+@bp.get("/sessions/<int:session_id>.ics")
+def session_ics(session_id):
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    visible_activity(session.activity_id)
+    return _ics([session], session.activity.title, f"bro-{session.id}.ics")
+
+
+@bp.get("/places/<int:site_id>")
+def place(site_id):
+    """A meeting place's public page: open activities and the coming weeks' cafés."""
+    site = db.session.get(Site, site_id) or abort(404)
+    now = utcnow()
+    return render("activities/place.html", "activities/place.html", site=site,
+                  rows=services.browse(services.Filters(site_id=site.id)),
+                  cafe_weeks=calendar.by_week(services.cafe_sessions(
+                      site, now, now + timedelta(weeks=3))), **NAMES)

@@ -7,6 +7,7 @@ from sqlalchemy import text
 from portal.accounts import services
 from portal.accounts.forms import ROLE_NAMES
 from portal.accounts.models import Role
+from portal.activities import calendar
 from portal.extensions import db
 from portal.forms import safe_next
 from portal.i18n import remember_language, supported
@@ -20,6 +21,7 @@ def index():
     if not current_user.is_authenticated:
         return render("home/index.html", "home/index.html", sites=services.all_sites())
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
+                  next_sessions=calendar.upcoming(current_user)[:3],
                   coordinated=current_user.sites_where(Role.COORDINATOR, Role.ADMIN))
 
 

@@ -1,0 +1,91 @@
+"""A person's calendar: the sessions of what they joined or follow, and iCalendar files."""
+
+import secrets
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+from sqlalchemy import or_, select
+from sqlalchemy.orm import contains_eager
+
+from portal.accounts.models import User
+from portal.activities.models import (
+    Activity,
+    CalendarFeed,
+    Enrolment,
+    EnrolmentStatus,
+    Follow,
+    Session,
+    SessionStatus,
+)
+from portal.extensions import db, utcnow
+
+
+def my_sessions(user: User, start: datetime, end: datetime) -> list[Session]:
+    """Sessions (cancelled ones too) of circles the person is in or waiting for, and of cafés
+    they follow, in one query."""
+    joined = select(Enrolment.activity_id).where(
+        Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.LEFT)
+    followed = select(Follow.activity_id).where(Follow.user_id == user.id)
+    statement = (select(Session).join(Session.activity).options(contains_eager(Session.activity))
+                 .where(or_(Session.activity_id.in_(joined), Session.activity_id.in_(followed)),
+                        Session.ends_at > start, Session.starts_at < end)
+                 .order_by(Session.starts_at))
+    return list(db.session.scalars(statement))
+
+
+def upcoming(user: User, days: int = 56) -> list[Session]:
+    now = utcnow()
+    return my_sessions(user, now, now + timedelta(days=days))
+
+
+def by_week(sessions: list[Session]) -> list[tuple[datetime, list[Session]]]:
+    """Group by the Monday of each session's local week (weeks start on Monday everywhere)."""
+    weeks: dict = {}
+    for session in sessions:
+        local = session.starts_at.astimezone(ZoneInfo(session.activity.site.timezone))
+        monday = (local - timedelta(days=local.weekday())).replace(
+            hour=12, minute=0, second=0, microsecond=0)
+        weeks.setdefault(monday.date(), (monday, []))[1].append(session)
+    return list(weeks.values())
+
+
+def feed_token(user: User, renew: bool = False) -> str:
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
+        db.session.add(feed)
+        db.session.commit()
+    elif renew:
+        feed.token, feed.created_at = secrets.token_urlsafe(32), utcnow()
+        db.session.commit()
+    return feed.token
+
+
+def user_for_feed(token: str) -> User | None:
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    return db.session.get(User, feed.user_id) if feed else None
+
+
+def to_ical(sessions: list[Session], name: str, host: str) -> bytes:
+    calendar = Calendar()
+    calendar.add("prodid", "-//Bro//Bro participant portal//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", name)
+    for session in sessions:
+        activity: Activity = session.activity
+        event = Event()
+        event.add("uid", f"session-{session.id}@{host}")
+        event.add("dtstamp", utcnow())
+        event.add("dtstart", session.starts_at)
+        event.add("dtend", session.ends_at)
+        event.add("summary", activity.title)
+        place = session.place or activity.place
+        event.add("location", ", ".join(p for p in (place, activity.site.name,
+                                                    activity.site.address) if p))
+        if session.note:
+            event.add("description", session.note)
+        if session.status == SessionStatus.CANCELLED:
+            event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    return calendar.to_ical()
