@@ -77,24 +77,26 @@ def show(activity_id):
                   **_participation_context(activity), **NAMES)
 
 
-def _after_change(activity: Activity):
-    """htmx gets the updated panel; a plain form post goes back to the activity page."""
+def _change(activity_id: int, action):
+    """Run a join/leave/follow action. htmx gets the updated panel (which says what happened);
+    a plain form post gets a message and goes back to the activity page."""
     from portal.web import wants_fragment
 
-    if wants_fragment():
-        return render("activities/show.html", "activities/_participation.html",
-                      **_participation_context(activity), **NAMES)
-    return redirect(url_for("activities.show", activity_id=activity.id))
-
-
-def _change(activity_id: int, action):
     activity = visible_activity(activity_id)
     try:
-        action(activity)
+        message, category = action(activity)
     except DomainError as error:
-        flash(str(error.message), "error")
-        return redirect(url_for("activities.show", activity_id=activity.id))
-    return _after_change(db.session.get(Activity, activity_id))
+        message, category = str(error.message), "error"
+        if not wants_fragment():
+            flash(message, category)
+            return redirect(url_for("activities.show", activity_id=activity.id))
+    if wants_fragment():
+        activity = db.session.get(Activity, activity_id)
+        return render("activities/show.html", "activities/_participation.html",
+                      error=message if category == "error" else None,
+                      **_participation_context(activity), **NAMES)
+    flash(message, category)
+    return redirect(url_for("activities.show", activity_id=activity.id))
 
 
 @bp.post("/<int:activity_id>/join")
@@ -103,11 +105,11 @@ def join(activity_id):
     def action(activity):
         enrolment = services.enrol(current_user, activity.id)
         if enrolment.status == "waitlisted":
-            flash(ngettext("The circle is full. You are number %(num)d on the waiting list.",
-                           "The circle is full. You are number %(num)d on the waiting list.",
-                           services.waitlist_position(enrolment)), "info")
-        else:
-            flash(_("You have joined. Welcome!"), "success")
+            return ngettext(
+                "The circle is full. You are number %(num)d on the waiting list.",
+                "The circle is full. You are number %(num)d on the waiting list.",
+                services.waitlist_position(enrolment)), "info"
+        return _("You have joined. Welcome!"), "success"
     return _change(activity_id, action)
 
 
@@ -116,7 +118,7 @@ def join(activity_id):
 def leave(activity_id):
     def action(activity):
         services.leave(current_user, activity.id)
-        flash(_("You have left. You can join again at any time."), "info")
+        return _("You have left. You can join again at any time."), "info"
     return _change(activity_id, action)
 
 
@@ -125,7 +127,7 @@ def leave(activity_id):
 def follow(activity_id):
     def action(activity):
         services.follow(current_user, activity)
-        flash(_("You follow this café. Its sessions show on your page."), "success")
+        return _("You follow this café. Its sessions show on your page."), "success"
     return _change(activity_id, action)
 
 
@@ -134,7 +136,7 @@ def follow(activity_id):
 def unfollow(activity_id):
     def action(activity):
         services.unfollow(current_user, activity)
-        flash(_("You no longer follow this café."), "info")
+        return _("You no longer follow this café."), "info"
     return _change(activity_id, action)
 
 

@@ -28,7 +28,8 @@ class World:
     cafe: object
 
     def ids(self) -> dict:
-        return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id}
+        return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id,
+                "session": self.circle.sessions[0].id}
 
 
 @dataclass
@@ -117,11 +118,14 @@ PAGES = {
         visit("/activities?kind=study_circle&weekday=0"),
         visit("/activities/{circle}"),
         visit("/activities/{cafe}"),
+        visit("/activities/places/{site}"),
     ],
     "participant": [
         visit("/"),
         click_in_panel("/activities/{circle}", "joined"),
         click_in_panel("/activities/{cafe}", "following"),
+        visit("/activities/calendar"),
+        visit("/notify"),
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),
@@ -138,6 +142,7 @@ PAGES = {
         visit("/activities/new"),
         visit("/activities/{circle}/series"),
         Step("/activities/{circle}/series (preview)", series_preview),
+        visit("/activities/sessions/{session}"),
     ],
     "admin": [
         visit("/accounts/sites"),
