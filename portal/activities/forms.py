@@ -97,3 +97,14 @@ class SessionForm(BaseForm):
 class CancelForm(BaseForm):
     reason = StringField(_l("Reason (sent to everyone who takes part)"),
                          [DataRequired(message=REQUIRED), _max(300)])
+
+
+STATUS_NAMES = {"open": _l("Open for new participants"),
+                "closed": _l("Closed for new participants"),
+                "archived": _l("Archived (hidden)")}
+
+
+class EditActivityForm(ActivityForm):
+    status = SelectField(_l("Status"), choices=[
+        SelectChoice(key, name) for key, name in STATUS_NAMES.items()],
+        validators=[InputRequired(message=REQUIRED)])

@@ -22,7 +22,7 @@ from portal.activities.models import (
 )
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.i18n import _l
+from portal.i18n import _l, lazy_ngettext
 from portal.notify.services import deliver_emails, notify
 
 MAX_SERIES = 60
@@ -65,6 +65,38 @@ def create_activity(user: User, site: Site, data: ActivityData) -> Activity:
     activity.leaders.append(user)
     db.session.add(activity)
     db.session.commit()
+    return activity
+
+
+def update_activity(user: User, activity_id: int, data: ActivityData, status: str) -> Activity:
+    """Edit an activity. Seats can't drop below who is enrolled; new seats go to the queue."""
+    _lock(activity_id)  # capacity and enrolments change together, one at a time
+    activity = db.session.get(Activity, activity_id, populate_existing=True)
+    try:
+        if not can_lead(user, activity):
+            raise DomainError(_l("Only the leaders of this activity can change it."))
+        if data.kind != activity.kind:
+            raise DomainError(_l("The kind of an activity cannot change."), field="kind")
+        if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
+            raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
+        taken = enrolled_count(activity)
+        if data.capacity is not None and data.capacity < taken:
+            raise DomainError(lazy_ngettext(
+                "%(num)d person is already in. Choose at least %(num)d seat.",
+                "%(num)d people are already in. Choose at least %(num)d seats.", taken),
+                field="capacity")
+    except DomainError:
+        db.session.rollback()
+        raise
+    for name, value in vars(data).items():
+        setattr(activity, name, value)
+    activity.status = status
+    db.session.flush()
+    promoted = _fill_seats(activity)
+    if promoted:
+        notify([e.user for e in promoted], "promoted", _params(activity))
+    db.session.commit()
+    deliver_emails()
     return activity
 
 

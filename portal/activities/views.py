@@ -15,6 +15,7 @@ from portal.activities.forms import (
     LEVEL_NAMES,
     ActivityForm,
     CancelForm,
+    EditActivityForm,
     FilterForm,
     SeriesForm,
     SessionForm,
@@ -173,17 +174,48 @@ def create():
     form = ActivityForm()
     if not form.validate():
         return _show_new(form, site)
-    data = services.ActivityData(
-        kind=form.kind.data, title=form.title.data, description=form.description.data or "",
-        languages=form.languages.data or "", level=form.level.data,
-        place=form.place.data or "", capacity=form.capacity.data,
-        women_only=form.women_only.data)
     try:
-        activity = services.create_activity(current_user, site, data)
+        activity = services.create_activity(current_user, site, _activity_data(form))
     except DomainError as error:
         return _show_new(form, site, error)
     flash(_("The activity is created. Now add its sessions."), "success")
     return redirect(url_for("activities.series", activity_id=activity.id))
+
+
+def _activity_data(form) -> "services.ActivityData":
+    return services.ActivityData(
+        kind=form.kind.data, title=form.title.data, description=form.description.data or "",
+        languages=form.languages.data or "", level=form.level.data,
+        place=form.place.data or "", capacity=form.capacity.data,
+        women_only=form.women_only.data)
+
+
+def _show_edit(form, activity, error=None):
+    return show_form("activities/edit.html", "activities/_edit_form.html", form, error,
+                     activity=activity)
+
+
+@bp.get("/<int:activity_id>/edit")
+@login_required
+def edit(activity_id):
+    activity = _led_activity(activity_id)
+    return _show_edit(EditActivityForm(obj=activity), activity)
+
+
+@bp.post("/<int:activity_id>/edit")
+@login_required
+def update(activity_id):
+    activity = _led_activity(activity_id)
+    form = EditActivityForm()
+    if not form.validate():
+        return _show_edit(form, activity)
+    try:
+        services.update_activity(current_user, activity.id, _activity_data(form),
+                                 form.status.data)
+    except DomainError as error:
+        return _show_edit(form, activity, error)
+    flash(_("The activity is saved."), "success")
+    return redirect(url_for("activities.show", activity_id=activity.id))
 
 
 def _led_activity(activity_id: int) -> Activity:

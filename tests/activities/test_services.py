@@ -204,3 +204,24 @@ def test_concurrent_joins_and_leaves_never_overfill(app, make_activity, make_use
     assert len(waiting) == 24 - 12 - 5
     # Everyone still waiting joined after everyone who got a seat from the queue.
     assert len(set(waiting)) == len(waiting)
+
+
+def test_capacity_cannot_drop_below_enrolled_and_new_seats_promote(make_activity, make_user,
+                                                                    leader):
+    circle = make_activity(capacity=2)
+    people = [make_user() for _ in range(4)]
+    for person in people:
+        services.enrol(person, circle.id)
+    data = services.ActivityData(kind=circle.kind, title=circle.title, capacity=1)
+    with pytest.raises(DomainError) as caught:
+        services.update_activity(leader, circle.id, data, "open")
+    assert caught.value.field == "capacity"
+    data.capacity = 3
+    services.update_activity(leader, circle.id, data, "open")
+    assert status_of(people[2], circle) == "enrolled"
+    assert status_of(people[3], circle) == "waitlisted"
+    with pytest.raises(DomainError):
+        services.update_activity(make_user(Role.VOLUNTEER), circle.id, data, "open")
+    with pytest.raises(DomainError):
+        services.update_activity(leader, circle.id, services.ActivityData(
+            kind=Kind.LANGUAGE_CAFE, title="x"), "open")

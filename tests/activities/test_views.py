@@ -185,3 +185,20 @@ def test_messages_are_private(client, scheduled, leader, login_as):
     login_as()
     assert "Snow" not in client.get("/notify").text
     assert client.get("/notify").status_code == 200
+
+
+def test_edit_activity_page_fragment_and_422(client, login_as, make_activity, make_user):
+    circle = make_activity(capacity=2)
+    for _ in range(2):
+        services.enrol(make_user(), circle.id)
+    login_as(Role.COORDINATOR)
+    url = f"/activities/{circle.id}/edit"
+    assert 'id="edit-activity-form"' in client.get(url).text
+    assert "<html" not in client.get(url, htmx=True).text
+    form = {"kind": "study_circle", "title": "New title", "level": "all", "capacity": "1",
+            "status": "open"}
+    too_small = client.post(url, form, htmx=True)
+    assert too_small.status_code == 422 and 'id="capacity-error"' in too_small.text
+    assert client.post(url, {**form, "capacity": "5", "status": "closed"}).status_code == 303
+    db.session.refresh(circle)
+    assert (circle.title, circle.capacity, circle.status) == ("New title", 5, "closed")
