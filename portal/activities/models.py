@@ -46,6 +46,16 @@ activity_leader = db.Table(
 )
 
 
+# A volunteer hosts a café session (a shift).
+shift = db.Table(
+    "shift", db.metadata,
+    db.Column("session_id", ForeignKey("session.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+    db.Column("created_at", UTCDateTime, default=utcnow, nullable=False),
+)
+
+
 class Activity(db.Model):
     __tablename__ = "activity"
     __table_args__ = (
@@ -105,6 +115,8 @@ class Session(db.Model):
     holiday: Mapped[str] = mapped_column(String(120), default="")  # public holiday kept
 
     activity: Mapped[Activity] = relationship(back_populates="sessions")
+    hosts: Mapped[list[User]] = relationship(secondary=shift, lazy="selectin",
+                                             order_by="User.display_name")
 
 
 class Enrolment(db.Model):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil.rrule import WEEKLY, rrule
 from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import Role, Site, User
@@ -416,3 +417,51 @@ def move_session(user: User, session: Session, day: date, start: time, minutes: 
             activity, session, old_starts_at=old_start.isoformat(), place=place))
     db.session.commit()
     deliver_emails()
+
+
+# -- café shifts --------------------------------------------------------------------------
+
+def can_host(user: User, session: Session) -> bool:
+    return user.is_authenticated and user.has_role(
+        session.activity.site_id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+
+
+def take_shift(user: User, session: Session) -> None:
+    if not can_host(user, session):
+        raise DomainError(_l("Only volunteers at this meeting place can host."))
+    if session.status == SessionStatus.CANCELLED or session.ends_at <= utcnow():
+        raise DomainError(_l("This session is cancelled or over."))
+    if user not in session.hosts:
+        session.hosts.append(user)
+        try:
+            db.session.commit()
+        except IntegrityError:  # the same person pressed twice at once: one shift is enough
+            db.session.rollback()
+
+
+def drop_shift(user: User, session: Session) -> None:
+    if user in session.hosts:
+        session.hosts.remove(user)
+        db.session.commit()
+
+
+def led_activities(user: User) -> list[tuple[Activity, datetime | None]]:
+    """What this person leads, with each one's next session (for "my activities")."""
+    now = utcnow()
+    next_session = (select(func.min(Session.starts_at))
+                    .where(Session.activity_id == Activity.id,
+                           Session.status == SessionStatus.SCHEDULED, Session.starts_at > now)
+                    .correlate(Activity).scalar_subquery())
+    rows = db.session.execute(
+        select(Activity, next_session.label("next_start"))
+        .where(Activity.leaders.any(User.id == user.id),
+               Activity.status != ActivityStatus.ARCHIVED)
+        .order_by(next_session.is_(None), next_session, Activity.title))
+    return [(row.Activity, row.next_start) for row in rows]
+
+
+def my_shifts(user: User, limit: int = 5) -> list[Session]:
+    return list(db.session.scalars(
+        select(Session).join(Session.hosts).where(User.id == user.id,
+                                                  Session.ends_at > utcnow())
+        .order_by(Session.starts_at).limit(limit)))

@@ -67,6 +67,8 @@ def _participation_context(activity: Activity) -> dict:
         "following": services.is_following(current_user, activity),
         "seats_taken": services.enrolled_count(activity),
         "can_lead": services.can_lead(current_user, activity),
+        "can_host": current_user.is_authenticated and current_user.has_role(
+            activity.site_id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN),
     }
 
 
@@ -379,3 +381,36 @@ def place(site_id):
                   rows=services.browse(services.Filters(site_id=site.id)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
                       site, now, now + timedelta(weeks=3))), **NAMES)
+
+
+# -- café shifts ------------------------------------------------------------------------------
+
+def _shift(session_id: int, action, message: str):
+    from portal.web import wants_fragment
+
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    activity = visible_activity(session.activity_id)
+    try:
+        action(current_user, session)
+    except DomainError as error:
+        flash(str(error.message), "error")
+        return redirect(url_for("activities.show", activity_id=activity.id))
+    if wants_fragment():
+        return render("activities/show.html", "activities/_session_row.html", session=session,
+                      **_participation_context(activity))
+    flash(message, "success")
+    return redirect(url_for("activities.show", activity_id=activity.id))
+
+
+@bp.post("/sessions/<int:session_id>/host")
+@login_required
+def host(session_id):
+    return _shift(session_id, services.take_shift, _("Thank you! You host this session."))
+
+
+@bp.post("/sessions/<int:session_id>/unhost")
+@login_required
+def unhost(session_id):
+    return _shift(session_id, services.drop_shift, _("You no longer host this session."))

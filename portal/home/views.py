@@ -8,6 +8,7 @@ from portal.accounts import services
 from portal.accounts.forms import ROLE_NAMES
 from portal.accounts.models import Role
 from portal.activities import calendar
+from portal.activities import services as activities
 from portal.extensions import db
 from portal.forms import safe_next
 from portal.i18n import remember_language, supported
@@ -22,6 +23,8 @@ def index():
         return render("home/index.html", "home/index.html", sites=services.all_sites())
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
                   next_sessions=calendar.upcoming(current_user)[:3],
+                  led=activities.led_activities(current_user) if current_user.is_staff else [],
+                  shifts=activities.my_shifts(current_user) if current_user.is_staff else [],
                   coordinated=current_user.sites_where(Role.COORDINATOR, Role.ADMIN))
 
 

@@ -202,3 +202,42 @@ def test_edit_activity_page_fragment_and_422(client, login_as, make_activity, ma
     assert client.post(url, {**form, "capacity": "5", "status": "closed"}).status_code == 303
     db.session.refresh(circle)
     assert (circle.title, circle.capacity, circle.status) == ("New title", 5, "closed")
+
+
+def test_volunteers_take_and_drop_cafe_shifts(client, login_as, site, make_activity, leader):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    services.add_series(leader, cafe, services.plan_series(
+        site, next_monday(), time(18, 0), 90, 1, count=2), True)
+    session = cafe.sessions[0]
+    assert "No host yet" in client.get(f"/activities/{cafe.id}").text
+    volunteer = login_as(Role.VOLUNTEER, name="Helper Hanne")
+    row = client.post(f"/activities/sessions/{session.id}/host", htmx=True)
+    assert row.status_code == 200 and "<html" not in row.text
+    assert "Helper Hanne" in row.text and "I can't host" in row.text
+    assert client.post(f"/activities/sessions/{session.id}/host").status_code == 303
+    db.session.refresh(session)
+    assert session.hosts == [volunteer]
+    home = client.get("/").text
+    assert "Your café shifts" in home and "Språkkafé" in home
+    client.post(f"/activities/sessions/{session.id}/unhost")
+    db.session.refresh(session)
+    assert session.hosts == []
+
+
+def test_participants_cannot_host(client, login_as, site, make_activity, leader):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None)
+    services.add_series(leader, cafe, services.plan_series(
+        site, next_monday(), time(18, 0), 90, 1, count=1), True)
+    login_as()
+    assert "I'll host" not in client.get(f"/activities/{cafe.id}").text
+    client.post(f"/activities/sessions/{cafe.sessions[0].id}/host")
+    db.session.refresh(cafe.sessions[0])
+    assert cafe.sessions[0].hosts == []
+    assert client.post("/activities/sessions/999999/host").status_code == 404
+
+
+def test_leaders_see_their_activities_on_their_page(client, site, make_activity, leader):
+    make_activity(title="Norsk A1")
+    client.login(leader.email)
+    home = client.get("/").text
+    assert "Activities you lead" in home and "Norsk A1" in home
