@@ -136,13 +136,27 @@ def install_template_gettext(env) -> None:
                        ngettext=_template_ngettext)
 
 
+@cache
+def _local_patterns(locale_name: str, skeleton: str) -> tuple[Locale, object, object]:
+    """Resolve a CLDR skeleton once per language (Babel matches skeletons on every call)."""
+    from babel.dates import match_skeleton
+
+    locale = Locale.parse(locale_name)
+    if skeleton not in locale.datetime_skeletons:
+        skeleton = match_skeleton(skeleton, locale.datetime_skeletons)
+    return locale, locale.datetime_skeletons[skeleton], locale.time_formats["short"]
+
+
 def format_local(moment, zone: str, skeleton: str = "MMMEd") -> str:
     """A UTC moment as the site's local date and time, in the page's language."""
-    from babel.dates import format_skeleton
-    from babel.dates import format_time as babel_time
+    from babel.dates import format_datetime as babel_format
     from flask_babel import get_locale
 
-    local = moment.astimezone(ZoneInfo(zone))
-    locale = get_locale()
-    day = format_skeleton(skeleton, local, locale=locale)
-    return f"{day} {babel_time(local, 'short', locale=locale)}"
+    locale, day, clock = _local_patterns(str(get_locale()), skeleton)
+    local = moment.astimezone(_zone(zone))
+    return f"{babel_format(local, day, locale=locale)} {babel_format(local, clock, locale=locale)}"
+
+
+@cache
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)

@@ -21,7 +21,8 @@ from portal.activities.models import (
 from portal.extensions import db, utcnow
 
 
-def my_sessions(user: User, start: datetime, end: datetime) -> list[Session]:
+def my_sessions(user: User, start: datetime, end: datetime,
+                limit: int | None = None) -> list[Session]:
     """Sessions (cancelled ones too) of circles the person is in or waiting for, and of cafés
     they follow, in one query."""
     joined = select(Enrolment.activity_id).where(
@@ -30,13 +31,13 @@ def my_sessions(user: User, start: datetime, end: datetime) -> list[Session]:
     statement = (select(Session).join(Session.activity).options(contains_eager(Session.activity))
                  .where(or_(Session.activity_id.in_(joined), Session.activity_id.in_(followed)),
                         Session.ends_at > start, Session.starts_at < end)
-                 .order_by(Session.starts_at))
+                 .order_by(Session.starts_at).limit(limit))
     return list(db.session.scalars(statement))
 
 
-def upcoming(user: User, days: int = 56) -> list[Session]:
+def upcoming(user: User, days: int = 56, limit: int | None = None) -> list[Session]:
     now = utcnow()
-    return my_sessions(user, now, now + timedelta(days=days))
+    return my_sessions(user, now, now + timedelta(days=days), limit)
 
 
 def by_week(sessions: list[Session]) -> list[tuple[datetime, list[Session]]]:

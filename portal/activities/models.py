@@ -83,7 +83,7 @@ class Activity(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
-    leaders: Mapped[list[User]] = relationship(secondary=activity_leader, lazy="selectin",
+    leaders: Mapped[list[User]] = relationship(secondary=activity_leader,
                                                order_by="User.display_name")
     sessions: Mapped[list["Session"]] = relationship(
         back_populates="activity", order_by="Session.starts_at", cascade="all, delete-orphan")
@@ -115,8 +115,7 @@ class Session(db.Model):
     holiday: Mapped[str] = mapped_column(String(120), default="")  # public holiday kept
 
     activity: Mapped[Activity] = relationship(back_populates="sessions")
-    hosts: Mapped[list[User]] = relationship(secondary=shift, lazy="selectin",
-                                             order_by="User.display_name")
+    hosts: Mapped[list[User]] = relationship(secondary=shift, order_by="User.display_name")
 
 
 class Enrolment(db.Model):

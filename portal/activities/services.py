@@ -8,7 +8,7 @@ import holidays
 from dateutil.rrule import WEEKLY, rrule
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, selectinload
 
 from portal.accounts.models import Role, Site, User
 from portal.activities.models import (
@@ -224,7 +224,7 @@ def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime 
 
 
 def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:
-    return list(db.session.scalars(select(Session).where(
+    return list(db.session.scalars(select(Session).options(selectinload(Session.hosts)).where(
         Session.activity_id == activity.id, Session.ends_at > utcnow())
         .order_by(Session.starts_at).limit(limit)))
 

@@ -22,7 +22,7 @@ def index():
     if not current_user.is_authenticated:
         return render("home/index.html", "home/index.html", sites=services.all_sites())
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
-                  next_sessions=calendar.upcoming(current_user)[:3],
+                  next_sessions=calendar.upcoming(current_user, limit=3),
                   led=activities.led_activities(current_user) if current_user.is_staff else [],
                   shifts=activities.my_shifts(current_user) if current_user.is_staff else [],
                   coordinated=current_user.sites_where(Role.COORDINATOR, Role.ADMIN))
