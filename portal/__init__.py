@@ -11,7 +11,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from portal import config as bro_config
-from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, utcnow
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -43,6 +43,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
+    from portal.audit import models as audit_models  # noqa: F401  (tables for migrations)
     from portal.home.views import bp as home_bp
     from portal.notify.views import bp as notify_bp
     app.register_blueprint(home_bp)
@@ -93,7 +94,7 @@ def _init_templates(app: Flask) -> None:
         asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
-        format_local=i18n.format_local)
+        format_local=i18n.format_local, now=utcnow)
     app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True

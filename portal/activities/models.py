@@ -113,6 +113,10 @@ class Session(db.Model):
     reason: Mapped[str] = mapped_column(String(300), default="")  # why it was cancelled
     note: Mapped[str] = mapped_column(String(300), default="")  # theme or note of the day
     holiday: Mapped[str] = mapped_column(String(120), default="")  # public holiday kept
+    headcount: Mapped[int | None]  # anonymous count at a café
+    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # list locked
+    signed_off_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
 
     activity: Mapped[Activity] = relationship(back_populates="sessions")
     hosts: Mapped[list[User]] = relationship(secondary=shift, order_by="User.display_name")
@@ -162,3 +166,29 @@ class CalendarFeed(db.Model):
         ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AttendanceStatus(StrEnum):
+    PRESENT = "present"
+    ABSENT = "absent"
+
+
+class Attendance(db.Model):
+    """One person at one session. Minutes, not units: each rule set counts its own units.
+    `user_id` becomes NULL when a person is erased, so the numbers stay."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (
+        UniqueConstraint("session_id", "user_id"),
+        CheckConstraint(_in("status", AttendanceStatus), name="status"),
+        CheckConstraint("minutes >= 0", name="minutes"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("session.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(10))
+    minutes: Mapped[int] = mapped_column(default=0)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

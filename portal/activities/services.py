@@ -229,6 +229,14 @@ def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:
         .order_by(Session.starts_at).limit(limit)))
 
 
+def recent_sessions(activity: Activity, days: int = 28) -> list[Session]:
+    """Sessions that ended lately, newest first: where leaders finish their lists."""
+    now = utcnow()
+    return list(db.session.scalars(select(Session).options(selectinload(Session.hosts)).where(
+        Session.activity_id == activity.id, Session.ends_at <= now,
+        Session.ends_at > now - timedelta(days=days)).order_by(Session.starts_at.desc())))
+
+
 def cafe_sessions(site: Site, start: datetime, end: datetime) -> list[Session]:
     return list(db.session.scalars(
         select(Session).join(Session.activity).options(contains_eager(Session.activity))

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
-from portal.activities import calendar, services
+from portal.activities import attendance, calendar, services
 from portal.activities.forms import (
     KIND_NAMES,
     LEVEL_NAMES,
@@ -67,6 +67,7 @@ def _participation_context(activity: Activity) -> dict:
         "following": services.is_following(current_user, activity),
         "seats_taken": services.enrolled_count(activity),
         "can_lead": services.can_lead(current_user, activity),
+        "attendance_opens": attendance.OPENS_BEFORE,
         "can_host": current_user.is_authenticated and current_user.has_role(
             activity.site_id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN),
     }
@@ -75,9 +76,11 @@ def _participation_context(activity: Activity) -> dict:
 @bp.get("/<int:activity_id>")
 def show(activity_id):
     activity = visible_activity(activity_id)
+    context = _participation_context(activity)
     return render("activities/show.html", "activities/_participation.html",
                   sessions=services.upcoming_sessions(activity),
-                  **_participation_context(activity), **NAMES)
+                  recent=services.recent_sessions(activity) if context["can_lead"] else [],
+                  **context, **NAMES)
 
 
 def _change(activity_id: int, action):
@@ -414,3 +417,74 @@ def host(session_id):
 @login_required
 def unhost(session_id):
     return _shift(session_id, services.drop_shift, _("You no longer host this session."))
+
+
+# -- attendance ---------------------------------------------------------------------------------
+
+def _show_attendance(session, marks=None, error=None, status=200):
+    rows = attendance.sheet(session)
+    if marks:  # the leader's own input, kept when something was wrong
+        for row in rows:
+            if row.user.id in marks:
+                row.present, row.minutes = marks[row.user.id]
+    context = {"session": session, "activity": session.activity, "rows": rows, "error": error,
+               "open_for_marking": attendance.is_open_for_marking(session),
+               "can_reopen": current_user.has_role(session.activity.site_id, Role.COORDINATOR),
+               "length": attendance.length(session)}
+    response = render("activities/attendance.html", "activities/_attendance.html", **context)
+    response.status_code = status
+    return response
+
+
+def _number(value: str | None) -> int | None:
+    from portal.forms import normalise_text
+
+    value = normalise_text(value or "")
+    return int(value) if value.isdigit() else None
+
+
+@bp.get("/sessions/<int:session_id>/attendance")
+@login_required
+def attendance_list(session_id):
+    return _show_attendance(_led_session(session_id))
+
+
+@bp.post("/sessions/<int:session_id>/attendance")
+@login_required
+def save_attendance(session_id):
+    session = _led_session(session_id)
+    marks = {}
+    for row in attendance.sheet(session):
+        minutes = _number(request.form.get(f"minutes-{row.user.id}"))
+        marks[row.user.id] = (f"present-{row.user.id}" in request.form,
+                              row.minutes if minutes is None else minutes)
+    try:
+        attendance.save(current_user, session, marks, _number(request.form.get("headcount")))
+    except DomainError as error:
+        return _show_attendance(session, marks, str(error.message), status=422)
+    flash(_("The attendance list is saved."), "success")
+    return redirect(url_for("activities.attendance_list", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/sign-off")
+@login_required
+def sign_off(session_id):
+    session = _led_session(session_id)
+    try:
+        attendance.sign_off(current_user, session)
+    except DomainError as error:
+        return _show_attendance(session, error=str(error.message), status=422)
+    flash(_("The list is signed off and locked."), "success")
+    return redirect(url_for("activities.attendance_list", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/reopen")
+@login_required
+def reopen(session_id):
+    session = _led_session(session_id)
+    try:
+        attendance.reopen(current_user, session)
+    except DomainError as error:
+        return _show_attendance(session, error=str(error.message), status=422)
+    flash(_("The list is open again. This is written to the log."), "info")
+    return redirect(url_for("activities.attendance_list", session_id=session.id))

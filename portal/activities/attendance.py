@@ -1,0 +1,116 @@
+"""Attendance lists: mark who came and for how long, count a café, sign off and reopen."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from portal.accounts.models import Role, User
+from portal.activities.models import (
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    Enrolment,
+    EnrolmentStatus,
+    Follow,
+    Session,
+    SessionStatus,
+)
+from portal.activities.services import can_lead
+from portal.audit.models import record
+from portal.errors import DomainError
+from portal.extensions import db, utcnow
+from portal.i18n import _l
+
+# A leader may open the list a little before the session starts (arriving early).
+OPENS_BEFORE = timedelta(hours=2)
+
+
+@dataclass
+class Row:
+    user: User
+    present: bool
+    minutes: int
+
+
+def length(session: Session) -> int:
+    return int((session.ends_at - session.starts_at).total_seconds() // 60)
+
+
+def is_open_for_marking(session: Session) -> bool:
+    return (session.status == SessionStatus.SCHEDULED and session.signed_off_at is None
+            and session.starts_at - OPENS_BEFORE <= utcnow())
+
+
+def sheet(session: Session) -> list[Row]:
+    """Everyone expected (enrolled, or following a café) plus anyone already marked."""
+    activity: Activity = session.activity
+    if activity.is_cafe:
+        expected = select(Follow.user_id).where(Follow.activity_id == activity.id)
+    else:
+        expected = select(Enrolment.user_id).where(
+            Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED)
+    marked = {a.user_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+    users = db.session.scalars(select(User).where(
+        User.id.in_(expected) | User.id.in_(list(marked) or [-1]))
+        .order_by(User.display_name)).all()
+    default = 0 if activity.is_cafe else length(session)
+    rows = []
+    for user in users:
+        attendance = marked.get(user.id)
+        rows.append(Row(user, attendance is not None and attendance.status == "present",
+                        attendance.minutes if attendance else default))
+    return rows
+
+
+def save(leader: User, session: Session, marks: dict[int, tuple[bool, int]],
+         headcount: int | None) -> None:
+    """Store the list as the leader sees it: present or not, and minutes present."""
+    if not can_lead(leader, session.activity):
+        raise DomainError(_l("Only the leaders of this activity can take attendance."))
+    if session.signed_off_at is not None:
+        raise DomainError(_l("This list is signed off. A coordinator can open it again."))
+    if not is_open_for_marking(session):
+        raise DomainError(_l("Attendance can be taken from shortly before the session starts."))
+    allowed = {row.user.id for row in sheet(session)}
+    longest = length(session)
+    existing = {a.user_id: a for a in db.session.scalars(
+        select(Attendance).where(Attendance.session_id == session.id))}
+    for user_id, (present, minutes) in marks.items():
+        if user_id not in allowed:
+            continue  # not on this list: ignore rather than record a stranger
+        if not 0 <= minutes <= longest:
+            raise DomainError(_l("Minutes must be between 0 and the length of the session."),
+                              field=f"minutes-{user_id}")
+        attendance = existing.get(user_id) or Attendance(session_id=session.id,
+                                                         user_id=user_id)
+        attendance.status = AttendanceStatus.PRESENT if present else AttendanceStatus.ABSENT
+        attendance.minutes = minutes if present else 0
+        attendance.updated_at = utcnow()
+        db.session.add(attendance)
+    if headcount is not None and headcount < 0:
+        raise DomainError(_l("The number of people cannot be negative."), field="headcount")
+    session.headcount = headcount
+    db.session.commit()
+
+
+def sign_off(leader: User, session: Session) -> None:
+    if not can_lead(leader, session.activity):
+        raise DomainError(_l("Only the leaders of this activity can take attendance."))
+    if session.starts_at > utcnow():
+        raise DomainError(_l("A list can be signed off once the session has started."))
+    if session.signed_off_at is None:
+        session.signed_off_at, session.signed_off_by_id = utcnow(), leader.id
+        record(leader, "attendance.sign_off", "session", session.id)
+        db.session.commit()
+
+
+def reopen(coordinator: User, session: Session) -> None:
+    """Only coordinators reopen a signed list, and every reopening is logged."""
+    if not coordinator.has_role(session.activity.site_id, Role.COORDINATOR):
+        raise DomainError(_l("Only a coordinator can open a signed list again."))
+    if session.signed_off_at is not None:
+        session.signed_off_at = session.signed_off_by_id = None
+        record(coordinator, "attendance.reopen", "session", session.id)
+        db.session.commit()
