@@ -1,6 +1,6 @@
 """Study circles and language cafés, their sessions, enrolments and followers."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
 
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
@@ -56,6 +56,40 @@ shift = db.Table(
 )
 
 
+class CountingRule(StrEnum):
+    NONE = "none"
+    MEETINGS_INCLUDING_EARLY = "meetings_including_early"  # SE: ≥3 meetings, one of the first 3
+    SHARE_OF_HOURS = "share_of_hours"  # NO: ≥ ¾ of the hours
+
+
+class RuleSet(db.Model):
+    """A funder's rules for a study circle, as data (domain.md §1): seeded by migration,
+    new versions are new rows with a later valid_from."""
+
+    __tablename__ = "rule_set"
+    __table_args__ = (CheckConstraint(_in("counting_rule", CountingRule), name="counting_rule"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(40), unique=True)
+    country: Mapped[str] = mapped_column(String(2))
+    name: Mapped[str] = mapped_column(String(120))  # as the funder calls it; not translated
+    valid_from: Mapped[date]
+    hour_minutes: Mapped[int]  # 45 in Sweden, 60 in Norway
+    min_participants: Mapped[int | None]
+    max_participants: Mapped[int | None]
+    leader_counts: Mapped[bool] = mapped_column(Boolean, default=False)
+    min_meetings: Mapped[int | None]
+    min_hours: Mapped[int | None]  # in this rule set's hours
+    max_hours_per_meeting: Mapped[int | None]
+    min_age: Mapped[int | None]
+    age_by_year_end: Mapped[bool] = mapped_column(Boolean, default=False)
+    counting_rule: Mapped[str] = mapped_column(String(40), default=CountingRule.NONE)
+    counting_min_meetings: Mapped[int | None]
+    counting_early_window: Mapped[int | None]
+    counting_share_percent: Mapped[int | None]
+    list_fields: Mapped[str] = mapped_column(String(200), default="name")  # for the export
+
+
 class Activity(db.Model):
     __tablename__ = "activity"
     __table_args__ = (
@@ -76,6 +110,8 @@ class Activity(db.Model):
     place: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int | None]  # None: no limit (drop-in café)
     women_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id",
+                                                              ondelete="SET NULL"))
     status: Mapped[str] = mapped_column(String(20), default=ActivityStatus.OPEN)
     # Bumped at the start of every enrolment change: serialises joins and leaves per activity
     # on SQLite and PostgreSQL alike, and numbers the waiting list.
@@ -83,6 +119,7 @@ class Activity(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
+    rule_set: Mapped[RuleSet | None] = relationship()
     leaders: Mapped[list[User]] = relationship(secondary=activity_leader,
                                                order_by="User.display_name")
     sessions: Mapped[list["Session"]] = relationship(

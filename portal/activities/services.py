@@ -63,6 +63,10 @@ def create_activity(user: User, site: Site, data: ActivityData) -> Activity:
     if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
         raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
     activity = Activity(site=site, **vars(data))
+    if data.kind == Kind.STUDY_CIRCLE:
+        from portal.activities.rules import default_rule_set
+
+        activity.rule_set = default_rule_set(site.country)
     activity.leaders.append(user)
     db.session.add(activity)
     db.session.commit()

@@ -1,0 +1,156 @@
+"""A study circle measured against its funding rule set (domain.md §1).
+
+Everything is computed from stored minutes: units per session are floor(minutes / hour length)
+(Sweden: part-hours are not reported and not added up), capped per meeting where the rules say
+so. Computed in SQL-light fashion: one query for sessions, one for attendance."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import select
+
+from portal.accounts.models import User
+from portal.activities.models import (
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    CountingRule,
+    Enrolment,
+    EnrolmentStatus,
+    RuleSet,
+    Session,
+    SessionStatus,
+)
+from portal.extensions import db, utcnow
+
+
+def default_rule_set(country: str, today: date | None = None) -> RuleSet | None:
+    today = today or date.today()
+    return db.session.scalar(select(RuleSet).where(
+        RuleSet.country == country, RuleSet.valid_from <= today)
+        .order_by(RuleSet.valid_from.desc()).limit(1))
+
+
+def rule_sets_for(country: str) -> list[RuleSet]:
+    return list(db.session.scalars(select(RuleSet).where(RuleSet.country == country)
+                                   .order_by(RuleSet.valid_from.desc())))
+
+
+def units(rule_set: RuleSet, minutes: int) -> int:
+    value = minutes // rule_set.hour_minutes
+    if rule_set.max_hours_per_meeting is not None:
+        value = min(value, rule_set.max_hours_per_meeting)
+    return value
+
+
+def old_enough(rule_set: RuleSet, birth_year: int | None, course_year: int) -> bool:
+    if rule_set.min_age is None:
+        return True
+    if birth_year is None:
+        return False  # unknown age: not counted (the list shows who lacks a birth year)
+    # Birth year only: "turns N by 31 December" is exact; otherwise be conservative.
+    age = course_year - birth_year if rule_set.age_by_year_end else course_year - birth_year - 1
+    return age >= rule_set.min_age
+
+
+@dataclass
+class Person:
+    user: User
+    meetings: int = 0
+    minutes: int = 0
+    counts: bool = False
+    reasons: list[str] = field(default_factory=list)
+
+
+@dataclass
+class CircleStatus:
+    rule_set: RuleSet
+    held: int
+    planned: int
+    units_held: int
+    units_planned: int
+    enrolled: int
+    people: list[Person]
+    counted: int
+    state: str  # "meets", "at_risk" or "fails"
+    problems: list[str]
+
+
+def evaluate(activity: Activity) -> CircleStatus | None:
+    rule_set = activity.rule_set
+    if rule_set is None:
+        return None
+    now = utcnow()
+    sessions = list(db.session.scalars(select(Session).where(
+        Session.activity_id == activity.id, Session.status == SessionStatus.SCHEDULED)
+        .order_by(Session.starts_at)))
+    held = [s for s in sessions if s.starts_at <= now]
+    minutes = {s.id: int((s.ends_at - s.starts_at).total_seconds() // 60) for s in sessions}
+    units_held = sum(units(rule_set, minutes[s.id]) for s in held)
+    units_planned = sum(units(rule_set, minutes[s.id]) for s in sessions)
+    order = {s.id: index for index, s in enumerate(held)}
+    enrolled = list(db.session.scalars(select(User).join(
+        Enrolment, Enrolment.user_id == User.id).where(
+        Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED)
+        .order_by(User.display_name)))
+    people = {user.id: Person(user) for user in enrolled}
+    early: dict[int, bool] = {}
+    rows = db.session.execute(select(Attendance.user_id, Attendance.session_id,
+                                     Attendance.minutes).where(
+        Attendance.session_id.in_([s.id for s in held] or [-1]),
+        Attendance.status == AttendanceStatus.PRESENT))
+    for user_id, session_id, present_minutes in rows:
+        person = people.get(user_id)
+        if person is None:
+            continue
+        person.meetings += 1
+        person.minutes += present_minutes
+        window = rule_set.counting_early_window or 0
+        early[user_id] = early.get(user_id, False) or order[session_id] < window
+    held_minutes = sum(minutes[s.id] for s in held)
+    course_year = (held[0] if held else sessions[0] if sessions else None)
+    course_year = course_year.starts_at.year if course_year else now.year
+    for person in people.values():
+        person.counts = _counts(rule_set, person, early.get(person.user.id, False),
+                                held_minutes, course_year)
+    counted = sum(p.counts for p in people.values()) + (1 if rule_set.leader_counts else 0)
+    group = len(enrolled) + (1 if rule_set.leader_counts else 0)
+    problems = []
+    planned_ok = True
+    if rule_set.min_meetings and len(sessions) < rule_set.min_meetings:
+        problems.append("meetings")
+        planned_ok = False
+    if rule_set.min_hours and units_planned < rule_set.min_hours:
+        problems.append("hours")
+        planned_ok = False
+    if rule_set.min_participants and group < rule_set.min_participants:
+        problems.append("participants")
+        planned_ok = False
+    if rule_set.max_participants and group > rule_set.max_participants:
+        problems.append("too_many")
+        planned_ok = False
+    meets = ((not rule_set.min_meetings or len(held) >= rule_set.min_meetings)
+             and (not rule_set.min_hours or units_held >= rule_set.min_hours)
+             and (not rule_set.min_participants or counted >= rule_set.min_participants)
+             and planned_ok)
+    if meets:
+        state = "meets"
+    elif planned_ok:
+        state = "at_risk" if held and rule_set.min_participants and \
+            counted < rule_set.min_participants else "on_track"
+    else:
+        state = "fails"
+    return CircleStatus(rule_set, len(held), len(sessions), units_held, units_planned,
+                        len(enrolled), list(people.values()), counted, state, problems)
+
+
+def _counts(rule_set: RuleSet, person: Person, early: bool, held_minutes: int,
+            course_year: int) -> bool:
+    if not old_enough(rule_set, person.user.birth_year, course_year):
+        return False
+    if rule_set.counting_rule == CountingRule.MEETINGS_INCLUDING_EARLY:
+        return person.meetings >= (rule_set.counting_min_meetings or 0) and early
+    if rule_set.counting_rule == CountingRule.SHARE_OF_HOURS:
+        share = rule_set.counting_share_percent or 0
+        return held_minutes > 0 and person.minutes * 100 >= share * held_minutes
+    return person.meetings > 0
