@@ -154,3 +154,54 @@ def _counts(rule_set: RuleSet, person: Person, early: bool, held_minutes: int,
         share = rule_set.counting_share_percent or 0
         return held_minutes > 0 and person.minutes * 100 >= share * held_minutes
     return person.meetings > 0
+
+
+@dataclass
+class Grid:
+    sessions: list[Session]
+    rows: list[tuple[User, list[int | None]]]  # minutes present per session, None if absent
+
+
+def attendance_grid(activity: Activity) -> Grid:
+    """Everyone enrolled (and anyone marked) × every held session: the funder's list."""
+    now = utcnow()
+    sessions = list(db.session.scalars(select(Session).where(
+        Session.activity_id == activity.id, Session.status == SessionStatus.SCHEDULED,
+        Session.starts_at <= now).order_by(Session.starts_at)))
+    column = {s.id: i for i, s in enumerate(sessions)}
+    marks = db.session.execute(select(Attendance.user_id, Attendance.session_id,
+                                      Attendance.minutes).where(
+        Attendance.session_id.in_(list(column) or [-1]),
+        Attendance.status == AttendanceStatus.PRESENT)).all()
+    ids = {user_id for user_id, _s, _m in marks if user_id is not None}
+    ids |= set(db.session.scalars(select(Enrolment.user_id).where(
+        Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED)))
+    users = list(db.session.scalars(select(User).where(User.id.in_(ids or {-1}))
+                                    .order_by(User.display_name)))
+    cells = {user.id: [None] * len(sessions) for user in users}
+    for user_id, session_id, minutes in marks:
+        if user_id in cells:
+            cells[user_id][column[session_id]] = minutes
+    return Grid(sessions, [(user, cells[user.id]) for user in users])
+
+
+def grid_csv(activity: Activity, status: CircleStatus, grid: Grid) -> str:
+    """CSV with only the columns this rule set asks for (fields Bro does not collect, such as
+    gender or postcode, stay empty for the association to fill in)."""
+    import csv
+    import io
+    from zoneinfo import ZoneInfo
+
+    zone = ZoneInfo(activity.site.timezone)
+    fields = [f for f in activity.rule_set.list_fields.split(",") if f]
+    counted = {p.user.id for p in status.people if p.counts}
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([*fields, *(s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                                for s in grid.sessions), "counted"])
+    for user, minutes in grid.rows:
+        values = {"name": user.display_name, "birth_year": user.birth_year or ""}
+        writer.writerow([*(values.get(f, "") for f in fields),
+                         *("" if m is None else m for m in minutes),
+                         "yes" if user.id in counted else "no"])
+    return out.getvalue()

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
-from portal.activities import attendance, calendar, services
+from portal.activities import attendance, calendar, rules, services
 from portal.activities.forms import (
     KIND_NAMES,
     LEVEL_NAMES,
@@ -80,6 +80,7 @@ def show(activity_id):
     return render("activities/show.html", "activities/_participation.html",
                   sessions=services.upcoming_sessions(activity),
                   recent=services.recent_sessions(activity) if context["can_lead"] else [],
+                  rules=rules.evaluate(activity) if context["can_lead"] else None,
                   **context, **NAMES)
 
 
@@ -488,3 +489,33 @@ def reopen(session_id):
         return _show_attendance(session, error=str(error.message), status=422)
     flash(_("The list is open again. This is written to the log."), "info")
     return redirect(url_for("activities.attendance_list", session_id=session.id))
+
+
+# -- the attendance list for the funder ------------------------------------------------------
+
+def _attendance_export(activity_id: int):
+    activity = _led_activity(activity_id)
+    if activity.rule_set is None:
+        abort(404)
+    return activity, rules.evaluate(activity), rules.attendance_grid(activity)
+
+
+@bp.get("/<int:activity_id>/attendance-list")
+@login_required
+def attendance_export(activity_id):
+    activity, status, grid = _attendance_export(activity_id)
+    return render("activities/attendance_list.html", "activities/attendance_list.html",
+                  activity=activity, circle_status=status, grid=grid)
+
+
+@bp.get("/<int:activity_id>/attendance-list.csv")
+@login_required
+def attendance_csv(activity_id):
+    from flask import make_response
+
+    activity, status, grid = _attendance_export(activity_id)
+    response = make_response(rules.grid_csv(activity, status, grid))
+    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="attendance-{activity.id}.csv"')
+    return response
