@@ -131,3 +131,29 @@ def _seed_activities(rng, sites) -> None:
             else:
                 for person in rng.sample(participants, min(len(participants), 12)):
                     activities.follow(person, activity)
+            _seed_term(rng, activity, leader, planned[0].starts_at, minutes)
+
+
+def _seed_term(rng, activity, leader, first_coming, minutes: int, weeks: int = 8) -> None:
+    """The weeks before the coming series: held sessions with signed attendance lists."""
+    from portal.activities.models import Attendance, Enrolment, Session
+
+    members = list(db.session.scalars(select(Enrolment.user_id).where(
+        Enrolment.activity_id == activity.id, Enrolment.status == "enrolled")))
+    for week in range(weeks, 0, -1):
+        starts = first_coming - timedelta(weeks=week)
+        session = Session(activity_id=activity.id, starts_at=starts,
+                          ends_at=starts + timedelta(minutes=minutes),
+                          signed_off_at=starts + timedelta(minutes=minutes),
+                          signed_off_by_id=leader.id)
+        if activity.is_cafe:
+            session.headcount = rng.randint(8, 30)
+        db.session.add(session)
+        db.session.flush()
+        for user_id in members:
+            present = rng.random() < 0.8
+            db.session.add(Attendance(
+                session_id=session.id, user_id=user_id,
+                status="present" if present else "absent",
+                minutes=(minutes if rng.random() < 0.9 else minutes // 2) if present else 0))
+    db.session.commit()

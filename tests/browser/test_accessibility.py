@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from portal.extensions import utcnow
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
 from tests.conftest import PASSWORD
 
@@ -29,7 +30,15 @@ class World:
 
     def ids(self) -> dict:
         return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id,
-                "session": self.circle.sessions[0].id}
+                "session": self.upcoming.id, "held": self.held.id}
+
+    @property
+    def upcoming(self):
+        return next(s for s in self.circle.sessions if s.starts_at > utcnow())
+
+    @property
+    def held(self):
+        return next(s for s in self.circle.sessions if s.starts_at <= utcnow())
 
 
 @dataclass
@@ -143,6 +152,8 @@ PAGES = {
         visit("/activities/{circle}/series"),
         Step("/activities/{circle}/series (preview)", series_preview),
         visit("/activities/sessions/{session}"),
+        visit("/activities/sessions/{held}/attendance"),
+        visit("/activities/{circle}/attendance-list"),
     ],
     "admin": [
         visit("/accounts/sites"),
@@ -155,7 +166,8 @@ PAGES = {
 @pytest.fixture
 def world(site, make_user):
     from portal.activities import services
-    from portal.activities.models import Kind
+    from portal.activities.models import Kind, Session
+    from portal.extensions import db
 
     participant = make_user("participant", name=PARTICIPANT_NAME, phone="+4791234567")
     leader = make_user("volunteer", name="Lars Leader")
@@ -168,6 +180,11 @@ def world(site, make_user):
     for activity in (circle, cafe):
         services.add_series(leader, activity, services.plan_series(
             site, monday, time(18, 0), 90, 1, count=3), keep_holidays=True)
+    services.enrol(make_user("participant", name="Nour Haddad"), circle.id)
+    started = utcnow() - timedelta(minutes=20)  # a session in progress: attendance is open
+    db.session.add(Session(activity_id=circle.id, starts_at=started,
+                           ends_at=started + timedelta(minutes=90)))
+    db.session.commit()
     return World(site=site, participant=participant, circle=circle, cafe=cafe)
 
 
