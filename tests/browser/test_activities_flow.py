@@ -107,3 +107,41 @@ def test_volunteer_makes_a_cafe_series_cancels_one_and_a_follower_reads_it_in_sw
         assert notify.body(notification) not in text
     reader.check("follower's messages")
 
+
+
+def test_leader_takes_attendance_on_a_phone(open_tab, site, make_user):
+    from datetime import timedelta as delta
+
+    from portal.activities.models import Attendance, Session
+    from portal.extensions import db, utcnow
+
+    leader = make_user(Role.VOLUNTEER, name="Lars Leader", language="en")
+    circle = services.create_activity(leader, site, services.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk A1", capacity=5))
+    started = utcnow() - delta(minutes=10)
+    session = Session(activity_id=circle.id, starts_at=started,
+                      ends_at=started + delta(minutes=90))
+    db.session.add(session)
+    db.session.commit()
+    amina, olena = make_user(name="Amina"), make_user(name="Olena")
+    for person in (amina, olena):
+        services.enrol(person, circle.id)
+
+    tab = open_tab()
+    log_in(tab, leader)
+    tab.visit(f"/activities/{circle.id}")
+    tab.page.locator(f"#session-row-{session.id}").get_by_role("link", name="Attendance").click()
+    tab.page.wait_for_url(f"**/activities/sessions/{session.id}/attendance")
+    tab.page.get_by_role("checkbox", name="Amina").check()
+    tab.page.get_by_role("checkbox", name="Olena").check()
+    tab.page.fill(f"#minutes-{olena.id}", "45")
+    tab.page.locator("#attendance-form button[type=submit]").click()
+    tab.page.get_by_text("The attendance list is saved.").wait_for()
+    tab.check("attendance saved")
+    tab.page.get_by_role("button", name="Sign off the list").click()
+    tab.page.get_by_text("The list is locked.").wait_for()
+    assert "Present, 45 minutes" in tab.page.locator("#attendance").inner_text()
+    assert tab.overflow() <= 0
+    tab.check("attendance signed off")
+    stored = dict(db.session.execute(db.select(Attendance.user_id, Attendance.minutes)).all())
+    assert stored == {amina.id: 90, olena.id: 45}
