@@ -7,12 +7,12 @@ catalogs in all five languages.
 
 import unicodedata
 
-from flask_babel import gettext, ngettext
+from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField
 
-from portal.i18n import _l
+from portal.i18n import _l, lazy_ngettext
 
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits to ASCII.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
@@ -32,11 +32,14 @@ def normalise_password(value: str) -> str:
 
 
 class _Translations:
+    """WTForms formats its own messages: hand it the raw catalog text (Flask-Babel's
+    ngettext would %-format with `num` and fail on WTForms' `%(value)s`)."""
+
     def gettext(self, string):
-        return gettext(string)
+        return get_translations().ugettext(string)
 
     def ngettext(self, singular, plural, n):
-        return ngettext(singular, plural, n)
+        return get_translations().ungettext(singular, plural, n)
 
 
 _TRANSLATIONS = _Translations()
@@ -47,6 +50,9 @@ WTFORMS_DEFAULTS = (
     _l("Not a valid choice."),
     _l("Not a valid integer value."),
     _l("Invalid email address."),
+    _l("Invalid Choice: could not coerce."),
+    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
+                  "'%(value)s' are not valid choices for this field.", 1),
 )
 
 

@@ -7,6 +7,7 @@ from wtforms import (
     RadioField,
     SearchField,
     SelectField,
+    SelectMultipleField,
     StringField,
     TextAreaField,
     TimeField,
@@ -108,3 +109,5 @@ class EditActivityForm(ActivityForm):
     status = SelectField(_l("Status"), choices=[
         SelectChoice(key, name) for key, name in STATUS_NAMES.items()],
         validators=[InputRequired(message=REQUIRED)])
+    leaders = SelectMultipleField(_l("Leaders"), coerce=int, validators=[
+        DataRequired(message=_l("Choose at least one leader."))])

@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from portal.accounts.models import Role, Site, User
+from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
     Activity,
     ActivityStatus,
@@ -73,7 +73,16 @@ def create_activity(user: User, site: Site, data: ActivityData) -> Activity:
     return activity
 
 
-def update_activity(user: User, activity_id: int, data: ActivityData, status: str) -> Activity:
+def possible_leaders(site: Site) -> list[User]:
+    """Staff of the meeting place: who can lead or host its activities."""
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.site_id == site.id,
+        Membership.role.in_([Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]))
+        .order_by(User.display_name)))
+
+
+def update_activity(user: User, activity_id: int, data: ActivityData, status: str,
+                    leader_ids: list[int] | None = None) -> Activity:
     """Edit an activity. Seats can't drop below who is enrolled; new seats go to the queue."""
     _lock(activity_id)  # capacity and enrolments change together, one at a time
     activity = db.session.get(Activity, activity_id, populate_existing=True)
@@ -93,6 +102,13 @@ def update_activity(user: User, activity_id: int, data: ActivityData, status: st
     except DomainError:
         db.session.rollback()
         raise
+    if leader_ids is not None:
+        staff = {u.id: u for u in possible_leaders(activity.site)}
+        leaders = [staff[i] for i in leader_ids if i in staff]
+        if not leaders:
+            db.session.rollback()
+            raise DomainError(_l("Choose at least one leader."), field="leaders")
+        activity.leaders = leaders
     for name, value in vars(data).items():
         setattr(activity, name, value)
     activity.status = status

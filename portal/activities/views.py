@@ -201,23 +201,32 @@ def _show_edit(form, activity, error=None):
                      activity=activity)
 
 
+def _edit_form(activity, **kwargs) -> EditActivityForm:
+    form = EditActivityForm(**kwargs)
+    form.leaders.choices = [SelectChoice(u.id, u.display_name)
+                            for u in services.possible_leaders(activity.site)]
+    return form
+
+
 @bp.get("/<int:activity_id>/edit")
 @login_required
 def edit(activity_id):
     activity = _led_activity(activity_id)
-    return _show_edit(EditActivityForm(obj=activity), activity)
+    form = _edit_form(activity, obj=activity)
+    form.leaders.data = [u.id for u in activity.leaders]
+    return _show_edit(form, activity)
 
 
 @bp.post("/<int:activity_id>/edit")
 @login_required
 def update(activity_id):
     activity = _led_activity(activity_id)
-    form = EditActivityForm()
+    form = _edit_form(activity)
     if not form.validate():
         return _show_edit(form, activity)
     try:
         services.update_activity(current_user, activity.id, _activity_data(form),
-                                 form.status.data)
+                                 form.status.data, form.leaders.data)
     except DomainError as error:
         return _show_edit(form, activity, error)
     flash(_("The activity is saved."), "success")

@@ -196,7 +196,7 @@ def test_edit_activity_page_fragment_and_422(client, login_as, make_activity, ma
     assert 'id="edit-activity-form"' in client.get(url).text
     assert "<html" not in client.get(url, htmx=True).text
     form = {"kind": "study_circle", "title": "New title", "level": "all", "capacity": "1",
-            "status": "open"}
+            "status": "open", "leaders": [str(circle.leaders[0].id)]}
     too_small = client.post(url, form, htmx=True)
     assert too_small.status_code == 422 and 'id="capacity-error"' in too_small.text
     assert client.post(url, {**form, "capacity": "5", "status": "closed"}).status_code == 303
@@ -241,3 +241,25 @@ def test_leaders_see_their_activities_on_their_page(client, site, make_activity,
     client.login(leader.email)
     home = client.get("/").text
     assert "Activities you lead" in home and "Norsk A1" in home
+
+
+def test_edit_leaders_only_from_site_staff(client, login_as, make_activity, make_user,
+                                           make_site, leader):
+    circle = make_activity(capacity=3)
+    colleague = make_user(Role.VOLUNTEER, name="Co Leader")
+    outsider = make_user(Role.VOLUNTEER, at=make_site("Elsewhere"))
+    participant = make_user(name="Just Participant")
+    login_as(Role.COORDINATOR)
+    url = f"/activities/{circle.id}/edit"
+    page = client.get(url).text
+    assert "Co Leader" in page and "Just Participant" not in page
+    form = {"kind": "study_circle", "title": "T", "level": "all", "capacity": "3",
+            "status": "open", "leaders": [str(colleague.id), str(outsider.id),
+                                          str(participant.id)]}
+    assert client.post(url, form).status_code == 422  # not a choice for this place
+    form["leaders"] = [str(leader.id), str(colleague.id)]
+    assert client.post(url, form).status_code == 303
+    db.session.refresh(circle)
+    assert {u.id for u in circle.leaders} == {leader.id, colleague.id}
+    none = client.post(url, {**form, "leaders": []}, htmx=True)
+    assert none.status_code == 422 and 'id="leaders-error"' in none.text
