@@ -20,6 +20,8 @@ TARGETS = [  # (key in the results file, label)
     ("hello", "hello-world /"),
     ("bro_anon", "Bro / logged out"),
     ("bro_user", "Bro / logged in"),
+    ("bro_list", "Bro /activities"),
+    ("bro_calendar", "Bro my calendar"),
 ]
 
 

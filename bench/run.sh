@@ -65,7 +65,7 @@ unset BRO_ENV
 mkdir -p "$BRO_INSTANCE_PATH"
 cd "$ROOT"
 "$BIN/flask" db upgrade >"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
-"$BIN/flask" seed-demo >>"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
+"$BIN/flask" seed-demo --scale "${SCALE:-1}" >>"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
 
 # --- two gunicorns, same settings ----------------------------------------------------------
 GUNICORN_OPTS=(--workers 2 --threads 4 --worker-class gthread --log-level warning)
@@ -129,15 +129,20 @@ echo "Warming up ($WARMUP each)..."
 run_wrk "$HELLO" "$WARMUP" >/dev/null
 run_wrk "$BRO" "$WARMUP" >/dev/null
 run_wrk "$BRO" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
+run_wrk "${BRO}activities" "$WARMUP" >/dev/null
+run_wrk "${BRO}activities/calendar" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
-  for target in hello bro_anon bro_user; do
+  for target in hello bro_anon bro_user bro_list bro_calendar; do
     case $target in
       hello) run_wrk "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_anon) run_wrk "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_user) run_wrk "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
+      bro_list) run_wrk "${BRO}activities" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_calendar) run_wrk "${BRO}activities/calendar" "$DURATION" -H "Cookie: $COOKIE" \
+        >"$OUT/$target.$round.txt" ;;
     esac
     line=$(grep '^BENCH ' "$OUT/$target.$round.txt")
     echo "$round $target $line" >>"$RESULTS"

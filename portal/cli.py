@@ -49,9 +49,11 @@ def create_admin(name, login, password, site_name, country, timezone):
 
 @click.command("seed-demo")
 @click.option("--participants", default=200, show_default=True)
-def seed_demo(participants):
+@click.option("--scale", default=1, show_default=True,
+              help="Multiply participants and activities (for benchmarks).")
+def seed_demo(participants, scale):
     """Fill an empty database with demo data and print one login per role."""
-    if demo.seed(participants):
+    if demo.seed(participants * scale, scale=scale):
         click.echo("Demo data created.")
     else:
         click.echo("The database has data already; nothing was added.")

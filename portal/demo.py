@@ -46,7 +46,7 @@ LANGUAGES_BY_SCRIPT = {"latin": ["nb", "sv", "da", "en"], "arabic": ["ar"]}
 MOBILE_PREFIX = {"NO": ("+474", 7), "SE": ("+4670", 7), "DK": ("+4520", 6)}
 
 
-def seed(participants: int = 200, rng_seed: int = 7) -> bool:
+def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     """Fill an empty database. Returns False (and changes nothing) if sites exist already."""
     if db.session.scalar(select(Site.id).limit(1)) is not None:
         return False
@@ -88,7 +88,7 @@ def seed(participants: int = 200, rng_seed: int = 7) -> bool:
         person(name, site, Role.PARTICIPANT, language, phone=phone,
                birth_year=rng.choice([None, *range(1960, 2008)]))
     db.session.commit()
-    _seed_activities(rng, sites)
+    _seed_activities(rng, sites, scale)
     return True
 
 
@@ -107,7 +107,7 @@ ACTIVITIES = {
 }
 
 
-def _seed_activities(rng, sites) -> None:
+def _seed_activities(rng, sites, scale: int = 1) -> None:
     from portal.activities import services as activities
     from portal.activities.models import Kind
 
@@ -116,8 +116,12 @@ def _seed_activities(rng, sites) -> None:
             Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"])))
         participants = list(db.session.scalars(select(User).join(Membership).where(
             Membership.site_id == site.id, Membership.role == "participant")))
-        for kind, title, languages, capacity, women, weekday, start, minutes in \
-                ACTIVITIES[site.country]:
+        groups = [(group, *row) for group in range(1, scale + 1)
+                  for row in ACTIVITIES[site.country]]
+        for group, kind, title, languages, capacity, women, weekday, start, minutes in groups:
+            if group > 1:
+                title = f"{title} ({group})"
+            start = time((start.hour + group - 1) % 24, start.minute)  # groups never overlap
             activity = activities.create_activity(leader, site, activities.ActivityData(
                 kind=kind, title=title, languages=languages, capacity=capacity,
                 women_only=women, description=title, level="beginner"))
