@@ -5,7 +5,7 @@ Accept-Language (Norwegian variants mapped to nb by hand; Babel and Werkzeug do 
 """
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
@@ -149,10 +149,17 @@ def _local_patterns(locale_name: str, skeleton: str) -> tuple[Locale, object, ob
 
 def format_local(moment, zone: str, skeleton: str = "MMMEd") -> str:
     """A UTC moment as the site's local date and time, in the page's language."""
-    from babel.dates import format_datetime as babel_format
     from flask_babel import get_locale
 
-    locale, day, clock = _local_patterns(str(get_locale()), skeleton)
+    return _format_local(moment, zone, skeleton, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _format_local(moment, zone: str, skeleton: str, locale_name: str) -> str:
+    # Pages show the same session times again and again: format each once.
+    from babel.dates import format_datetime as babel_format
+
+    locale, day, clock = _local_patterns(locale_name, skeleton)
     local = moment.astimezone(_zone(zone))
     return f"{babel_format(local, day, locale=locale)} {babel_format(local, clock, locale=locale)}"
 

@@ -212,6 +212,27 @@ class Filters:
     query: str = ""
 
 
+PAGE_SIZE = 30
+
+
+@dataclass
+class Page:
+    rows: list[tuple[Activity, datetime | None]]
+    total: int
+    page: int
+
+    @property
+    def has_more(self) -> bool:
+        return self.page * PAGE_SIZE < self.total
+
+
+def browse_page(filters: Filters, page: int = 1) -> Page:
+    """One page of the list (phones: short pages), with the total for "show more"."""
+    rows = browse(filters, limit=500)
+    page = max(page, 1)
+    return Page(rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], len(rows), page)
+
+
 def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime | None]]:
     """Open activities with their next scheduled session, in one query."""
     now = utcnow()

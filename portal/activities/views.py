@@ -29,7 +29,10 @@ from portal.web import redirect, render
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
-NAMES = {"kind_names": KIND_NAMES, "level_names": LEVEL_NAMES}
+def names() -> dict:
+    """Kind and level names, translated once per page (not once per card)."""
+    return {"kind_names": {kind: str(label) for kind, label in KIND_NAMES.items()},
+            "level_names": {level: str(label) for level, label in LEVEL_NAMES.items()}}
 
 
 def visible_activity(activity_id: int) -> Activity:
@@ -55,7 +58,8 @@ def index():
         weekday=int(form.weekday.data) if (form.weekday.data or "").isdigit() else None,
         query=(form.q.data or "") if not form.q.errors else "")
     return render("activities/index.html", "activities/_list.html", form=form,
-                  rows=services.browse(filters), **NAMES)
+                  listing=services.browse_page(filters, request.args.get("page", 1, type=int)),
+                  **names())
 
 
 def _participation_context(activity: Activity) -> dict:
@@ -81,7 +85,7 @@ def show(activity_id):
                   sessions=services.upcoming_sessions(activity),
                   recent=services.recent_sessions(activity) if context["can_lead"] else [],
                   rules=rules.evaluate(activity) if context["can_lead"] else None,
-                  **context, **NAMES)
+                  **context, **names())
 
 
 def _change(activity_id: int, action):
@@ -101,7 +105,7 @@ def _change(activity_id: int, action):
         activity = db.session.get(Activity, activity_id)
         return render("activities/show.html", "activities/_participation.html",
                       error=message if category == "error" else None,
-                      **_participation_context(activity), **NAMES)
+                      **_participation_context(activity), **names())
     flash(message, category)
     return redirect(url_for("activities.show", activity_id=activity.id))
 
@@ -391,9 +395,10 @@ def place(site_id):
     site = db.session.get(Site, site_id) or abort(404)
     now = utcnow()
     return render("activities/place.html", "activities/place.html", site=site,
-                  rows=services.browse(services.Filters(site_id=site.id)),
+                  listing=services.browse_page(services.Filters(site_id=site.id),
+                                               request.args.get("page", 1, type=int)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
-                      site, now, now + timedelta(weeks=3))), **NAMES)
+                      site, now, now + timedelta(weeks=3))), **names())
 
 
 # -- café shifts ------------------------------------------------------------------------------

@@ -263,3 +263,16 @@ def test_edit_leaders_only_from_site_staff(client, login_as, make_activity, make
     assert {u.id for u in circle.leaders} == {leader.id, colleague.id}
     none = client.post(url, {**form, "leaders": []}, htmx=True)
     assert none.status_code == 422 and 'id="leaders-error"' in none.text
+
+
+def test_list_pages_thirty_at_a_time(client, site, leader):
+    for index in range(35):
+        services.create_activity(leader, site, services.ActivityData(
+            kind=Kind.LANGUAGE_CAFE, title=f"Café {index:02d}"))
+    first = client.get("/activities")
+    assert "35 activities" in first.text and first.text.count('class="card"') == 30
+    assert "page=2" in first.text and "Previous page" not in first.text
+    second = client.get("/activities?page=2", htmx=True)
+    assert second.text.count('class="card"') == 5 and "Previous page" in second.text
+    assert client.get("/activities?page=99").status_code == 200
+    assert client.get("/activities?page=-3").text.count('class="card"') == 30
