@@ -2,6 +2,7 @@
 
 import random
 from datetime import time, timedelta
+from zoneinfo import ZoneInfo
 
 from flask import current_app
 from sqlalchemy import select
@@ -146,7 +147,8 @@ def _seed_term(rng, activity, leader, first_coming, minutes: int, weeks: int = 8
         Enrolment.activity_id == activity.id, Enrolment.status == "enrolled")))
     for week in range(weeks, 0, -1):
         starts = first_coming - timedelta(weeks=week)
-        session = Session(activity_id=activity.id, starts_at=starts,
+        local = starts.astimezone(ZoneInfo(activity.site.timezone)).replace(tzinfo=None)
+        session = Session(activity_id=activity.id, starts_at=starts, local_start=local,
                           ends_at=starts + timedelta(minutes=minutes),
                           signed_off_at=starts + timedelta(minutes=minutes),
                           signed_off_by_id=leader.id)

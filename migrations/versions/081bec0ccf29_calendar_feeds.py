@@ -5,11 +5,10 @@ Revises: 79ad5f2ca709
 Create Date: 2026-11-23 17:12:38.279043
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = '081bec0ccf29'

@@ -5,11 +5,10 @@ Revises: 5dedc7d9d588
 Create Date: 2026-11-23 17:25:05.309759
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = '36e00d0e5158'

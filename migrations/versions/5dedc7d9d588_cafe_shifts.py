@@ -5,11 +5,10 @@ Revises: 081bec0ccf29
 Create Date: 2026-11-23 17:16:23.548921
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = '5dedc7d9d588'

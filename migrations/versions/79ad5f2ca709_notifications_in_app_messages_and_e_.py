@@ -5,11 +5,10 @@ Revises: fa56639dfb4f
 Create Date: 2026-11-23 17:11:11.009904
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = '79ad5f2ca709'

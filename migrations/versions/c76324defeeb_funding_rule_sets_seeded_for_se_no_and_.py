@@ -5,13 +5,10 @@ Revises: 36e00d0e5158
 Create Date: 2026-11-23 17:25:58.255519
 
 """
-from alembic import op
 from datetime import date
 
 import sqlalchemy as sa
-
-import portal.extensions
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'c76324defeeb'

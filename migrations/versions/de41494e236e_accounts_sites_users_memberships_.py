@@ -5,11 +5,10 @@ Revises:
 Create Date: 2026-11-23 16:27:51.849643
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = 'de41494e236e'

@@ -5,11 +5,10 @@ Revises: de41494e236e
 Create Date: 2026-11-23 17:06:28.293167
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import portal.extensions
-
 
 # revision identifiers, used by Alembic.
 revision = 'fa56639dfb4f'

@@ -423,10 +423,15 @@ def save_site(site: Site | None, name: str, country: str, timezone: str, address
         duplicate = duplicate.where(Site.id != site.id)
     if db.session.scalar(duplicate) is not None:
         raise DomainError(_l("A meeting place with this name exists already."), field="name")
+    zone_changed = site is not None and site.timezone != timezone
     site = site or Site()
     site.name, site.country, site.timezone, site.address = name, country, timezone, address
     db.session.add(site)
     db.session.commit()
+    if zone_changed:
+        from portal.activities.services import keep_wall_times  # activities build on accounts
+
+        keep_wall_times(site)
     return site
 
 

@@ -194,7 +194,9 @@ def add_series(user: User, activity: Activity, planned: list[PlannedSession],
             raise DomainError(_l("A session on %(day)s overlaps another session of this "
                                  "activity.", day=item.day.isoformat()), field="first_day")
         sessions.append(Session(activity_id=activity.id, starts_at=item.starts_at,
-                                ends_at=item.ends_at, holiday=item.holiday))
+                                ends_at=item.ends_at, holiday=item.holiday,
+                                local_start=item.starts_at.astimezone(
+                                    ZoneInfo(activity.site.timezone)).replace(tzinfo=None)))
     db.session.add_all(sessions)
     db.session.commit()
     return sessions
@@ -459,6 +461,7 @@ def move_session(user: User, session: Session, day: date, start: time, minutes: 
     old_start, old_place = session.starts_at, session.place
     session.starts_at, session.ends_at, session.place, session.note = (
         starts_at, ends_at, place, note)
+    session.local_start = datetime.combine(day, start)
     if session.status == SessionStatus.CANCELLED:
         session.status, session.reason = SessionStatus.SCHEDULED, ""
     if (starts_at, place) != (old_start, old_place):
@@ -514,3 +517,21 @@ def my_shifts(user: User, limit: int = 5) -> list[Session]:
         select(Session).join(Session.hosts).where(User.id == user.id,
                                                   Session.ends_at > utcnow())
         .order_by(Session.starts_at).limit(limit)))
+
+
+def keep_wall_times(site: Site) -> int:
+    """After a site's time zone changes: coming sessions keep their local wall time (18:00
+    stays 18:00), and their UTC times are recomputed. Returns how many moved."""
+    zone = ZoneInfo(site.timezone)
+    sessions = db.session.scalars(select(Session).join(Session.activity).where(
+        Activity.site_id == site.id, Session.starts_at > utcnow(),
+        Session.local_start.is_not(None)))
+    moved = 0
+    for session in sessions:
+        length = session.ends_at - session.starts_at
+        starts_at = session.local_start.replace(tzinfo=zone).astimezone(ZoneInfo("UTC"))
+        if starts_at != session.starts_at:
+            session.starts_at, session.ends_at = starts_at, starts_at + length
+            moved += 1
+    db.session.commit()
+    return moved

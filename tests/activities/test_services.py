@@ -1,5 +1,5 @@
 import threading
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -202,8 +202,11 @@ def test_concurrent_joins_and_leaves_never_overfill(app, make_activity, make_use
     waiting = sorted(r.queue_position for r in rows if r.status == EnrolmentStatus.WAITLISTED)
     assert len(enrolled) == 5  # 12 left, 12 stayed: the seats are all filled, never more
     assert len(waiting) == 24 - 12 - 5
-    # Everyone still waiting joined after everyone who got a seat from the queue.
     assert len(set(waiting)) == len(waiting)
+    # Queue order kept: nobody still waiting queued before anyone who holds a seat (seats are
+    # only ever given in queue order, and never while someone waits).
+    seated = [r.queue_position for r in enrolled]
+    assert not waiting or min(waiting) > max(seated)
 
 
 def test_capacity_cannot_drop_below_enrolled_and_new_seats_promote(make_activity, make_user,
@@ -225,3 +228,22 @@ def test_capacity_cannot_drop_below_enrolled_and_new_seats_promote(make_activity
     with pytest.raises(DomainError):
         services.update_activity(leader, circle.id, services.ActivityData(
             kind=Kind.LANGUAGE_CAFE, title="x"), "open")
+
+
+def test_sessions_keep_their_wall_time_when_the_site_changes_zone(site, make_activity, leader):
+    from portal.accounts import services as accounts
+
+    circle = make_activity()
+    monday = next_weekday(0)
+    services.add_series(leader, circle, services.plan_series(site, monday, time(18, 0), 60, 1,
+                                                             count=2), True)
+    session = circle.sessions[0]
+    assert session.local_start == datetime.combine(monday, time(18, 0))
+    before = session.starts_at
+    accounts.save_site(site, site.name, "NO", "Europe/London", site.address)
+    db.session.refresh(session)
+    london = session.starts_at.astimezone(ZoneInfo("Europe/London"))
+    assert london.time() == time(18, 0) and session.starts_at - before == timedelta(hours=1)
+    assert session.ends_at - session.starts_at == timedelta(minutes=60)
+    services.move_session(leader, session, monday, time(19, 30), 60, "", "")
+    assert session.local_start == datetime.combine(monday, time(19, 30))
