@@ -154,6 +154,8 @@ PAGES = {
         visit("/activities/sessions/{session}"),
         visit("/activities/sessions/{held}/attendance"),
         visit("/activities/{circle}/attendance-list"),
+        visit("/activities/{circle}/edit"),
+        visit("/activities/{circle}"),
     ],
     "admin": [
         visit("/accounts/sites"),
