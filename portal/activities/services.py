@@ -112,12 +112,7 @@ def update_activity(user: User, activity_id: int, data: ActivityData, status: st
     for name, value in vars(data).items():
         setattr(activity, name, value)
     activity.status = status
-    db.session.flush()
-    promoted = _fill_seats(activity)
-    if promoted:
-        notify([e.user for e in promoted], "promoted", _params(activity))
-    db.session.commit()
-    deliver_emails()
+    _fill_seats_and_commit(activity)
     return activity
 
 
@@ -344,8 +339,12 @@ def leave(user: User, activity_id: int) -> list[Enrolment]:
         db.session.commit()
         return []
     enrolment.status, enrolment.updated_at = EnrolmentStatus.LEFT, utcnow()
+    return _fill_seats_and_commit(db.session.get(Activity, activity_id))
+
+
+def _fill_seats_and_commit(activity: Activity) -> list[Enrolment]:
+    """Give free seats to the queue, tell those promoted, and end the transaction."""
     db.session.flush()
-    activity = db.session.get(Activity, activity_id)
     promoted = _fill_seats(activity)
     if promoted:
         notify([e.user for e in promoted], "promoted", _params(activity))

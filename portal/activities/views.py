@@ -481,28 +481,28 @@ def save_attendance(session_id):
     return redirect(url_for("activities.attendance_list", session_id=session.id))
 
 
+def _lock_action(session_id: int, action, message: str, category: str):
+    session = _led_session(session_id)
+    try:
+        action(current_user, session)
+    except DomainError as error:
+        return _show_attendance(session, error=str(error.message), status=422)
+    flash(message, category)
+    return redirect(url_for("activities.attendance_list", session_id=session.id))
+
+
 @bp.post("/sessions/<int:session_id>/sign-off")
 @login_required
 def sign_off(session_id):
-    session = _led_session(session_id)
-    try:
-        attendance.sign_off(current_user, session)
-    except DomainError as error:
-        return _show_attendance(session, error=str(error.message), status=422)
-    flash(_("The list is signed off and locked."), "success")
-    return redirect(url_for("activities.attendance_list", session_id=session.id))
+    return _lock_action(session_id, attendance.sign_off,
+                        _("The list is signed off and locked."), "success")
 
 
 @bp.post("/sessions/<int:session_id>/reopen")
 @login_required
 def reopen(session_id):
-    session = _led_session(session_id)
-    try:
-        attendance.reopen(current_user, session)
-    except DomainError as error:
-        return _show_attendance(session, error=str(error.message), status=422)
-    flash(_("The list is open again. This is written to the log."), "info")
-    return redirect(url_for("activities.attendance_list", session_id=session.id))
+    return _lock_action(session_id, attendance.reopen,
+                        _("The list is open again. This is written to the log."), "info")
 
 
 # -- the attendance list for the funder ------------------------------------------------------
