@@ -1,0 +1,101 @@
+"""Hostile and broken input through every form: never a 500, always escaped."""
+
+from datetime import timedelta
+
+import pytest
+
+from portal.accounts.models import Role
+from portal.activities import services as activities
+from portal.activities.models import Kind, Session
+from portal.extensions import db, utcnow
+
+NASTY = [
+    "<script>alert(1)</script>",
+    "'; DROP TABLE user_account; --",
+    "\u202eevil\u202c \u2066x\u2069",
+    "zero\u200bwidth\u200d",
+    "x" * 10_000,
+    "😀🇳🇴👩🏽‍🏫",
+    "١٢٣٤٥٦٧٨٩٠",
+    "2026-02-30",
+    "-1",
+    "99999999999999999999",
+    "",
+]
+
+
+@pytest.fixture
+def world(site, make_user):
+    leader = make_user(Role.VOLUNTEER)
+    circle = activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Circle", capacity=3))
+    activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.LANGUAGE_CAFE, title="Café"))
+    start = utcnow() - timedelta(minutes=10)
+    session = Session(activity_id=circle.id, starts_at=start, ends_at=start + timedelta(hours=1))
+    db.session.add(session)
+    db.session.commit()
+    return {"site_id": site.id, "activity_id": circle.id, "session_id": session.id,
+            "user_id": make_user().id, "invitation_id": 1, "token": "x"}
+
+
+def post_urls(app, world):
+    for rule in app.url_map.iter_rules():
+        if "POST" not in rule.methods or rule.endpoint == "static":
+            continue
+        values = {arg: world.get(arg, 1) for arg in rule.arguments}
+        with app.test_request_context():
+            from flask import url_for
+
+            yield rule.endpoint, url_for(rule.endpoint, **values)
+
+
+FIELDS = ["display_name", "phone", "email", "password", "current_password", "language",
+          "site_id", "birth_year", "accept_privacy", "login", "code", "role", "label", "name",
+          "country", "timezone", "address", "kind", "title", "description", "languages",
+          "level", "place", "capacity", "women_only", "status", "leaders", "first_day", "start",
+          "minutes", "every_weeks", "until", "count", "holidays", "day", "note", "reason",
+          "headcount", "lang", "next", "q"]
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
+@pytest.mark.parametrize("nasty", NASTY, ids=range(len(NASTY)))
+def test_every_form_survives_hostile_values(app, client, login_as, world, nasty, role):
+    login_as(role)
+    failures = []
+    for endpoint, url in post_urls(app, world):
+        if endpoint == "accounts.logout":
+            continue
+        data = {name: nasty for name in FIELDS}
+        response = client.post(url, data)
+        if response.status_code >= 500:
+            failures.append(f"{endpoint} {url}: {response.status_code}")
+        elif "<script>alert(1)</script>" in response.get_data(as_text=True):
+            failures.append(f"{endpoint}: not escaped")
+    assert failures == []
+
+
+def test_duplicated_missing_and_wrongly_typed_fields(app, client, login_as, world):
+    from werkzeug.datastructures import MultiDict
+
+    login_as(Role.COORDINATOR)
+    failures = []
+    for endpoint, url in post_urls(app, world):
+        if endpoint == "accounts.logout":
+            continue
+        for data in (MultiDict([(name, "1") for name in FIELDS] + [(name, "2") for name in FIELDS]),
+                     MultiDict(), MultiDict([(name, "[]") for name in FIELDS])):
+            data.add("csrf_token", client.token())
+            response = client.raw.post(url, data=data, headers={"Accept-Language": "en"})
+            if response.status_code >= 500:
+                failures.append(f"{endpoint} {url}: {response.status_code}")
+    assert failures == []
+
+
+def test_invalid_utf8_is_refused_cleanly(client, login_as, site):
+    login_as(Role.COORDINATOR)
+    token = client.token()
+    body = b"csrf_token=" + token.encode() + b"&display_name=%ff%fe&phone=%c3%28"
+    response = client.raw.post(f"/accounts/sites/{site.id}/register", data=body,
+                               content_type="application/x-www-form-urlencoded")
+    assert response.status_code < 500
