@@ -113,6 +113,10 @@ def field_attrs(field, attrs: dict) -> dict:
     if field.errors:
         described.append(f"{field.id}-error")
     attrs = dict(attrs)
+    if field.type in ("SelectField", "SelectMultipleField"):
+        # A required <select> must start with an empty placeholder option; ours start with a
+        # real choice, and the server checks the answer anyway.
+        attrs.setdefault("required", False)
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if field.errors:
