@@ -31,18 +31,21 @@ $(VENV)/.installed: pyproject.toml
 assets: static/vendor/htmx.min.js
 
 static/vendor/htmx.min.js: package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+	npm ci --ignore-scripts --no-audit --no-fund --loglevel=error
 	mkdir -p static/vendor
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx.min.js
 
 translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
-# Debian's Chromium for the browser tests (never `playwright install`: no downloads here).
+# Debian's Chromium for the browser tests (never `playwright install`: no downloads here),
+# and a Java runtime for the Nu HTML checker.
 browser-deps:
-	@if [ ! -x /usr/bin/chromium ]; then \
+	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	command -v java >/dev/null || need="$$need default-jre-headless"; \
+	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends chromium; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \
 	fi
 
 lint: setup

@@ -1,0 +1,80 @@
+"""Every page is valid HTML (Nu HTML Checker, errors only; htmx attributes allowed)."""
+
+import shutil
+import subprocess
+from datetime import time, timedelta
+from pathlib import Path
+
+from portal.accounts.models import Role
+from portal.activities import services as activities
+from portal.activities.models import Kind, Session
+from portal.extensions import db, utcnow
+from tests.conftest import Client
+
+ROOT = Path(__file__).resolve().parent.parent
+VNU = ROOT / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+
+
+def test_pages_are_valid_html(app, site, make_user, tmp_path):
+    assert VNU.exists(), "npm ci installs the Nu HTML checker (vnu-jar)"
+    java = shutil.which("java")
+    assert java, "the Nu HTML checker needs a Java runtime (make browser-deps installs one)"
+    leader = make_user(Role.COORDINATOR, name="Ingrid")
+    participant = make_user(name="Amina")
+    admin = make_user(Role.ADMIN)
+    circle = activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk A1", capacity=5))
+    cafe = activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.LANGUAGE_CAFE, title="Språkkafé"))
+    monday = utcnow().date() + timedelta(days=7 - utcnow().weekday())
+    for activity in (circle, cafe):
+        activities.add_series(leader, activity, activities.plan_series(
+            site, monday, time(18, 0), 90, 1, count=2), True)
+    started = utcnow() - timedelta(minutes=15)
+    held = Session(activity_id=circle.id, starts_at=started, ends_at=started + timedelta(hours=1))
+    db.session.add(held)
+    db.session.commit()
+    activities.enrol(participant, circle.id)
+    activities.follow(participant, cafe)
+    upcoming = circle.sessions[0]
+
+    pages = {
+        None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
+               "/accounts/forgot", "/accounts/join", "/activities", f"/activities/{circle.id}",
+               f"/activities/places/{site.id}", "/no-such-page"],
+        participant: ["/", "/accounts/profile", "/accounts/password", "/activities/calendar",
+                      "/notify", f"/activities/{cafe.id}"],
+        leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
+                 f"/accounts/sites/{site.id}/invitations", "/activities/new",
+                 f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
+                 f"/activities/{circle.id}/series", f"/activities/sessions/{upcoming.id}",
+                 f"/activities/sessions/{held.id}/attendance",
+                 f"/activities/{circle.id}/attendance-list"],
+        admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit"],
+    }
+    files = []
+    for user, urls in pages.items():
+        client = Client(app.test_client())
+        if user is not None:
+            client.login(user.email)
+        for language in ("nb", "ar"):
+            for url in urls:
+                response = client.get(url, headers={"Accept-Language": language})
+                path = tmp_path / f"{len(files):03d}.html"
+                path.write_text(response.get_data(as_text=True), encoding="utf-8")
+                files.append((path, f"{url} [{language}]"))
+        # Error states: the same forms after a bad submission.
+        invalid = client.post("/accounts/register" if user is None else "/accounts/password",
+                              {"password": "x"})
+        path = tmp_path / f"{len(files):03d}.html"
+        path.write_text(invalid.get_data(as_text=True), encoding="utf-8")
+        files.append((path, "form with errors"))
+    result = subprocess.run(
+        [java, "-jar", str(VNU), "--errors-only", "--filterpattern",
+         ".*Attribute “hx-[a-z:-]+” not allowed.*", *(str(p) for p, _ in files)],
+        capture_output=True, text=True, timeout=300)
+    names = {str(p): label for p, label in files}
+    report = "\n".join(
+        line.replace(f'"file:{path}"', names[path]) for line in result.stderr.splitlines()
+        for path in names if f"file:{path}" in line)
+    assert result.returncode == 0 and not result.stderr.strip(), report or result.stderr
