@@ -76,9 +76,6 @@ class BaseForm(FlaskForm):
                 clean.add(key, value)
             return clean
 
-    def first_error_field(self):
-        return next((field for field in self if field.errors), None)
-
 
 def attach_error(form, error) -> None:
     """Show a DomainError beside its field, or at the top of the form."""

@@ -31,11 +31,6 @@ def default_rule_set(country: str, today: date | None = None) -> RuleSet | None:
         .order_by(RuleSet.valid_from.desc()).limit(1))
 
 
-def rule_sets_for(country: str) -> list[RuleSet]:
-    return list(db.session.scalars(select(RuleSet).where(RuleSet.country == country)
-                                   .order_by(RuleSet.valid_from.desc())))
-
-
 def units(rule_set: RuleSet, minutes: int) -> int:
     value = minutes // rule_set.hour_minutes
     if rule_set.max_hours_per_meeting is not None:

@@ -472,13 +472,14 @@ def move_session(user: User, session: Session, day: date, start: time, minutes: 
 
 # -- café shifts --------------------------------------------------------------------------
 
-def can_host(user: User, session: Session) -> bool:
+def can_host(user: User, activity: Activity) -> bool:
+    """Volunteers and coordinators of the activity's meeting place host café sessions."""
     return user.is_authenticated and user.has_role(
-        session.activity.site_id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
+        activity.site_id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
 
 
 def take_shift(user: User, session: Session) -> None:
-    if not can_host(user, session):
+    if not can_host(user, session.activity):
         raise DomainError(_l("Only volunteers at this meeting place can host."))
     if session.status == SessionStatus.CANCELLED or session.ends_at <= utcnow():
         raise DomainError(_l("This session is cancelled or over."))

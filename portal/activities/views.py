@@ -25,7 +25,7 @@ from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.forms import attach_error, show_form
 from portal.i18n import _, ngettext
-from portal.web import redirect, render
+from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -72,8 +72,7 @@ def _participation_context(activity: Activity) -> dict:
         "seats_taken": services.enrolled_count(activity),
         "can_lead": services.can_lead(current_user, activity),
         "attendance_opens": attendance.OPENS_BEFORE,
-        "can_host": current_user.is_authenticated and current_user.has_role(
-            activity.site_id, Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN),
+        "can_host": services.can_host(current_user, activity),
     }
 
 
@@ -91,8 +90,6 @@ def show(activity_id):
 def _change(activity_id: int, action):
     """Run a join/leave/follow action. htmx gets the updated panel (which says what happened);
     a plain form post gets a message and goes back to the activity page."""
-    from portal.web import wants_fragment
-
     activity = visible_activity(activity_id)
     try:
         message, category = action(activity)
@@ -404,8 +401,6 @@ def place(site_id):
 # -- café shifts ------------------------------------------------------------------------------
 
 def _shift(session_id: int, action, message: str):
-    from portal.web import wants_fragment
-
     session = db.session.get(Session, session_id)
     if session is None:
         abort(404)
