@@ -44,12 +44,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
     from portal.audit import models as audit_models  # noqa: F401  (tables for migrations)
+    from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.notify.views import bp as notify_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(notify_bp)
+    app.register_blueprint(goals_bp)
 
     errors.init_app(app)
 

@@ -94,6 +94,20 @@ def click_in_panel(path: str, label: str):
     return Step(f"{path} ({label})", go)
 
 
+def make_goal(tab, world):
+    """A goal with a step, made and ticked through the pages (htmx swaps the steps)."""
+    tab.visit("/goals/new")
+    tab.page.fill("#title", "Speak Norwegian at work")
+    tab.page.locator("#goal-form button[type=submit]").click()
+    tab.page.locator("#step-form").wait_for()
+    tab.page.fill("#text", "Join a language café")
+    tab.page.locator("#step-form button[type=submit]").click()
+    tab.page.locator("#steps .tick").wait_for()
+    tab.page.locator("#steps .tick").click()
+    tab.page.locator("#steps .tick--done").wait_for()
+    tab.check("goal with a ticked step")
+
+
 def series_preview(tab, world):
     tab.visit(f"/activities/{world.circle.id}/series")
     tab.page.fill("#first_day", (date.today() + timedelta(days=7)).isoformat())
@@ -135,6 +149,9 @@ PAGES = {
         click_in_panel("/activities/{cafe}", "following"),
         visit("/activities/calendar"),
         visit("/notify"),
+        visit("/goals"),
+        Step("/goals/new → goal page (step added and ticked)", make_goal),
+        visit("/goals"),
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),

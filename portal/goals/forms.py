@@ -1,0 +1,47 @@
+"""Goal and step forms."""
+
+from wtforms import DateField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+
+from portal.forms import BaseForm
+from portal.goals.models import Category, GoalStatus
+from portal.i18n import _l
+
+REQUIRED = _l("This field is required.")
+CATEGORY_NAMES = {
+    Category.LANGUAGE: _l("Language"), Category.WORK: _l("Work"),
+    Category.EDUCATION: _l("Education"), Category.EVERYDAY: _l("Everyday life"),
+    Category.NETWORK: _l("Network and friends"), Category.OTHER: _l("Other"),
+}
+STATUS_NAMES = {
+    GoalStatus.ACTIVE: _l("I am working on it"), GoalStatus.ACHIEVED: _l("Achieved"),
+    GoalStatus.PAUSED: _l("Paused"), GoalStatus.LET_GO: _l("I let it go"),
+}
+
+
+def _max(length: int):
+    return Length(max=length, message=_l("Use at most %(max)d characters."))
+
+
+class GoalForm(BaseForm):
+    title = StringField(_l("My goal"), [DataRequired(message=REQUIRED), _max(160)],
+                        description=_l("For example: Speak Norwegian at work."))
+    why = TextAreaField(_l("Why it matters to me (optional)"), [Optional(), _max(2000)],
+                        description=_l("Please don't write about health or other private "
+                                       "matters here."))
+    category = SelectField(_l("What is it about?"), choices=[
+        SelectChoice(key.value, label) for key, label in CATEGORY_NAMES.items()],
+        validators=[InputRequired(message=REQUIRED)], default="other")
+    target_date = DateField(_l("When do I want to reach it? (optional)"), [Optional()])
+
+
+class EditGoalForm(GoalForm):
+    status = SelectField(_l("How is it going?"), choices=[
+        SelectChoice(key.value, label) for key, label in STATUS_NAMES.items()],
+        validators=[InputRequired(message=REQUIRED)])
+
+
+class StepForm(BaseForm):
+    text = StringField(_l("Next step"), [DataRequired(message=REQUIRED), _max(300)],
+                       description=_l("Something small you can do soon."))
