@@ -37,19 +37,27 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     activities.enrol(participant, circle.id)
     activities.follow(participant, cafe)
     upcoming = circle.sessions[0]
+    from portal.goals import services as goals
+
+    goal = goals.create_goal(participant, goals.GoalData(title="Find work", why="For us"))
+    goals.add_step(goal, "Write a CV")
+    goals.share(participant, leader.id, None)
+    goals.add_comment(leader, goal, "Good start")
 
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
                "/accounts/forgot", "/accounts/join", "/activities", f"/activities/{circle.id}",
                f"/activities/places/{site.id}", "/no-such-page"],
         participant: ["/", "/accounts/profile", "/accounts/password", "/activities/calendar",
-                      "/notify", f"/activities/{cafe.id}"],
+                      "/notify", f"/activities/{cafe.id}", "/goals", "/goals/new",
+                      f"/goals/{goal.id}", f"/goals/{goal.id}/edit", "/goals/sharing"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
                  f"/activities/{circle.id}/series", f"/activities/sessions/{upcoming.id}",
                  f"/activities/sessions/{held.id}/attendance",
-                 f"/activities/{circle.id}/attendance-list"],
+                 f"/activities/{circle.id}/attendance-list", "/goals/shared",
+                 f"/goals/shared/{goal.id}"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit"],
     }
     files = []

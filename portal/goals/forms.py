@@ -45,3 +45,14 @@ class EditGoalForm(GoalForm):
 class StepForm(BaseForm):
     text = StringField(_l("Next step"), [DataRequired(message=REQUIRED), _max(300)],
                        description=_l("Something small you can do soon."))
+
+
+class ShareForm(BaseForm):
+    staff_id = SelectField(_l("Who may see it?"), coerce=int,
+                           validators=[InputRequired(message=REQUIRED)])
+    what = SelectField(_l("What may they see?"), validators=[InputRequired(message=REQUIRED)])
+
+
+class CommentForm(BaseForm):
+    text = StringField(_l("A few encouraging words"), [DataRequired(message=REQUIRED),
+                                                       _max(500)])

@@ -6,7 +6,7 @@ from enum import StrEnum
 from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import _in
+from portal.accounts.models import User, _in
 from portal.extensions import UTCDateTime, db, utcnow
 
 
@@ -46,6 +46,8 @@ class Goal(db.Model):
 
     steps: Mapped[list["Step"]] = relationship(
         back_populates="goal", order_by="Step.position, Step.id", cascade="all, delete-orphan")
+    comments: Mapped[list["Comment"]] = relationship(order_by="Comment.created_at",
+                                                     cascade="all, delete-orphan")
 
 
 class Step(db.Model):
@@ -60,3 +62,38 @@ class Step(db.Model):
     done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     goal: Mapped[Goal] = relationship(back_populates="steps")
+
+
+class Share(db.Model):
+    """The owner shows their whole plan (goal_id NULL) or one goal to a named staff member.
+    Stored like a consent: given and withdrawn times are kept; withdrawing ends access."""
+
+    __tablename__ = "share"
+    __table_args__ = (Index("ix_share_staff_active", "staff_id", "withdrawn_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                          index=True)
+    staff_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    owner: Mapped[User] = relationship(foreign_keys=[owner_id])
+    staff: Mapped[User] = relationship(foreign_keys=[staff_id])
+    goal: Mapped[Goal | None] = relationship()
+
+
+class Comment(db.Model):
+    """An encouraging word from a staff member the goal is shared with."""
+
+    __tablename__ = "goal_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    author: Mapped[User | None] = relationship()

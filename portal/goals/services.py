@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.goals.models import Goal, GoalStatus, Step
+from portal.goals.models import Comment, Goal, GoalStatus, Share, Step
 from portal.i18n import _l
 
 MAX_STEPS = 50
@@ -103,3 +103,86 @@ def move_step(step: Step, direction: int) -> None:
 def delete_step(step: Step) -> None:
     db.session.delete(step)
     db.session.commit()
+
+
+# -- sharing, by consent --------------------------------------------------------------------
+
+def share_candidates(owner: User) -> list[User]:
+    """Staff at the owner's meeting places: the people a plan can be shown to."""
+    from portal.accounts.models import Membership, Role
+
+    sites = [m.site_id for m in owner.memberships]
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.site_id.in_(sites or [-1]),
+        Membership.role.in_([Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]),
+        User.id != owner.id).distinct().order_by(User.display_name)))
+
+
+def active_shares(owner: User) -> list[Share]:
+    return list(db.session.scalars(select(Share).where(
+        Share.owner_id == owner.id, Share.withdrawn_at.is_(None)).order_by(Share.given_at)))
+
+
+def share(owner: User, staff_id: int, goal_id: int | None) -> Share:
+    staff = next((u for u in share_candidates(owner) if u.id == staff_id), None)
+    if staff is None:
+        raise DomainError(_l("Choose someone from your meeting place."), field="staff_id")
+    if goal_id is not None and own_goal(owner, goal_id) is None:
+        raise DomainError(_l("Choose one of your goals."), field="what")
+    existing = next((s for s in active_shares(owner)
+                     if s.staff_id == staff.id and s.goal_id == goal_id), None)
+    if existing is not None:
+        return existing
+    given = Share(owner_id=owner.id, staff_id=staff.id, goal_id=goal_id)
+    db.session.add(given)
+    db.session.commit()
+    return given
+
+
+def withdraw(owner: User, share_id: int) -> bool:
+    given = db.session.get(Share, share_id)
+    if given is None or given.owner_id != owner.id or given.withdrawn_at is not None:
+        return False
+    given.withdrawn_at = utcnow()
+    db.session.commit()
+    return True
+
+
+def _shares_to(staff: User):
+    return select(Share).where(Share.staff_id == staff.id, Share.withdrawn_at.is_(None))
+
+
+def shared_with(staff: User) -> list[tuple[User, list[Goal]]]:
+    """Who shared what with this staff member, right now."""
+    people: dict[int, tuple[User, dict[int, Goal]]] = {}
+    for given in db.session.scalars(_shares_to(staff)):
+        owner, goals = people.setdefault(given.owner_id, (given.owner, {}))
+        for goal in ([given.goal] if given.goal_id else goals_of(owner)):
+            goals[goal.id] = goal
+    return [(owner, list(goals.values())) for owner, goals in people.values()]
+
+
+def goal_shared_with(staff: User, goal_id: int) -> Goal | None:
+    """The goal if an active share covers it (its owner's whole plan, or this goal)."""
+    goal = db.session.get(Goal, goal_id)
+    if goal is None or not staff.is_authenticated:
+        return None
+    covered = db.session.scalar(_shares_to(staff).where(
+        Share.owner_id == goal.owner_id,
+        (Share.goal_id.is_(None)) | (Share.goal_id == goal.id)).limit(1))
+    return goal if covered is not None else None
+
+
+def record_staff_view(staff: User, goal: Goal) -> None:
+    """Every staff view of a shared plan goes to the audit log (who, whose, when)."""
+    from portal.audit.models import record
+
+    record(staff, "plan.view", "user", goal.owner_id)
+    db.session.commit()
+
+
+def add_comment(staff: User, goal: Goal, text: str) -> Comment:
+    comment = Comment(goal_id=goal.id, author_id=staff.id, text=text)
+    db.session.add(comment)
+    db.session.commit()
+    return comment

@@ -2,12 +2,21 @@
 
 from flask import Blueprint, abort, flash, url_for
 from flask_login import current_user, login_required
+from wtforms.fields.choices import SelectChoice
 
 from portal.errors import DomainError
 from portal.forms import show_form
 from portal.goals import services
-from portal.goals.forms import CATEGORY_NAMES, STATUS_NAMES, EditGoalForm, GoalForm, StepForm
-from portal.i18n import _
+from portal.goals.forms import (
+    CATEGORY_NAMES,
+    STATUS_NAMES,
+    CommentForm,
+    EditGoalForm,
+    GoalForm,
+    ShareForm,
+    StepForm,
+)
+from portal.i18n import _, bdi
 from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("goals", __name__, url_prefix="/goals")
@@ -141,3 +150,88 @@ def update(goal_id):
     else:
         flash(_("Your goal is saved."), "success")
     return redirect(url_for("goals.show", goal_id=goal.id))
+
+
+# -- sharing (owner) ---------------------------------------------------------------------------
+
+def _share_form(**kwargs) -> ShareForm:
+    form = ShareForm(**kwargs)
+    form.staff_id.choices = [SelectChoice(u.id, u.display_name, render_kw={"dir": "auto"})
+                             for u in services.share_candidates(current_user)]
+    form.what.choices = [SelectChoice("all", _("My whole plan"))] + [
+        SelectChoice(str(g.id), g.title, render_kw={"dir": "auto"})
+        for g in services.goals_of(current_user)]
+    return form
+
+
+def _show_sharing(form, error=None):
+    return show_form("goals/sharing.html", "goals/_sharing.html", form, error,
+                     shares=services.active_shares(current_user))
+
+
+@bp.get("/sharing")
+@login_required
+def sharing():
+    return _show_sharing(_share_form())
+
+
+@bp.post("/sharing")
+@login_required
+def create_share():
+    form = _share_form()
+    if not form.validate():
+        return _show_sharing(form)
+    goal_id = None if form.what.data == "all" else int(form.what.data)
+    try:
+        given = services.share(current_user, form.staff_id.data, goal_id)
+    except DomainError as error:
+        return _show_sharing(form, error)
+    flash(_("%(name)s can now see it. You can stop this at any time.",
+            name=bdi(given.staff.display_name)), "success")
+    return redirect(url_for("goals.sharing"))
+
+
+@bp.post("/sharing/<int:share_id>/withdraw")
+@login_required
+def withdraw(share_id):
+    if not services.withdraw(current_user, share_id):
+        abort(404)
+    flash(_("Stopped. They can no longer see it."), "info")
+    return redirect(url_for("goals.sharing"))
+
+
+# -- shared with me (staff) --------------------------------------------------------------------
+
+@bp.get("/shared")
+@login_required
+def shared():
+    return render("goals/shared.html", "goals/shared.html",
+                  people=services.shared_with(current_user), **names())
+
+
+def _shared_goal(goal_id: int):
+    return services.goal_shared_with(current_user, goal_id) or abort(404)
+
+
+@bp.get("/shared/<int:goal_id>")
+@login_required
+def shared_goal(goal_id):
+    goal = _shared_goal(goal_id)
+    services.record_staff_view(current_user, goal)
+    return render("goals/shared_goal.html", "goals/shared_goal.html", goal=goal,
+                  form=CommentForm(formdata=None), **names())
+
+
+@bp.post("/shared/<int:goal_id>/comments")
+@login_required
+def comment(goal_id):
+    goal = _shared_goal(goal_id)
+    form = CommentForm()
+    if not form.validate():
+        response = render("goals/shared_goal.html", "goals/shared_goal.html", goal=goal,
+                          form=form, **names())
+        response.status_code = 422
+        return response
+    services.add_comment(current_user, goal, form.text.data)
+    flash(_("Thank you! Your words are saved for them to read."), "success")
+    return redirect(url_for("goals.shared_goal", goal_id=goal.id))

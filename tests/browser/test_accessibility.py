@@ -152,6 +152,7 @@ PAGES = {
         visit("/goals"),
         Step("/goals/new → goal page (step added and ticked)", make_goal),
         visit("/goals"),
+        visit("/goals/sharing"),
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),
@@ -173,6 +174,7 @@ PAGES = {
         visit("/activities/{circle}/attendance-list"),
         visit("/activities/{circle}/edit"),
         visit("/activities/{circle}"),
+        visit("/goals/shared"),
     ],
     "admin": [
         visit("/accounts/sites"),
