@@ -90,7 +90,41 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
                birth_year=rng.choice([None, *range(1960, 2008)]))
     db.session.commit()
     _seed_activities(rng, sites, scale)
+    _seed_plans(rng)
     return True
+
+
+PLANS = [
+    ("work", "Get a job in a kindergarten", ["Ask about work practice", "Write my CV",
+                                               "Visit two kindergartens", "Apply for a job"]),
+    ("language", "Speak with my neighbours", ["Go to the language café", "Learn 10 words a week",
+                                               "Say hello to three neighbours"]),
+    ("education", "Take a driving licence", ["Read the theory book", "Book a lesson"]),
+    ("network", "Find friends who like sewing", ["Join the sewing circle"]),
+]
+
+
+def _seed_plans(rng) -> None:
+    """Realistic plans for a third of the participants; a few shared with a coach."""
+    from portal.goals import services as goals
+    from portal.goals.models import Step
+
+    people = list(db.session.scalars(select(User).join(Membership).where(
+        Membership.role == "participant")))
+    coaches = {m.site_id: m.user for m in db.session.scalars(select(Membership).where(
+        Membership.role.in_(["volunteer", "coordinator"])))}
+    for person in people[::3]:
+        for category, title, steps in rng.sample(PLANS, rng.randint(1, 2)):
+            goal = goals.create_goal(person, goals.GoalData(title=title, category=category))
+            for text in steps:
+                step = Step(goal_id=goal.id, text=text, position=len(goal.steps) + 1,
+                                  done=rng.random() < 0.4)
+                db.session.add(step)
+                goal.steps.append(step)
+            db.session.commit()
+        coach = coaches.get(person.memberships[0].site_id)
+        if coach is not None and rng.random() < 0.3:
+            goals.share(person, coach.id, None)
 
 
 ACTIVITIES = {

@@ -55,7 +55,8 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           "country", "timezone", "address", "kind", "title", "description", "languages",
           "level", "place", "capacity", "women_only", "status", "leaders", "first_day", "start",
           "minutes", "every_weeks", "until", "count", "holidays", "day", "note", "reason",
-          "headcount", "lang", "next", "q"]
+          "headcount", "lang", "next", "q", "text", "note", "staff_id", "what", "why",
+          "target_date"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

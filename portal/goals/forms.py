@@ -56,3 +56,25 @@ class ShareForm(BaseForm):
 class CommentForm(BaseForm):
     text = StringField(_l("A few encouraging words"), [DataRequired(message=REQUIRED),
                                                        _max(500)])
+
+
+class NoteForm(BaseForm):
+    note = StringField(_l("How is it going? (a short note)"), [DataRequired(message=REQUIRED),
+                                                                _max(500)])
+
+
+QUESTION_TEXT = {
+    "dream": (_l("What do you dream of?"),
+              _l("Big or small. For example: a job as a nurse, my own café, talking with my "
+                 "neighbours.")),
+    "strengths": (_l("What are you good at?"),
+                  _l("Everything counts: work, caring for family, languages you speak, "
+                     "cooking, sewing, helping others.")),
+    "resources": (_l("What and who can help you?"),
+                  _l("People, places and things. For example: a friend who speaks Norwegian, "
+                     "the library, a course.")),
+}
+
+
+class AnswerForm(BaseForm):
+    text = TextAreaField(_l("Your answer"), [Optional(), _max(2000)])

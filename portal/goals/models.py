@@ -48,6 +48,8 @@ class Goal(db.Model):
         back_populates="goal", order_by="Step.position, Step.id", cascade="all, delete-orphan")
     comments: Mapped[list["Comment"]] = relationship(order_by="Comment.created_at",
                                                      cascade="all, delete-orphan")
+    notes: Mapped[list["ProgressNote"]] = relationship(
+        order_by="ProgressNote.created_at.desc()", cascade="all, delete-orphan")
 
 
 class Step(db.Model):
@@ -97,3 +99,28 @@ class Comment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     author: Mapped[User | None] = relationship()
+
+
+class ProgressNote(db.Model):
+    """A dated line in the participant's own log of progress on a goal."""
+
+    __tablename__ = "progress_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
+    text: Mapped[str] = mapped_column(String(500))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class PlanStart(db.Model):
+    """Answers to the guided start: a dream, strengths, what and who can help. All optional."""
+
+    __tablename__ = "plan_start"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                          unique=True)
+    dream: Mapped[str] = mapped_column(Text, default="")
+    strengths: Mapped[str] = mapped_column(Text, default="")
+    resources: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

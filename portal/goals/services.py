@@ -8,7 +8,15 @@ from sqlalchemy import func, select
 from portal.accounts.models import User
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.goals.models import Comment, Goal, GoalStatus, Share, Step
+from portal.goals.models import (
+    Comment,
+    Goal,
+    GoalStatus,
+    PlanStart,
+    ProgressNote,
+    Share,
+    Step,
+)
 from portal.i18n import _l
 
 MAX_STEPS = 50
@@ -186,3 +194,47 @@ def add_comment(staff: User, goal: Goal, text: str) -> Comment:
     db.session.add(comment)
     db.session.commit()
     return comment
+
+
+# -- progress notes and the guided start -----------------------------------------------------
+
+def add_note(goal: Goal, text: str) -> ProgressNote:
+    note = ProgressNote(goal_id=goal.id, text=text)
+    db.session.add(note)
+    db.session.commit()
+    db.session.refresh(goal)
+    return note
+
+
+QUESTIONS = ("dream", "strengths", "resources")
+
+
+def plan_start(owner: User) -> PlanStart | None:
+    return db.session.scalar(select(PlanStart).where(PlanStart.owner_id == owner.id))
+
+
+def answer(owner: User, question: str, text: str) -> None:
+    if question not in QUESTIONS:
+        raise DomainError(_l("This question does not exist."))
+    start = plan_start(owner) or PlanStart(owner_id=owner.id)
+    setattr(start, question, text)
+    start.updated_at = utcnow()
+    db.session.add(start)
+    db.session.commit()
+
+
+# -- aggregates for leaders (never goal texts) ------------------------------------------------
+
+def goal_counts(site_id: int, start=None, end=None) -> dict[tuple[str, str], int]:
+    """Goals of the site's participants by (category, status): numbers only."""
+    from portal.accounts.models import Membership
+
+    statement = (select(Goal.category, Goal.status, func.count())
+                 .join(Membership, Membership.user_id == Goal.owner_id)
+                 .where(Membership.site_id == site_id)
+                 .group_by(Goal.category, Goal.status))
+    if start is not None:
+        statement = statement.where(Goal.created_at >= start)
+    if end is not None:
+        statement = statement.where(Goal.created_at < end)
+    return {(category, status): count for category, status, count in db.session.execute(statement)}

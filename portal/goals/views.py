@@ -9,10 +9,13 @@ from portal.forms import show_form
 from portal.goals import services
 from portal.goals.forms import (
     CATEGORY_NAMES,
+    QUESTION_TEXT,
     STATUS_NAMES,
+    AnswerForm,
     CommentForm,
     EditGoalForm,
     GoalForm,
+    NoteForm,
     ShareForm,
     StepForm,
 )
@@ -35,7 +38,8 @@ def _goal(goal_id: int):
 @login_required
 def index():
     return render("goals/index.html", "goals/index.html",
-                  goals=services.goals_of(current_user), **names())
+                  goals=services.goals_of(current_user),
+                  start=services.plan_start(current_user), questions=QUESTION_TEXT, **names())
 
 
 def _show_new(form, error=None):
@@ -63,7 +67,8 @@ def create():
 
 def _steps(goal, form=None, status=200):
     response = render("goals/show.html", "goals/_steps.html", goal=goal,
-                      form=form or StepForm(formdata=None), **names())
+                      form=form or StepForm(formdata=None), note_form=NoteForm(formdata=None),
+                      **names())
     response.status_code = status
     return response
 
@@ -235,3 +240,66 @@ def comment(goal_id):
     services.add_comment(current_user, goal, form.text.data)
     flash(_("Thank you! Your words are saved for them to read."), "success")
     return redirect(url_for("goals.shared_goal", goal_id=goal.id))
+
+
+# -- progress notes --------------------------------------------------------------------------
+
+@bp.post("/<int:goal_id>/notes")
+@login_required
+def add_note(goal_id):
+    goal = _goal(goal_id)
+    form = NoteForm()
+    if not form.validate():
+        return _notes(goal, form, 422)
+    services.add_note(goal, form.note.data)
+    if wants_fragment():
+        return _notes(goal)
+    return redirect(url_for("goals.show", goal_id=goal.id))
+
+
+def _notes(goal, form=None, status=200):
+    response = render("goals/show.html", "goals/_notes.html", goal=goal,
+                      note_form=form or NoteForm(formdata=None), **names())
+    response.status_code = status
+    return response
+
+
+# -- the guided start: one question per screen, each one optional -----------------------------
+
+@bp.get("/start/<question>")
+@login_required
+def start(question):
+    if question not in services.QUESTIONS:
+        abort(404)
+    saved = services.plan_start(current_user)
+    form = AnswerForm(formdata=None, text=getattr(saved, question, "") if saved else "")
+    return _show_question(question, form)
+
+
+def _show_question(question, form, status=200):
+    index = services.QUESTIONS.index(question)
+    heading, hint = QUESTION_TEXT[question]
+    following = services.QUESTIONS[index + 1] if index + 1 < len(services.QUESTIONS) else None
+    next_url = url_for("goals.start", question=following) if following else url_for(
+        "goals.index")
+    response = render("goals/start.html", "goals/start.html", form=form, question=question,
+                      heading=heading, hint=hint, number=index + 1,
+                      total=len(services.QUESTIONS), next_url=next_url)
+    response.status_code = status
+    return response
+
+
+@bp.post("/start/<question>")
+@login_required
+def answer(question):
+    if question not in services.QUESTIONS:
+        abort(404)
+    form = AnswerForm()
+    if not form.validate():
+        return _show_question(question, form, 422)
+    services.answer(current_user, question, form.text.data or "")
+    index = services.QUESTIONS.index(question)
+    if index + 1 < len(services.QUESTIONS):
+        return redirect(url_for("goals.start", question=services.QUESTIONS[index + 1]))
+    flash(_("Thank you. Now choose a first goal."), "success")
+    return redirect(url_for("goals.index"))

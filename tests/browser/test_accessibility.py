@@ -153,6 +153,7 @@ PAGES = {
         Step("/goals/new → goal page (step added and ticked)", make_goal),
         visit("/goals"),
         visit("/goals/sharing"),
+        visit("/goals/start/dream"),
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),

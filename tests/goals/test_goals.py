@@ -98,3 +98,49 @@ def test_nobody_but_the_owner_sees_or_changes_a_goal(client, login_as, goal, rol
 
 def test_plan_needs_login(client):
     assert client.get("/goals").status_code == 303
+
+
+def test_progress_notes_newest_first_page_and_fragment(client, owner, goal):
+    client.login(owner.email)
+    first = client.post(f"/goals/{goal.id}/notes", {"note": "Went to the café"}, htmx=True)
+    assert first.status_code == 200 and "<html" not in first.text
+    assert "Went to the café" in first.text
+    client.post(f"/goals/{goal.id}/notes", {"note": "Spoke for ten minutes"})
+    page = client.get(f"/goals/{goal.id}").text
+    assert page.index("Spoke for ten minutes") < page.index("Went to the café")
+    empty = client.post(f"/goals/{goal.id}/notes", {"note": ""}, htmx=True)
+    assert empty.status_code == 422
+
+
+def test_guided_start_one_question_per_screen_each_skippable(client, owner):
+    client.login(owner.email)
+    first = client.get("/goals/start/dream")
+    assert "What do you dream of?" in first.text and "Question 1 of 3" in first.text
+    assert "/goals/start/strengths" in first.text  # skip link
+    answered = client.post("/goals/start/dream", {"text": "My own café"})
+    assert answered.headers["Location"] == "/goals/start/strengths"
+    last = client.post("/goals/start/resources", {"text": "My neighbour"})
+    assert last.headers["Location"] == "/goals"
+    plan = client.get("/goals").text
+    assert "My own café" in plan and "My neighbour" in plan
+    assert "What are you good at?" not in plan  # skipped, so not shown
+    assert client.get("/goals/start/nonsense").status_code == 404
+    assert "My own café" in client.get("/goals/start/dream").text  # answers can be changed
+
+
+def test_guided_answers_are_private(client, owner, login_as):
+    services.answer(owner, "dream", "A secret dream")
+    login_as(Role.COORDINATOR)
+    assert "A secret dream" not in client.get("/goals").text
+    assert "A secret dream" not in client.get("/goals/start/dream").text
+
+
+def test_leaders_get_counts_never_texts(site, owner, goal, make_user):
+    other = make_user()
+    services.create_goal(other, services.GoalData(title="Another", category="work"))
+    done = services.create_goal(other, services.GoalData(title="Done", category="work"))
+    services.update_goal(done, services.GoalData(title="Done", category="work",
+                                                 status="achieved"))
+    counts = services.goal_counts(site.id)
+    assert counts == {("language", "active"): 1, ("work", "active"): 1,
+                      ("work", "achieved"): 1}
