@@ -12,7 +12,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from portal.extensions import utcnow
+from portal.extensions import db, utcnow
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
 from tests.conftest import PASSWORD
 
@@ -108,6 +108,26 @@ def make_goal(tab, world):
     tab.check("goal with a ticked step")
 
 
+def shared_goal_page(tab, world):
+    """The participant shares a goal with this coordinator, who opens it and comments."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import Membership, User
+    from portal.goals import services as goals
+
+    coordinator = db.session.scalar(select(User).join(Membership).where(
+        Membership.role == "coordinator").order_by(User.id.desc()).limit(1))
+    goal = goals.create_goal(world.participant, goals.GoalData(title="Find work",
+                                                               why="For my family"))
+    goals.add_step(goal, "Write a CV")
+    goals.share(world.participant, coordinator.id, goal.id)
+    tab.visit(f"/goals/shared/{goal.id}")
+    tab.page.fill("#text", "Good start!")
+    tab.page.locator("#comment-form button[type=submit]").click()
+    tab.page.get_by_text("Good start!").wait_for()
+    tab.check("shared goal with a comment")
+
+
 def series_preview(tab, world):
     tab.visit(f"/activities/{world.circle.id}/series")
     tab.page.fill("#first_day", (date.today() + timedelta(days=7)).isoformat())
@@ -176,6 +196,7 @@ PAGES = {
         visit("/activities/{circle}/edit"),
         visit("/activities/{circle}"),
         visit("/goals/shared"),
+        Step("/goals/shared/<goal> (comment added)", shared_goal_page),
     ],
     "admin": [
         visit("/accounts/sites"),
@@ -189,7 +210,6 @@ PAGES = {
 def world(site, make_user):
     from portal.activities import services
     from portal.activities.models import Kind, Session
-    from portal.extensions import db
 
     participant = make_user("participant", name=PARTICIPANT_NAME, phone="+4791234567")
     leader = make_user("volunteer", name="Lars Leader")
