@@ -188,3 +188,17 @@ def open_tab(new_context, axe_source):
 @pytest.fixture
 def tab(open_tab) -> Tab:
     return open_tab()
+
+
+def log_in(tab: Tab, user) -> None:
+    """Log a factory-made user in through the real form (password tests.conftest.PASSWORD)."""
+    from urllib.parse import urlsplit
+
+    from tests.conftest import PASSWORD
+
+    tab.visit("/accounts/login")
+    tab.page.fill("#login", user.email)
+    tab.page.fill("#password", PASSWORD)
+    tab.page.locator("#login-form button[type=submit]").click()
+    tab.page.wait_for_url(lambda url: urlsplit(url).path == "/")
+    tab.check(f"logged in as {user.display_name}")

@@ -8,18 +8,9 @@ import pytest
 from portal.accounts.models import Role
 from portal.activities import services
 from portal.activities.models import Kind
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:.*base_url.*")]
-
-
-def log_in(tab, user):
-    tab.visit("/accounts/login")
-    tab.page.fill("#login", user.email)
-    tab.page.fill("#password", PASSWORD)
-    tab.page.locator("#login-form button[type=submit]").click()
-    tab.page.wait_for_url(lambda url: urlsplit(url).path == "/")
-    tab.check(f"logged in as {user.display_name}")
 
 
 def next_monday() -> date:

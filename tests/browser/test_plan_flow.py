@@ -5,18 +5,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from portal.accounts.models import Role
-from tests.conftest import PASSWORD
+from tests.browser.conftest import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:.*base_url.*")]
-
-
-def log_in(tab, user):
-    tab.visit("/accounts/login")
-    tab.page.fill("#login", user.email)
-    tab.page.fill("#password", PASSWORD)
-    tab.page.locator("#login-form button[type=submit]").click()
-    tab.page.wait_for_url(lambda url: urlsplit(url).path == "/")
-    tab.check(f"logged in as {user.display_name}")
 
 
 def test_plan_in_arabic_shared_with_a_coach_then_withdrawn(open_tab, site, make_user):
