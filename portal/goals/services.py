@@ -238,3 +238,15 @@ def goal_counts(site_id: int, start=None, end=None) -> dict[tuple[str, str], int
     if end is not None:
         statement = statement.where(Goal.created_at < end)
     return {(category, status): count for category, status, count in db.session.execute(statement)}
+
+
+def next_steps(user: User, limit: int = 2) -> list[Step]:
+    """The first open step of each active goal, oldest goal first: for "what's next"."""
+    first_open = (select(Step.goal_id, func.min(Step.position).label("position"))
+                  .where(Step.done.is_(False)).group_by(Step.goal_id).subquery())
+    return list(db.session.scalars(
+        select(Step).join(Goal).join(first_open, (first_open.c.goal_id == Step.goal_id)
+                                     & (first_open.c.position == Step.position))
+        .where(Goal.owner_id == user.id, Goal.status == GoalStatus.ACTIVE,
+               Step.done.is_(False))
+        .order_by(Goal.created_at).limit(limit)))

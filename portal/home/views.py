@@ -11,6 +11,7 @@ from portal.activities import calendar
 from portal.activities import services as activities
 from portal.extensions import db
 from portal.forms import safe_next
+from portal.goals import services as goals
 from portal.i18n import remember_language, supported
 from portal.web import redirect, render
 
@@ -23,6 +24,7 @@ def index():
         return render("home/index.html", "home/index.html", sites=services.all_sites())
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
                   next_sessions=calendar.upcoming(current_user, limit=3),
+                  next_steps=goals.next_steps(current_user),
                   led=activities.led_activities(current_user) if current_user.is_staff else [],
                   shifts=activities.my_shifts(current_user) if current_user.is_staff else [],
                   coordinated=current_user.sites_where(Role.COORDINATOR, Role.ADMIN))

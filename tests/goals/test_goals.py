@@ -144,3 +144,15 @@ def test_leaders_get_counts_never_texts(site, owner, goal, make_user):
     counts = services.goal_counts(site.id)
     assert counts == {("language", "active"): 1, ("work", "active"): 1,
                       ("work", "achieved"): 1}
+
+
+def test_next_steps_lead_the_participants_page(client, owner, goal):
+    services.toggle_step(goal.steps[0])
+    paused = services.create_goal(owner, services.GoalData(title="Paused goal"))
+    services.add_step(paused, "Not now")
+    services.update_goal(paused, services.GoalData(title="Paused goal", status="paused"))
+    assert [s.text for s in services.next_steps(owner)] == ["Read one news story a day"]
+    client.login(owner.email)
+    home = client.get("/").text
+    assert "Your next steps" in home and "Read one news story a day" in home
+    assert "Not now" not in home
