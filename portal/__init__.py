@@ -46,12 +46,16 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.audit import models as audit_models  # noqa: F401  (tables for migrations)
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
+    from portal.meetings import messages as meeting_messages
+    from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(goals_bp)
+    app.register_blueprint(meetings_bp)
+    meeting_messages.init()
 
     errors.init_app(app)
 
@@ -96,7 +100,9 @@ def _init_templates(app: Flask) -> None:
         asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
-        format_local=i18n.format_local, now=utcnow)
+        format_local=i18n.format_local, format_day=i18n.format_day,
+        local_time=i18n.format_local_time, now=utcnow)
+    app.jinja_env.filters["clock"] = i18n.format_clock
     app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True

@@ -1,4 +1,4 @@
-"""flask commands: create-admin, seed-demo, translate (extract / update / compile)."""
+"""flask commands: create-admin, seed-demo, send-notifications, send-reminders, translate."""
 
 import subprocess
 import sys
@@ -24,6 +24,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
     app.cli.add_command(send_notifications)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("create-admin")
@@ -68,6 +69,15 @@ def send_notifications():
     from portal.notify.services import deliver_emails
 
     click.echo(f"{deliver_emails(limit=1000)} e-mail(s) sent.")
+
+
+@click.command("send-reminders")
+def send_reminders():
+    """Remind participants of meetings (24 h and 2 h before; for cron, every 5 minutes).
+    Safe to run often and in several processes at once: nothing is sent twice."""
+    from portal.meetings.reminders import send_reminders as send
+
+    click.echo(f"{send()} reminder(s) queued.")
 
 
 @click.group()

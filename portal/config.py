@@ -74,6 +74,12 @@ def load(overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
         # Number of trusted proxies in front (for the client IP used by rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # Meetings: how soon a free time can be booked, until when participants change or
+        # cancel online, how many coming meetings one person may hold, reminder hours.
+        "MEETING_MIN_NOTICE_MINUTES": int(os.environ.get("MEETING_MIN_NOTICE_MINUTES", "60")),
+        "MEETING_CHANGE_CUTOFF_HOURS": int(os.environ.get("MEETING_CHANGE_CUTOFF_HOURS", "2")),
+        "MEETING_MAX_UPCOMING": int(os.environ.get("MEETING_MAX_UPCOMING", "3")),
+        "MEETING_REMINDER_HOURS": os.environ.get("MEETING_REMINDER_HOURS", "24,2"),
         "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
     }
     config.update(overrides or {})

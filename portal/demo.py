@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from portal.accounts import services
 from portal.accounts.models import Consent, Membership, Role, Site, User
-from portal.extensions import db
+from portal.extensions import db, utcnow
 
 DEMO_PASSWORD = "bro-demo-2026"  # demo only: printed, and listed in the README as demo-only
 
@@ -91,6 +91,7 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     db.session.commit()
     _seed_activities(rng, sites, scale)
     _seed_plans(rng)
+    _seed_meetings(rng, sites)
     return True
 
 
@@ -197,3 +198,70 @@ def _seed_term(rng, activity, leader, first_coming, minutes: int, weeks: int = 8
                 status="present" if present else "absent",
                 minutes=(minutes if rng.random() < 0.9 else minutes // 2) if present else 0))
     db.session.commit()
+
+
+TOPICS = ["CV and job applications", "Work practice", "Norwegian course", "Childcare",
+          "Driving licence", "Recognition of my education", ""]
+
+
+def _seed_meetings(rng, sites) -> None:
+    """Every volunteer and coordinator offers meeting times; four weeks of meetings around
+    today: the past two held (or missed), the next two booked."""
+    from portal.meetings import slots
+    from portal.meetings.models import Availability, Booking, BookingStatus, Mode, Window
+
+    for site in sites:
+        today = slots.local_today(site)
+        staff = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"]))
+            .order_by(User.id)))
+        participants = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == "participant").order_by(User.id)))
+        for number, host in enumerate(staff):
+            db.session.add(Availability(
+                host_id=host.id, site_id=site.id, mode=Mode.IN_PERSON, place="Rom 2",
+                languages="norsk, engelsk" if site.country == "NO" else "",
+                slot_minutes=30, buffer_minutes=0, valid_from=today - timedelta(days=21),
+                windows=[Window(weekday=day, starts=time(9 + number % 2), ends=time(12))
+                         for day in (1, 3)]))
+            db.session.add(Availability(
+                host_id=host.id, site_id=site.id, mode=Mode.PHONE, slot_minutes=15,
+                buffer_minutes=5, valid_from=today - timedelta(days=21),
+                windows=[Window(weekday=2, starts=time(13), ends=time(15))]))
+        db.session.commit()
+        past = utcnow() - timedelta(days=14)
+        free = slots.free_slots(site, today - timedelta(days=14), today + timedelta(days=14),
+                                now=past)
+        taken: set = set()
+        for slot in rng.sample(free, min(len(free), len(free) // 3)):
+            person = rng.choice(participants)
+            if (person.id, slot.starts_at) in taken:
+                continue
+            taken.add((person.id, slot.starts_at))
+            over = slot.ends_at < utcnow()
+            db.session.add(Booking(
+                site_id=site.id, host_id=slot.host_id, participant_id=person.id,
+                availability_id=slot.availability.id, starts_at=slot.starts_at,
+                ends_at=slot.ends_at, mode=slot.availability.mode,
+                place=slot.availability.place, topic=rng.choice(TOPICS),
+                interpreter=rng.choice(["", "", "", "ar", "ti"]),
+                status=(BookingStatus.HELD if rng.random() < 0.85 else BookingStatus.NO_SHOW)
+                if over else BookingStatus.BOOKED,
+                created_at=slot.starts_at - timedelta(days=3),
+                scheduled_at=slot.starts_at - timedelta(days=3)))
+        db.session.commit()
+    _seed_amina_meeting()
+
+
+def _seed_amina_meeting() -> None:
+    """The demo participant has a meeting coming up with the demo volunteer."""
+    from portal.meetings import services as meetings
+
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    lars = db.session.scalar(select(User).where(User.email == "lars@example.org"))
+    if any(b.host_id == lars.id for b in meetings.my_bookings(amina)[0]):
+        return
+    found = meetings.find_slots(amina, amina.home_site, lars.id)
+    free = [slot for slot in found if not slot.clash]
+    if free:
+        meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")

@@ -167,3 +167,39 @@ def _format_local(moment, zone: str, skeleton: str, locale_name: str) -> str:
 @cache
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
+
+
+def format_day(day, skeleton: str = "MMMEd") -> str:
+    """A calendar date in the page's language, from a CLDR skeleton (each language orders the
+    parts its own way)."""
+    from babel.dates import format_date as babel_format
+    from flask_babel import get_locale
+
+    locale, pattern, _clock = _local_patterns(str(get_locale()), skeleton)
+    return babel_format(day, pattern, locale=locale)
+
+
+def format_local_time(moment, zone: str) -> str:
+    """Only the clock time of a UTC moment, in the site's zone (e.g. 09:30)."""
+    from babel.dates import format_time as babel_format
+    from flask_babel import get_locale
+
+    locale, _day, clock = _local_patterns(str(get_locale()), "MMMEd")
+    return babel_format(moment.astimezone(_zone(zone)), clock, locale=locale)
+
+
+def format_clock(moment) -> str:
+    """A wall-clock time (a datetime.time) in the page's language: 09:30, 09.30, 9:30 ص."""
+    from babel.dates import format_time as babel_format
+    from flask_babel import get_locale
+
+    locale, _day, clock = _local_patterns(str(get_locale()), "MMMEd")
+    return babel_format(moment, clock, locale=locale)
+
+
+def weekday_names() -> list[str]:
+    """Monday to Sunday in the page's language (from CLDR, no catalog needed)."""
+    from flask_babel import get_locale
+
+    names = get_locale().days["stand-alone"]["wide"]
+    return [names[i] for i in range(7)]

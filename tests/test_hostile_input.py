@@ -1,6 +1,6 @@
 """Hostile and broken input through every form: never a 500, always escaped."""
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 
@@ -35,8 +35,25 @@ def world(site, make_user):
     session = Session(activity_id=circle.id, starts_at=start, ends_at=start + timedelta(hours=1))
     db.session.add(session)
     db.session.commit()
+    from portal.meetings import services as meetings
+    from portal.meetings.models import Availability, TimeOff, Window
+
+    availability = Availability(host_id=leader.id, site_id=site.id, slot_minutes=30,
+                                valid_from=utcnow().date(),
+                                windows=[Window(weekday=d, starts=time(9), ends=time(12))
+                                         for d in range(7)])
+    db.session.add(availability)
+    db.session.add(TimeOff(host_id=leader.id, first_day=utcnow().date(),
+                           last_day=utcnow().date()))
+    db.session.commit()
+    participant = make_user()
+    slots = meetings.find_slots(participant, site, None, utcnow().date() + timedelta(days=2))
+    booking = meetings.book(participant, slots[0].key)
     return {"site_id": site.id, "activity_id": circle.id, "session_id": session.id,
-            "user_id": make_user().id, "invitation_id": 1, "token": "x"}
+            "user_id": make_user().id, "invitation_id": 1, "token": "x",
+            "booking_id": booking.id, "availability_id": availability.id,
+            "window_id": availability.windows[0].id, "extra_id": 1, "time_off_id": 1,
+            "key": slots[1].key}
 
 
 def post_urls(app, world):
@@ -56,7 +73,9 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           "level", "place", "capacity", "women_only", "status", "leaders", "first_day", "start",
           "minutes", "every_weeks", "until", "count", "holidays", "day", "note", "reason",
           "headcount", "lang", "next", "q", "text", "note", "staff_id", "what", "why",
-          "target_date"]
+          "target_date", "weekdays", "starts", "ends", "mode", "slot_minutes", "buffer_minutes",
+          "valid_from", "valid_until", "last_day", "topic", "interpreter", "extra-day",
+          "extra-starts", "extra-ends"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

@@ -43,6 +43,17 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     goals.add_step(goal, "Write a CV")
     goals.share(participant, leader.id, None)
     goals.add_comment(leader, goal, "Good start")
+    from portal.meetings import services as meetings
+    from portal.meetings.models import Availability, Window
+
+    availability = Availability(host_id=leader.id, site_id=site.id, slot_minutes=30,
+                                languages="norsk", valid_from=utcnow().date(),
+                                windows=[Window(weekday=d, starts=time(9), ends=time(12))
+                                         for d in range(5)])
+    db.session.add(availability)
+    db.session.commit()
+    slots = meetings.find_slots(participant, site, None)
+    booking = meetings.book(participant, slots[0].key, "CV", "ar")
 
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
@@ -50,14 +61,19 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                f"/activities/places/{site.id}", "/no-such-page"],
         participant: ["/", "/accounts/profile", "/accounts/password", "/activities/calendar",
                       "/notify", f"/activities/{cafe.id}", "/goals", "/goals/new",
-                      f"/goals/{goal.id}", f"/goals/{goal.id}/edit", "/goals/sharing"],
+                      f"/goals/{goal.id}", f"/goals/{goal.id}/edit", "/goals/sharing",
+                      "/meetings", "/meetings/book", "/meetings/book?host=any",
+                      f"/meetings/book/{slots[1].key}", f"/meetings/{booking.id}",
+                      f"/meetings/{booking.id}/move"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
                  f"/activities/{circle.id}/series", f"/activities/sessions/{upcoming.id}",
                  f"/activities/sessions/{held.id}/attendance",
                  f"/activities/{circle.id}/attendance-list", "/goals/shared",
-                 f"/goals/shared/{goal.id}"],
+                 f"/goals/shared/{goal.id}", "/meetings/agenda",
+                 f"/meetings/agenda?site={site.id}", "/meetings/availability",
+                 f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit"],
     }
     files = []

@@ -40,11 +40,13 @@ def upcoming(user: User, days: int = 56, limit: int | None = None) -> list[Sessi
     return my_sessions(user, now, now + timedelta(days=days), limit)
 
 
-def by_week(sessions: list[Session]) -> list[tuple[datetime, list[Session]]]:
-    """Group by the Monday of each session's local week (weeks start on Monday everywhere)."""
+def by_week(items: list) -> list[tuple[datetime, list]]:
+    """Group sessions (and meetings) by the Monday of their local week (weeks start on Monday
+    everywhere). Items come sorted by start time."""
     weeks: dict = {}
-    for session in sessions:
-        local = session.starts_at.astimezone(ZoneInfo(session.activity.site.timezone))
+    for session in items:
+        site = session.site if hasattr(session, "site") else session.activity.site
+        local = session.starts_at.astimezone(ZoneInfo(site.timezone))
         monday = (local - timedelta(days=local.weekday())).replace(
             hour=12, minute=0, second=0, microsecond=0)
         weeks.setdefault(monday.date(), (monday, []))[1].append(session)
@@ -68,7 +70,8 @@ def user_for_feed(token: str) -> User | None:
     return db.session.get(User, feed.user_id) if feed else None
 
 
-def to_ical(sessions: list[Session], name: str, host: str) -> bytes:
+def to_ical(sessions: list[Session], name: str, host: str, events=()) -> bytes:
+    """Sessions as events, plus any ready-made `events` (meetings)."""
     calendar = Calendar()
     calendar.add("prodid", "-//Bro//Bro participant portal//EN")
     calendar.add("version", "2.0")
@@ -88,5 +91,7 @@ def to_ical(sessions: list[Session], name: str, host: str) -> bytes:
             event.add("description", session.note)
         if session.status == SessionStatus.CANCELLED:
             event.add("status", "CANCELLED")
+        calendar.add_component(event)
+    for event in events:
         calendar.add_component(event)
     return calendar.to_ical()

@@ -24,7 +24,9 @@ from portal.activities.models import Activity, ActivityStatus, Session
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.forms import attach_error, show_form
-from portal.i18n import _, ngettext
+from portal.i18n import _, force_locale, ngettext
+from portal.meetings import services as meetings
+from portal.meetings.calendar import booking_event
 from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -340,10 +342,10 @@ def cancel_session(session_id):
 
 # -- calendars ---------------------------------------------------------------------------------
 
-def _ics(sessions, name: str, filename: str):
+def _ics(sessions, name: str, filename: str, events=()):
     from flask import make_response
 
-    response = make_response(calendar.to_ical(sessions, name, request.host))
+    response = make_response(calendar.to_ical(sessions, name, request.host, events))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
@@ -353,8 +355,12 @@ def _ics(sessions, name: str, filename: str):
 @login_required
 def my_calendar():
     token = calendar.feed_token(current_user)
+    now = utcnow()
+    items = sorted([*calendar.upcoming(current_user),
+                    *meetings.next_meetings(current_user, now, now + timedelta(days=56))],
+                   key=lambda item: item.starts_at)
     return render("activities/calendar.html", "activities/calendar.html",
-                  weeks=calendar.by_week(calendar.upcoming(current_user)),
+                  weeks=calendar.by_week(items),
                   feed_url=url_for("activities.feed", token=token, _external=True))
 
 
@@ -373,8 +379,12 @@ def feed(token):
     if user is None:
         abort(404)
     now = utcnow()
-    sessions = calendar.my_sessions(user, now - timedelta(days=30), now + timedelta(days=365))
-    return _ics(sessions, "Bro", "bro.ics")
+    start, end = now - timedelta(days=30), now + timedelta(days=365)
+    sessions = calendar.my_sessions(user, start, end)
+    with force_locale(user.language):
+        events = [booking_event(b, request.host, user.id)
+                  for b in meetings.all_meetings(user, start, end)]
+    return _ics(sessions, "Bro", "bro.ics", events)
 
 
 @bp.get("/sessions/<int:session_id>.ics")

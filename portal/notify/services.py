@@ -1,8 +1,10 @@
 """Notify people in their own language: in the app always, by e-mail when they have one."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime
 
-from flask import current_app, render_template
+from flask import current_app, render_template, url_for
 from sqlalchemy import func, select, update
 
 from portal.accounts.models import User
@@ -12,6 +14,22 @@ from portal.notify.mail import mail_configured, send_mail
 from portal.notify.models import EmailStatus, Notification
 
 MAX_EMAIL_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Message:
+    """How a feature words one kind of notification (in the current language)."""
+
+    subject: Callable[[dict], str]
+    body: Callable[[dict], str]
+    link: Callable[[dict], tuple[str, str]] | None = None  # (url, label) to open what it is about
+
+
+MESSAGES: dict[str, Message] = {}
+
+
+def register(kind: str, message: Message) -> None:
+    MESSAGES[kind] = message
 
 
 def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
@@ -26,16 +44,18 @@ def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
     return notifications
 
 
-def _when(params: dict, key: str) -> str:
+def when(params: dict, key: str) -> str:
     return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
 
 
 def subject(notification: Notification) -> str:
     p = notification.params
+    if notification.kind in MESSAGES:
+        return MESSAGES[notification.kind].subject(p)
     if notification.kind == "session_cancelled":
-        return _("Cancelled: %(title)s, %(when)s", title=p["title"], when=_when(p, "starts_at"))
+        return _("Cancelled: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
     if notification.kind == "session_moved":
-        return _("New time: %(title)s, %(when)s", title=p["title"], when=_when(p, "starts_at"))
+        return _("New time: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
     if notification.kind == "promoted":
         return _("You got a seat in %(title)s", title=p["title"])
     return _("News from Bro")
@@ -44,19 +64,32 @@ def subject(notification: Notification) -> str:
 def body(notification: Notification) -> str:
     """The message in the current language (force_locale picks the reader's)."""
     p = notification.params
+    if notification.kind in MESSAGES:
+        return MESSAGES[notification.kind].body(p)
     if notification.kind == "session_cancelled":
         text = _("The session of %(title)s on %(when)s is cancelled.", title=p["title"],
-                 when=_when(p, "starts_at"))
+                 when=when(p, "starts_at"))
         if p.get("reason"):
             text += " " + _("Reason: %(reason)s", reason=p["reason"])
         return text
     if notification.kind == "session_moved":
         return _("The session of %(title)s on %(old)s is moved to %(when)s.", title=p["title"],
-                 old=_when(p, "old_starts_at"), when=_when(p, "starts_at"))
+                 old=when(p, "old_starts_at"), when=when(p, "starts_at"))
     if notification.kind == "promoted":
         return _("A seat became free in %(title)s, and it is yours now. Welcome!",
                  title=p["title"])
     return ""
+
+
+def link(notification: Notification) -> tuple[str, str] | None:
+    """Where the reader can see what the notification is about, if anywhere."""
+    p = notification.params
+    if notification.kind in MESSAGES:
+        message = MESSAGES[notification.kind]
+        return message.link(p) if message.link else None
+    if p.get("activity_id"):
+        return url_for("activities.show", activity_id=p["activity_id"]), _("Open the activity")
+    return None
 
 
 def unread_count(user: User) -> int:

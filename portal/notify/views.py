@@ -13,7 +13,8 @@ bp = Blueprint("notify", __name__, url_prefix="/notify")
 @login_required
 def index():
     return render("notify/index.html", "notify/_list.html",
-                  notifications=services.recent(current_user), body=services.body)
+                  notifications=services.recent(current_user), body=services.body,
+                  link=services.link)
 
 
 @bp.post("/read")

@@ -28,9 +28,11 @@ class World:
     circle: object
     cafe: object
 
+    booking: object = None
+
     def ids(self) -> dict:
         return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id,
-                "session": self.upcoming.id, "held": self.held.id}
+                "session": self.upcoming.id, "held": self.held.id, "booking": self.booking.id}
 
     @property
     def upcoming(self):
@@ -138,6 +140,56 @@ def series_preview(tab, world):
     tab.check("series preview")
 
 
+def free_times_of_any_coach(tab, world):
+    """Any coach → the second day with free times (htmx swaps the day's times)."""
+    tab.visit("/meetings/book")
+    tab.page.locator(".choices a").first.click()
+    tab.page.locator("#slots .slot a").first.wait_for()
+    second = tab.page.locator("#slots .day-chips a").nth(1)
+    label = second.inner_text().split("\n")[0]
+    second.click()
+    tab.page.locator('#slots .day-chips a[aria-current="date"]', has_text=label).wait_for()
+
+
+def confirm_a_meeting(tab, world):
+    tab.visit("/meetings/book?host=any")
+    tab.page.locator("#slots .slot a").first.click()
+    tab.page.locator("#book-form").wait_for()
+
+
+def book_the_meeting(tab, world):
+    confirm_a_meeting(tab, world)
+    tab.page.fill("#topic", "CV")
+    tab.page.select_option("#interpreter", "ar")
+    tab.page.locator("#book-form button[type=submit]").click()
+    tab.page.locator("#cancel-form").wait_for()
+
+
+def choose_another_time(tab, world):
+    tab.visit("/meetings")
+    tab.page.locator(".rows a").first.click()
+    tab.page.locator("a[href$='/move']").click()
+    tab.page.locator("#slots .slot button").first.wait_for()
+
+
+def free_times_with_errors(tab, world):
+    tab.visit("/meetings/availability")
+    tab.page.locator("#weekdays-1").check()
+    tab.page.fill("#starts", "09:00")
+    tab.page.fill("#ends", "08:00")
+    tab.expect_status(422)
+    tab.page.locator("#availability-form button[type=submit]").click()
+    tab.page.locator("#availability-form .error-summary").wait_for()
+
+
+def change_free_times(tab, world):
+    free_times_with_errors(tab, world)
+    tab.page.fill("#ends", "12:00")
+    tab.page.locator("#availability-form button[type=submit]").click()
+    tab.page.locator(".rows a.button").first.click()
+    tab.page.locator("#window-form").wait_for()
+
+
 def open_language_menu(tab, world):
     """The language list lies over the page: it must fit the screen and pass axe too."""
     tab.visit("/")
@@ -177,8 +229,20 @@ PAGES = {
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),
+        visit("/meetings"),
+        visit("/meetings/book"),
+        Step("/meetings/book?host=any (another day)", free_times_of_any_coach),
+        Step("/meetings/book/<slot> (confirm)", confirm_a_meeting),
+        Step("/meetings/<new> (booked)", book_the_meeting),
+        visit("/meetings"),
+        Step("/meetings/<new>/move", choose_another_time),
     ],
     "coordinator": [
+        visit("/meetings/agenda"),
+        visit("/meetings/agenda?site={site}"),
+        visit("/meetings/{booking}"),
+        Step("/meetings/availability (errors)", free_times_with_errors),
+        Step("/meetings/availability/<new> (published, edit)", change_free_times),
         visit("/"),
         visit("/accounts/sites/{site}/members"),
         visit("/accounts/sites/{site}/invitations"),
@@ -227,7 +291,31 @@ def world(site, make_user):
     db.session.add(Session(activity_id=circle.id, starts_at=started,
                            ends_at=started + timedelta(minutes=90)))
     db.session.commit()
-    return World(site=site, participant=participant, circle=circle, cafe=cafe)
+    return World(site=site, participant=participant, circle=circle, cafe=cafe,
+                 booking=_meetings(site, leader, participant, make_user))
+
+
+def _meetings(site, leader, participant, make_user):
+    """The volunteer offers weekday mornings; the participant has a meeting coming up, and
+    another participant's meeting an hour ago waits to be marked."""
+    from portal.meetings import services as meetings
+    from portal.meetings.models import Availability, Booking, Mode, Window
+
+    availability = Availability(
+        host_id=leader.id, site_id=site.id, mode=Mode.IN_PERSON, place="Rom 2",
+        languages="norsk, arabisk", slot_minutes=30, valid_from=date.today(),
+        windows=[Window(weekday=day, starts=time(9), ends=time(12)) for day in range(5)])
+    db.session.add(availability)
+    db.session.commit()
+    slot = meetings.find_slots(participant, site, leader.id)[0]
+    booking = meetings.book(participant, slot.key, "Arbeidspraksis", "ti")
+    earlier = utcnow() - timedelta(hours=1)
+    db.session.add(Booking(site_id=site.id, host_id=leader.id,
+                           participant_id=make_user("participant", name="Hiwet Tesfay").id,
+                           starts_at=earlier, ends_at=earlier + timedelta(minutes=30),
+                           mode=Mode.PHONE, topic="Norskkurs"))
+    db.session.commit()
+    return booking
 
 
 @pytest.fixture

@@ -1,0 +1,177 @@
+"""Staff availability and the meetings participants book in it."""
+
+from datetime import date, datetime, time
+from enum import StrEnum
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Time, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.accounts.models import Site, User, _in
+from portal.extensions import UTCDateTime, db, utcnow
+
+
+class Mode(StrEnum):
+    IN_PERSON = "in_person"
+    PHONE = "phone"
+    VIDEO = "video"
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    HELD = "held"
+    NO_SHOW = "no_show"
+    CANCELLED = "cancelled"
+
+
+# Statuses that occupy the host's time: only one of these per host and start time.
+ACTIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.HELD, BookingStatus.NO_SHOW)
+SLOT_MINUTES = (15, 30, 45, 60)
+
+
+class Availability(db.Model):
+    """When a staff member can meet, week after week: weekly windows in the site's local time,
+    from one date until another, cut into slots of a fixed length with a buffer between."""
+
+    __tablename__ = "availability"
+    __table_args__ = (
+        CheckConstraint(_in("mode", Mode), name="mode"),
+        CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),
+        CheckConstraint("buffer_minutes >= 0 AND buffer_minutes <= 60", name="buffer_minutes"),
+        CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates"),
+        Index("ix_availability_site_host", "site_id", "host_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
+    mode: Mapped[str] = mapped_column(String(20), default=Mode.IN_PERSON)
+    place: Mapped[str] = mapped_column(String(300), default="")  # room, phone note or video link
+    languages: Mapped[str] = mapped_column(String(120), default="")  # as the host wrote them
+    slot_minutes: Mapped[int] = mapped_column(default=30)
+    buffer_minutes: Mapped[int] = mapped_column(default=0)
+    valid_from: Mapped[date]
+    valid_until: Mapped[date | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    host: Mapped[User] = relationship(lazy="joined")
+    site: Mapped[Site] = relationship(lazy="joined")
+    windows: Mapped[list["Window"]] = relationship(
+        back_populates="availability", cascade="all, delete-orphan",
+        order_by="(Window.weekday, Window.starts)", lazy="selectin")
+    extras: Mapped[list["ExtraWindow"]] = relationship(
+        cascade="all, delete-orphan", order_by="(ExtraWindow.day, ExtraWindow.starts)",
+        lazy="selectin")
+
+
+class Window(db.Model):
+    """A weekly window: e.g. Tuesdays 09:00–12:00 (local wall time)."""
+
+    __tablename__ = "availability_window"
+    __table_args__ = (
+        CheckConstraint("weekday BETWEEN 0 AND 6", name="weekday"),
+        CheckConstraint("ends > starts", name="ends_after_start"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    availability_id: Mapped[int] = mapped_column(
+        ForeignKey("availability.id", ondelete="CASCADE"), index=True)
+    weekday: Mapped[int]  # 0 = Monday
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+    availability: Mapped[Availability] = relationship(back_populates="windows")
+
+
+class ExtraWindow(db.Model):
+    """A one-off window on one date, with its availability's mode and slot length."""
+
+    __tablename__ = "availability_extra"
+    __table_args__ = (CheckConstraint("ends > starts", name="ends_after_start"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    availability_id: Mapped[int] = mapped_column(
+        ForeignKey("availability.id", ondelete="CASCADE"), index=True)
+    day: Mapped[date]
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+
+class TimeOff(db.Model):
+    """Days a host does not meet anyone (holiday, course, sick): no slots on these days."""
+
+    __tablename__ = "time_off"
+    __table_args__ = (CheckConstraint("last_day >= first_day", name="dates"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    host_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    first_day: Mapped[date]
+    last_day: Mapped[date]
+
+
+class Booking(db.Model):
+    """A meeting between a participant and a staff member. `participant_id` becomes NULL when
+    a person is erased, so the numbers stay."""
+
+    __tablename__ = "booking"
+    __table_args__ = (
+        CheckConstraint(_in("status", BookingStatus), name="status"),
+        CheckConstraint(_in("mode", Mode), name="mode"),
+        CheckConstraint("ends_at > starts_at", name="ends_after_start"),
+        # The rule that must hold under any concurrency: one active meeting per host and time.
+        Index("uq_booking_host_start_active", "host_id", "starts_at", unique=True,
+              sqlite_where=text("status != 'cancelled'"),
+              postgresql_where=text("status != 'cancelled'")),
+        Index("ix_booking_host_starts", "host_id", "starts_at"),
+        Index("ix_booking_participant_starts", "participant_id", "starts_at"),
+        Index("ix_booking_site_starts", "site_id", "starts_at"),
+        Index("ix_booking_status_starts", "status", "starts_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"))
+    host_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    participant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    availability_id: Mapped[int | None] = mapped_column(
+        ForeignKey("availability.id", ondelete="SET NULL"))
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    mode: Mapped[str] = mapped_column(String(20))
+    place: Mapped[str] = mapped_column(String(300), default="")
+    topic: Mapped[str] = mapped_column(String(300), default="")
+    interpreter: Mapped[str] = mapped_column(String(5), default="")  # a language code or ""
+    status: Mapped[str] = mapped_column(String(20), default=BookingStatus.BOOKED)
+    cancel_reason: Mapped[str] = mapped_column(String(300), default="")
+    cancelled_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # When the current time was agreed (booked or moved): reminders due before it are skipped.
+    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    site: Mapped[Site] = relationship(lazy="joined")
+    host: Mapped[User | None] = relationship(foreign_keys=[host_id], lazy="joined")
+    participant: Mapped[User | None] = relationship(foreign_keys=[participant_id],
+                                                    lazy="joined")
+
+    calendar_kind = "meeting"  # how calendar templates tell meetings from sessions
+
+    @property
+    def is_active(self) -> bool:
+        return self.status != BookingStatus.CANCELLED
+
+
+class Reminder(db.Model):
+    """A reminder that was sent: one per meeting, kind and meeting time. Inserting the row is
+    how a sender claims it, so two senders at once never send the same reminder twice, and a
+    moved meeting gets reminders for its new time only."""
+
+    __tablename__ = "booking_reminder"
+    __table_args__ = (UniqueConstraint("booking_id", "hours_before", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
+    hours_before: Mapped[int]
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -1,0 +1,496 @@
+"""Meeting verbs: publish availability, book, move, cancel, mark held or no-show."""
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import STAFF_ROLES, Role, Site, User
+from portal.activities import calendar
+from portal.activities.models import SessionStatus
+from portal.errors import DomainError
+from portal.extensions import db, utcnow
+from portal.i18n import _l, lazy_ngettext
+from portal.meetings import slots as slot_rules
+from portal.meetings.models import (
+    SLOT_MINUTES,
+    Availability,
+    Booking,
+    BookingStatus,
+    ExtraWindow,
+    Mode,
+    TimeOff,
+    Window,
+)
+from portal.notify.services import deliver_emails, notify
+
+DAYS_AHEAD = 28  # how far ahead participants can book
+
+
+class SlotTaken(DomainError):
+    """The time went to someone else a moment ago: offer the next free times instead."""
+
+    def __init__(self, alternatives: list):
+        super().__init__(_l("Sorry, that time was just taken. Here are the next free times."))
+        self.alternatives = alternatives
+
+
+# -- permissions ---------------------------------------------------------------------------
+
+def is_staff_at(user: User, site_id: int) -> bool:
+    return user.is_authenticated and user.has_role(site_id, *STAFF_ROLES)
+
+
+def can_manage(user: User, booking: Booking) -> bool:
+    """The host, and the coordinators of the meeting place, run the meeting."""
+    return user.is_authenticated and (
+        booking.host_id == user.id or user.has_role(booking.site_id, Role.COORDINATOR))
+
+
+def can_see(user: User, booking: Booking) -> bool:
+    return user.is_authenticated and (booking.participant_id == user.id
+                                      or can_manage(user, booking))
+
+
+def visible_booking(user: User, booking_id: int) -> Booking | None:
+    booking = db.session.get(Booking, booking_id)
+    return booking if booking is not None and can_see(user, booking) else None
+
+
+def booking_site(user: User) -> Site | None:
+    """Where a participant books: their first meeting place."""
+    return user.home_site
+
+
+# -- availability (staff) ------------------------------------------------------------------
+
+@dataclass
+class AvailabilityData:
+    mode: str
+    place: str
+    languages: str
+    slot_minutes: int
+    buffer_minutes: int
+    valid_from: date
+    valid_until: date | None
+
+
+@dataclass
+class WindowData:
+    weekdays: list[int]
+    starts: time
+    ends: time
+
+
+def my_availability(user: User) -> list[Availability]:
+    return list(db.session.scalars(select(Availability).where(
+        Availability.host_id == user.id).order_by(Availability.valid_from, Availability.id)))
+
+
+def _check_availability(data: AvailabilityData) -> None:
+    if data.slot_minutes not in SLOT_MINUTES:
+        raise DomainError(_l("Not a valid choice."), field="slot_minutes")
+    if data.mode not in set(Mode):
+        raise DomainError(_l("Not a valid choice."), field="mode")
+    if data.valid_until is not None and data.valid_until < data.valid_from:
+        raise DomainError(_l("The end date is before the first date."), field="valid_until")
+
+
+def _check_window(window: WindowData) -> None:
+    if not window.weekdays:
+        raise DomainError(_l("Choose at least one weekday."), field="weekdays")
+    if window.ends <= window.starts:
+        raise DomainError(_l("The end time must be after the start time."), field="ends")
+
+
+def create_availability(user: User, site: Site, data: AvailabilityData,
+                        window: WindowData) -> Availability:
+    if not is_staff_at(user, site.id):
+        raise DomainError(_l("Only staff at this meeting place can offer meetings."))
+    _check_availability(data)
+    _check_window(window)
+    if data.valid_from < slot_rules.local_today(site):
+        raise DomainError(_l("Choose today or a later date."), field="valid_from")
+    availability = Availability(host_id=user.id, site_id=site.id, **vars(data))
+    availability.windows = [Window(weekday=day, starts=window.starts, ends=window.ends)
+                            for day in sorted(set(window.weekdays))]
+    db.session.add(availability)
+    db.session.commit()
+    return availability
+
+
+def update_availability(availability: Availability, data: AvailabilityData) -> None:
+    """New settings apply to free times from now on; booked meetings keep theirs."""
+    _check_availability(data)
+    for name, value in vars(data).items():
+        setattr(availability, name, value)
+    db.session.commit()
+
+
+def add_window(availability: Availability, window: WindowData) -> None:
+    _check_window(window)
+    availability.windows.extend(Window(weekday=day, starts=window.starts, ends=window.ends)
+                                for day in sorted(set(window.weekdays)))
+    db.session.commit()
+
+
+def remove_window(availability: Availability, window_id: int) -> None:
+    availability.windows = [w for w in availability.windows if w.id != window_id]
+    db.session.commit()
+
+
+def add_extra(availability: Availability, day: date, starts: time, ends: time) -> None:
+    if ends <= starts:
+        raise DomainError(_l("The end time must be after the start time."), field="ends")
+    if day < slot_rules.local_today(availability.site):
+        raise DomainError(_l("Choose today or a later date."), field="day")
+    availability.extras.append(ExtraWindow(day=day, starts=starts, ends=ends))
+    db.session.commit()
+
+
+def remove_extra(availability: Availability, extra_id: int) -> None:
+    availability.extras = [e for e in availability.extras if e.id != extra_id]
+    db.session.commit()
+
+
+def delete_availability(availability: Availability) -> None:
+    """No new bookings in it; meetings already booked stay (they keep their own time)."""
+    db.session.delete(availability)
+    db.session.commit()
+
+
+def own_availability(user: User, availability_id: int) -> Availability | None:
+    availability = db.session.get(Availability, availability_id)
+    return availability if availability is not None and availability.host_id == user.id else None
+
+
+def days_off(user: User) -> list[TimeOff]:
+    return list(db.session.scalars(select(TimeOff).where(
+        TimeOff.host_id == user.id, TimeOff.last_day >= utcnow().date() - timedelta(days=1))
+        .order_by(TimeOff.first_day)))
+
+
+def add_time_off(user: User, first_day: date, last_day: date | None) -> list[Booking]:
+    """Days off. Returns the meetings already booked on those days (the host decides)."""
+    last_day = last_day or first_day
+    if last_day < first_day:
+        raise DomainError(_l("The end date is before the first date."), field="last_day")
+    db.session.add(TimeOff(host_id=user.id, first_day=first_day, last_day=last_day))
+    db.session.commit()
+    return [b for b in agenda_of(user, first_day - timedelta(days=1),
+                                 last_day + timedelta(days=1))
+            if b.is_active and first_day <= _local_day(b) <= last_day]
+
+
+def remove_time_off(user: User, time_off_id: int) -> None:
+    db.session.execute(TimeOff.__table__.delete().where(
+        TimeOff.id == time_off_id, TimeOff.host_id == user.id))
+    db.session.commit()
+
+
+def _local_day(booking: Booking) -> date:
+    return booking.starts_at.astimezone(ZoneInfo(booking.site.timezone)).date()
+
+
+# -- finding a time (participant) ----------------------------------------------------------
+
+def hosts_at(site: Site) -> list[User]:
+    """Staff who offer meetings at this site in the coming weeks."""
+    today = slot_rules.local_today(site)
+    ids = {a.host_id for a in slot_rules.availabilities(site, today,
+                                                         today + timedelta(days=DAYS_AHEAD))}
+    return sorted((db.session.get(User, i) for i in ids), key=lambda u: u.display_name)
+
+
+def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
+    rows = db.session.execute(select(Booking.host_id, func.count()).where(
+        Booking.site_id == site.id, Booking.status == BookingStatus.BOOKED,
+        Booking.starts_at >= start, Booking.starts_at < end).group_by(Booking.host_id))
+    return dict(rows.all())
+
+
+def find_slots(participant: User, site: Site, host_id: int | None,
+               first_day: date | None = None, days: int = DAYS_AHEAD,
+               ignore_booking: int | None = None) -> list[slot_rules.Slot]:
+    """Free slots from first_day on, for one host or for any (one per time), each flagged when
+    it clashes with a session the participant joined or another meeting of theirs."""
+    first_day = max(first_day or date.min, slot_rules.local_today(site))
+    last_day = first_day + timedelta(days=days - 1)
+    found = slot_rules.free_slots(site, first_day, last_day, host_id=host_id,
+                                  ignore_booking=ignore_booking)
+    if host_id is None and found:  # spread meetings over the hosts of these days
+        found = slot_rules.one_per_time(found, _load(site, found[0].starts_at,
+                                                     found[-1].ends_at))
+    if not found:
+        return []
+    busy = _participant_busy(participant, found[0].starts_at, found[-1].ends_at, ignore_booking)
+    return [replace(slot, clash=True) if _overlaps(busy, slot.starts_at, slot.ends_at) else slot
+            for slot in found]
+
+
+def _participant_busy(participant: User, start: datetime, end: datetime,
+                      ignore_booking: int | None = None) -> list[tuple[datetime, datetime]]:
+    sessions = [(s.starts_at, s.ends_at) for s in calendar.my_sessions(participant, start, end)
+                if s.status == SessionStatus.SCHEDULED]
+    return sessions + [(b.starts_at, b.ends_at) for b in _bookings_between(
+        participant, start, end) if b.id != ignore_booking]
+
+
+def _overlaps(busy, start: datetime, end: datetime) -> bool:
+    return any(b_start < end and b_end > start for b_start, b_end in busy)
+
+
+def _bookings_between(participant: User, start: datetime, end: datetime) -> list[Booking]:
+    return list(db.session.scalars(select(Booking).where(
+        Booking.participant_id == participant.id, Booking.status == BookingStatus.BOOKED,
+        Booking.starts_at < end, Booking.ends_at > start)))
+
+
+def slot_for(key: str, participant: User, ignore_booking: int | None = None):
+    """The free slot a key names, or None (taken, past, or never offered)."""
+    parsed = slot_rules.parse_key(key)
+    if parsed is None:
+        return None
+    availability = db.session.get(Availability, parsed[0])
+    if availability is None:
+        return None
+    site = availability.site
+    day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
+    found = slot_rules.free_slots(site, day, day, availability_id=availability.id,
+                                  ignore_booking=ignore_booking)
+    slot = next((s for s in found if s.starts_at == parsed[1]), None)
+    if slot is None:
+        return None
+    busy = _participant_busy(participant, slot.starts_at, slot.ends_at, ignore_booking)
+    return replace(slot, clash=_overlaps(busy, slot.starts_at, slot.ends_at))
+
+
+def _alternatives(participant: User, availability: Availability, after: datetime,
+                  ignore_booking: int | None = None) -> list[slot_rules.Slot]:
+    site = availability.site
+    day = after.astimezone(ZoneInfo(site.timezone)).date()
+    return [s for s in find_slots(participant, site, availability.host_id, day, days=14,
+                                  ignore_booking=ignore_booking)
+            if s.starts_at >= after][:5]
+
+
+# -- booking -------------------------------------------------------------------------------
+
+def _lock_people(*user_ids: int) -> None:
+    """Start a transaction that owns these people's calendars: a write on their rows, in id
+    order, waits for any other booking of the same host or participant (row locks on
+    PostgreSQL, the write lock on SQLite). The unique index stays the last word."""
+    db.session.commit()
+    for user_id in sorted(set(user_ids)):
+        db.session.execute(update(User).where(User.id == user_id)
+                           .values(session_version=User.session_version))
+
+
+def book(participant: User, key: str, topic: str = "", interpreter: str = "") -> Booking:
+    parsed = slot_rules.parse_key(key)
+    availability = db.session.get(Availability, parsed[0]) if parsed else None
+    if availability is None:
+        raise DomainError(_l("This time is not offered any more. Please choose another."))
+    if not participant.role_at(availability.site_id) and not participant.is_admin:
+        raise DomainError(_l("You can book meetings at your own meeting place."))
+    if availability.host_id == participant.id:
+        raise DomainError(_l("You cannot book a meeting with yourself."))
+    host_id, starts_at = availability.host_id, parsed[1]
+    _lock_people(host_id, participant.id)
+    try:
+        slot = slot_for(key, participant)
+        if slot is None:
+            raise SlotTaken(_alternatives(participant, availability, starts_at))
+        _check_participant(participant, slot.starts_at, slot.ends_at)
+        booking = Booking(site_id=availability.site_id, host_id=host_id,
+                          participant_id=participant.id, availability_id=availability.id,
+                          starts_at=slot.starts_at, ends_at=slot.ends_at,
+                          mode=availability.mode, place=availability.place,
+                          topic=topic, interpreter=interpreter)
+        db.session.add(booking)
+        db.session.flush()
+    except DomainError:
+        db.session.rollback()
+        raise
+    except IntegrityError:  # the database's last word: someone else has this time
+        db.session.rollback()
+        raise SlotTaken(_alternatives(participant, availability, starts_at)) from None
+    notify([participant], "booking_confirmed", _params(booking, booking.host))
+    notify([booking.host], "booking_new", _params(booking, participant))
+    db.session.commit()
+    deliver_emails()
+    return booking
+
+
+def _check_participant(participant: User, starts_at: datetime, ends_at: datetime,
+                       ignore_booking: int | None = None) -> None:
+    if any(b.id != ignore_booking for b in _bookings_between(participant, starts_at, ends_at)):
+        raise DomainError(_l("You already have a meeting at this time."))
+    upcoming = db.session.scalar(select(func.count()).select_from(Booking).where(
+        Booking.participant_id == participant.id, Booking.status == BookingStatus.BOOKED,
+        Booking.starts_at > utcnow(), Booking.id != (ignore_booking or 0)))
+    limit = current_app.config["MEETING_MAX_UPCOMING"]
+    if upcoming >= limit:
+        raise DomainError(lazy_ngettext(
+            "You have %(num)d meeting booked already. Please cancel it before you book "
+            "another.",
+            "You have %(num)d meetings booked already. Please cancel one before you book "
+            "another.", limit))
+
+
+def _params(booking: Booking, other: User | None, **extra) -> dict:
+    return {"booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
+            "timezone": booking.site.timezone, "with": other.display_name if other else "",
+            "mode": booking.mode} | extra
+
+
+def change_deadline(booking: Booking) -> datetime:
+    return booking.starts_at - timedelta(hours=current_app.config["MEETING_CHANGE_CUTOFF_HOURS"])
+
+
+def can_change(user: User, booking: Booking) -> bool:
+    """Participants cancel or move until the cut-off; staff until the meeting starts."""
+    if booking.status != BookingStatus.BOOKED or booking.starts_at <= utcnow():
+        return False
+    if can_manage(user, booking):
+        return True
+    return booking.participant_id == user.id and utcnow() < change_deadline(booking)
+
+
+def cancel(user: User, booking: Booking, reason: str = "") -> None:
+    if not can_see(user, booking):
+        raise DomainError(_l("You cannot change this meeting."))
+    if booking.status == BookingStatus.CANCELLED:
+        return
+    if not can_change(user, booking):
+        raise DomainError(_l("It is too late to change this meeting online. Please call or "
+                             "message your contact person."))
+    by_staff = booking.participant_id != user.id
+    if by_staff and not reason.strip():
+        raise DomainError(_l("Please tell the participant why."), field="reason")
+    booking.status, booking.cancel_reason, booking.cancelled_by_id = (
+        BookingStatus.CANCELLED, reason.strip(), user.id)
+    if by_staff and booking.participant is not None:
+        notify([booking.participant], "booking_cancelled",
+               _params(booking, booking.host, reason=booking.cancel_reason))
+    elif booking.host is not None:
+        notify([booking.host], "booking_cancelled",
+               _params(booking, booking.participant, reason=booking.cancel_reason))
+    db.session.commit()
+    deliver_emails()
+
+
+def move(user: User, booking: Booking, key: str) -> Booking:
+    """A new time with the same person (a slot of the same host, still free)."""
+    if booking.participant_id != user.id or not can_change(user, booking):
+        raise DomainError(_l("It is too late to change this meeting online. Please call or "
+                             "message your contact person."))
+    parsed = slot_rules.parse_key(key)
+    availability = db.session.get(Availability, parsed[0]) if parsed else None
+    if availability is None or availability.host_id != booking.host_id:
+        raise DomainError(_l("This time is not offered any more. Please choose another."))
+    booking_id, old_start = booking.id, booking.starts_at
+    _lock_people(booking.host_id, user.id)
+    booking = db.session.get(Booking, booking_id, populate_existing=True)
+    try:
+        if booking.status != BookingStatus.BOOKED:
+            raise DomainError(_l("This meeting is cancelled."))
+        slot = slot_for(key, user, ignore_booking=booking.id)
+        if slot is None:
+            raise SlotTaken(_alternatives(user, availability, parsed[1], booking.id))
+        _check_participant(user, slot.starts_at, slot.ends_at, ignore_booking=booking.id)
+        booking.availability_id, booking.mode, booking.place = (
+            availability.id, availability.mode, availability.place)
+        booking.starts_at, booking.ends_at, booking.scheduled_at = (
+            slot.starts_at, slot.ends_at, utcnow())
+        db.session.flush()
+    except DomainError:
+        db.session.rollback()
+        raise
+    except IntegrityError:
+        db.session.rollback()
+        raise SlotTaken(_alternatives(user, availability, parsed[1], booking_id)) from None
+    if booking.host is not None:
+        notify([booking.host], "booking_moved",
+               _params(booking, user, old_starts_at=old_start.isoformat()))
+    db.session.commit()
+    deliver_emails()
+    return booking
+
+
+def mark(user: User, booking: Booking, status: str) -> None:
+    """Held or no-show, once the meeting has started; it can be corrected later."""
+    if not can_manage(user, booking):
+        raise DomainError(_l("You cannot change this meeting."))
+    if status not in (BookingStatus.HELD, BookingStatus.NO_SHOW):
+        raise DomainError(_l("Not a valid choice."))
+    if booking.status == BookingStatus.CANCELLED:
+        raise DomainError(_l("This meeting is cancelled."))
+    if booking.starts_at > utcnow():
+        raise DomainError(_l("You can mark a meeting when it has started."))
+    booking.status = status
+    db.session.commit()
+
+
+# -- lists ---------------------------------------------------------------------------------
+
+def my_bookings(participant: User) -> tuple[list[Booking], list[Booking]]:
+    """(coming, past) meetings of a participant; coming first soonest, past newest first."""
+    now = utcnow()
+    rows = list(db.session.scalars(select(Booking).where(
+        Booking.participant_id == participant.id,
+        Booking.starts_at > now - timedelta(days=180)).order_by(Booking.starts_at)))
+    coming = [b for b in rows if b.ends_at > now]
+    past = [b for b in reversed(rows) if b.ends_at <= now]
+    return coming, past
+
+
+def next_meetings(participant: User, start: datetime, end: datetime,
+                  limit: int | None = None) -> list[Booking]:
+    return list(db.session.scalars(select(Booking).where(
+        Booking.participant_id == participant.id, Booking.status != BookingStatus.CANCELLED,
+        Booking.ends_at > start, Booking.starts_at < end)
+        .order_by(Booking.starts_at).limit(limit)))
+
+
+def all_meetings(user: User, start: datetime, end: datetime) -> list[Booking]:
+    """A person's meetings on either side, cancelled ones too (for their calendar feed)."""
+    return list(db.session.scalars(select(Booking).where(
+        or_(Booking.participant_id == user.id, Booking.host_id == user.id),
+        Booking.ends_at > start, Booking.starts_at < end).order_by(Booking.starts_at)))
+
+
+def agenda_of(host: User, first_day: date, last_day: date) -> list[Booking]:
+    """One host's meetings on these days (by UTC day edges widened by a day; callers group by
+    the local day)."""
+    start = datetime.combine(first_day, time(), tzinfo=ZoneInfo("UTC")) - timedelta(days=1)
+    end = datetime.combine(last_day, time(), tzinfo=ZoneInfo("UTC")) + timedelta(days=2)
+    return list(db.session.scalars(select(Booking).where(
+        Booking.host_id == host.id, Booking.starts_at >= start, Booking.starts_at < end)
+        .order_by(Booking.starts_at)))
+
+
+def agenda(user: User, site: Site | None, start: datetime, end: datetime) -> list[Booking]:
+    """Meetings from start to end: the user's own, or a whole site's for its coordinators."""
+    statement = select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end)
+    if site is not None:
+        if not user.has_role(site.id, Role.COORDINATOR):
+            raise DomainError(_l("Only coordinators see the agenda of a whole meeting place."))
+        statement = statement.where(Booking.site_id == site.id)
+    else:
+        statement = statement.where(Booking.host_id == user.id)
+    return list(db.session.scalars(statement.order_by(Booking.starts_at)))
+
+
+def coordinated_sites(user: User) -> list[Site]:
+    if user.is_admin:
+        return list(db.session.scalars(select(Site).order_by(Site.name)))
+    return user.sites_where(Role.COORDINATOR)
+
+
+def staff_sites(user: User) -> list[Site]:
+    return [m.site for m in user.memberships if m.role in STAFF_ROLES]
+

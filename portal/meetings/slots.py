@@ -1,0 +1,161 @@
+"""Free meeting times: staff availability, minus bookings, days off and public holidays.
+
+Windows are local wall times in the site's zone. Each slot is converted on its own date, so
+09:00 stays 09:00 on both sides of a daylight-saving change; a local time that does not exist
+(the hour the clocks skip) gives no slot.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from flask import current_app
+from sqlalchemy import or_, select
+
+from portal.accounts.models import STAFF_ROLES, Membership, Site
+from portal.extensions import db, utcnow
+from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
+
+
+@dataclass(frozen=True)
+class Slot:
+    availability: Availability = field(compare=False)
+    starts_at: datetime  # UTC
+    ends_at: datetime
+    host_id: int
+    clash: bool = field(default=False, compare=False)  # with the participant's own sessions
+
+    @property
+    def key(self) -> str:
+        """What a booking form sends back: which availability and which start."""
+        return f"{self.availability.id}-{self.starts_at.strftime('%Y%m%dT%H%M')}"
+
+
+def parse_key(key: str) -> tuple[int, datetime] | None:
+    try:
+        availability_id, moment = key.split("-", 1)
+        return int(availability_id), datetime.strptime(moment, "%Y%m%dT%H%M").replace(tzinfo=UTC)
+    except (ValueError, AttributeError):
+        return None
+
+
+def local_today(site: Site) -> date:
+    return utcnow().astimezone(ZoneInfo(site.timezone)).date()
+
+
+def availabilities(site: Site, first_day: date, last_day: date,
+                   host_id: int | None = None) -> list[Availability]:
+    """Availability at this site in the period, of people who are still staff there."""
+    staff = select(Membership.user_id).where(Membership.site_id == site.id,
+                                             Membership.role.in_(STAFF_ROLES))
+    statement = select(Availability).where(
+        Availability.site_id == site.id, Availability.host_id.in_(staff),
+        Availability.valid_from <= last_day,
+        or_(Availability.valid_until.is_(None), Availability.valid_until >= first_day))
+    if host_id is not None:
+        statement = statement.where(Availability.host_id == host_id)
+    return list(db.session.scalars(statement.order_by(Availability.id)))
+
+
+def _days_off(host_ids: set[int], first_day: date, last_day: date) -> dict[int, set[date]]:
+    off: dict[int, set[date]] = defaultdict(set)
+    rows = db.session.scalars(select(TimeOff).where(
+        TimeOff.host_id.in_(host_ids), TimeOff.first_day <= last_day,
+        TimeOff.last_day >= first_day))
+    for row in rows:
+        day = max(row.first_day, first_day)
+        while day <= min(row.last_day, last_day):
+            off[row.host_id].add(day)
+            day += timedelta(days=1)
+    return off
+
+
+def _busy(host_ids: set[int], start: datetime, end: datetime,
+          ignore: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
+    busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
+    statement = select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
+        Booking.host_id.in_(host_ids), Booking.status != BookingStatus.CANCELLED,
+        Booking.starts_at < end + timedelta(hours=2),
+        Booking.ends_at > start - timedelta(hours=2))
+    if ignore is not None:
+        statement = statement.where(Booking.id != ignore)
+    for host_id, starts_at, ends_at in db.session.execute(statement):
+        busy[host_id].append((starts_at, ends_at))
+    return busy
+
+
+def public_holidays(site: Site, first_day: date, last_day: date):
+    return holidays.country_holidays(site.country, years=range(first_day.year, last_day.year + 1))
+
+
+def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None = None,
+               availability_id: int | None = None, ignore_booking: int | None = None,
+               now: datetime | None = None) -> list[Slot]:
+    """Every free slot from first_day to last_day (local dates), in time order."""
+    found = [a for a in availabilities(site, first_day, last_day, host_id)
+             if availability_id is None or a.id == availability_id]
+    if not found:
+        return []
+    zone = ZoneInfo(site.timezone)
+    earliest = (now or utcnow()) + timedelta(
+        minutes=current_app.config["MEETING_MIN_NOTICE_MINUTES"])
+    hosts = {a.host_id for a in found}
+    period_start = datetime.combine(first_day, datetime.min.time(), tzinfo=zone)
+    period_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
+    busy = _busy(hosts, period_start, period_end, ignore_booking)
+    off = _days_off(hosts, first_day, last_day)
+    closed = public_holidays(site, first_day, last_day)
+    slots: set[Slot] = set()
+    day = first_day
+    while day <= last_day:
+        if day not in closed:
+            for availability in found:
+                if day in off[availability.host_id] or not (
+                        availability.valid_from <= day and (availability.valid_until is None
+                                                            or day <= availability.valid_until)):
+                    continue
+                slots.update(_day_slots(availability, day, zone, earliest,
+                                        busy[availability.host_id]))
+        day += timedelta(days=1)
+    return sorted(slots, key=lambda s: (s.starts_at, s.availability.host.display_name, s.host_id))
+
+
+def _day_slots(availability: Availability, day: date, zone: ZoneInfo, earliest: datetime,
+               busy: list[tuple[datetime, datetime]]):
+    length = timedelta(minutes=availability.slot_minutes)
+    buffer = timedelta(minutes=availability.buffer_minutes)
+    windows = [(w.starts, w.ends) for w in availability.windows if w.weekday == day.weekday()]
+    windows += [(e.starts, e.ends) for e in availability.extras if e.day == day]
+    for window_start, window_end in windows:
+        local = datetime.combine(day, window_start)
+        last = datetime.combine(day, window_end)
+        while local + length <= last:
+            starts_at = local.replace(tzinfo=zone).astimezone(UTC)
+            exists = starts_at.astimezone(zone).replace(tzinfo=None) == local
+            ends_at = starts_at + length
+            if exists and starts_at >= earliest and not any(
+                    b_start < ends_at + buffer and b_end > starts_at - buffer
+                    for b_start, b_end in busy):
+                yield Slot(availability, starts_at, ends_at, availability.host_id)
+            local += length + buffer
+
+
+def one_per_time(slots: list[Slot], load: dict[int, int] | None = None) -> list[Slot]:
+    """For "any coach": one slot per start time and mode, from whoever has the least booked."""
+    load = load or {}
+    best: dict[tuple, Slot] = {}
+    for slot in slots:
+        key = (slot.starts_at, slot.availability.mode)
+        if key not in best or load.get(slot.host_id, 0) < load.get(best[key].host_id, 0):
+            best[key] = slot
+    return sorted(best.values(), key=lambda s: s.starts_at)
+
+
+def by_day(slots: list[Slot], zone: str) -> dict[date, list[Slot]]:
+    days: dict[date, list[Slot]] = {}
+    tz = ZoneInfo(zone)
+    for slot in slots:
+        days.setdefault(slot.starts_at.astimezone(tz).date(), []).append(slot)
+    return days
