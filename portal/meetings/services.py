@@ -200,9 +200,9 @@ def _local_day(booking: Booking) -> date:
 def hosts_at(site: Site) -> list[User]:
     """Staff who offer meetings at this site in the coming weeks."""
     today = slot_rules.local_today(site)
-    ids = {a.host_id for a in slot_rules.availabilities(site, today,
-                                                         today + timedelta(days=DAYS_AHEAD))}
-    return sorted((db.session.get(User, i) for i in ids), key=lambda u: u.display_name)
+    hosts = {a.host_id: a.host for a in slot_rules.availabilities(
+        site, today, today + timedelta(days=DAYS_AHEAD))}  # each loaded with its host
+    return sorted(hosts.values(), key=lambda u: (u.display_name, u.id))
 
 
 def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
