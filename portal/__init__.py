@@ -49,12 +49,14 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.meetings import messages as meeting_messages
     from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
+    from portal.reports.views import bp as reports_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)
     app.register_blueprint(activities_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(goals_bp)
     app.register_blueprint(meetings_bp)
+    app.register_blueprint(reports_bp)
     meeting_messages.init()
 
     errors.init_app(app)

@@ -80,6 +80,8 @@ def load(overrides: dict | None = None) -> dict:
         "MEETING_CHANGE_CUTOFF_HOURS": int(os.environ.get("MEETING_CHANGE_CUTOFF_HOURS", "2")),
         "MEETING_MAX_UPCOMING": int(os.environ.get("MEETING_MAX_UPCOMING", "3")),
         "MEETING_REMINDER_HOURS": os.environ.get("MEETING_REMINDER_HOURS", "24,2"),
+        # Reports show counts from 1 to REPORT_SMALL_CELL - 1 as "<5" (nobody singled out).
+        "REPORT_SMALL_CELL": int(os.environ.get("REPORT_SMALL_CELL", "5")),
         "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
     }
     config.update(overrides or {})

@@ -73,8 +73,11 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/activities/{circle.id}/attendance-list", "/goals/shared",
                  f"/goals/shared/{goal.id}", "/meetings/agenda",
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
-                 f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}"],
-        admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit"],
+                 f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
+                 "/reports", "/reports?period=year", "/reports?period=custom&start=2026-01-01"
+                 "&end=2026-03-31"],
+        admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
+                "/reports?period=term"],
     }
     files = []
     for user, urls in pages.items():

@@ -107,41 +107,115 @@ def evaluate(activity: Activity) -> CircleStatus | None:
     course_year = course_year.starts_at.year if course_year else now.year
     for person in people.values():
         person.counts = _counts(rule_set, person, early.get(person.user.id, False),
-                                held_minutes, course_year)
+                                held_minutes, course_year, person.user.birth_year)
     counted = sum(p.counts for p in people.values()) + (1 if rule_set.leader_counts else 0)
-    group = len(enrolled) + (1 if rule_set.leader_counts else 0)
-    problems = []
-    planned_ok = True
-    if rule_set.min_meetings and len(sessions) < rule_set.min_meetings:
-        problems.append("meetings")
-        planned_ok = False
-    if rule_set.min_hours and units_planned < rule_set.min_hours:
-        problems.append("hours")
-        planned_ok = False
-    if rule_set.min_participants and group < rule_set.min_participants:
-        problems.append("participants")
-        planned_ok = False
-    if rule_set.max_participants and group > rule_set.max_participants:
-        problems.append("too_many")
-        planned_ok = False
-    meets = ((not rule_set.min_meetings or len(held) >= rule_set.min_meetings)
-             and (not rule_set.min_hours or units_held >= rule_set.min_hours)
-             and (not rule_set.min_participants or counted >= rule_set.min_participants)
-             and planned_ok)
-    if meets:
-        state = "meets"
-    elif planned_ok:
-        state = "at_risk" if held and rule_set.min_participants and \
-            counted < rule_set.min_participants else "on_track"
-    else:
-        state = "fails"
+    state, problems = _judge(rule_set, len(held), len(sessions), units_held, units_planned,
+                             len(enrolled), counted)
     return CircleStatus(rule_set, len(held), len(sessions), units_held, units_planned,
                         len(enrolled), list(people.values()), counted, state, problems)
 
 
+def _judge(rule_set: RuleSet, held: int, planned: int, units_held: int, units_planned: int,
+           enrolled: int, counted: int) -> tuple[str, list[str]]:
+    """meets / on track / at risk / fails, and what the plan lacks."""
+    group = enrolled + (1 if rule_set.leader_counts else 0)
+    problems = []
+    if rule_set.min_meetings and planned < rule_set.min_meetings:
+        problems.append("meetings")
+    if rule_set.min_hours and units_planned < rule_set.min_hours:
+        problems.append("hours")
+    if rule_set.min_participants and group < rule_set.min_participants:
+        problems.append("participants")
+    if rule_set.max_participants and group > rule_set.max_participants:
+        problems.append("too_many")
+    planned_ok = not problems
+    meets = ((not rule_set.min_meetings or held >= rule_set.min_meetings)
+             and (not rule_set.min_hours or units_held >= rule_set.min_hours)
+             and (not rule_set.min_participants or counted >= rule_set.min_participants)
+             and planned_ok)
+    if meets:
+        return "meets", problems
+    if planned_ok:
+        return ("at_risk" if held and rule_set.min_participants and
+                counted < rule_set.min_participants else "on_track"), problems
+    return "fails", problems
+
+
+def evaluate_many(circles: list[Activity]) -> dict[int, CircleStatus]:
+    """`evaluate` for many circles in four queries, whatever their number: sessions, rule
+    sets, enrolled people, and attendance summed per circle and person by the database."""
+    from sqlalchemy import case, func
+
+    ids = [c.id for c in circles if c.rule_set_id is not None]
+    if not ids:
+        return {}
+    now = utcnow()
+    sessions: dict[int, list[tuple[int, int, bool]]] = {i: [] for i in ids}
+    for activity_id, starts_at, ends_at in db.session.execute(
+            select(Session.activity_id, Session.starts_at, Session.ends_at)
+            .where(Session.activity_id.in_(ids), Session.status == SessionStatus.SCHEDULED)
+            .order_by(Session.activity_id, Session.starts_at)):
+        minutes = int((ends_at - starts_at).total_seconds() // 60)
+        sessions[activity_id].append((minutes, starts_at.year, starts_at <= now))
+    rule_sets = {r.id: r for r in db.session.scalars(select(RuleSet).where(
+        RuleSet.id.in_({c.rule_set_id for c in circles if c.rule_set_id})))}
+    enrolled: dict[int, dict[int, int | None]] = {i: {} for i in ids}
+    for activity_id, user_id, birth_year in db.session.execute(
+            select(Enrolment.activity_id, User.id, User.birth_year)
+            .join(User, User.id == Enrolment.user_id)
+            .where(Enrolment.activity_id.in_(ids),
+                   Enrolment.status == EnrolmentStatus.ENROLLED)):
+        enrolled[activity_id][user_id] = birth_year
+    # Held sessions numbered per circle, so "one of the first three" is a comparison.
+    held = (select(Session.id, Session.activity_id,
+                   func.row_number().over(partition_by=Session.activity_id,
+                                          order_by=Session.starts_at).label("n"))
+            .where(Session.activity_id.in_(ids), Session.status == SessionStatus.SCHEDULED,
+                   Session.starts_at <= now).subquery())
+    window = (select(Activity.id, func.coalesce(RuleSet.counting_early_window, 0).label("w"))
+              .join(RuleSet, RuleSet.id == Activity.rule_set_id)
+              .where(Activity.id.in_(ids)).subquery())
+    attended: dict[tuple[int, int], tuple[int, int, bool]] = {}
+    for activity_id, user_id, meetings, minutes, early in db.session.execute(
+            select(held.c.activity_id, Attendance.user_id, func.count(),
+                   func.sum(Attendance.minutes),
+                   func.max(case((held.c.n <= window.c.w, 1), else_=0)))
+            .join(held, held.c.id == Attendance.session_id)
+            .join(window, window.c.id == held.c.activity_id)
+            .where(Attendance.status == AttendanceStatus.PRESENT,
+                   Attendance.user_id.is_not(None))
+            .group_by(held.c.activity_id, Attendance.user_id)):
+        attended[activity_id, user_id] = (meetings, minutes or 0, bool(early))
+    result = {}
+    for circle in circles:
+        if circle.id not in sessions:
+            continue
+        rule_set = rule_sets[circle.rule_set_id]
+        planned = sessions[circle.id]
+        done = [s for s in planned if s[2]]
+        units_held = sum(units(rule_set, m) for m, _y, _h in done)
+        units_planned = sum(units(rule_set, m) for m, _y, _h in planned)
+        held_minutes = sum(m for m, _y, _h in done)
+        course_year = (done or planned)[0][1] if planned else now.year
+        people = []
+        for user_id, birth_year in enrolled[circle.id].items():
+            meetings, minutes, early = attended.get((circle.id, user_id), (0, 0, False))
+            person = Person(user=None, meetings=meetings, minutes=minutes)
+            person.counts = _counts(rule_set, person, early, held_minutes, course_year,
+                                    birth_year)
+            people.append(person)
+        counted = sum(p.counts for p in people) + (1 if rule_set.leader_counts else 0)
+        state, problems = _judge(rule_set, len(done), len(planned), units_held, units_planned,
+                                 len(people), counted)
+        result[circle.id] = CircleStatus(rule_set, len(done), len(planned), units_held,
+                                         units_planned, len(people), people, counted, state,
+                                         problems)
+    return result
+
+
 def _counts(rule_set: RuleSet, person: Person, early: bool, held_minutes: int,
-            course_year: int) -> bool:
-    if not old_enough(rule_set, person.user.birth_year, course_year):
+            course_year: int, birth_year: int | None) -> bool:
+    if not old_enough(rule_set, birth_year, course_year):
         return False
     if rule_set.counting_rule == CountingRule.MEETINGS_INCLUDING_EARLY:
         return person.meetings >= (rule_set.counting_min_meetings or 0) and early

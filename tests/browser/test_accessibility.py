@@ -140,6 +140,14 @@ def series_preview(tab, world):
     tab.check("series preview")
 
 
+def report_for_a_year(tab, world):
+    tab.visit("/reports")
+    tab.page.select_option("#period", "year")
+    tab.page.locator("#report-filter button[type=submit]").click()
+    tab.page.wait_for_url("**period=year*")
+    tab.page.locator("#report .chart svg").first.wait_for()
+
+
 def free_times_of_any_coach(tab, world):
     """Any coach → the second day with free times (htmx swaps the day's times)."""
     tab.visit("/meetings/book")
@@ -240,6 +248,8 @@ PAGES = {
     "coordinator": [
         visit("/meetings/agenda"),
         visit("/meetings/agenda?site={site}"),
+        visit("/reports"),
+        Step("/reports (a year, swapped in by htmx)", report_for_a_year),
         visit("/meetings/{booking}"),
         Step("/meetings/availability (errors)", free_times_with_errors),
         Step("/meetings/availability/<new> (published, edit)", change_free_times),
@@ -266,6 +276,7 @@ PAGES = {
         visit("/accounts/sites"),
         visit("/accounts/sites/new"),
         visit("/accounts/sites/{site}/edit"),
+        visit("/reports?period=term"),
     ],
 }
 

@@ -1,0 +1,281 @@
+"""Leader reports: participation at a glance, computed in SQL with a fixed number of queries
+whatever the amount of data. Numbers only: never names, never goal texts.
+
+Definitions (also in the README):
+- registered: participants whose membership at the site began before the period ended;
+  new: memberships that began in the period;
+- active: participants who were present at a session, or had a meeting that was not
+  cancelled, at the site in the period;
+- held sessions: scheduled sessions that started in the period (and have started);
+  attendance rate: present ÷ marked (present + absent) at a study circle's sessions;
+- shifts: café sessions in the period with at least one host (filled) or none (missing);
+- study circles: each circle with a session in the period, measured as a whole course
+  against its funding rule set.
+
+Erasure keeps these numbers: attendance and meetings point at a person's id, and erasing a
+person anonymises their account rather than removing the rows (see the privacy issue)."""
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from sqlalchemy import DateTime as SqlDateTime
+from sqlalchemy import Integer as SqlInteger
+from sqlalchemy import and_, distinct, func, literal, select, union, union_all
+
+from portal.accounts.models import Membership, Role, Site, User
+from portal.activities.models import (
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    Kind,
+    Session,
+    SessionStatus,
+    shift,
+)
+from portal.extensions import db, utcnow
+from portal.goals.models import Goal, GoalStatus
+from portal.meetings.models import Booking, BookingStatus
+from portal.reports.periods import Period
+
+
+def report_sites(user: User) -> list[Site]:
+    """Coordinators see their sites' reports; administrators every site's."""
+    if not user.is_authenticated:
+        return []
+    if user.is_admin:
+        return list(db.session.scalars(select(Site).order_by(Site.name)))
+    return sorted(user.sites_where(Role.COORDINATOR), key=lambda s: s.name)
+
+
+@dataclass
+class Report:
+    sites: list[Site]
+    period: Period
+    participants: dict
+    per_month: list[tuple[date, int, int]]  # month, new, active
+    per_week: list[tuple[date, int]]  # week, present
+    activities: list[dict]
+    circles: list[dict]
+    goals: list[dict]
+    goals_achieved: int
+    meetings: dict
+    totals: dict = field(default_factory=dict)
+
+
+def build(sites: list[Site], period: Period) -> Report:
+    site_ids = [s.id for s in sites]
+    zone = sites[0].timezone
+    start, end = period.utc(zone)
+    activities = activity_rows(site_ids, start, end)
+    return Report(
+        sites=sites, period=period,
+        participants=participant_counts(site_ids, start, end),
+        per_month=participants_per_month(site_ids, period, zone),
+        per_week=attendance_per_week(site_ids, period, zone),
+        activities=activities, circles=circle_rows(site_ids, start, end),
+        goals=goal_rows(site_ids, start, end),
+        goals_achieved=goals_achieved(site_ids, start, end),
+        meetings=meeting_counts(site_ids, start, end),
+        totals={"held": sum(a["held"] for a in activities),
+                "cancelled": sum(a["cancelled"] for a in activities),
+                "headcount": sum(a["headcount"] or 0 for a in activities),
+                "shifts_filled": sum(a["shifts_filled"] for a in activities),
+                "shifts_missing": sum(a["shifts_missing"] for a in activities)})
+
+
+# -- participants ----------------------------------------------------------------------------
+
+def _participants(site_ids):
+    return select(Membership.user_id).where(Membership.site_id.in_(site_ids),
+                                            Membership.role == Role.PARTICIPANT)
+
+
+def _active_ids(site_ids, start: datetime, end: datetime):
+    """Participants present at a session or with a (not cancelled) meeting in [start, end)."""
+    present = (select(Attendance.user_id.label("user_id"))
+               .join(Session, Session.id == Attendance.session_id)
+               .join(Activity, Activity.id == Session.activity_id)
+               .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT,
+                      Session.starts_at >= start, Session.starts_at < end,
+                      Attendance.user_id.in_(_participants(site_ids))))
+    met = (select(Booking.participant_id.label("user_id"))
+           .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
+                  Booking.starts_at >= start, Booking.starts_at < end,
+                  Booking.participant_id.in_(_participants(site_ids))))
+    return union(present, met).subquery()
+
+
+def participant_counts(site_ids, start: datetime, end: datetime) -> dict:
+    joined = func.count(distinct(Membership.user_id))
+    registered, new = db.session.execute(
+        select(joined.filter(Membership.created_at < end),
+               joined.filter(Membership.created_at >= start, Membership.created_at < end))
+        .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT)).one()
+    active_ids = _active_ids(site_ids, start, end)
+    active = db.session.scalar(select(func.count(distinct(active_ids.c.user_id))))
+    return {"registered": registered, "new": new, "active": active}
+
+
+def _bucket_table(edges: list[date], period: Period, zone: str):
+    """The period cut at `edges` (local dates), as a small SQL table (i, starts, ends): lets
+    the database group by local month or week on SQLite and PostgreSQL alike."""
+    from portal.reports.periods import buckets
+
+    clamped = [max(edge, period.start) for edge in edges]
+    rows = [select(literal(i, SqlInteger).label("i"),
+                   literal(s.replace(tzinfo=None), SqlDateTime).label("starts"),
+                   literal(e.replace(tzinfo=None), SqlDateTime).label("ends"))
+            for i, s, e in buckets(clamped, period.end, zone)]
+    return union_all(*rows).subquery("bucket")
+
+
+def participants_per_month(site_ids, period: Period, zone: str) -> list[tuple[date, int, int]]:
+    months = period.months()
+    bucket = _bucket_table(months, period, zone)
+    new = dict(db.session.execute(
+        select(bucket.c.i, func.count(distinct(Membership.user_id)))
+        .join(Membership, and_(Membership.created_at >= bucket.c.starts,
+                               Membership.created_at < bucket.c.ends))
+        .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT)
+        .group_by(bucket.c.i)).all())
+    start, end = period.utc(zone)
+    present = (select(Attendance.user_id.label("user_id"), Session.starts_at.label("at"))
+               .join(Session, Session.id == Attendance.session_id)
+               .join(Activity, Activity.id == Session.activity_id)
+               .where(Activity.site_id.in_(site_ids),
+                      Attendance.status == AttendanceStatus.PRESENT,
+                      Session.starts_at >= start, Session.starts_at < end,
+                      Attendance.user_id.in_(_participants(site_ids))))
+    met = (select(Booking.participant_id.label("user_id"), Booking.starts_at.label("at"))
+           .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
+                  Booking.starts_at >= start, Booking.starts_at < end,
+                  Booking.participant_id.in_(_participants(site_ids))))
+    events = union(present, met).subquery()
+    active = dict(db.session.execute(
+        select(bucket.c.i, func.count(distinct(events.c.user_id)))
+        .join(events, and_(events.c.at >= bucket.c.starts, events.c.at < bucket.c.ends))
+        .group_by(bucket.c.i)).all())
+    return [(m, new.get(i, 0), active.get(i, 0)) for i, m in enumerate(months)]
+
+
+def attendance_per_week(site_ids, period: Period, zone: str) -> list[tuple[date, int]]:
+    weeks = period.weeks()
+    bucket = _bucket_table(weeks, period, zone)
+    present = dict(db.session.execute(
+        select(bucket.c.i, func.count(Attendance.id))
+        .join(Session, and_(Session.starts_at >= bucket.c.starts,
+                            Session.starts_at < bucket.c.ends))
+        .join(Activity, Activity.id == Session.activity_id)
+        .join(Attendance, Attendance.session_id == Session.id)
+        .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT)
+        .group_by(bucket.c.i)).all())
+    return [(w, present.get(i, 0)) for i, w in enumerate(weeks)]
+
+
+# -- activities ------------------------------------------------------------------------------
+
+def activity_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
+    """One row per activity with a session in the period."""
+    now = utcnow()
+    in_period = and_(Session.starts_at >= start, Session.starts_at < end)
+    scheduled = Session.status == SessionStatus.SCHEDULED
+    hosted = select(shift.c.session_id)
+    marks = (select(Attendance.session_id,
+                    func.count().filter(Attendance.status == AttendanceStatus.PRESENT)
+                    .label("present"),
+                    func.count().filter(Attendance.status == AttendanceStatus.ABSENT)
+                    .label("absent"))
+             .join(Session, Session.id == Attendance.session_id)
+             .join(Activity, Activity.id == Session.activity_id)
+             .where(Activity.site_id.in_(site_ids), in_period)
+             .group_by(Attendance.session_id).subquery())
+    is_cafe = Activity.kind == Kind.LANGUAGE_CAFE
+    rows = db.session.execute(
+        select(Activity.id, Activity.title, Activity.kind, Activity.site_id,
+               func.count().filter(scheduled, Session.starts_at <= now).label("held"),
+               func.count().filter(Session.status == SessionStatus.CANCELLED)
+               .label("cancelled"),
+               func.coalesce(func.sum(marks.c.present), 0).label("present"),
+               func.coalesce(func.sum(marks.c.absent), 0).label("absent"),
+               func.count(Session.headcount).label("counted_sessions"),
+               func.sum(Session.headcount).label("headcount"),
+               func.count().filter(is_cafe, scheduled, Session.id.in_(hosted))
+               .label("shifts_filled"),
+               func.count().filter(is_cafe, scheduled, Session.id.not_in(hosted))
+               .label("shifts_missing"))
+        .join(Session, Session.activity_id == Activity.id)
+        .outerjoin(marks, marks.c.session_id == Session.id)
+        .where(Activity.site_id.in_(site_ids), in_period)
+        .group_by(Activity.id, Activity.title, Activity.kind, Activity.site_id)
+        .order_by(Activity.kind, Activity.title)).mappings().all()
+    return [dict(row) for row in rows]
+
+
+def circle_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
+    """Study circles with a session in the period, each measured as a course."""
+    from portal.activities import rules
+
+    circles = list(db.session.scalars(
+        select(Activity).where(
+            Activity.site_id.in_(site_ids), Activity.kind == Kind.STUDY_CIRCLE,
+            Activity.rule_set_id.is_not(None),
+            Activity.id.in_(select(Session.activity_id).where(
+                Session.starts_at >= start, Session.starts_at < end)))
+        .order_by(Activity.title)))
+    statuses = rules.evaluate_many(circles)
+    return [{"id": c.id, "title": c.title, "site_id": c.site_id, "status": statuses[c.id]}
+            for c in circles]
+
+
+# -- goals and meetings ----------------------------------------------------------------------
+
+def _site_goals(site_ids):
+    return Goal.owner_id.in_(_participants(site_ids))
+
+
+def goal_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
+    """Goals that existed during the period, by category and status (numbers only)."""
+    rows = db.session.execute(
+        select(Goal.category, Goal.status, func.count())
+        .where(_site_goals(site_ids), Goal.created_at < end)
+        .group_by(Goal.category, Goal.status).order_by(Goal.category, Goal.status))
+    return [{"category": c, "status": s, "count": n} for c, s, n in rows]
+
+
+def goals_achieved(site_ids, start: datetime, end: datetime) -> int:
+    return db.session.scalar(select(func.count()).select_from(Goal).where(
+        _site_goals(site_ids), Goal.status == GoalStatus.ACHIEVED,
+        Goal.achieved_at >= start, Goal.achieved_at < end))
+
+
+def meeting_counts(site_ids, start: datetime, end: datetime) -> dict:
+    counts = {status.value: 0 for status in BookingStatus}
+    interpreted = 0
+    rows = db.session.execute(
+        select(Booking.status, func.count(), func.count().filter(Booking.interpreter != ""))
+        .where(Booking.site_id.in_(site_ids), Booking.starts_at >= start,
+               Booking.starts_at < end).group_by(Booking.status))
+    for status, count, with_interpreter in rows:
+        counts[status] = count
+        if status != BookingStatus.CANCELLED:
+            interpreted += with_interpreter
+    counts["total"] = sum(counts[s] for s in ("booked", "held", "no_show"))
+    counts["interpreter"] = interpreted
+    return counts
+
+
+# -- small numbers -----------------------------------------------------------------------------
+
+def protect(value: int | None, threshold: int) -> str | int | None:
+    """Counts from 1 to threshold-1 become "<threshold": no one can be singled out."""
+    if value is None:
+        return None
+    return f"<{threshold}" if 0 < value < threshold else value
+
+
+def share(part: int, whole: int, threshold: int) -> int | None:
+    """A percentage, or None when the whole is too small to show one safely."""
+    if whole < threshold or whole == 0:
+        return None
+    return round(100 * part / whole)
+

@@ -1,0 +1,79 @@
+"""The report as tables: one source for the dashboard, the CSV files and the workbook.
+Every count goes through `protect` (small numbers shown as "<5")."""
+
+from dataclasses import dataclass
+
+from flask import current_app
+
+from portal.i18n import _, format_day
+from portal.reports.services import Report, protect, share
+
+
+@dataclass
+class Table:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list]
+
+
+def tables(report: Report) -> list[Table]:
+    from portal.activities.forms import KIND_NAMES
+    from portal.goals.forms import CATEGORY_NAMES, STATUS_NAMES
+    from portal.meetings.views import status_names
+
+    limit = current_app.config["REPORT_SMALL_CELL"]
+
+    def n(value):
+        return protect(value, limit)
+
+    def rate(part, whole):
+        value = share(part, whole, limit)
+        return "–" if value is None else f"{value} %"
+
+    p, m, t = report.participants, report.meetings, report.totals
+    summary = Table("summary", _("Summary"), [_("Measure"), _("Number")], [
+        [_("Participants registered"), n(p["registered"])],
+        [_("New participants"), n(p["new"])],
+        [_("Active participants"), n(p["active"])],
+        [_("Sessions held"), n(t["held"])],
+        [_("Sessions cancelled"), n(t["cancelled"])],
+        [_("Visits to language cafés (headcount)"), n(t["headcount"])],
+        [_("Café shifts filled"), n(t["shifts_filled"])],
+        [_("Café shifts without a host"), n(t["shifts_missing"])],
+        [_("Meetings (not cancelled)"), n(m["total"])],
+        [_("Meetings with an interpreter"), rate(m["interpreter"], m["total"])],
+        [_("Goals achieved"), n(report.goals_achieved)],
+    ])
+    months = Table("participants", _("Participants per month"),
+                   [_("Month"), _("New participants"), _("Active participants")],
+                   [[format_day(month, "yMMM"), n(new), n(active)]
+                    for month, new, active in report.per_month])
+    weeks = Table("attendance", _("Attendance per week"), [_("Week of"), _("Present")],
+                  [[format_day(week, "yMMMd"), n(present)] for week, present in report.per_week])
+    activities = Table("activities", _("Activities"), [
+        _("Activity"), _("Kind"), _("Sessions held"), _("Sessions cancelled"),
+        _("Attendance rate"), _("Café headcount"), _("Shifts filled"), _("Shifts without a host")],
+        [[a["title"], str(KIND_NAMES[a["kind"]]), n(a["held"]), n(a["cancelled"]),
+          rate(a["present"], a["present"] + a["absent"]) if a["kind"] == "study_circle" else "–",
+          n(a["headcount"]) if a["kind"] == "language_cafe" else "–",
+          n(a["shifts_filled"]) if a["kind"] == "language_cafe" else "–",
+          n(a["shifts_missing"]) if a["kind"] == "language_cafe" else "–"]
+         for a in report.activities])
+    states = {"meets": _("Meets the rules"), "on_track": _("On track"),
+              "at_risk": _("At risk"), "fails": _("Does not meet the rules")}
+    circles = Table("circles", _("Study circles and their funding rules"), [
+        _("Study circle"), _("Rule set"), _("Meetings held"), _("Meetings planned"),
+        _("Hours held"), _("Counted participants"), _("Status")],
+        [[c["title"], c["status"].rule_set.name, c["status"].held, c["status"].planned,
+          c["status"].units_held, n(c["status"].counted), states[c["status"].state]]
+         for c in report.circles])
+    goals = Table("goals", _("Goals by category and status"),
+                  [_("Category"), _("Status"), _("Goals")],
+                  [[str(CATEGORY_NAMES[g["category"]]), str(STATUS_NAMES[g["status"]]),
+                    n(g["count"])] for g in report.goals])
+    names = status_names()
+    meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
+                     [[names[status], n(m[status])]
+                      for status in ("booked", "held", "no_show", "cancelled")])
+    return [summary, months, weeks, activities, circles, goals, meetings]
