@@ -1,7 +1,7 @@
 """Realistic demo data for `flask seed-demo`: three sites, staff of every role, participants."""
 
 import random
-from datetime import time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -92,6 +92,8 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_activities(rng, sites, scale)
     _seed_plans(rng)
     _seed_meetings(rng, sites)
+    if scale > 1:
+        _seed_history(rng, sites, scale)
     return True
 
 
@@ -152,7 +154,8 @@ def _seed_activities(rng, sites, scale: int = 1) -> None:
             Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"])))
         participants = list(db.session.scalars(select(User).join(Membership).where(
             Membership.site_id == site.id, Membership.role == "participant")))
-        groups = [(group, *row) for group in range(1, scale + 1)
+        # Up to ten copies made through the services; larger scales add bulk history instead.
+        groups = [(group, *row) for group in range(1, min(scale, 10) + 1)
                   for row in ACTIVITIES[site.country]]
         for group, kind, title, languages, capacity, women, weekday, start, minutes in groups:
             if group > 1:
@@ -265,3 +268,80 @@ def _seed_amina_meeting() -> None:
     free = [slot for slot in found if not slot.clash]
     if free:
         meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")
+
+
+def _seed_history(rng, sites, scale: int, weeks: int = 48, group: int = 10) -> None:
+    """For benchmarks (`--scale N`): a year of study circles, about 20,000 × N attendance rows,
+    and 40 × N meetings per site, written in bulk (rows, not one service call per row)."""
+    from portal.activities.models import Activity, Attendance, Enrolment, Session
+    from portal.activities.rules import default_rule_set
+    from portal.meetings.models import Booking
+
+    circles_per_site = max(1, round(20_000 * scale / len(sites) / (weeks * group * 0.8)))
+    for site in sites:
+        zone = ZoneInfo(site.timezone)
+        people = list(db.session.scalars(select(Membership.user_id).where(
+            Membership.site_id == site.id, Membership.role == "participant")))
+        staff = list(db.session.scalars(select(Membership.user_id).where(
+            Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"]))
+            .order_by(Membership.user_id)))
+        rule_set = default_rule_set(site.country)
+        today = datetime.now(zone).replace(hour=0, minute=0, second=0, microsecond=0)
+        first_monday = today - timedelta(days=today.weekday(), weeks=weeks)
+        activities = [dict(site_id=site.id, kind="study_circle", title=f"Historikk {n + 1}",
+                           description="", languages="", level="all", place="",
+                           capacity=group, women_only=False, status="archived",
+                           rule_set_id=rule_set.id if rule_set else None, queue_counter=0,
+                           created_at=first_monday.astimezone(UTC))
+                      for n in range(circles_per_site)]
+        ids = _insert_returning_ids(Activity, activities)
+        for number, activity_id in enumerate(ids):
+            members = rng.sample(people, min(group, len(people)))
+            db.session.execute(Enrolment.__table__.insert(), [
+                dict(activity_id=activity_id, user_id=user_id, status="enrolled",
+                     queue_position=i, updated_at=first_monday.astimezone(UTC))
+                for i, user_id in enumerate(members)])
+            day = first_monday + timedelta(days=number % 5, hours=9 + number % 9)
+            sessions = []
+            for week in range(weeks):
+                local = day + timedelta(weeks=week)
+                starts = local.astimezone(UTC)
+                sessions.append(dict(activity_id=activity_id, local_start=local.replace(
+                    tzinfo=None), starts_at=starts, ends_at=starts + timedelta(minutes=120),
+                    place="", status="scheduled", reason="", note="", holiday="",
+                    signed_off_at=starts + timedelta(minutes=120)))
+            session_ids = _insert_returning_ids(Session, sessions)
+            db.session.execute(Attendance.__table__.insert(), [
+                dict(session_id=session_id, user_id=user_id,
+                     status="present" if present else "absent",
+                     minutes=120 if present else 0, updated_at=utcnow())
+                for session_id in session_ids for user_id in members
+                for present in [rng.random() < 0.8]])
+        bookings, taken = [], set()
+        for k in range(40 * scale):
+            host = staff[k % len(staff)]
+            slot = k // len(staff)  # per host: 12 half hours a day, weekdays only
+            day = first_monday + timedelta(weeks=(slot // 60) % weeks, days=(slot // 12) % 5,
+                                           hours=9, minutes=30 * (slot % 12))
+            if (host, day) in taken:
+                continue
+            taken.add((host, day))
+            starts = day.astimezone(UTC)
+            status = rng.choice(["held", "held", "held", "no_show", "cancelled"])
+            bookings.append(dict(site_id=site.id, host_id=host,
+                                 participant_id=rng.choice(people), starts_at=starts,
+                                 ends_at=starts + timedelta(minutes=30), mode="in_person",
+                                 place="", topic="", interpreter=rng.choice(["", "", "ar"]),
+                                 status=status, cancel_reason="", created_at=starts,
+                                 scheduled_at=starts))
+        if bookings:
+            db.session.execute(Booking.__table__.insert(), bookings)
+        db.session.commit()
+
+
+def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
+    """Insert many rows and get their ids back in order (SQLite and PostgreSQL)."""
+    result = db.session.execute(model.__table__.insert().returning(model.__table__.c.id,
+                                                                   sort_by_parameter_order=True),
+                                rows)
+    return [row[0] for row in result]

@@ -9,8 +9,10 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData
+from sqlalchemy import DateTime, Integer, MetaData
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
 
 
@@ -54,3 +56,23 @@ class UTCDateTime(TypeDecorator):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+class minutes_between(FunctionElement):  # noqa: N801  (reads like the SQL function it is)
+    """Whole minutes from one timestamp to another, in SQL on SQLite and PostgreSQL alike."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "minutes_between"
+
+
+@compiles(minutes_between, "sqlite")
+def _minutes_sqlite(element, compiler, **kw):
+    starts, ends = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(ROUND((julianday({ends}) - julianday({starts})) * 1440) AS INTEGER)"
+
+
+@compiles(minutes_between, "postgresql")
+def _minutes_postgresql(element, compiler, **kw):
+    starts, ends = (compiler.process(c, **kw) for c in element.clauses)
+    return f"CAST(ROUND(EXTRACT(EPOCH FROM ({ends} - {starts})) / 60) AS INTEGER)"

@@ -533,6 +533,10 @@ def attendance_csv(activity_id):
     from flask import make_response
 
     activity, status, grid = _attendance_export(activity_id)
+    from portal.audit.models import record
+
+    record(current_user, "attendance_list.export.csv", "activity", activity.id)
+    db.session.commit()
     response = make_response(rules.grid_csv(activity, status, grid))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (

@@ -18,9 +18,7 @@ person anonymises their account rather than removing the rows (see the privacy i
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from sqlalchemy import DateTime as SqlDateTime
-from sqlalchemy import Integer as SqlInteger
-from sqlalchemy import and_, distinct, func, literal, select, union, union_all
+from sqlalchemy import and_, case, distinct, func, select, union
 
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
@@ -92,16 +90,23 @@ def _participants(site_ids):
 
 def _active_ids(site_ids, start: datetime, end: datetime):
     """Participants present at a session or with a (not cancelled) meeting in [start, end)."""
-    present = (select(Attendance.user_id.label("user_id"))
+    return _events(site_ids, start, end, with_time=False)
+
+
+def _events(site_ids, start: datetime, end: datetime, with_time: bool):
+    """(user_id[, at]) of everyone present at a session or with a meeting in [start, end).
+    Only participants count: callers keep the user ids that are participants' (filtering after
+    the union: the database then looks at each attendance row once)."""
+    present = (select(Attendance.user_id.label("user_id"),
+                      *([Session.starts_at.label("at")] if with_time else []))
                .join(Session, Session.id == Attendance.session_id)
                .join(Activity, Activity.id == Session.activity_id)
                .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT,
-                      Session.starts_at >= start, Session.starts_at < end,
-                      Attendance.user_id.in_(_participants(site_ids))))
-    met = (select(Booking.participant_id.label("user_id"))
+                      Session.starts_at >= start, Session.starts_at < end))
+    met = (select(Booking.participant_id.label("user_id"),
+                  *([Booking.starts_at.label("at")] if with_time else []))
            .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
-                  Booking.starts_at >= start, Booking.starts_at < end,
-                  Booking.participant_id.in_(_participants(site_ids))))
+                  Booking.starts_at >= start, Booking.starts_at < end))
     return union(present, met).subquery()
 
 
@@ -112,63 +117,50 @@ def participant_counts(site_ids, start: datetime, end: datetime) -> dict:
                joined.filter(Membership.created_at >= start, Membership.created_at < end))
         .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT)).one()
     active_ids = _active_ids(site_ids, start, end)
-    active = db.session.scalar(select(func.count(distinct(active_ids.c.user_id))))
+    active = db.session.scalar(select(func.count(distinct(active_ids.c.user_id))).where(
+        active_ids.c.user_id.in_(_participants(site_ids))))
     return {"registered": registered, "new": new, "active": active}
 
 
-def _bucket_table(edges: list[date], period: Period, zone: str):
-    """The period cut at `edges` (local dates), as a small SQL table (i, starts, ends): lets
-    the database group by local month or week on SQLite and PostgreSQL alike."""
+def _bucket(column, edges: list[date], period: Period, zone: str):
+    """Which part of the period (a local month or week, cut at `edges`) a moment falls in, as
+    an SQL CASE: the database groups by local month or week on SQLite and PostgreSQL alike."""
     from portal.reports.periods import buckets
 
     clamped = [max(edge, period.start) for edge in edges]
-    rows = [select(literal(i, SqlInteger).label("i"),
-                   literal(s.replace(tzinfo=None), SqlDateTime).label("starts"),
-                   literal(e.replace(tzinfo=None), SqlDateTime).label("ends"))
-            for i, s, e in buckets(clamped, period.end, zone)]
-    return union_all(*rows).subquery("bucket")
+    return case(*[(column < ends, i) for i, _starts, ends in buckets(clamped, period.end, zone)],
+                else_=None)
 
 
 def participants_per_month(site_ids, period: Period, zone: str) -> list[tuple[date, int, int]]:
     months = period.months()
-    bucket = _bucket_table(months, period, zone)
-    new = dict(db.session.execute(
-        select(bucket.c.i, func.count(distinct(Membership.user_id)))
-        .join(Membership, and_(Membership.created_at >= bucket.c.starts,
-                               Membership.created_at < bucket.c.ends))
-        .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT)
-        .group_by(bucket.c.i)).all())
     start, end = period.utc(zone)
-    present = (select(Attendance.user_id.label("user_id"), Session.starts_at.label("at"))
-               .join(Session, Session.id == Attendance.session_id)
-               .join(Activity, Activity.id == Session.activity_id)
-               .where(Activity.site_id.in_(site_ids),
-                      Attendance.status == AttendanceStatus.PRESENT,
-                      Session.starts_at >= start, Session.starts_at < end,
-                      Attendance.user_id.in_(_participants(site_ids))))
-    met = (select(Booking.participant_id.label("user_id"), Booking.starts_at.label("at"))
-           .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
-                  Booking.starts_at >= start, Booking.starts_at < end,
-                  Booking.participant_id.in_(_participants(site_ids))))
-    events = union(present, met).subquery()
+    joined = _bucket(Membership.created_at, months, period, zone).label("i")
+    new = dict(db.session.execute(
+        select(joined, func.count(distinct(Membership.user_id)))
+        .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT,
+               Membership.created_at >= start, Membership.created_at < end)
+        .group_by(joined)).all())
+    events = _events(site_ids, start, end, with_time=True)
+    seen = _bucket(events.c.at, months, period, zone).label("i")
     active = dict(db.session.execute(
-        select(bucket.c.i, func.count(distinct(events.c.user_id)))
-        .join(events, and_(events.c.at >= bucket.c.starts, events.c.at < bucket.c.ends))
-        .group_by(bucket.c.i)).all())
+        select(seen, func.count(distinct(events.c.user_id)))
+        .where(events.c.user_id.in_(_participants(site_ids)))
+        .group_by(seen)).all())
     return [(m, new.get(i, 0), active.get(i, 0)) for i, m in enumerate(months)]
 
 
 def attendance_per_week(site_ids, period: Period, zone: str) -> list[tuple[date, int]]:
     weeks = period.weeks()
-    bucket = _bucket_table(weeks, period, zone)
+    start, end = period.utc(zone)
+    week = _bucket(Session.starts_at, weeks, period, zone).label("i")
     present = dict(db.session.execute(
-        select(bucket.c.i, func.count(Attendance.id))
-        .join(Session, and_(Session.starts_at >= bucket.c.starts,
-                            Session.starts_at < bucket.c.ends))
+        select(week, func.count(Attendance.id))
         .join(Activity, Activity.id == Session.activity_id)
         .join(Attendance, Attendance.session_id == Session.id)
-        .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT)
-        .group_by(bucket.c.i)).all())
+        .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT,
+               Session.starts_at >= start, Session.starts_at < end)
+        .group_by(week)).all())
     return [(w, present.get(i, 0)) for i, w in enumerate(weeks)]
 
 
