@@ -113,7 +113,7 @@ def _seed_plans(rng) -> None:
     from portal.goals.models import Step
 
     people = list(db.session.scalars(select(User).join(Membership).where(
-        Membership.role == "participant")))
+        Membership.role == "participant").order_by(User.id).limit(600)))  # bulk beyond that
     coaches = {m.site_id: m.user for m in db.session.scalars(select(Membership).where(
         Membership.role.in_(["volunteer", "coordinator"])))}
     for person in people[::3]:
@@ -275,6 +275,7 @@ def _seed_history(rng, sites, scale: int, weeks: int = 48, group: int = 10) -> N
     and 40 × N meetings per site, written in bulk (rows, not one service call per row)."""
     from portal.activities.models import Activity, Attendance, Enrolment, Session
     from portal.activities.rules import default_rule_set
+    from portal.goals.models import Goal
     from portal.meetings.models import Booking
 
     circles_per_site = max(1, round(20_000 * scale / len(sites) / (weeks * group * 0.8)))
@@ -336,6 +337,14 @@ def _seed_history(rng, sites, scale: int, weeks: int = 48, group: int = 10) -> N
                                  scheduled_at=starts))
         if bookings:
             db.session.execute(Booking.__table__.insert(), bookings)
+        db.session.execute(Goal.__table__.insert(), [
+            dict(owner_id=user_id, title=title, why="", category=category, status=status,
+                 created_at=first_monday.astimezone(UTC) + timedelta(days=rng.randrange(300)),
+                 achieved_at=utcnow() - timedelta(days=rng.randrange(300))
+                 if status == "achieved" else None)
+            for user_id in people[::3]
+            for category, title, _steps in [rng.choice(PLANS)]
+            for status in [rng.choice(["active", "active", "achieved", "paused", "let_go"])]])
         db.session.commit()
 
 

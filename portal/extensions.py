@@ -9,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, Integer, MetaData
+from sqlalchemy import DateTime, Integer, MetaData, String
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.sql.functions import FunctionElement
@@ -76,3 +76,23 @@ def _minutes_sqlite(element, compiler, **kw):
 def _minutes_postgresql(element, compiler, **kw):
     starts, ends = (compiler.process(c, **kw) for c in element.clauses)
     return f"CAST(ROUND(EXTRACT(EPOCH FROM ({ends} - {starts})) / 60) AS INTEGER)"
+
+
+class utc_hour(FunctionElement):  # noqa: N801
+    """A timestamp's UTC hour as text, "YYYY-MM-DD HH": a bucket callers turn into local time."""
+
+    type = String()
+    inherit_cache = True
+    name = "utc_hour"
+
+
+@compiles(utc_hour, "sqlite")
+def _hour_sqlite(element, compiler, **kw):
+    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"strftime('%Y-%m-%d %H', {moment})"
+
+
+@compiles(utc_hour, "postgresql")
+def _hour_postgresql(element, compiler, **kw):
+    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
+    return f"to_char({moment}, 'YYYY-MM-DD HH24')"

@@ -231,6 +231,8 @@ class Attendance(db.Model):
         UniqueConstraint("session_id", "user_id"),
         CheckConstraint(_in("status", AttendanceStatus), name="status"),
         CheckConstraint("minutes >= 0", name="minutes"),
+        # Covers the reports' scans (who was present, how long) without reading the table.
+        Index("ix_attendance_session_status_user", "session_id", "status", "user_id", "minutes"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

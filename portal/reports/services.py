@@ -16,9 +16,9 @@ Erasure keeps these numbers: attendance and meetings point at a person's id, and
 person anonymises their account rather than removing the rows (see the privacy issue)."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, distinct, func, select, union
+from sqlalchemy import and_, case, distinct, func, select, union_all
 
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
@@ -30,7 +30,7 @@ from portal.activities.models import (
     SessionStatus,
     shift,
 )
-from portal.extensions import db, utcnow
+from portal.extensions import db, utc_hour, utcnow
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
 from portal.reports.periods import Period
@@ -94,7 +94,7 @@ def _active_ids(site_ids, start: datetime, end: datetime):
 
 
 def _events(site_ids, start: datetime, end: datetime, with_time: bool):
-    """(user_id[, at]) of everyone present at a session or with a meeting in [start, end).
+    """(user_id[, at]) for every presence at a session and every meeting in [start, end).
     Only participants count: callers keep the user ids that are participants' (filtering after
     the union: the database then looks at each attendance row once)."""
     present = (select(Attendance.user_id.label("user_id"),
@@ -107,7 +107,7 @@ def _events(site_ids, start: datetime, end: datetime, with_time: bool):
                   *([Booking.starts_at.label("at")] if with_time else []))
            .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
                   Booking.starts_at >= start, Booking.starts_at < end))
-    return union(present, met).subquery()
+    return union_all(present, met).subquery()  # callers count distinct: no need to dedupe
 
 
 def participant_counts(site_ids, start: datetime, end: datetime) -> dict:
@@ -151,17 +151,28 @@ def participants_per_month(site_ids, period: Period, zone: str) -> list[tuple[da
 
 
 def attendance_per_week(site_ids, period: Period, zone: str) -> list[tuple[date, int]]:
-    weeks = period.weeks()
+    """Present per local week. The database counts per UTC hour (at most 24 rows a day);
+    each hour then lands in its local week here, exactly, daylight saving included."""
+    from zoneinfo import ZoneInfo
+
     start, end = period.utc(zone)
-    week = _bucket(Session.starts_at, weeks, period, zone).label("i")
-    present = dict(db.session.execute(
-        select(week, func.count(Attendance.id))
-        .join(Activity, Activity.id == Session.activity_id)
-        .join(Attendance, Attendance.session_id == Session.id)
-        .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT,
-               Session.starts_at >= start, Session.starts_at < end)
-        .group_by(week)).all())
-    return [(w, present.get(i, 0)) for i, w in enumerate(weeks)]
+    hour = utc_hour(Session.starts_at)
+    per_session = (select(Attendance.session_id, func.count().label("present"))
+                   .join(Session, Session.id == Attendance.session_id)
+                   .join(Activity, Activity.id == Session.activity_id)
+                   .where(Activity.site_id.in_(site_ids),
+                          Attendance.status == AttendanceStatus.PRESENT,
+                          Session.starts_at >= start, Session.starts_at < end)
+                   .group_by(Attendance.session_id).subquery())
+    weeks = period.weeks()
+    present = dict.fromkeys(weeks, 0)
+    tz = ZoneInfo(zone)
+    for moment, count in db.session.execute(
+            select(hour, func.sum(per_session.c.present))
+            .join(per_session, per_session.c.session_id == Session.id).group_by(hour)):
+        local = datetime.strptime(moment, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(tz)
+        present[local.date() - timedelta(days=local.weekday())] += count
+    return list(present.items())
 
 
 # -- activities ------------------------------------------------------------------------------
@@ -215,8 +226,10 @@ def circle_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
                 Session.starts_at >= start, Session.starts_at < end)))
         .order_by(Activity.title)))
     statuses = rules.evaluate_many(circles)
-    return [{"id": c.id, "title": c.title, "site_id": c.site_id, "status": statuses[c.id]}
+    rows = [{"id": c.id, "title": c.title, "site_id": c.site_id, "status": statuses[c.id]}
             for c in circles]
+    worst_first = {"fails": 0, "at_risk": 1, "on_track": 2, "meets": 3}
+    return sorted(rows, key=lambda row: worst_first[row["status"].state])  # stable: by title
 
 
 # -- goals and meetings ----------------------------------------------------------------------

@@ -44,6 +44,9 @@ def tables(report: Report) -> list[Table]:
         [_("Meetings (not cancelled)"), n(m["total"])],
         [_("Meetings with an interpreter"), rate(m["interpreter"], m["total"])],
         [_("Goals achieved"), n(report.goals_achieved)],
+        [_("Study circles"), len(report.circles)],
+        [_("Study circles at risk or failing their rules"),
+         sum(c["status"].state in ("at_risk", "fails") for c in report.circles)],
     ])
     months = Table("participants", _("Participants per month"),
                    [_("Month"), _("New participants"), _("Active participants")],

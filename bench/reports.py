@@ -1,0 +1,53 @@
+"""The leader dashboard on a big database: time per page and SQL statements per page.
+
+Usage (from the repo root, after `make setup`):
+    bash bench/reports.sh                # SQLite, demo data ×1 and ×100 (takes a few minutes)
+    python bench/reports.py              # against the database in DATABASE_URL / BRO_INSTANCE_PATH
+Knobs: RUNS=7 (requests per page; the first, cold one is reported apart)."""
+
+import os
+import statistics
+import time
+
+from sqlalchemy import event, func, select
+
+from portal import create_app
+from portal.activities.models import Attendance
+from portal.extensions import db
+
+PAGES = ["/reports?site=1&period=year", "/reports?site=1&period=month",
+         "/reports?site=1&period=term", "/reports?site=all&period=year"]
+
+
+def main() -> None:
+    runs = int(os.environ.get("RUNS", "7"))
+    app = create_app({"WTF_CSRF_ENABLED": False})
+    client = app.test_client()
+    login = client.post("/accounts/login", data={"login": "admin@example.org",
+                                                  "password": "bro-demo-2026"})
+    assert login.status_code == 303, login.status_code
+    with app.app_context():
+        rows = db.session.scalar(select(func.count()).select_from(Attendance))
+        print(f"database: {db.engine.dialect.name}, {rows:,} attendance rows")
+    for url in PAGES:
+        statements = []
+        with app.app_context():
+            listener = lambda *args: statements.append(1)  # noqa: E731
+            event.listen(db.engine, "before_cursor_execute", listener)
+            started = time.perf_counter()
+            response = client.get(url)
+            cold = time.perf_counter() - started
+            event.remove(db.engine, "before_cursor_execute", listener)
+        assert response.status_code == 200, (url, response.status_code)
+        times = []
+        for _ in range(runs):
+            started = time.perf_counter()
+            client.get(url)
+            times.append(time.perf_counter() - started)
+        print(f"  {url:36s} median {statistics.median(times) * 1000:7.0f} ms   "
+              f"max {max(times) * 1000:7.0f} ms   first {cold * 1000:7.0f} ms   "
+              f"{len(statements)} SQL statements")
+
+
+if __name__ == "__main__":
+    main()
