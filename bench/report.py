@@ -22,6 +22,8 @@ TARGETS = [  # (key in the results file, label)
     ("bro_user", "Bro / logged in"),
     ("bro_list", "Bro /activities"),
     ("bro_calendar", "Bro my calendar"),
+    ("bro_slots", "Bro meeting times"),
+    ("bro_confirm", "Bro confirm meeting"),
 ]
 
 

@@ -104,6 +104,10 @@ logged_in() {  # (no "curl | grep -q": with pipefail, grep quitting early can fa
   page=$(curl -fsS -A "$UA" -H "Cookie: $COOKIE" "$BRO") && [[ $page == *"Amina Yusuf"* ]]
 }
 logged_in || { echo "run.sh: the session cookie does not show Amina's page" >&2; exit 1; }
+# A free meeting time for the confirm page (the booking page a participant fills in).
+SLOT=$(curl -fsS -A "$UA" -H "Cookie: $COOKIE" "${BRO}meetings/book?host=any" \
+  | grep -o '/meetings/book/[0-9]*-[0-9T]*' | tail -n 1)
+[ -n "$SLOT" ] || { echo "run.sh: no free meeting time on the booking page" >&2; exit 1; }
 
 # --- first load size -----------------------------------------------------------------------
 echo "Bro benchmark, $(date -u '+%Y-%m-%d %H:%M UTC'), $(nproc) cores, $(uname -sr)"
@@ -131,17 +135,23 @@ run_wrk "$BRO" "$WARMUP" >/dev/null
 run_wrk "$BRO" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 run_wrk "${BRO}activities" "$WARMUP" >/dev/null
 run_wrk "${BRO}activities/calendar" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
+run_wrk "${BRO}meetings/book?host=any" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
+run_wrk "${BRO%/}$SLOT" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
-  for target in hello bro_anon bro_user bro_list bro_calendar; do
+  for target in hello bro_anon bro_user bro_list bro_calendar bro_slots bro_confirm; do
     case $target in
       hello) run_wrk "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_anon) run_wrk "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_user) run_wrk "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
       bro_list) run_wrk "${BRO}activities" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_calendar) run_wrk "${BRO}activities/calendar" "$DURATION" -H "Cookie: $COOKIE" \
+        >"$OUT/$target.$round.txt" ;;
+      bro_slots) run_wrk "${BRO}meetings/book?host=any" "$DURATION" -H "Cookie: $COOKIE" \
+        >"$OUT/$target.$round.txt" ;;
+      bro_confirm) run_wrk "${BRO%/}$SLOT" "$DURATION" -H "Cookie: $COOKIE" \
         >"$OUT/$target.$round.txt" ;;
     esac
     line=$(grep '^BENCH ' "$OUT/$target.$round.txt")

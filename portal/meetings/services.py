@@ -197,11 +197,16 @@ def _local_day(booking: Booking) -> date:
 
 # -- finding a time (participant) ----------------------------------------------------------
 
-def hosts_at(site: Site) -> list[User]:
-    """Staff who offer meetings at this site in the coming weeks."""
+def offered(site: Site) -> list[Availability]:
+    """The site's availability in the weeks participants can book (load once per page)."""
     today = slot_rules.local_today(site)
-    hosts = {a.host_id: a.host for a in slot_rules.availabilities(
-        site, today, today + timedelta(days=DAYS_AHEAD))}  # each loaded with its host
+    return slot_rules.availabilities(site, today, today + timedelta(days=DAYS_AHEAD - 1))
+
+
+def hosts_at(site: Site, availability: list[Availability] | None = None) -> list[User]:
+    """Staff who offer meetings at this site in the coming weeks."""
+    hosts = {a.host_id: a.host for a in (availability if availability is not None
+                                         else offered(site))}  # each loaded with its host
     return sorted(hosts.values(), key=lambda u: (u.display_name, u.id))
 
 
@@ -214,13 +219,14 @@ def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
 
 def find_slots(participant: User, site: Site, host_id: int | None,
                first_day: date | None = None, days: int = DAYS_AHEAD,
-               ignore_booking: int | None = None) -> list[slot_rules.Slot]:
+               ignore_booking: int | None = None,
+               availability: list[Availability] | None = None) -> list[slot_rules.Slot]:
     """Free slots from first_day on, for one host or for any (one per time), each flagged when
     it clashes with a session the participant joined or another meeting of theirs."""
     first_day = max(first_day or date.min, slot_rules.local_today(site))
     last_day = first_day + timedelta(days=days - 1)
     found = slot_rules.free_slots(site, first_day, last_day, host_id=host_id,
-                                  ignore_booking=ignore_booking)
+                                  ignore_booking=ignore_booking, offered=availability)
     if host_id is None and found:  # spread meetings over the hosts of these days
         found = slot_rules.one_per_time(found, _load(site, found[0].starts_at,
                                                      found[-1].ends_at))

@@ -92,10 +92,14 @@ def public_holidays(site: Site, first_day: date, last_day: date):
 
 def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None = None,
                availability_id: int | None = None, ignore_booking: int | None = None,
-               now: datetime | None = None) -> list[Slot]:
-    """Every free slot from first_day to last_day (local dates), in time order."""
-    found = [a for a in availabilities(site, first_day, last_day, host_id)
-             if availability_id is None or a.id == availability_id]
+               now: datetime | None = None, offered: list[Availability] | None = None,
+               ) -> list[Slot]:
+    """Every free slot from first_day to last_day (local dates), in time order. `offered`:
+    the site's availability if the caller has loaded it already."""
+    if offered is None:
+        offered = availabilities(site, first_day, last_day, host_id)
+    found = [a for a in offered if (availability_id is None or a.id == availability_id)
+             and (host_id is None or a.host_id == host_id)]
     if not found:
         return []
     zone = ZoneInfo(site.timezone)

@@ -68,10 +68,11 @@ def _site():
     return services.booking_site(current_user) or abort(404)
 
 
-def _slot_page(site, host_id, day, move_booking=None):
+def _slot_page(site, host_id, day, move_booking=None, availability=None):
     """Free times day by day: chips for the days that have any, the chosen day's times."""
     found = services.find_slots(current_user, site, host_id,
-                                ignore_booking=move_booking.id if move_booking else None)
+                                ignore_booking=move_booking.id if move_booking else None,
+                                availability=availability)
     days = slot_rules.by_day(found, site.timezone)
     chosen = day if day in days else next(iter(days), None)
     return {"site": site, "days": days, "day": chosen, "slots": days.get(chosen, []),
@@ -82,11 +83,13 @@ def _slot_page(site, host_id, day, move_booking=None):
 @login_required
 def book():
     site = _site()
-    hosts = services.hosts_at(site)
+    availability = services.offered(site)
+    hosts = services.hosts_at(site, availability)
     wanted = request.args.get("host", "")
     host_id = int(wanted) if wanted.isdigit() and int(wanted) in {h.id for h in hosts} else None
     chosen = wanted == "any" or host_id is not None
-    context = _slot_page(site, host_id, _day(request.args.get("day"))) if chosen else {
+    context = _slot_page(site, host_id, _day(request.args.get("day")),
+                         availability=availability) if chosen else {
         "site": site, "days": {}, "day": None, "slots": [], "host_id": None, "booking": None}
     return render("meetings/book.html", "meetings/_slots.html", hosts=hosts, chosen=chosen,
                   host_param=wanted if chosen else "", **context, **names())
