@@ -313,21 +313,32 @@ def _window(form) -> services.WindowData:
     return services.WindowData(form.weekdays.data, form.starts.data, form.ends.data)
 
 
+def _submit(form, action, done, again):
+    """Validate and run the service; then go on (`done`, a redirect) or show the form again
+    with the errors beside its fields (`again`, a 422 page)."""
+    if form.validate():
+        try:
+            result = action()
+        except DomainError as error:
+            attach_error(form, error)
+        else:
+            return done(result)
+    return again()
+
+
 @bp.post("/availability")
 @login_required
 def create_availability():
     site = _staff_site()
     form = AvailabilityForm()
-    if form.validate():
-        try:
-            services.create_availability(current_user, site, _data(form), _window(form))
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Your free times are published. Participants can book them now."),
-                  "success")
-            return redirect(url_for("meetings.availability", site=site.id))
-    return _show_availability(form=form, status=422)
+
+    def published(_result):
+        flash(_("Your free times are published. Participants can book them now."), "success")
+        return redirect(url_for("meetings.availability", site=site.id))
+
+    return _submit(form, lambda: services.create_availability(
+        current_user, site, _data(form), _window(form)), published,
+        lambda: _show_availability(form=form, status=422))
 
 
 def _own(availability_id: int) -> Availability:
@@ -355,15 +366,17 @@ def edit_availability(availability_id):
 def update_availability(availability_id):
     item = _own(availability_id)
     form = EditAvailabilityForm()
-    if form.validate():
-        try:
-            services.update_availability(item, _data(form))
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            flash(_("Saved. Meetings already booked keep their time."), "success")
-            return redirect(url_for("meetings.edit_availability", availability_id=item.id))
-    return _show_edit(item, form=form, status=422)
+
+    def saved(_result):
+        flash(_("Saved. Meetings already booked keep their time."), "success")
+        return _back_to(item)
+
+    return _submit(form, lambda: services.update_availability(item, _data(form)), saved,
+                   lambda: _show_edit(item, form=form, status=422))
+
+
+def _back_to(item):
+    return redirect(url_for("meetings.edit_availability", availability_id=item.id))
 
 
 @bp.post("/availability/<int:availability_id>/windows")
@@ -371,21 +384,17 @@ def update_availability(availability_id):
 def add_window(availability_id):
     item = _own(availability_id)
     form = WindowForm()
-    if form.validate():
-        try:
-            services.add_window(item, _window(form))
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            return redirect(url_for("meetings.edit_availability", availability_id=item.id))
-    return _show_edit(item, window_form=form, status=422)
+    return _submit(form, lambda: services.add_window(item, _window(form)),
+                   lambda _result: _back_to(item),
+                   lambda: _show_edit(item, window_form=form, status=422))
 
 
 @bp.post("/availability/<int:availability_id>/windows/<int:window_id>/remove")
 @login_required
 def remove_window(availability_id, window_id):
-    services.remove_window(_own(availability_id), window_id)
-    return redirect(url_for("meetings.edit_availability", availability_id=availability_id))
+    item = _own(availability_id)
+    services.remove_window(item, window_id)
+    return _back_to(item)
 
 
 @bp.post("/availability/<int:availability_id>/extras")
@@ -393,21 +402,18 @@ def remove_window(availability_id, window_id):
 def add_extra(availability_id):
     item = _own(availability_id)
     form = ExtraForm(prefix="extra")  # its fields sit beside the weekly time form's
-    if form.validate():
-        try:
-            services.add_extra(item, form.day.data, form.starts.data, form.ends.data)
-        except DomainError as error:
-            attach_error(form, error)
-        else:
-            return redirect(url_for("meetings.edit_availability", availability_id=item.id))
-    return _show_edit(item, extra_form=form, status=422)
+    return _submit(form, lambda: services.add_extra(item, form.day.data, form.starts.data,
+                                                    form.ends.data),
+                   lambda _result: _back_to(item),
+                   lambda: _show_edit(item, extra_form=form, status=422))
 
 
 @bp.post("/availability/<int:availability_id>/extras/<int:extra_id>/remove")
 @login_required
 def remove_extra(availability_id, extra_id):
-    services.remove_extra(_own(availability_id), extra_id)
-    return redirect(url_for("meetings.edit_availability", availability_id=availability_id))
+    item = _own(availability_id)
+    services.remove_extra(item, extra_id)
+    return _back_to(item)
 
 
 @bp.post("/availability/<int:availability_id>/delete")
@@ -423,20 +429,18 @@ def delete_availability(availability_id):
 def add_time_off():
     _staff_site()
     form = TimeOffForm()
-    if form.validate():
-        try:
-            booked = services.add_time_off(current_user, form.first_day.data,
-                                           form.last_day.data)
-        except DomainError as error:
-            attach_error(form, error)
+
+    def saved(booked):
+        if booked:
+            flash(_("Saved. You still have meetings on these days: please cancel them in your "
+                    "agenda if you cannot meet."), "info")
         else:
-            if booked:
-                flash(_("Saved. You still have meetings on these days: please cancel them "
-                        "in your agenda if you cannot meet."), "info")
-            else:
-                flash(_("Saved. Nobody can book you on these days."), "success")
-            return redirect(url_for("meetings.availability"))
-    return _show_availability(off_form=form, status=422)
+            flash(_("Saved. Nobody can book you on these days."), "success")
+        return redirect(url_for("meetings.availability"))
+
+    return _submit(form, lambda: services.add_time_off(current_user, form.first_day.data,
+                                                       form.last_day.data), saved,
+                   lambda: _show_availability(off_form=form, status=422))
 
 
 @bp.post("/time-off/<int:time_off_id>/remove")
