@@ -30,6 +30,15 @@ def test_session_cookie_flags(client, make_user):
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
 
 
+def test_pages_after_login_do_not_resend_the_session_cookie(client, make_user):
+    """The login's cookie already holds the CSRF secret, so reading pages changes nothing."""
+    client.login(make_user().email)
+    for url in ("/", "/goals", "/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
+
+
 @pytest.mark.parametrize("url", ["/", "/privacy", "/accounts/login", "/accounts/register",
                                  "/accounts/reset", "/accounts/join", "/nope"])
 def test_no_inline_script_or_style_anywhere(client, url):

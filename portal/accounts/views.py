@@ -2,8 +2,9 @@
 
 from functools import cache
 
-from flask import Blueprint, abort, current_app, flash, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
@@ -61,6 +62,11 @@ def _start_session(user, remember: bool = False) -> None:
     session.clear()
     login_user(user, remember=remember)
     session.permanent = True
+    # A new CSRF secret now, in the login's own cookie. Otherwise the first page after login
+    # adds one and the cookie is signed and sent again (for every request of a client that
+    # keeps sending the login cookie).
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 # -- registration -------------------------------------------------------------------------
