@@ -32,7 +32,7 @@ def main() -> None:
     for url in PAGES:
         statements = []
         with app.app_context():
-            listener = lambda *args: statements.append(1)  # noqa: E731
+            listener = lambda *args, found=statements: found.append(1)  # noqa: E731
             event.listen(db.engine, "before_cursor_execute", listener)
             started = time.perf_counter()
             response = client.get(url)

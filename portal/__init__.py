@@ -12,6 +12,7 @@ from sqlalchemy.engine import Engine
 
 from portal import config as bro_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, utcnow
+from portal.fragments import SharedFragments
 
 
 def create_app(overrides: dict | None = None) -> Flask:
@@ -108,6 +109,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True
+    app.jinja_env.add_extension(SharedFragments)
     app.jinja_env.lstrip_blocks = True
 
 

@@ -29,12 +29,19 @@ HEADERS = {
 }
 
 
+_HEADERS_BY_KEY = [(name.lower(), name, value) for name, value in HEADERS.items()]
+
+
 def add_headers(response):
-    for name, value in HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.endpoint != "static" and "Cache-Control" not in response.headers:
+    # Like headers.setdefault() for each, with one pass over the response's headers.
+    headers = response.headers
+    present = {name.lower() for name in headers.keys()}
+    for key, name, value in _HEADERS_BY_KEY:
+        if key not in present:
+            headers.add(name, value)
+    if "cache-control" not in present and request.endpoint != "static":
         # Pages carry personal data and CSRF tokens: never stored by shared caches.
-        response.headers["Cache-Control"] = "no-store"
+        headers["Cache-Control"] = "no-store"
     return response
 
 
@@ -70,5 +77,22 @@ def _only_posts_are_limited() -> bool:
     return request.method != "POST"
 
 
+def _limiter_hook_for_posts_only(app) -> None:
+    """Flask-Limiter checks every request in a before_request hook. Only posts carry limits
+    (above), so other methods skip the hook's bookkeeping: the same outcome, less work.
+    Decorated views (login_limits) check their limits in their own wrapper as before."""
+    hooks = app.before_request_funcs.get(None, [])
+    for index, hook in enumerate(hooks):
+        if hook == limiter._check_request_limit:
+            def check_posts(check=hook):
+                if request.method == "POST":
+                    return check()
+                return None
+
+            hooks[index] = check_posts
+
+
 def init_app(app) -> None:
+    """After limiter.init_app()."""
     app.after_request(add_headers)
+    _limiter_hook_for_posts_only(app)

@@ -7,6 +7,7 @@ from sqlalchemy.exc import OperationalError
 
 from portal.accounts import services
 from portal.accounts.models import Role
+from tests.conftest import Client
 
 
 def test_security_headers_on_every_page(client):
@@ -27,6 +28,15 @@ def test_session_cookie_flags(client, make_user):
                                                "correct horse battery"})
     cookie = next(c for c in response.headers.getlist("Set-Cookie") if c.startswith("session="))
     assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_after_login_do_not_resend_the_session_cookie(client, make_user):
+    """The login's cookie already holds the CSRF secret, so reading pages changes nothing."""
+    client.login(make_user().email)
+    for url in ("/", "/goals", "/"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert not [c for c in response.headers.getlist("Set-Cookie") if c.startswith("session=")]
 
 
 @pytest.mark.parametrize("url", ["/", "/privacy", "/accounts/login", "/accounts/register",
@@ -114,3 +124,30 @@ def test_user_text_is_escaped_and_isolated(client, login_as):
 def test_names_inside_sentences_are_bidi_isolated(client, login_as):
     login_as(name="فاطمة حسن")
     assert "<bdi>فاطمة حسن</bdi>" in client.get("/").text
+
+
+def test_shared_page_parts_carry_nothing_personal(app, make_user):
+    """The header, menu and footer are rendered once and reused (portal/fragments.py): each
+    visitor still gets their own CSRF token, unread count, return path and admin link."""
+    from portal.extensions import db
+    from portal.notify.services import notify
+
+    admin, person = make_user(Role.ADMIN), make_user()
+    notify([person], "promoted", {"title": "Café"})
+    db.session.commit()
+    pages = {}
+    for user in (admin, person, admin, person):
+        client = Client(app.test_client())
+        client.login(user.email)
+        html = client.get("/goals").text
+        pages.setdefault(user.id, []).append(html)
+        tokens = set(re.findall(r'name="csrf_token" value="([^"]+)"', html))
+        assert tokens == {client.token()}
+        assert 'name="next" value="/goals"' in html
+        assert 'href="/goals" aria-current="page"' in html
+    assert all(">Meeting places</a>" in html for html in pages[admin.id])
+    assert not any(">Meeting places</a>" in html for html in pages[person.id])
+    assert all("Messages (1 new)" in html for html in pages[person.id])
+    assert not any("new)" in html for html in pages[admin.id])
+    swedish = Client(app.test_client()).get("/privacy", headers={"Accept-Language": "sv"}).text
+    assert '<html lang="sv"' in swedish and 'aria-current="true">Svenska</button>' in swedish

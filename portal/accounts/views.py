@@ -1,7 +1,11 @@
 """Self-service: register, log in and out, profile, password, reset, invitations."""
 
-from flask import Blueprint, abort, current_app, flash, request, session, url_for
+from functools import cache
+
+from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_wtf.csrf import generate_csrf
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
@@ -36,9 +40,15 @@ def load_user(user_id: str):
     if not ident.isdigit():
         return None
     # One query for the user, their memberships and sites: every page needs them.
-    user = db.session.get(services.User, int(ident),
-                          options=[joinedload(services.User.memberships)])
+    user = db.session.execute(_user_statement(), {"id": int(ident)}).unique().scalar()
     return user if user is not None and str(user.session_version) == version else None
+
+
+@cache
+def _user_statement():
+    # Built once and reused (every request of a logged-in person runs it).
+    return (select(services.User).options(joinedload(services.User.memberships))
+            .where(services.User.id == bindparam("id")))
 
 
 @login_manager.unauthorized_handler
@@ -52,6 +62,11 @@ def _start_session(user, remember: bool = False) -> None:
     session.clear()
     login_user(user, remember=remember)
     session.permanent = True
+    # A new CSRF secret now, in the login's own cookie. Otherwise the first page after login
+    # adds one and the cookie is signed and sent again (for every request of a client that
+    # keeps sending the login cookie).
+    g.pop("csrf_token", None)
+    generate_csrf()
 
 
 # -- registration -------------------------------------------------------------------------

@@ -2,10 +2,11 @@
 
 import secrets
 from datetime import datetime, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import User
@@ -25,14 +26,21 @@ def my_sessions(user: User, start: datetime, end: datetime,
                 limit: int | None = None) -> list[Session]:
     """Sessions (cancelled ones too) of circles the person is in or waiting for, and of cafés
     they follow, in one query."""
+    return list(db.session.scalars(_my_sessions_statement(limit),
+                                   {"user_id": user.id, "start": start, "end": end}))
+
+
+@cache
+def _my_sessions_statement(limit: int | None):
+    # Built once per limit and reused: SQLAlchemy then skips rebuilding the statement and its
+    # cache key on every request (the start page and the calendar run it on every view).
     joined = select(Enrolment.activity_id).where(
-        Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.LEFT)
-    followed = select(Follow.activity_id).where(Follow.user_id == user.id)
-    statement = (select(Session).join(Session.activity).options(contains_eager(Session.activity))
-                 .where(or_(Session.activity_id.in_(joined), Session.activity_id.in_(followed)),
-                        Session.ends_at > start, Session.starts_at < end)
-                 .order_by(Session.starts_at).limit(limit))
-    return list(db.session.scalars(statement))
+        Enrolment.user_id == bindparam("user_id"), Enrolment.status != EnrolmentStatus.LEFT)
+    followed = select(Follow.activity_id).where(Follow.user_id == bindparam("user_id"))
+    return (select(Session).join(Session.activity).options(contains_eager(Session.activity))
+            .where(or_(Session.activity_id.in_(joined), Session.activity_id.in_(followed)),
+                   Session.ends_at > bindparam("start"), Session.starts_at < bindparam("end"))
+            .order_by(Session.starts_at).limit(limit))
 
 
 def upcoming(user: User, days: int = 56, limit: int | None = None) -> list[Session]:

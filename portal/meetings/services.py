@@ -2,10 +2,11 @@
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
@@ -456,10 +457,17 @@ def my_bookings(participant: User) -> tuple[list[Booking], list[Booking]]:
 
 def next_meetings(participant: User, start: datetime, end: datetime,
                   limit: int | None = None) -> list[Booking]:
-    return list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == participant.id, Booking.status != BookingStatus.CANCELLED,
-        Booking.ends_at > start, Booking.starts_at < end)
-        .order_by(Booking.starts_at).limit(limit)))
+    return list(db.session.scalars(_next_meetings_statement(limit), {
+        "user_id": participant.id, "start": start, "end": end}))
+
+
+@cache
+def _next_meetings_statement(limit: int | None):
+    # Built once and reused (the participant's start page runs it on every view).
+    return (select(Booking).where(
+        Booking.participant_id == bindparam("user_id"),
+        Booking.status != BookingStatus.CANCELLED, Booking.ends_at > bindparam("start"),
+        Booking.starts_at < bindparam("end")).order_by(Booking.starts_at).limit(limit))
 
 
 def all_meetings(user: User, start: datetime, end: datetime) -> list[Booking]:

@@ -3,9 +3,10 @@
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 
 from flask import current_app, render_template, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, func, select, update
 
 from portal.accounts.models import User
 from portal.extensions import db, utcnow
@@ -93,8 +94,14 @@ def link(notification: Notification) -> tuple[str, str] | None:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(select(func.count()).select_from(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)))
+    return db.session.scalar(_unread_statement(), {"user_id": user.id})
+
+
+@cache
+def _unread_statement():
+    # Built once and reused: every logged-in page shows the count in its menu.
+    return select(func.count()).select_from(Notification).where(
+        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:
