@@ -122,4 +122,6 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA cache_size=-16000")  # up to 16 MB of pages per connection
+        cursor.execute("PRAGMA mmap_size=268435456")  # read through the OS page cache
         cursor.close()
