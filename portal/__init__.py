@@ -50,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.meetings import messages as meeting_messages
     from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
+    from portal.privacy.views import bp as privacy_bp
     from portal.reports.views import bp as reports_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)
@@ -58,6 +59,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(goals_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(privacy_bp)
     meeting_messages.init()
 
     errors.init_app(app)

@@ -64,7 +64,7 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                       f"/goals/{goal.id}", f"/goals/{goal.id}/edit", "/goals/sharing",
                       "/meetings", "/meetings/book", "/meetings/book?host=any",
                       f"/meetings/book/{slots[1].key}", f"/meetings/{booking.id}",
-                      f"/meetings/{booking.id}/move"],
+                      f"/meetings/{booking.id}/move", "/privacy/my-data", "/privacy/delete"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
@@ -74,8 +74,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/goals/shared/{goal.id}", "/meetings/agenda",
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
-                 "/reports", "/reports?period=year", "/reports?period=custom&start=2026-01-01"
-                 "&end=2026-03-31"],
+                 f"/privacy/erase/{participant.id}", "/reports", "/reports?period=year",
+                 "/reports?period=custom&start=2026-01-01&end=2026-03-31"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
                 "/reports?period=term"],
     }

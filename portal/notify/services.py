@@ -40,7 +40,8 @@ def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
         Notification(user_id=user.id, kind=kind, params=params,
                      email_status=EmailStatus.PENDING if email and user.email
                      else EmailStatus.NONE)
-        for user in {user.id: user for user in users}.values()]
+        for user in {user.id: user for user in users}.values()
+        if user.erased_at is None]  # an erased account hears nothing more
     db.session.add_all(notifications)
     return notifications
 

@@ -32,7 +32,8 @@ class World:
 
     def ids(self) -> dict:
         return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id,
-                "session": self.upcoming.id, "held": self.held.id, "booking": self.booking.id}
+                "session": self.upcoming.id, "held": self.held.id, "booking": self.booking.id,
+                "participant": self.participant.id}
 
     @property
     def upcoming(self):
@@ -237,6 +238,8 @@ PAGES = {
         visit("/accounts/profile"),
         visit("/accounts/password"),
         visit("/accounts/join"),
+        visit("/privacy/my-data"),
+        visit("/privacy/delete"),
         visit("/meetings"),
         visit("/meetings/book"),
         Step("/meetings/book?host=any (another day)", free_times_of_any_coach),
@@ -248,6 +251,7 @@ PAGES = {
     "coordinator": [
         visit("/meetings/agenda"),
         visit("/meetings/agenda?site={site}"),
+        visit("/privacy/erase/{participant}"),
         visit("/reports"),
         Step("/reports (a year, swapped in by htmx)", report_for_a_year),
         visit("/meetings/{booking}"),

@@ -1,0 +1,100 @@
+"""My data (readable page and JSON) and deleting an account, by the person or by staff."""
+
+import json
+
+from flask import Blueprint, abort, flash, make_response, session, url_for
+from flask_login import current_user, login_required, logout_user
+from wtforms import PasswordField
+from wtforms.validators import InputRequired
+
+from portal.accounts import services as accounts
+from portal.accounts.models import User
+from portal.errors import DomainError
+from portal.extensions import db
+from portal.forms import BaseForm, show_form
+from portal.i18n import _, _l
+from portal.privacy import services
+from portal.web import redirect, render
+
+bp = Blueprint("privacy", __name__, url_prefix="/privacy")
+
+
+class ConfirmForm(BaseForm):
+    password = PasswordField(_l("Your password"), [InputRequired(
+        message=_l("This field is required."))],
+        description=_l("To be sure it is you, type your password."))
+
+
+@bp.get("/my-data")
+@login_required
+def my_data():
+    return render("privacy/my_data.html", "privacy/my_data.html",
+                  data=services.my_data(current_user))
+
+
+@bp.get("/my-data.json")
+@login_required
+def my_data_json():
+    response = make_response(json.dumps(services.my_data(current_user), ensure_ascii=False,
+                                        indent=2))
+    response.headers["Content-Type"] = "application/json; charset=utf-8"
+    response.headers["Content-Disposition"] = 'attachment; filename="bro-my-data.json"'
+    return response
+
+
+def _show_delete(form, error=None):
+    return show_form("privacy/delete.html", "privacy/delete.html", form, error,
+                     can_delete=services.can_erase(current_user, current_user))
+
+
+@bp.get("/delete")
+@login_required
+def delete():
+    return _show_delete(ConfirmForm(formdata=None))
+
+
+@bp.post("/delete")
+@login_required
+def confirm_delete():
+    form = ConfirmForm()
+    if not form.validate():
+        return _show_delete(form)
+    if not accounts.password_matches(current_user, form.password.data):
+        return _show_delete(form, DomainError(_("That password is not right."),
+                                              field="password"))
+    try:
+        services.erase(current_user, current_user)
+    except DomainError as error:
+        return _show_delete(form, error)
+    logout_user()
+    session.clear()
+    flash(_("Your account and your personal data are deleted. Thank you for the time with "
+            "us."), "info")
+    return redirect(url_for("home.index"))
+
+
+# -- staff, on a person's request -------------------------------------------------------------
+
+def _person(user_id: int) -> User:
+    person = db.session.get(User, user_id)
+    if person is None or not services.can_erase(current_user, person) or \
+            person.id == current_user.id:
+        abort(404)
+    return person
+
+
+@bp.get("/erase/<int:user_id>")
+@login_required
+def erase_request(user_id):
+    return render("privacy/erase.html", "privacy/erase.html", person=_person(user_id))
+
+
+@bp.post("/erase/<int:user_id>")
+@login_required
+def erase(user_id):
+    person = _person(user_id)
+    site_id = person.memberships[0].site_id if person.memberships else None
+    services.erase(current_user, person)
+    flash(_("The account is deleted and the personal data erased."), "info")
+    return redirect(url_for("accounts.members", site_id=site_id) if site_id
+                    else url_for("home.index"))

@@ -1,0 +1,163 @@
+"""My data and erasure: everything shown, nothing identifying left, numbers unchanged."""
+
+import json
+from datetime import date, time, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.accounts.models import Role, User
+from portal.activities import attendance
+from portal.activities import services as activities
+from portal.activities.models import Attendance, Enrolment, Kind, Session
+from portal.audit.models import AuditEvent
+from portal.extensions import db, utcnow
+from portal.goals import services as goals
+from portal.goals.models import Goal, Share, Step
+from portal.meetings import services as meetings
+from portal.meetings.models import Availability, Booking, Window
+from portal.notify.models import Notification
+from portal.reports import services as reports
+from portal.reports.periods import period_for
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture
+def life(site, make_user):
+    """A participant with a bit of everything: a course, attendance, a plan shared with a
+    coach, a past and a coming meeting, messages."""
+    coach = make_user(Role.VOLUNTEER, name="Coach", language="en")
+    person = make_user(name="Hodan Warsame", phone="+4791234567", email="hodan@example.org")
+    waiting = make_user(name="Next In Line")
+    circle = activities.create_activity(coach, site, activities.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk A1", capacity=1))
+    monday = utcnow().date() + timedelta(days=7 - utcnow().weekday())
+    activities.add_series(coach, circle, activities.plan_series(
+        site, monday, time(18), 90, 1, count=2), True)
+    past = Session(activity_id=circle.id, starts_at=utcnow() - timedelta(days=3),
+                   ends_at=utcnow() - timedelta(days=3) + timedelta(minutes=90))
+    db.session.add(past)
+    db.session.commit()
+    activities.enrol(person, circle.id)
+    activities.enrol(waiting, circle.id)  # waiting list: the seat is Hodan's
+    attendance.save(coach, past, {person.id: (True, 90)}, None)
+    goal = goals.create_goal(person, goals.GoalData(title="Jobb i barnehage", why="For oss"))
+    goals.add_step(goal, "Skrive CV")
+    goals.share(person, coach.id, None)
+    availability = Availability(host_id=coach.id, site_id=site.id, slot_minutes=30,
+                                valid_from=date.today(), windows=[
+                                    Window(weekday=d, starts=time(9), ends=time(12))
+                                    for d in range(7)])
+    db.session.add(availability)
+    db.session.commit()
+    coming = meetings.book(person, meetings.find_slots(person, site, coach.id)[3].key, "CV")
+    earlier = utcnow() - timedelta(days=2)
+    db.session.add(Booking(site_id=site.id, host_id=coach.id, participant_id=person.id,
+                           starts_at=earlier, ends_at=earlier + timedelta(minutes=30),
+                           mode="phone", status="held", topic="Praksis"))
+    db.session.commit()
+    return {"person": person, "coach": coach, "waiting": waiting, "circle": circle,
+            "goal": goal, "coming": coming}
+
+
+def test_my_data_has_everything_as_json_and_as_a_page(client, life):
+    person = life["person"]
+    client.login(person.email)
+    response = client.get("/privacy/my-data.json")
+    assert response.headers["Content-Disposition"].endswith('"bro-my-data.json"')
+    data = json.loads(response.get_data(as_text=True))
+    assert data["profile"]["name"] == "Hodan Warsame"
+    assert data["profile"]["phone"] == "+4791234567"
+    assert [c["purpose"] for c in data["consents"]] == [] or data["consents"]
+    assert data["enrolments"][0]["activity"] == "Norsk A1"
+    assert data["attendance"][0]["minutes"] == 90
+    assert data["goals"][0]["title"] == "Jobb i barnehage"
+    assert data["goals"][0]["steps"] == [{"text": "Skrive CV", "done": False}]
+    assert data["shared_with"][0]["staff"] == "Coach"
+    assert {m["topic"] for m in data["meetings"]} == {"CV", "Praksis"}
+    assert data["notifications"] and data["notifications"][0]["kind"] == "booking_confirmed"
+    page = client.get("/privacy/my-data").get_data(as_text=True)
+    assert "Hodan Warsame" in page and "Jobb i barnehage" in page and "+4791234567" in page
+
+
+def test_deleting_my_account_erases_me_and_keeps_the_numbers(client, site, life):
+    person, coach = life["person"], life["coach"]
+    today = utcnow().date()  # the past month up to yesterday: what has already happened
+    period = period_for("custom", today, today - timedelta(days=30), today - timedelta(days=1))
+    before = reports.build([site], period)
+    assert before.participants["active"] == 1 and before.meetings["held"] == 1
+    client.login(person.email)
+    wrong = client.post("/privacy/delete", {"password": "not my password"})
+    assert wrong.status_code == 422 and "That password is not right." in wrong.get_data(
+        as_text=True)
+    assert client.post("/privacy/delete", {"password": PASSWORD}).status_code == 303
+    assert client.get("/privacy/my-data").status_code in (302, 303)  # logged out
+    erased = db.session.get(User, person.id)
+    assert (erased.display_name, erased.phone, erased.erased_at is not None) == (
+        "–", None, True)
+    assert erased.email == f"erased-{person.id}@invalid"
+    assert client.post("/accounts/login", {"login": "hodan@example.org",
+                                           "password": PASSWORD}).status_code == 422
+    # What the numbers are made of stays, under the same (now anonymous) id.
+    assert db.session.scalar(select(Attendance.user_id)) == person.id
+    goal = db.session.get(Goal, life["goal"].id)
+    assert (goal.title, goal.why, goal.category) == ("", "", "other")
+    assert db.session.scalars(select(Step)).all() == []
+    assert db.session.scalars(select(Share)).all() == []
+    assert db.session.scalars(select(Notification).where(
+        Notification.user_id == person.id)).all() == []
+    held = db.session.scalars(select(Booking).where(Booking.status == "held")).one()
+    assert held.participant_id == person.id and held.topic == ""
+    assert db.session.get(Booking, life["coming"].id).status == "cancelled"
+    assert db.session.scalars(select(Notification).where(
+        Notification.user_id == coach.id, Notification.kind == "booking_cancelled")).one()
+    # The seat in the running course went to the next in line.
+    seats = dict(db.session.execute(select(Enrolment.user_id, Enrolment.status)).all())
+    assert seats == {person.id: "left", life["waiting"].id: "enrolled"}
+    after = reports.build([site], period)
+    assert (after.participants, after.meetings, after.per_week) == (
+        before.participants, before.meetings, before.per_week)
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "account.erase")).one()
+    assert (event.actor_id, event.subject_id) == (person.id, person.id)
+
+
+def test_other_sessions_end_when_the_account_is_erased(app, client, life):
+    from tests.conftest import Client
+
+    other = Client(app.test_client())
+    other.login(life["person"].email)
+    client.login(life["person"].email)
+    client.post("/privacy/delete", {"password": PASSWORD})
+    assert other.get("/goals").status_code in (302, 303)
+
+
+def test_staff_erase_on_request_only_where_they_may(client, login_as, site, make_site,
+                                                    make_user, life):
+    person = life["person"]
+    url = f"/privacy/erase/{person.id}"
+    login_as(Role.VOLUNTEER)
+    assert client.get(url).status_code == 404
+    login_as(Role.COORDINATOR, at=make_site("Elsewhere"))
+    assert client.post(url).status_code == 404
+    coordinator = login_as(Role.COORDINATOR)
+    staff_member = make_user(Role.VOLUNTEER)
+    assert client.get(f"/privacy/erase/{staff_member.id}").status_code == 404
+    assert client.get(url).status_code == 200
+    response = client.post(url)
+    assert response.status_code == 303
+    assert db.session.get(User, person.id).erased_at is not None
+    assert client.get(url).status_code == 404  # once is enough
+    event = db.session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "account.erase")).one()
+    assert (event.actor_id, event.subject_id) == (coordinator.id, person.id)
+    members = client.get(f"/accounts/sites/{site.id}/members").get_data(as_text=True)
+    assert "Account deleted" in members and "hodan@example.org" not in members
+
+
+def test_the_last_administrator_cannot_delete_themself(client, login_as):
+    login_as(Role.ADMIN)
+    page = client.get("/privacy/delete").get_data(as_text=True)
+    assert "cannot be deleted here" in page
+    response = client.post("/privacy/delete", {"password": PASSWORD})
+    assert response.status_code == 422
