@@ -259,7 +259,8 @@ def add_note(goal_id):
 
 def _notes(goal, form=None, status=200):
     response = render("goals/show.html", "goals/_notes.html", goal=goal,
-                      note_form=form or NoteForm(formdata=None), **names())
+                      form=StepForm(formdata=None), note_form=form or NoteForm(formdata=None),
+                      **names())
     response.status_code = status
     return response
 

@@ -186,10 +186,12 @@ def add_time_off(user: User, first_day: date, last_day: date | None) -> list[Boo
             if b.is_active and first_day <= _local_day(b) <= last_day]
 
 
-def remove_time_off(user: User, time_off_id: int) -> None:
-    db.session.execute(TimeOff.__table__.delete().where(
-        TimeOff.id == time_off_id, TimeOff.host_id == user.id))
+def remove_time_off(user: User, time_off_id: int) -> bool:
+    """Remove one's own days off; False if there were none by that id (someone else's)."""
+    removed = db.session.execute(TimeOff.__table__.delete().where(
+        TimeOff.id == time_off_id, TimeOff.host_id == user.id)).rowcount
     db.session.commit()
+    return removed == 1
 
 
 def _local_day(booking: Booking) -> date:

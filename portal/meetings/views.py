@@ -446,5 +446,6 @@ def add_time_off():
 @bp.post("/time-off/<int:time_off_id>/remove")
 @login_required
 def remove_time_off(time_off_id):
-    services.remove_time_off(current_user, time_off_id)
+    if not services.remove_time_off(current_user, time_off_id):
+        abort(404)
     return redirect(url_for("meetings.availability"))
