@@ -18,6 +18,7 @@ run: setup
 
 test: setup browser-deps
 	$(BIN)/ruff check portal tests bench
+	$(BIN)/bandit --quiet --recursive portal --severity-level high
 	$(BIN)/pytest
 
 setup: $(VENV)/.installed assets translations

@@ -1,4 +1,5 @@
-"""flask commands: create-admin, seed-demo, send-notifications, send-reminders, translate."""
+"""flask commands: create-admin, seed-demo, send-notifications, send-reminders, backup,
+translate (extract / update / compile)."""
 
 import subprocess
 import sys
@@ -25,6 +26,7 @@ def init_app(app) -> None:
     app.cli.add_command(translate)
     app.cli.add_command(send_notifications)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(backup)
 
 
 @click.command("create-admin")
@@ -78,6 +80,26 @@ def send_reminders():
     from portal.meetings.reminders import send_reminders as send
 
     click.echo(f"{send()} reminder(s) queued.")
+
+
+@click.command("backup")
+@click.argument("target", type=click.Path(dir_okay=False, writable=True))
+def backup(target):
+    """Copy the SQLite database to TARGET while Bro keeps running (SQLite's online backup:
+    a consistent copy even during writes). For PostgreSQL use pg_dump (see the README)."""
+    import sqlite3
+
+    if db.engine.dialect.name != "sqlite":
+        raise click.ClickException("This database is PostgreSQL: back it up with pg_dump "
+                                   "(pg_dump --format=custom --file=bro.dump DATABASE_URL).")
+    source = db.engine.raw_connection()
+    try:
+        with sqlite3.connect(target) as copy:
+            source.driver_connection.backup(copy)
+        copy.close()
+    finally:
+        source.close()
+    click.echo(f"Backed up to {target}.")
 
 
 @click.group()
