@@ -44,7 +44,7 @@ def create_app(overrides: dict | None = None) -> Flask:
 
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
-    from portal.audit import models as audit_models  # noqa: F401  (tables for migrations)
+    from portal.audit.views import bp as audit_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings import messages as meeting_messages
@@ -60,6 +60,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
+    app.register_blueprint(audit_bp)
     meeting_messages.init()
 
     errors.init_app(app)

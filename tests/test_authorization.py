@@ -144,6 +144,7 @@ def row(*statuses) -> dict:
 
 
 EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin stranger
+    'audit.index': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'accounts.accept': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'accounts.assisted': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
     'accounts.authenticate': row(OK, OK, OK, OK, OK, OK, OK),

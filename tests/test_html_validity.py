@@ -77,7 +77,7 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/privacy/erase/{participant.id}", "/reports", "/reports?period=year",
                  "/reports?period=custom&start=2026-01-01&end=2026-03-31"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
-                "/reports?period=term"],
+                "/reports?period=term", "/audit"],
     }
     files = []
     for user, urls in pages.items():

@@ -373,6 +373,9 @@ def _redeem(invitation: Invitation, user: User) -> None:
         membership.role = invitation.role  # an invitation never lowers a role
     invitation.used_at = utcnow()
     invitation.used_by_id = user.id
+    from portal.audit.models import record
+
+    record(user, f"role.grant.{invitation.role}", "site", invitation.site_id)
 
 
 def accept_invitation(user: User, code: str) -> Invitation:

@@ -8,6 +8,7 @@ from portal.accounts import services
 from portal.accounts.forms import ROLE_NAMES, AssistedRegisterForm, InviteForm, SiteForm
 from portal.accounts.models import Invitation, Role, User
 from portal.accounts.views import bp, site_or_404
+from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import show_form
@@ -31,6 +32,7 @@ def coordinated_site(site_id: int):
 def members(site_id):
     site = coordinated_site(site_id)
     query = request.args.get("q", "").strip()[:80]
+    note_read(current_user, "members.view", "site", site.id)
     return render("accounts/members.html", "accounts/_member_list.html", site=site, query=query,
                   members=services.members(site, query, MEMBERS_SHOWN), limit=MEMBERS_SHOWN,
                   counts=services.count_members(site),

@@ -21,6 +21,7 @@ from portal.activities.forms import (
     SessionForm,
 )
 from portal.activities.models import Activity, ActivityStatus, Session
+from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.forms import attach_error, show_form
@@ -466,7 +467,9 @@ def _number(value: str | None) -> int | None:
 @bp.get("/sessions/<int:session_id>/attendance")
 @login_required
 def attendance_list(session_id):
-    return _show_attendance(_led_session(session_id))
+    session = _led_session(session_id)
+    note_read(current_user, "attendance.view", "session", session.id)
+    return _show_attendance(session)
 
 
 @bp.post("/sessions/<int:session_id>/attendance")

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 
+from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import utcnow
 from portal.forms import attach_error, show_form
@@ -145,7 +146,10 @@ def _show_booking(booking, cancel_form=None, status=200):
 @bp.get("/<int:booking_id>")
 @login_required
 def show(booking_id):
-    return _show_booking(_booking(booking_id))
+    booking = _booking(booking_id)
+    if booking.participant_id != current_user.id:  # staff reading a participant's meeting
+        note_read(current_user, "meeting.view", "booking", booking.id)
+    return _show_booking(booking)
 
 
 @bp.post("/<int:booking_id>/cancel")

@@ -281,6 +281,7 @@ PAGES = {
         visit("/accounts/sites/new"),
         visit("/accounts/sites/{site}/edit"),
         visit("/reports?period=term"),
+        visit("/audit"),
     ],
 }
 

@@ -1,0 +1,62 @@
+"""Reading the audit log (admins), and noting staff reads of participant data."""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+
+from portal.accounts.models import User
+from portal.audit.models import AuditEvent, record
+from portal.extensions import db
+
+PAGE_SIZE = 50
+
+
+def note_read(actor: User, action: str, subject_type: str, subject_id: int) -> None:
+    """A staff member looked at someone's data: write who, what and when (never the data)."""
+    record(actor, action, subject_type, subject_id)
+    db.session.commit()
+
+
+@dataclass
+class Filters:
+    action: str = ""  # a prefix, e.g. "report.export" or "account"
+    actor_id: int | None = None
+    first_day: date | None = None
+    last_day: date | None = None
+
+
+def events(filters: Filters, page: int = 1, zone: str = "Europe/Oslo"):
+    """Newest first, one page, with the total; each with its actor's name (staff names only:
+    entries never hold the content of what was seen or done)."""
+    statement = select(AuditEvent, User.display_name).outerjoin(
+        User, User.id == AuditEvent.actor_id)
+    counted = select(func.count()).select_from(AuditEvent)
+    conditions = []
+    if filters.action:
+        conditions.append(AuditEvent.action.startswith(filters.action, autoescape=True))
+    if filters.actor_id:
+        conditions.append(AuditEvent.actor_id == filters.actor_id)
+    tz = ZoneInfo(zone)
+    if filters.first_day:
+        conditions.append(AuditEvent.at >= datetime.combine(filters.first_day,
+                                                            datetime.min.time(), tz))
+    if filters.last_day:
+        conditions.append(AuditEvent.at < datetime.combine(
+            filters.last_day + timedelta(days=1), datetime.min.time(), tz))
+    rows = db.session.execute(statement.where(*conditions).order_by(AuditEvent.id.desc())
+                              .limit(PAGE_SIZE).offset((max(page, 1) - 1) * PAGE_SIZE)).all()
+    total = db.session.scalar(counted.where(*conditions))
+    return rows, total
+
+
+def action_kinds() -> list[str]:
+    """The kinds of action in the log (the part before the last dot where there is one)."""
+    actions = db.session.scalars(select(AuditEvent.action).distinct())
+    return sorted({a.rsplit(".", 1)[0] if a.count(".") > 1 else a for a in actions})
+
+
+def actors() -> list[tuple[int, str]]:
+    return list(db.session.execute(select(User.id, User.display_name).where(
+        User.id.in_(select(AuditEvent.actor_id))).order_by(User.display_name)).all())
