@@ -104,12 +104,18 @@ def isolate_ltr(text) -> Markup:
 
 
 def _translations():
-    # Flask-Babel looks the catalog up on every call; a page makes dozens of calls.
+    # Flask-Babel looks the catalog up on every call; a page makes dozens of calls. Kept per
+    # locale, because one request can also write e-mails in their readers' languages
+    # (force_locale) before or after its own page.
+    from flask_babel import get_locale
+
+    locale = get_locale()
+    cache = g.setdefault("bro_translations", {})
     try:
-        return g.bro_translations
-    except AttributeError:
-        g.bro_translations = get_translations()
-        return g.bro_translations
+        return cache[locale]
+    except KeyError:
+        cache[locale] = get_translations()
+        return cache[locale]
 
 
 @pass_context

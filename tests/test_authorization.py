@@ -74,6 +74,7 @@ def world(site, make_site, make_user):
            "window_id": availability.windows[0].id, "extra_id": availability.extras[0].id,
            "time_off_id": db.session.query(TimeOff).one().id, "user_id": owner.id,
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
+           "purpose": "photos",
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -251,6 +252,9 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'meetings.update_availability': row(LOGIN, GONE, GONE, OK, GONE, GONE, GONE),
     'notify.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'notify.read': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'privacy.consents_page': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'privacy.give_consent': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'privacy.withdraw_consent': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.confirm_delete': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.delete': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.erase': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),

@@ -156,3 +156,42 @@ def test_numbers_and_codes_in_hints_stay_left_to_right(app):
     assert '<bdi dir="ltr">912 34 567</bdi>' in html
     assert '<bdi dir="ltr">+46 70 123 45 67</bdi>' in html
     assert '<bdi dir="ltr">ABCD-2345</bdi>' in html and "&lt;b&gt;" in html
+
+
+def test_an_email_in_another_language_does_not_change_the_page_language(app, client, login_as,
+                                                                        site, make_user):
+    """One request can write e-mails in their readers' languages and then its own page."""
+    from flask import render_template
+
+    from portal.i18n import force_locale
+
+    login_as(language="sv")
+    reader = make_user(language="ar")
+    with app.test_request_context(headers={"Accept-Language": "sv"}):
+        with force_locale("ar"):
+            email = render_template("email/notification.txt", user=reader, body="")
+        with force_locale("sv"):
+            page = render_template("home/privacy.html", version="1", min_age=15)
+    assert "مرحبًا" in email or "مرحبا" in email
+    assert 'lang="sv"' in page and "Bro means bridge" not in page
+
+
+def test_every_literal_in_the_templates_reaches_the_catalogs():
+    """Extraction can skip a template silently (e.g. a tag it does not know): every `_("…")`
+    written in a template must be in each catalog, translated."""
+    import re
+    from pathlib import Path
+
+    from babel.messages.pofile import read_po
+
+    root = Path(__file__).resolve().parent.parent
+    literal = re.compile(r"""\b_\(\s*(["'])((?:(?!\1).)+)\1\s*[,)]""")
+    found = {m.group(2) for path in (root / "templates").rglob("*.*")
+             for m in literal.finditer(path.read_text(encoding="utf-8"))}
+    assert len(found) > 300
+    for language in ("nb", "sv", "da", "ar"):
+        with open(root / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as f:
+            catalog = read_po(f)
+        missing = sorted(text for text in found
+                         if catalog.get(text) is None or not catalog.get(text).string)
+        assert missing == [], f"{language}: {missing[:10]}"

@@ -31,6 +31,7 @@ class Row:
     user: User
     present: bool
     minutes: int
+    photos: bool = False  # consented to photos (read now: a withdrawal shows at once)
 
 
 def length(session: Session) -> int:
@@ -56,11 +57,14 @@ def sheet(session: Session) -> list[Row]:
         User.id.in_(expected) | User.id.in_(list(marked) or [-1]))
         .order_by(User.display_name)).all()
     default = 0 if activity.is_cafe else length(session)
+    from portal.privacy.consents import PHOTOS, who_consents
+
+    photos = who_consents([u.id for u in users], PHOTOS)
     rows = []
     for user in users:
         attendance = marked.get(user.id)
         rows.append(Row(user, attendance is not None and attendance.status == "present",
-                        attendance.minutes if attendance else default))
+                        attendance.minutes if attendance else default, user.id in photos))
     return rows
 
 

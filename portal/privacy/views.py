@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.forms import BaseForm, show_form
 from portal.i18n import _, _l
 from portal.privacy import services
-from portal.web import redirect, render
+from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
 
@@ -98,3 +98,44 @@ def erase(user_id):
     flash(_("The account is deleted and the personal data erased."), "info")
     return redirect(url_for("accounts.members", site_id=site_id) if site_id
                     else url_for("home.index"))
+
+
+# -- consents per purpose ---------------------------------------------------------------------
+
+@bp.get("/consents")
+@login_required
+def consents_page():
+    from portal.privacy import consents
+
+    return render("privacy/consents.html", "privacy/_consents.html",
+                  purposes=consents.PURPOSES, given=consents.given(current_user),
+                  history=consents.history(current_user))
+
+
+def _consent(purpose: str, action):
+    from portal.privacy import consents
+
+    if purpose not in consents.PURPOSES:
+        abort(404)
+    action(purpose)
+    return redirect(url_for("privacy.consents_page")) if not wants_fragment() else render(
+        "privacy/consents.html", "privacy/_consents.html", purposes=consents.PURPOSES,
+        given=consents.given(current_user), history=consents.history(current_user))
+
+
+@bp.post("/consents/<purpose>/give")
+@login_required
+def give_consent(purpose):
+    from flask_babel import get_locale
+
+    from portal.privacy import consents
+
+    return _consent(purpose, lambda p: consents.give(current_user, p, str(get_locale())))
+
+
+@bp.post("/consents/<purpose>/withdraw")
+@login_required
+def withdraw_consent(purpose):
+    from portal.privacy import consents
+
+    return _consent(purpose, lambda p: consents.withdraw(current_user, p))

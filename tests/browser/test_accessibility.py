@@ -240,6 +240,7 @@ PAGES = {
         visit("/accounts/join"),
         visit("/privacy/my-data"),
         visit("/privacy/delete"),
+        visit("/privacy/consents"),
         visit("/meetings"),
         visit("/meetings/book"),
         Step("/meetings/book?host=any (another day)", free_times_of_any_coach),

@@ -1,0 +1,62 @@
+"""Consents per purpose, given and withdrawn by the person on one page. Each change is a new
+fact: a row with the notice version and language when given, and the time it was withdrawn.
+Whoever needs a consent reads it when they need it, so a withdrawal counts at once."""
+
+from flask import current_app
+from sqlalchemy import select, update
+
+from portal.accounts.models import Consent, User
+from portal.errors import DomainError
+from portal.extensions import db, utcnow
+from portal.i18n import _l
+
+PHOTOS = "photos"
+JOB_CENTRE = "job_centre_attendance"
+NEWS = "news"
+PURPOSES = {
+    PHOTOS: (_l("Photos"), _l("Photos where I can be recognised may be taken at activities "
+                              "and shown by the programme.")),
+    JOB_CENTRE: (_l("Attendance for the job centre"),
+                 _l("My coordinator may tell the job centre (NAV, Arbetsförmedlingen or "
+                    "Jobcenter) which sessions I took part in.")),
+    NEWS: (_l("News"), _l("Bro may tell me about new activities at my meeting place.")),
+}
+
+
+def given(user: User) -> dict[str, Consent | None]:
+    """The consent in force for each purpose (None: not given, or withdrawn)."""
+    active = {c.purpose: c for c in db.session.scalars(select(Consent).where(
+        Consent.user_id == user.id, Consent.purpose.in_(PURPOSES),
+        Consent.withdrawn_at.is_(None)))}
+    return {purpose: active.get(purpose) for purpose in PURPOSES}
+
+
+def history(user: User) -> list[Consent]:
+    return list(db.session.scalars(select(Consent).where(
+        Consent.user_id == user.id, Consent.purpose.in_(PURPOSES))
+        .order_by(Consent.given_at.desc())))
+
+
+def give(user: User, purpose: str, language: str) -> None:
+    if purpose not in PURPOSES:
+        raise DomainError(_l("Not a valid choice."))
+    if given(user)[purpose] is None:
+        db.session.add(Consent(user_id=user.id, purpose=purpose, language=language,
+                               notice_version=current_app.config["PRIVACY_NOTICE_VERSION"]))
+        db.session.commit()
+
+
+def withdraw(user: User, purpose: str) -> None:
+    if purpose not in PURPOSES:
+        raise DomainError(_l("Not a valid choice."))
+    db.session.execute(update(Consent).where(
+        Consent.user_id == user.id, Consent.purpose == purpose,
+        Consent.withdrawn_at.is_(None)).values(withdrawn_at=utcnow()))
+    db.session.commit()
+
+
+def who_consents(user_ids: list[int], purpose: str) -> set[int]:
+    """Of these people, those whose consent for `purpose` is in force right now."""
+    return set(db.session.scalars(select(Consent.user_id).where(
+        Consent.user_id.in_(user_ids or [-1]), Consent.purpose == purpose,
+        Consent.withdrawn_at.is_(None))))
