@@ -50,6 +50,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.meetings import messages as meeting_messages
     from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
+    from portal.privacy import messages as privacy_messages
     from portal.privacy.views import bp as privacy_bp
     from portal.reports.views import bp as reports_bp
     app.register_blueprint(home_bp)
@@ -62,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
     meeting_messages.init()
+    privacy_messages.init()
 
     errors.init_app(app)
 

@@ -27,6 +27,7 @@ def init_app(app) -> None:
     app.cli.add_command(send_notifications)
     app.cli.add_command(send_reminders)
     app.cli.add_command(backup)
+    app.cli.add_command(apply_retention)
 
 
 @click.command("create-admin")
@@ -80,6 +81,16 @@ def send_reminders():
     from portal.meetings.reminders import send_reminders as send
 
     click.echo(f"{send()} reminder(s) queued.")
+
+
+@click.command("apply-retention")
+def apply_retention():
+    """Warn participants inactive for RETENTION_INACTIVE_DAYS; erase those warned
+    RETENTION_WARNING_DAYS ago who did not come back (for cron, e.g. daily)."""
+    from portal.privacy.retention import apply
+
+    warned, erased = apply()
+    click.echo(f"{warned} warned, {erased} erased.")
 
 
 @click.command("backup")

@@ -82,6 +82,9 @@ def load(overrides: dict | None = None) -> dict:
         "MEETING_REMINDER_HOURS": os.environ.get("MEETING_REMINDER_HOURS", "24,2"),
         # Reports show counts from 1 to REPORT_SMALL_CELL - 1 as "<5" (nobody singled out).
         "REPORT_SMALL_CELL": int(os.environ.get("REPORT_SMALL_CELL", "5")),
+        # Retention: participants inactive this long are warned, then erased after the grace.
+        "RETENTION_INACTIVE_DAYS": int(os.environ.get("RETENTION_INACTIVE_DAYS", "730")),
+        "RETENTION_WARNING_DAYS": int(os.environ.get("RETENTION_WARNING_DAYS", "30")),
         "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
     }
     config.update(overrides or {})

@@ -116,10 +116,10 @@ def my_data(user: User) -> dict:
     }
 
 
-def erase(actor: User, person: User) -> None:
+def erase(actor: User | None, person: User) -> None:
     """Erase a person's data (see the module docstring). Others are told what changes for them:
     a freed seat goes to the waiting list, a host hears that a coming meeting is cancelled."""
-    if not can_erase(actor, person):
+    if actor is not None and not can_erase(actor, person):  # None: retention, by the system
         raise DomainError(_l("This account cannot be deleted here."))
     person_id, now = person.id, utcnow()
     coming = select(Session.activity_id).where(Session.status == SessionStatus.SCHEDULED,
@@ -133,7 +133,8 @@ def erase(actor: User, person: User) -> None:
     for booking in db.session.scalars(select(Booking).where(
             Booking.participant_id == person_id, Booking.status == BookingStatus.BOOKED,
             Booking.starts_at > now)):
-        booking.status, booking.cancelled_by_id = BookingStatus.CANCELLED, actor.id
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_by_id = actor.id if actor else None
         if booking.host is not None:
             notify([booking.host], "booking_cancelled", {
                 "booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
@@ -159,5 +160,5 @@ def erase(actor: User, person: User) -> None:
     person.password_hash = "erased:" + secrets.token_hex(16)  # matches no password
     person.session_version += 1  # every open session ends
     person.erased_at = now
-    record(actor, "account.erase", "user", person_id)
+    record(actor, "account.erase" if actor else "account.erase.retention", "user", person_id)
     db.session.commit()
