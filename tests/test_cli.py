@@ -112,3 +112,42 @@ def create_app_on(url: str):
     from portal import create_app
 
     return create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+
+
+def test_upgrading_a_database_of_the_previous_release_keeps_its_data(tmp_path):
+    """A database built by the migrations of the release before meetings, reports and privacy
+    (revision cae3c684fbaf), with data in it, upgraded to today's schema: nothing is lost."""
+    from flask_migrate import upgrade
+    from sqlalchemy import create_engine, text
+
+    from portal import create_app
+    from portal.extensions import db as database
+
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    old = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": url})
+    with old.app_context():
+        upgrade(revision="cae3c684fbaf")
+    engine = create_engine(url)
+    with engine.begin() as connection:
+        connection.execute(text(
+            "INSERT INTO site (id, name, country, timezone, address, created_at) "
+            "VALUES (1, 'Tøyen', 'NO', 'Europe/Oslo', '', '2026-01-01 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO user_account (id, display_name, email, password_hash, language, "
+            "session_version, created_at) VALUES (1, 'Amina', 'amina@example.org', 'x', 'nb', "
+            "0, '2026-01-01 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO membership (user_id, site_id, role, created_at) "
+            "VALUES (1, 1, 'participant', '2026-01-01 10:00:00')"))
+        connection.execute(text(
+            "INSERT INTO goal (owner_id, title, why, category, status, created_at) "
+            "VALUES (1, 'Jobb', '', 'work', 'active', '2026-01-02 10:00:00')"))
+    with old.app_context():
+        upgrade()
+        names = database.session.scalars(select(User.display_name)).all()
+        roles = database.session.scalars(select(Membership.role)).all()
+        goal = database.session.execute(text("SELECT title FROM goal")).scalar()
+        tables = set(database.inspect(database.engine).get_table_names())
+    engine.dispose()
+    assert names == ["Amina"] and roles == ["participant"] and goal == "Jobb"
+    assert {"booking", "availability", "booking_reminder"} <= tables
