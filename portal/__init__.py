@@ -38,9 +38,10 @@ def create_app(overrides: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=i18n.select_locale)
     _init_templates(app)
 
-    from portal import errors, security, web
+    from portal import errors, requestlog, security, web
     web.init_app(app)
     security.init_app(app)
+    requestlog.init_app(app)
 
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp

@@ -85,6 +85,8 @@ def load(overrides: dict | None = None) -> dict:
         # Retention: participants inactive this long are warned, then erased after the grace.
         "RETENTION_INACTIVE_DAYS": int(os.environ.get("RETENTION_INACTIVE_DAYS", "730")),
         "RETENTION_WARNING_DAYS": int(os.environ.get("RETENTION_WARNING_DAYS", "30")),
+        # One JSON line per request, without personal data (on by default in production).
+        "REQUEST_LOG": os.environ.get("REQUEST_LOG", "1" if production else "0") == "1",
         "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
     }
     config.update(overrides or {})

@@ -151,3 +151,25 @@ def test_shared_page_parts_carry_nothing_personal(app, make_user):
     assert not any("new)" in html for html in pages[admin.id])
     swedish = Client(app.test_client()).get("/privacy", headers={"Accept-Language": "sv"}).text
     assert '<html lang="sv"' in swedish and 'aria-current="true">Svenska</button>' in swedish
+
+
+def test_request_logs_are_structured_and_hold_no_personal_data(app, client, login_as, caplog):
+    import json
+    import logging
+
+    from portal import create_app
+    from tests.conftest import Client
+
+    logged = create_app({"TESTING": True, "SECRET_KEY": "test-secret-key",
+                         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+                         "SERVER_NAME": "bro.test", "REQUEST_LOG": True})
+    person = login_as()
+    other = Client(logged.test_client())
+    other.login(person.email)
+    with caplog.at_level(logging.INFO, logger="bro.requests"):
+        other.get("/activities?q=Hodan+Warsame", headers={"HX-Request": "true"})
+    lines = [json.loads(r.getMessage()) for r in caplog.records if r.name == "bro.requests"]
+    assert lines[-1]["endpoint"] == "activities.index" and lines[-1]["status"] == 200
+    assert lines[-1]["htmx"] is True and lines[-1]["ms"] >= 0
+    text = caplog.text
+    assert "Hodan" not in text and person.email not in text and "/activities" not in text
