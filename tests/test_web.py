@@ -173,3 +173,34 @@ def test_request_logs_are_structured_and_hold_no_personal_data(app, client, logi
     assert lines[-1]["htmx"] is True and lines[-1]["ms"] >= 0
     text = caplog.text
     assert "Hodan" not in text and person.email not in text and "/activities" not in text
+
+
+def test_a_database_that_is_briefly_unavailable_gives_503_and_bro_recovers(app, client,
+                                                                           login_as):
+    """SQLite: another process holds the database's write lock longer than Bro waits (5 s):
+    a friendly 503, and the next request after the lock is released works. PostgreSQL: the
+    server drops every connection (as in a restart): the next request reconnects by itself."""
+    from sqlalchemy import create_engine, text
+
+    person = login_as()
+    url = app.config["SQLALCHEMY_DATABASE_URI"]
+    other = create_engine(url)
+    if other.dialect.name == "sqlite":
+        with other.connect() as locker:
+            locker.exec_driver_sql("BEGIN EXCLUSIVE")
+            response = client.post("/accounts/profile", {"display_name": "New name",
+                                                         "email": person.email,
+                                                         "language": "en"})
+            assert response.status_code == 503
+            assert "Please try again in a few minutes." in response.get_data(as_text=True)
+            locker.exec_driver_sql("ROLLBACK")
+    else:
+        from portal.extensions import db
+
+        mine = db.session.scalar(text("SELECT pg_backend_pid()"))  # the test's own session
+        with other.begin() as connection:
+            connection.execute(text(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = "
+                "current_database() AND pid NOT IN (pg_backend_pid(), :mine)"), {"mine": mine})
+    other.dispose()
+    assert client.get("/accounts/profile").status_code == 200  # back by itself
