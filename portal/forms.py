@@ -87,8 +87,10 @@ def attach_error(form, error) -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """Only same-site paths: never bounce people to another site after login."""
-    if target and target.startswith("/") and not target.startswith(("//", "/\\")):
+    """Only same-site paths: never bounce people to another site after login, and never a
+    control character (a line break would split the Location header)."""
+    if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
+            and not any(ord(c) < 32 or ord(c) == 127 for c in target)):
         return target
     return default
 

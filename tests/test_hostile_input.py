@@ -18,6 +18,8 @@ NASTY = [
     "😀🇳🇴👩🏽‍🏫",
     "١٢٣٤٥٦٧٨٩٠",
     "2026-02-30",
+    "/\r\nSet-Cookie: evil=1",  # a header split through a return path
+    "0606060606 AND 94=94",  # letters in a phone number (keypad digits to phonenumbers)
     "-1",
     "99999999999999999999",
     "",

@@ -2,6 +2,7 @@
 
 import hashlib
 import hmac
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -76,8 +77,14 @@ def code_digest(code: str) -> str:
 
 # -- contact details --------------------------------------------------------------------
 
+_PHONE_CHARACTERS = re.compile(r"[+\d\s().\-/]+")
+
+
 def normalise_phone(raw: str, country: str) -> str:
+    # Digits and the usual separators only: phonenumbers would read letters as keypad digits.
     try:
+        if not _PHONE_CHARACTERS.fullmatch(raw):
+            raise phonenumbers.NumberParseException(1, "not a phone number")
         number = phonenumbers.parse(raw, country)
     except phonenumbers.NumberParseException:
         number = None

@@ -227,3 +227,25 @@ def test_members_search_and_counts(site, make_user):
     assert [m.user.display_name for m in services.members(site, "amina")] == ["Amina Yusuf"]
     assert [m.user.display_name for m in services.members(site, "فاطمة")] == ["فاطمة حسن"]
     assert services.count_members(site) == {"participant": 2, "volunteer": 1}
+
+
+def test_phone_numbers_are_digits_and_separators_only(app):
+    """phonenumbers reads letters as keypad digits ("AND" → 263); Bro does not."""
+    import pytest
+
+    from portal.accounts.services import normalise_phone
+    from portal.errors import DomainError
+
+    assert normalise_phone("(+47) 912-34 567", "NO") == "+4791234567"
+    for raw in ("912 AND 34567", "1-800-FLOWERS", "91234567 OR 1=1"):
+        with pytest.raises(DomainError):
+            normalise_phone(raw, "NO")
+
+
+def test_return_paths_never_carry_control_characters():
+    from portal.forms import safe_next
+
+    assert safe_next("/goals?x=1", "/") == "/goals?x=1"
+    for bad in ("/\r\nSet-Cookie: a=1", "/a\nb", "//evil.example", "https://evil.example",
+                "/\\evil", "/a\x7f"):
+        assert safe_next(bad, "/") == "/"
