@@ -17,6 +17,7 @@ from portal.meetings import slots as slot_rules
 from portal.meetings.calendar import booking_ical
 from portal.meetings.forms import (
     MODE_NAMES,
+    STATUS_NAMES,
     AvailabilityForm,
     BookForm,
     CancelBookingForm,
@@ -36,12 +37,10 @@ bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 def names() -> dict:
     return {"mode_names": {k: str(v) for k, v in MODE_NAMES.items()},
             "weekday_names": weekday_names(),
-            "interpreter_name": interpreter_name, "status_names": status_names()}
+            "interpreter_name": interpreter_name,
+            "status_names": {k: str(v) for k, v in STATUS_NAMES.items()}}
 
 
-def status_names() -> dict:
-    return {BookingStatus.BOOKED: _("Booked"), BookingStatus.HELD: _("Held"),
-            BookingStatus.NO_SHOW: _("Did not come"), BookingStatus.CANCELLED: _("Cancelled")}
 
 
 def _booking(booking_id: int) -> Booking:

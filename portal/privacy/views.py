@@ -3,6 +3,7 @@
 import json
 
 from flask import Blueprint, abort, flash, make_response, session, url_for
+from flask_babel import get_locale
 from flask_login import current_user, login_required, logout_user
 from wtforms import PasswordField
 from wtforms.validators import InputRequired
@@ -13,7 +14,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import BaseForm, show_form
 from portal.i18n import _, _l
-from portal.privacy import services
+from portal.privacy import consents, services
 from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("privacy", __name__, url_prefix="/privacy")
@@ -102,40 +103,34 @@ def erase(user_id):
 
 # -- consents per purpose ---------------------------------------------------------------------
 
-@bp.get("/consents")
-@login_required
-def consents_page():
-    from portal.privacy import consents
-
+def _show_consents():
     return render("privacy/consents.html", "privacy/_consents.html",
                   purposes=consents.PURPOSES, given=consents.given(current_user),
                   history=consents.history(current_user))
 
 
-def _consent(purpose: str, action):
-    from portal.privacy import consents
+@bp.get("/consents")
+@login_required
+def consents_page():
+    return _show_consents()
 
+
+def _consent(purpose: str, action):
     if purpose not in consents.PURPOSES:
         abort(404)
-    action(purpose)
-    return redirect(url_for("privacy.consents_page")) if not wants_fragment() else render(
-        "privacy/consents.html", "privacy/_consents.html", purposes=consents.PURPOSES,
-        given=consents.given(current_user), history=consents.history(current_user))
+    action(current_user, purpose)
+    if wants_fragment():
+        return _show_consents()
+    return redirect(url_for("privacy.consents_page"))
 
 
 @bp.post("/consents/<purpose>/give")
 @login_required
 def give_consent(purpose):
-    from flask_babel import get_locale
-
-    from portal.privacy import consents
-
-    return _consent(purpose, lambda p: consents.give(current_user, p, str(get_locale())))
+    return _consent(purpose, lambda user, p: consents.give(user, p, str(get_locale())))
 
 
 @bp.post("/consents/<purpose>/withdraw")
 @login_required
 def withdraw_consent(purpose):
-    from portal.privacy import consents
-
-    return _consent(purpose, lambda p: consents.withdraw(current_user, p))
+    return _consent(purpose, consents.withdraw)

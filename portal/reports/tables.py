@@ -20,7 +20,7 @@ class Table:
 def tables(report: Report) -> list[Table]:
     from portal.activities.forms import KIND_NAMES
     from portal.goals.forms import CATEGORY_NAMES, STATUS_NAMES
-    from portal.meetings.views import status_names
+    from portal.meetings.forms import STATUS_NAMES as MEETING_STATUS_NAMES
 
     limit = current_app.config["REPORT_SMALL_CELL"]
 
@@ -75,8 +75,7 @@ def tables(report: Report) -> list[Table]:
                   [_("Category"), _("Status"), _("Goals")],
                   [[str(CATEGORY_NAMES[g["category"]]), str(STATUS_NAMES[g["status"]]),
                     n(g["count"])] for g in report.goals])
-    names = status_names()
     meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
-                     [[names[status], n(m[status])]
+                     [[str(MEETING_STATUS_NAMES[status]), n(m[status])]
                       for status in ("booked", "held", "no_show", "cancelled")])
     return [summary, months, weeks, activities, circles, goals, meetings]
