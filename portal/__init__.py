@@ -15,8 +15,18 @@ from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, 
 from portal.fragments import SharedFragments
 
 
+class Bro(Flask):
+    def get_send_file_max_age(self, filename: str | None) -> int:
+        """A year for fingerprinted URLs (`?v=<content hash>`, see `asset()`); an hour for
+        the fixed ones (the web-app manifest and the icons it names), so changes reach
+        phones that added Bro to their home screen."""
+        if request.args.get("v"):
+            return self.config["SEND_FILE_MAX_AGE_DEFAULT"]
+        return 3600
+
+
 def create_app(overrides: dict | None = None) -> Flask:
-    app = Flask(__name__, template_folder=str(bro_config.ROOT / "templates"),
+    app = Bro(__name__, template_folder=str(bro_config.ROOT / "templates"),
                 static_folder=str(bro_config.ROOT / "static"),
                 instance_path=str(bro_config.INSTANCE))
     app.config.from_mapping(bro_config.load(overrides))

@@ -55,7 +55,7 @@ def handle_csrf(error: CSRFError):
 
 def handle_unexpected(error: Exception):
     db.session.rollback()
-    current_app.logger.exception("Unhandled error on %s %s", request.method, request.path)
+    current_app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
     if isinstance(error, OperationalError):  # database unreachable or locked: try again later
         return error_page(503, *MESSAGES[503])
     return error_page(500, *MESSAGES[500])

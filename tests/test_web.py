@@ -89,6 +89,9 @@ def test_static_assets_are_fingerprinted_and_cached_long(client):
     assert response.status_code == 200
     assert "max-age=31536000" in response.headers["Cache-Control"]
     assert re.search(r'src="/static/vendor/htmx\.min\.js\?v=[0-9a-f]{12}"', html)
+    # Fixed URLs (the manifest names its icons without a hash) are kept for an hour only.
+    for fixed in ("/static/manifest.webmanifest", "/static/icons/icon-192.png"):
+        assert "max-age=3600" in client.get(fixed).headers["Cache-Control"]
 
 
 def test_manifest_and_icons_exist(client):
