@@ -133,6 +133,7 @@ def extract():
     """Collect every translatable string from portal/ and templates/ into messages.pot."""
     root, pot = _paths()
     _pybabel("extract", "-F", "babel.cfg", "-k", "_l", "-k", "lazy_ngettext:1,2",
+             "-k", "lazy_pgettext:1c,2",
              "--no-location", "--sort-output", "--project", "Bro", "-o", pot, ".")
 
 

@@ -17,6 +17,7 @@ from flask_babel import (
     format_time,
     get_translations,
     lazy_ngettext,
+    lazy_pgettext,
     ngettext,
 )
 from flask_babel import gettext as _
@@ -26,7 +27,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 __all__ = [
-    "_", "_l", "ngettext", "lazy_ngettext", "force_locale", "LANGUAGES", "COOKIE", "select_locale",
+    "_", "_l", "ngettext", "lazy_ngettext", "lazy_pgettext", "force_locale", "LANGUAGES", "COOKIE",
+    "select_locale",
     "text_direction", "format_date", "format_datetime", "format_time",
 ]
 

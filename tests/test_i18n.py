@@ -195,3 +195,19 @@ def test_every_literal_in_the_templates_reaches_the_catalogs():
         missing = sorted(text for text in found
                          if catalog.get(text) is None or not catalog.get(text).string)
         assert missing == [], f"{language}: {missing[:10]}"
+
+
+def test_a_cancelled_meeting_and_a_cancelled_session_agree_with_their_nouns(app):
+    """Arabic and Swedish inflect "Cancelled" by the noun: a session (جلسة, sammankomst) and
+    a meeting (موعد, möte) need different words, so the meeting's status has a context."""
+    from flask_babel import force_locale, gettext
+
+    from portal.meetings.forms import STATUS_NAMES
+    from portal.meetings.models import BookingStatus
+
+    expected = {"ar": ("ملغاة", "ملغى"), "sv": ("Inställd", "Inställt"), "nb": ("Avlyst", "Avlyst")}
+    with app.test_request_context():
+        for code, (session_word, meeting_word) in expected.items():
+            with force_locale(code):
+                assert gettext("Cancelled") == session_word
+                assert str(STATUS_NAMES[BookingStatus.CANCELLED]) == meeting_word

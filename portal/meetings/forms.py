@@ -12,15 +12,16 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.forms import BaseForm
-from portal.i18n import _l, lazy_ngettext, weekday_names
+from portal.i18n import _l, lazy_ngettext, lazy_pgettext, weekday_names
 from portal.meetings.models import BookingStatus, Mode
 
 REQUIRED = _l("This field is required.")
 MODE_NAMES = {Mode.IN_PERSON: _l("In person"), Mode.PHONE: _l("By phone"),
               Mode.VIDEO: _l("Video call")}
+# "Cancelled" has a context: sessions and meetings differ in gender (Arabic, Swedish).
 STATUS_NAMES = {BookingStatus.BOOKED: _l("Booked"), BookingStatus.HELD: _l("Held"),
                 BookingStatus.NO_SHOW: _l("Did not come"),
-                BookingStatus.CANCELLED: _l("Cancelled")}
+                BookingStatus.CANCELLED: lazy_pgettext("meeting", "Cancelled")}
 # Interpreter languages often asked for; staff can arrange others on request.
 INTERPRETER_LANGUAGES = ["ar", "ti", "so", "fa", "ps", "uk", "ku", "ckb", "en", "fr"]
 
