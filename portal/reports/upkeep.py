@@ -88,7 +88,9 @@ def _look_at(session, obj, touched: _Touched, new=False, gone=False) -> None:
             touched.circles |= _values(obj, "activity_id")
         if gone:  # its attendance went with it: recount its site
             touched.sites |= _sites_of_activities(session, _values(obj, "activity_id"))
-        elif not new and _changed(obj, "starts_at", "activity_id"):
+        elif not new and _changed(obj, "activity_id"):  # no service does this
+            touched.sites |= _sites_of_activities(session, _values(obj, "activity_id"))
+        elif not new and _changed(obj, "starts_at"):
             touched.moved |= {(obj.id, at) for at in _values(obj, "starts_at")}
     elif isinstance(obj, Booking):
         if new or gone or _changed(obj, "status", "starts_at", "participant_id", "site_id"):
@@ -104,7 +106,7 @@ def _look_at(session, obj, touched: _Touched, new=False, gone=False) -> None:
         elif not new and _changed(obj, "birth_year"):
             touched.people.add(obj.id)
     elif isinstance(obj, Activity):
-        if gone:
+        if gone or (not new and _changed(obj, "site_id")):
             touched.sites |= _values(obj, "site_id")
         elif not new and _changed(obj, "rule_set_id"):
             touched.circles.add(obj.id)
@@ -150,7 +152,13 @@ def _apply(connection, touched: _Touched) -> None:
 # -- marks per session ---------------------------------------------------------------------
 
 def count_marks(connection, session_ids=None) -> None:
-    """Recount present and absent marks of these sessions (all sessions: None)."""
+    """Recount present and absent marks of these sessions (all sessions: None). The rows are
+    locked first, so that on PostgreSQL the recount (a new statement) sees every list saved
+    before it by a concurrent transaction."""
+    if session_ids is not None:
+        connection.execute(select(Session.id).where(Session.id.in_(session_ids))
+                           .order_by(Session.id).with_for_update())
+
     def marks(status):
         return (select(func.count()).where(Attendance.session_id == Session.id,
                                            Attendance.status == status).scalar_subquery())
@@ -212,8 +220,16 @@ def _zones(connection, site_ids) -> dict[int, str]:
         select(Site.id, Site.timezone).where(Site.id.in_(site_ids))).all())
 
 
+def _lock_sites(connection, site_ids) -> None:
+    """Recounts of a site's months take turns (PostgreSQL: the site row is locked until
+    commit), so each recount sees the changes of the one before it."""
+    connection.execute(select(Site.id).where(Site.id.in_(site_ids)).order_by(Site.id)
+                       .with_for_update())
+
+
 def refresh_active(connection, keys: set[tuple[int, int, datetime]]) -> None:
     """Recount the (site, person, moment's local month) keys a change touched."""
+    _lock_sites(connection, {site for site, _u, _at in keys})
     zones = _zones(connection, {site for site, _u, _at in keys})
     groups: dict[tuple[int, date], set[int]] = {}
     for site, user, at in keys:
@@ -224,6 +240,7 @@ def refresh_active(connection, keys: set[tuple[int, int, datetime]]) -> None:
 
 def rebuild_active(connection, site_id: int) -> None:
     """Recount every month of a site (after a change of its time zone, or a bulk import)."""
+    _lock_sites(connection, [site_id])
     connection.execute(ActiveMonth.__table__.delete().where(ActiveMonth.site_id == site_id))
     zone = _zones(connection, [site_id])[site_id]
     present, met = events([site_id], datetime(1, 1, 2, tzinfo=UTC),
