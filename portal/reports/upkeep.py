@@ -123,24 +123,22 @@ def _apply(connection, touched: _Touched) -> None:
     if touched.marks:
         count_marks(connection, touched.marks)
     keys = set(touched.met)
-    if touched.present:
-        sessions = {s for s, _u in touched.present}
-        where = dict(connection.execute(
-            select(Session.id, Activity.site_id).join(Activity, Activity.id == Session.activity_id)
-            .where(Session.id.in_(sessions))).all())
-        starts = dict(connection.execute(select(Session.id, Session.starts_at).where(
-            Session.id.in_(sessions))).all())
-        keys |= {(where[s], u, starts[s]) for s, u in touched.present if s in where}
-    if touched.moved:
-        sessions = {s for s, _at in touched.moved}
-        present = connection.execute(
-            select(Attendance.session_id, Attendance.user_id, Activity.site_id)
-            .join(Session, Session.id == Attendance.session_id)
+    sessions = {s for s, _u in touched.present} | {s for s, _at in touched.moved}
+    if sessions:
+        found = connection.execute(
+            select(Session.id, Activity.site_id, Session.starts_at)
             .join(Activity, Activity.id == Session.activity_id)
-            .where(Attendance.session_id.in_(sessions), Attendance.user_id.is_not(None),
-                   Attendance.status == AttendanceStatus.PRESENT)).all()
-        keys |= {(site, user, at) for session_id, user, site in present
-                 for s, at in touched.moved if s == session_id}
+            .where(Session.id.in_(sessions))).all()
+        site = {session_id: site_id for session_id, site_id, _at in found}
+        starts = {session_id: {at} for session_id, _site, at in found}
+        for session_id, at in touched.moved:  # and where a moved session was before
+            starts.setdefault(session_id, set()).add(at)
+        present = set(touched.present) | set(connection.execute(
+            select(Attendance.session_id, Attendance.user_id)
+            .where(Attendance.session_id.in_({s for s, _at in touched.moved}),
+                   Attendance.user_id.is_not(None),
+                   Attendance.status == AttendanceStatus.PRESENT)).all())
+        keys |= {(site[s], user, at) for s, user in present if s in site for at in starts[s]}
     keys = {(site, user, at) for site, user, at in keys if site not in touched.sites}
     if keys:
         refresh_active(connection, keys)
