@@ -63,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.notify.views import bp as notify_bp
     from portal.privacy import messages as privacy_messages
     from portal.privacy.views import bp as privacy_bp
+    from portal.reports import upkeep  # noqa: F401  (keeps the reports' tables on every flush)
     from portal.reports.views import bp as reports_bp
     app.register_blueprint(home_bp)
     app.register_blueprint(views.bp)

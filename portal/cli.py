@@ -1,5 +1,5 @@
 """flask commands: create-admin, seed-demo, send-notifications, send-reminders, backup,
-translate (extract / update / compile)."""
+reports-rebuild, translate (extract / update / compile)."""
 
 import subprocess
 import sys
@@ -28,6 +28,7 @@ def init_app(app) -> None:
     app.cli.add_command(send_reminders)
     app.cli.add_command(backup)
     app.cli.add_command(apply_retention)
+    app.cli.add_command(reports_rebuild)
 
 
 @click.command("create-admin")
@@ -64,6 +65,15 @@ def seed_demo(participants, scale):
     click.echo(f"Demo logins (demo only), password for all: {demo.DEMO_PASSWORD}")
     for _name, email, _language, role, _site in demo.DEMO_LOGINS:
         click.echo(f"  {role.value:<12} {email}")
+
+
+@click.command("reports-rebuild")
+def reports_rebuild():
+    """Recount the figures the reports keep (after bulk imports or restoring rows by hand)."""
+    from portal.reports.services import recount
+
+    circles = recount()
+    click.echo(f"Report figures recounted ({circles} study circles).")
 
 
 @click.command("send-notifications")

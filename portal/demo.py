@@ -94,6 +94,9 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_meetings(rng, sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
+        from portal.reports.services import recount
+
+        recount()  # the history was written in bulk, past the reports' upkeep
     return True
 
 

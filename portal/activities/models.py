@@ -12,6 +12,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -163,6 +164,9 @@ class Session(db.Model):
     note: Mapped[str] = mapped_column(String(300), default="")  # theme or note of the day
     holiday: Mapped[str] = mapped_column(String(120), default="")  # public holiday kept
     headcount: Mapped[int | None]  # anonymous count at a café
+    # Marks on the list, kept by portal.reports.upkeep whenever attendance changes.
+    present_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
+    absent_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # list locked
     signed_off_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))

@@ -5,7 +5,7 @@ Everything is computed from stored minutes: units per session are floor(minutes 
 so. Computed in SQL-light fashion: one query for sessions, one for attendance."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import UTC, date, datetime
 
 from sqlalchemy import select
 
@@ -69,6 +69,7 @@ class CircleStatus:
     counted: int
     state: str  # "meets", "at_risk" or "fails"
     problems: list[str]
+    fresh_until: datetime | None = None  # evaluate_many: when the next session starts
 
 
 def evaluate(activity: Activity) -> CircleStatus | None:
@@ -141,10 +142,11 @@ def _judge(rule_set: RuleSet, held: int, planned: int, units_held: int, units_pl
     return "fails", problems
 
 
-def evaluate_many(circles: list[Activity]) -> dict[int, CircleStatus]:
+def evaluate_many(circles) -> dict[int, CircleStatus]:
     """`evaluate` for many circles at once, counted by the database in three queries whatever
     the number of circles, sessions or attendance rows (for the leaders' reports). The same
-    rules as `_counts` and `units`, written in SQL; tests check both agree."""
+    rules as `_counts` and `units`, written in SQL; tests check both agree. `circles` are
+    activities, or rows with their `id` and `rule_set_id`."""
     ids = [c.id for c in circles if c.rule_set_id is not None]
     if not ids:
         return {}
@@ -159,17 +161,28 @@ def evaluate_many(circles: list[Activity]) -> dict[int, CircleStatus]:
     for circle in circles:
         if circle.id not in ids:
             continue
-        rule_set = rule_sets[circle.rule_set_id]
         row = courses.get(circle.id)
         held, planned = (row.held, row.planned) if row else (0, 0)
         units_held, units_planned = (row.units_held, row.units_planned) if row else (0, 0)
         enrolled, people_counted = counted.get(circle.id, (0, 0))
-        people_counted += 1 if rule_set.leader_counts else 0
-        state, problems = _judge(rule_set, held, planned, units_held, units_planned, enrolled,
-                                 people_counted)
-        result[circle.id] = CircleStatus(rule_set, held, planned, units_held, units_planned,
-                                         enrolled, [], people_counted, state, problems)
+        # Held grows when the next session starts; without sessions, the course year (for the
+        # age rule) is this year until the next one.
+        fresh_until = row.next_start if row else datetime(now.year + 1, 1, 1, tzinfo=UTC)
+        result[circle.id] = judge_course(rule_sets[circle.rule_set_id], held, planned,
+                                         units_held, units_planned, enrolled, people_counted,
+                                         fresh_until)
     return result
+
+
+def judge_course(rule_set: RuleSet, held: int, planned: int, units_held: int,
+                 units_planned: int, enrolled: int, people_counted: int,
+                 fresh_until: datetime | None = None) -> CircleStatus:
+    """A course's status from its numbers (`people_counted`: the leader not included)."""
+    counted = people_counted + (1 if rule_set.leader_counts else 0)
+    state, problems = _judge(rule_set, held, planned, units_held, units_planned, enrolled,
+                             counted)
+    return CircleStatus(rule_set, held, planned, units_held, units_planned, enrolled, [],
+                        counted, state, problems, fresh_until)
 
 
 def _courses(ids: list[int], now):
@@ -190,6 +203,7 @@ def _courses(ids: list[int], now):
                    func.coalesce(func.sum(capped), 0).label("units_planned"),
                    func.coalesce(func.sum(capped).filter(is_held), 0).label("units_held"),
                    func.coalesce(func.sum(minutes).filter(is_held), 0).label("held_minutes"),
+                   func.min(Session.starts_at).filter(~is_held).label("next_start"),
                    func.extract("year", first).label("year"))
             .join(Activity, Activity.id == Session.activity_id)
             .join(RuleSet, RuleSet.id == Activity.rule_set_id)

@@ -18,13 +18,11 @@ person anonymises their account rather than removing the rows (see the privacy i
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import and_, case, distinct, func, select, union_all
+from sqlalchemy import and_, case, distinct, func, literal, select, union_all
 
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
     Activity,
-    Attendance,
-    AttendanceStatus,
     Kind,
     Session,
     SessionStatus,
@@ -33,6 +31,8 @@ from portal.activities.models import (
 from portal.extensions import db, utc_hour, utcnow
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
+from portal.reports import courses, upkeep
+from portal.reports.models import ActiveMonth, CourseResult
 from portal.reports.periods import Period
 
 
@@ -67,8 +67,8 @@ def build(sites: list[Site], period: Period) -> Report:
     activities = activity_rows(site_ids, start, end)
     return Report(
         sites=sites, period=period,
-        participants=participant_counts(site_ids, start, end),
-        per_month=participants_per_month(site_ids, period, zone),
+        participants=participant_counts(sites, period, zone),
+        per_month=participants_per_month(sites, period, zone),
         per_week=attendance_per_week(site_ids, period, zone),
         activities=activities, circles=circle_rows(site_ids, start, end),
         goals=goal_rows(site_ids, start, end),
@@ -88,35 +88,50 @@ def _participants(site_ids):
                                             Membership.role == Role.PARTICIPANT)
 
 
-def _active_ids(site_ids, start: datetime, end: datetime):
-    """Participants present at a session or with a (not cancelled) meeting in [start, end)."""
-    return _events(site_ids, start, end, with_time=False)
+def _kept_months(sites: list[Site], period: Period, zone: str) -> bool:
+    """Whether `active_month` answers this period: whole months whose local bounds are the
+    same in every site's zone as in the report's (Oslo, Stockholm and Copenhagen agree).
+    Custom periods that cut a month, and sites whose months begin at other moments, are
+    counted from the raw rows."""
+    from portal.reports.periods import buckets
+
+    if period.start.day != 1 or period.end.day != 1:
+        return False
+    months = buckets(period.months(), period.end, zone)
+    return all(site.timezone == zone or buckets(period.months(), period.end, site.timezone)
+               == months for site in sites)
 
 
-def _events(site_ids, start: datetime, end: datetime, with_time: bool):
-    """(user_id[, at]) for every presence at a session and every meeting in [start, end).
-    Only participants count: callers keep the user ids that are participants' (filtering after
-    the union: the database then looks at each attendance row once)."""
-    present = (select(Attendance.user_id.label("user_id"),
-                      *([Session.starts_at.label("at")] if with_time else []))
-               .join(Session, Session.id == Attendance.session_id)
-               .join(Activity, Activity.id == Session.activity_id)
-               .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT,
-                      Session.starts_at >= start, Session.starts_at < end))
-    met = (select(Booking.participant_id.label("user_id"),
-                  *([Booking.starts_at.label("at")] if with_time else []))
-           .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
-                  Booking.starts_at >= start, Booking.starts_at < end))
-    return union_all(present, met).subquery()  # callers count distinct: no need to dedupe
+def _active(sites: list[Site], period: Period, zone: str, per_month: bool):
+    """(month index or None, user_id) of everyone active in the period: present at a session
+    or at a meeting that was not cancelled. Only participants count: callers keep the user ids
+    that are participants' (filtering after the union: the database then looks at each row
+    once). Callers count distinct: no need to dedupe."""
+    site_ids = [s.id for s in sites]
+    if _kept_months(sites, period, zone):
+        months = select(ActiveMonth.month.label("at"), ActiveMonth.user_id).where(
+            ActiveMonth.site_id.in_(site_ids), ActiveMonth.month >= period.start,
+            ActiveMonth.month < period.end).subquery()
+        index = case(*[(months.c.at == m, i) for i, m in enumerate(period.months())],
+                     else_=None) if per_month else literal(None)
+        return select(index.label("i"), months.c.user_id.label("user_id")).subquery()
+    start, end = period.utc(zone)
+    present, met = upkeep.events(site_ids, start, end)
+    happened = union_all(present, met).subquery()
+    index = (_bucket(happened.c.at, period.months(), period, zone) if per_month
+             else literal(None))
+    return select(index.label("i"), happened.c.user_id).subquery()
 
 
-def participant_counts(site_ids, start: datetime, end: datetime) -> dict:
+def participant_counts(sites: list[Site], period: Period, zone: str) -> dict:
+    site_ids = [s.id for s in sites]
+    start, end = period.utc(zone)
     joined = func.count(distinct(Membership.user_id))
     registered, new = db.session.execute(
         select(joined.filter(Membership.created_at < end),
                joined.filter(Membership.created_at >= start, Membership.created_at < end))
         .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT)).one()
-    active_ids = _active_ids(site_ids, start, end)
+    active_ids = _active(sites, period, zone, per_month=False)
     active = db.session.scalar(select(func.count(distinct(active_ids.c.user_id))).where(
         active_ids.c.user_id.in_(_participants(site_ids))))
     return {"registered": registered, "new": new, "active": active}
@@ -132,7 +147,9 @@ def _bucket(column, edges: list[date], period: Period, zone: str):
                 else_=None)
 
 
-def participants_per_month(site_ids, period: Period, zone: str) -> list[tuple[date, int, int]]:
+def participants_per_month(sites: list[Site], period: Period,
+                          zone: str) -> list[tuple[date, int, int]]:
+    site_ids = [s.id for s in sites]
     months = period.months()
     start, end = period.utc(zone)
     joined = _bucket(Membership.created_at, months, period, zone).label("i")
@@ -141,35 +158,30 @@ def participants_per_month(site_ids, period: Period, zone: str) -> list[tuple[da
         .where(Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT,
                Membership.created_at >= start, Membership.created_at < end)
         .group_by(joined)).all())
-    events = _events(site_ids, start, end, with_time=True)
-    seen = _bucket(events.c.at, months, period, zone).label("i")
+    seen = _active(sites, period, zone, per_month=True)
     active = dict(db.session.execute(
-        select(seen, func.count(distinct(events.c.user_id)))
-        .where(events.c.user_id.in_(_participants(site_ids)))
-        .group_by(seen)).all())
+        select(seen.c.i, func.count(distinct(seen.c.user_id)))
+        .where(seen.c.user_id.in_(_participants(site_ids)))
+        .group_by(seen.c.i)).all())
     return [(m, new.get(i, 0), active.get(i, 0)) for i, m in enumerate(months)]
 
 
 def attendance_per_week(site_ids, period: Period, zone: str) -> list[tuple[date, int]]:
-    """Present per local week. The database counts per UTC hour (at most 24 rows a day);
-    each hour then lands in its local week here, exactly, daylight saving included."""
+    """Present per local week. The database counts per UTC hour (at most 24 rows a day) from
+    each session's kept count of present marks; each hour then lands in its local week here,
+    exactly, daylight saving included."""
     from zoneinfo import ZoneInfo
 
     start, end = period.utc(zone)
     hour = utc_hour(Session.starts_at)
-    per_session = (select(Attendance.session_id, func.count().label("present"))
-                   .join(Session, Session.id == Attendance.session_id)
-                   .join(Activity, Activity.id == Session.activity_id)
-                   .where(Activity.site_id.in_(site_ids),
-                          Attendance.status == AttendanceStatus.PRESENT,
-                          Session.starts_at >= start, Session.starts_at < end)
-                   .group_by(Attendance.session_id).subquery())
     weeks = period.weeks()
     present = dict.fromkeys(weeks, 0)
     tz = ZoneInfo(zone)
     for moment, count in db.session.execute(
-            select(hour, func.sum(per_session.c.present))
-            .join(per_session, per_session.c.session_id == Session.id).group_by(hour)):
+            select(hour, func.sum(Session.present_count))
+            .join(Activity, Activity.id == Session.activity_id)
+            .where(Activity.site_id.in_(site_ids), Session.present_count > 0,
+                   Session.starts_at >= start, Session.starts_at < end).group_by(hour)):
         local = datetime.strptime(moment, "%Y-%m-%d %H").replace(tzinfo=UTC).astimezone(tz)
         present[local.date() - timedelta(days=local.weekday())] += count
     return list(present.items())
@@ -183,23 +195,14 @@ def activity_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
     in_period = and_(Session.starts_at >= start, Session.starts_at < end)
     scheduled = Session.status == SessionStatus.SCHEDULED
     hosted = select(shift.c.session_id)
-    marks = (select(Attendance.session_id,
-                    func.count().filter(Attendance.status == AttendanceStatus.PRESENT)
-                    .label("present"),
-                    func.count().filter(Attendance.status == AttendanceStatus.ABSENT)
-                    .label("absent"))
-             .join(Session, Session.id == Attendance.session_id)
-             .join(Activity, Activity.id == Session.activity_id)
-             .where(Activity.site_id.in_(site_ids), in_period)
-             .group_by(Attendance.session_id).subquery())
     is_cafe = Activity.kind == Kind.LANGUAGE_CAFE
     rows = db.session.execute(
         select(Activity.id, Activity.title, Activity.kind, Activity.site_id,
                func.count().filter(scheduled, Session.starts_at <= now).label("held"),
                func.count().filter(Session.status == SessionStatus.CANCELLED)
                .label("cancelled"),
-               func.coalesce(func.sum(marks.c.present), 0).label("present"),
-               func.coalesce(func.sum(marks.c.absent), 0).label("absent"),
+               func.coalesce(func.sum(Session.present_count), 0).label("present"),
+               func.coalesce(func.sum(Session.absent_count), 0).label("absent"),
                func.count(Session.headcount).label("counted_sessions"),
                func.sum(Session.headcount).label("headcount"),
                func.count().filter(is_cafe, scheduled, Session.id.in_(hosted))
@@ -207,7 +210,6 @@ def activity_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
                func.count().filter(is_cafe, scheduled, Session.id.not_in(hosted))
                .label("shifts_missing"))
         .join(Session, Session.activity_id == Activity.id)
-        .outerjoin(marks, marks.c.session_id == Session.id)
         .where(Activity.site_id.in_(site_ids), in_period)
         .group_by(Activity.id, Activity.title, Activity.kind, Activity.site_id)
         .order_by(Activity.kind, Activity.title)).mappings().all()
@@ -216,20 +218,31 @@ def activity_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
 
 def circle_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
     """Study circles with a session in the period, each measured as a course."""
-    from portal.activities import rules
-
-    circles = list(db.session.scalars(
-        select(Activity).where(
-            Activity.site_id.in_(site_ids), Activity.kind == Kind.STUDY_CIRCLE,
-            Activity.rule_set_id.is_not(None),
-            Activity.id.in_(select(Session.activity_id).where(
-                Session.starts_at >= start, Session.starts_at < end)))
-        .order_by(Activity.title)))
-    statuses = rules.evaluate_many(circles)
+    kept = CourseResult
+    circles = db.session.execute(
+        select(Activity.id, Activity.title, Activity.site_id, Activity.rule_set_id,
+               kept.changes, kept.computed, kept.rule_set_id.label("kept_rule_set_id"),
+               kept.fresh_until, *(getattr(kept, n) for n in courses.NUMBERS))
+        .outerjoin(kept, kept.activity_id == Activity.id)
+        .where(Activity.site_id.in_(site_ids), Activity.kind == Kind.STUDY_CIRCLE,
+               Activity.rule_set_id.is_not(None),
+               select(Session.id).where(Session.activity_id == Activity.id,
+                                        Session.starts_at >= start, Session.starts_at < end)
+               .exists())
+        .order_by(Activity.title)).all()
+    statuses = courses.results(circles)
     rows = [{"id": c.id, "title": c.title, "site_id": c.site_id, "status": statuses[c.id]}
             for c in circles]
     worst_first = {"fails": 0, "at_risk": 1, "on_track": 2, "meets": 3}
     return sorted(rows, key=lambda row: worst_first[row["status"].state])  # stable: by title
+
+
+def recount() -> int:
+    """Recount every figure the reports keep from the raw rows (portal.reports.upkeep), and
+    count every study circle's course again. Returns how many circles were counted."""
+    upkeep.rebuild(db.session.connection())
+    db.session.commit()
+    return courses.count_all()
 
 
 # -- goals and meetings ----------------------------------------------------------------------

@@ -54,10 +54,11 @@ def tables(report: Report) -> list[Table]:
                     for month, new, active in report.per_month])
     weeks = Table("attendance", _("Attendance per week"), [_("Week of"), _("Present")],
                   [[format_day(week, "yMMMd"), n(present)] for week, present in report.per_week])
+    kinds = {kind: str(name) for kind, name in KIND_NAMES.items()}  # translated once
     activities = Table("activities", _("Activities"), [
         _("Activity"), _("Kind"), _("Sessions held"), _("Sessions cancelled"),
         _("Attendance rate"), _("Café headcount"), _("Shifts filled"), _("Shifts without a host")],
-        [[a["title"], str(KIND_NAMES[a["kind"]]), n(a["held"]), n(a["cancelled"]),
+        [[a["title"], kinds[a["kind"]], n(a["held"]), n(a["cancelled"]),
           rate(a["present"], a["present"] + a["absent"]) if a["kind"] == "study_circle" else "–",
           n(a["headcount"]) if a["kind"] == "language_cafe" else "–",
           n(a["shifts_filled"]) if a["kind"] == "language_cafe" else "–",
