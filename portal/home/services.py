@@ -4,8 +4,7 @@ The start page is the most visited page. Its lists are only shown, never changed
 read as Core rows with just the columns the page prints: no identity map, no eager-loading
 machinery, no objects to build (about a third of the page's cost before). The statements are
 built once per process with bind parameters, so SQLAlchemy reuses them and their cache keys.
-Like any Core statement run through the session, these do not autoflush: the start page is a
-GET and changes nothing before it reads them.
+Run through the session, Core statements autoflush like ORM queries (SQLAlchemy 2.1).
 """
 
 from datetime import datetime
