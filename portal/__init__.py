@@ -102,7 +102,7 @@ def _init_templates(app: Flask) -> None:
             urls[key] = url_for("static", filename=filename, v=fingerprint(filename))
         return urls[key]
 
-    i18n.install_template_gettext(app.jinja_env)
+    i18n.install_template_gettext(app)
 
     def unread_messages() -> int:
         from portal.notify.services import unread_count

@@ -120,9 +120,16 @@ def _translations():
         return cache[locale]
 
 
+def _catalog(context):
+    """The catalog of the language this template is rendered in: set once per render by
+    page_catalog() below; imported macros (no context) look it up themselves."""
+    catalog = context.get("bro_catalog")
+    return _translations() if catalog is None else catalog
+
+
 @pass_context
 def _template_gettext(context, string, **variables):
-    text = _translations().gettext(string)
+    text = _catalog(context).gettext(string)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704  our own catalog text; variables are escaped by %
     return text % variables if variables else text
@@ -130,18 +137,26 @@ def _template_gettext(context, string, **variables):
 
 @pass_context
 def _template_ngettext(context, singular, plural, num, **variables):
-    text = _translations().ngettext(singular, plural, num)
+    text = _catalog(context).ngettext(singular, plural, num)
     if context.eval_ctx.autoescape:
         text = Markup(text)  # noqa: S704  our own catalog text; variables are escaped by %
     variables.setdefault("num", num)
     return text % variables
 
 
-def install_template_gettext(env) -> None:
+def page_catalog() -> dict:
+    """Context processor: a page makes dozens of _() calls; find the catalog once per render.
+    It runs when the render starts, so a template rendered inside force_locale (an e-mail in
+    its reader's language) gets that language's catalog, and the page around it its own."""
+    return {"bro_catalog": _translations()}
+
+
+def install_template_gettext(app) -> None:
     """Jinja's newstyle gettext, minus two layers of indirection per call: same escaping and
     formatting rules (variables escaped, %% only when there are variables)."""
-    env.globals.update(_=_template_gettext, gettext=_template_gettext,
-                       ngettext=_template_ngettext)
+    app.jinja_env.globals.update(_=_template_gettext, gettext=_template_gettext,
+                                 ngettext=_template_ngettext)
+    app.context_processor(page_catalog)
 
 
 @cache

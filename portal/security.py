@@ -3,6 +3,7 @@
 from functools import wraps
 
 from flask import abort, request
+from flask_limiter import Limiter
 from flask_login import current_user
 
 from portal.extensions import limiter
@@ -77,22 +78,42 @@ def _only_posts_are_limited() -> bool:
     return request.method != "POST"
 
 
-def _limiter_hook_for_posts_only(app) -> None:
-    """Flask-Limiter checks every request in a before_request hook. Only posts carry limits
-    (above), so other methods skip the hook's bookkeeping: the same outcome, less work.
+def _limiter_hooks_for_posts_only(app) -> None:
+    """Flask-Limiter checks every request in a before_request hook, deducts conditional limits
+    and adds headers in an after_request hook, and resets its state in a teardown hook. Only
+    posts carry limits (above), so other methods skip all three: the same outcome, less work
+    (no limit is evaluated for them, so there is nothing to deduct, report or reset).
     Decorated views (login_limits) check their limits in their own wrapper as before."""
-    hooks = app.before_request_funcs.get(None, [])
-    for index, hook in enumerate(hooks):
-        if hook == limiter._check_request_limit:
-            def check_posts(check=hook):
-                if request.method == "POST":
-                    return check()
-                return None
+    def before(check):
+        return lambda: check() if request.method == "POST" else None
 
-            hooks[index] = check_posts
+    def after(inject):
+        return lambda response: inject(response) if request.method == "POST" else response
+
+    def teardown(release):
+        def release_for_posts(exc=None):
+            if request.method == "POST":
+                release(exc)
+
+        return release_for_posts
+
+    found = 0
+    for registry, is_limiter_hook, wrap in (
+            (app.before_request_funcs, lambda h: h == limiter._check_request_limit, before),
+            (app.after_request_funcs,
+             lambda h: getattr(h, "func", None) is Limiter._Limiter__inject_headers, after),
+            (app.teardown_request_funcs, lambda h: h == limiter._Limiter__release_context,
+             teardown)):
+        hooks = registry.get(None, [])
+        for index, hook in enumerate(hooks):
+            if is_limiter_hook(hook):
+                hooks[index] = wrap(hook)
+                found += 1
+    if found != 3:  # a Flask-Limiter upgrade renamed them: fail at start, not silently
+        raise RuntimeError(f"Flask-Limiter hooks not found ({found} of 3)")
 
 
 def init_app(app) -> None:
     """After limiter.init_app()."""
     app.after_request(add_headers)
-    _limiter_hook_for_posts_only(app)
+    _limiter_hooks_for_posts_only(app)

@@ -156,6 +156,35 @@ def test_shared_page_parts_carry_nothing_personal(app, make_user):
     assert '<html lang="sv"' in swedish and 'aria-current="true">Svenska</button>' in swedish
 
 
+def test_start_page_shared_parts_follow_the_language_and_the_role(app, make_user):
+    """The start page's link lists are shared per language: a Swedish volunteer and an English
+    participant, interleaved, each get their own language, and only staff get staff links."""
+    volunteer, person = make_user(Role.VOLUNTEER, language="sv"), make_user(language="en")
+    for user in (volunteer, person, volunteer, person):
+        client = Client(app.test_client())
+        client.login(user.email)
+        html = client.get("/").text
+        if user is volunteer:
+            assert "Ditt konto" in html and "Byt lösenord" in html and "Mitt schema" in html
+            assert "Your account" not in html
+        else:
+            assert "Your account" in html and "Change password" in html
+            assert "My agenda" not in html and "Mitt schema" not in html
+
+
+def test_unread_count_includes_notifications_not_yet_written(make_user):
+    """The count is a Core statement: run through the session it still autoflushes, so a
+    notification queued earlier in the same request is counted."""
+    from portal.extensions import db
+    from portal.notify.services import notify, unread_count
+
+    person = make_user()
+    notify([person], "promoted", {"title": "Café"})
+    assert unread_count(person) == 1
+    db.session.rollback()
+    assert unread_count(person) == 0
+
+
 def test_request_logs_are_structured_and_hold_no_personal_data(app, client, login_as, caplog):
     import json
     import logging

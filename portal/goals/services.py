@@ -2,10 +2,8 @@
 
 from dataclasses import dataclass
 from datetime import date
-from functools import cache
 
-from sqlalchemy import bindparam, func, select
-from sqlalchemy.orm import contains_eager
+from sqlalchemy import func, select
 
 from portal.accounts.models import User
 from portal.errors import DomainError
@@ -240,24 +238,3 @@ def goal_counts(site_id: int, start=None, end=None) -> dict[tuple[str, str], int
     if end is not None:
         statement = statement.where(Goal.created_at < end)
     return {(category, status): count for category, status, count in db.session.execute(statement)}
-
-
-def next_steps(user: User, limit: int = 2) -> list[Step]:
-    """The first open step of each active goal, oldest goal first: for "what's next"."""
-    return list(db.session.scalars(_next_steps_statement(limit), {"owner_id": user.id}))
-
-
-@cache
-def _next_steps_statement(limit: int):
-    # Built once and reused (the start page runs it on every view). The goal comes with each
-    # step (the page shows its title), and only this person's steps are grouped.
-    first_open = (select(Step.goal_id, func.min(Step.position).label("position"))
-                  .join(Goal).where(Goal.owner_id == bindparam("owner_id"),
-                                    Step.done.is_(False))
-                  .group_by(Step.goal_id).subquery())
-    return (select(Step).join(Goal).options(contains_eager(Step.goal))
-            .join(first_open, (first_open.c.goal_id == Step.goal_id)
-                  & (first_open.c.position == Step.position))
-            .where(Goal.owner_id == bindparam("owner_id"), Goal.status == GoalStatus.ACTIVE,
-                   Step.done.is_(False))
-            .order_by(Goal.created_at).limit(limit))

@@ -9,13 +9,11 @@ from sqlalchemy import text
 from portal.accounts import services
 from portal.accounts.forms import ROLE_NAMES
 from portal.accounts.models import Role
-from portal.activities import calendar
 from portal.activities import services as activities
 from portal.extensions import db, utcnow
 from portal.forms import safe_next
-from portal.goals import services as goals
+from portal.home import services as whats_next
 from portal.i18n import remember_language, supported
-from portal.meetings import services as meetings
 from portal.web import redirect, render
 
 bp = Blueprint("home", __name__, url_prefix="")
@@ -25,15 +23,16 @@ bp = Blueprint("home", __name__, url_prefix="")
 def index():
     if not current_user.is_authenticated:
         return render("home/index.html", "home/index.html", sites=services.all_sites())
+    user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     now = utcnow()
+    until = now + timedelta(days=56)
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
-                  next_sessions=calendar.upcoming(current_user, limit=3),
-                  next_meetings=meetings.next_meetings(current_user, now, now + timedelta(
-                      days=56), limit=2),
-                  next_steps=goals.next_steps(current_user),
-                  led=activities.led_activities(current_user) if current_user.is_staff else [],
-                  shifts=activities.my_shifts(current_user) if current_user.is_staff else [],
-                  coordinated=current_user.sites_where(Role.COORDINATOR, Role.ADMIN))
+                  next_sessions=whats_next.next_sessions(user, now, until, limit=3),
+                  next_meetings=whats_next.next_meetings(user, now, until, limit=2),
+                  next_steps=whats_next.next_steps(user),
+                  led=activities.led_activities(user) if user.is_staff else [],
+                  shifts=activities.my_shifts(user) if user.is_staff else [],
+                  coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN))
 
 
 @bp.post("/language")

@@ -95,14 +95,18 @@ def link(notification: Notification) -> tuple[str, str] | None:
 
 
 def unread_count(user: User) -> int:
-    return db.session.scalar(_unread_statement(), {"user_id": user.id})
+    # Through the session, a Core statement autoflushes too (SQLAlchemy 2.1): notifications
+    # queued earlier in the same request are counted.
+    return db.session.execute(_unread_statement(), {"user_id": user.id}).scalar()
 
 
 @cache
 def _unread_statement():
-    # Built once and reused: every logged-in page shows the count in its menu.
-    return select(func.count()).select_from(Notification).where(
-        Notification.user_id == bindparam("user_id"), Notification.read_at.is_(None))
+    # Built once and reused: every logged-in page shows the count in its menu. On the table,
+    # not the entity: a Core statement skips the ORM's per-execution setup.
+    notification = Notification.__table__
+    return select(func.count()).select_from(notification).where(
+        notification.c.user_id == bindparam("user_id"), notification.c.read_at.is_(None))
 
 
 def recent(user: User, limit: int = 50) -> list[Notification]:

@@ -7,6 +7,7 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.goals import services
 from portal.goals.models import Goal, Step
+from portal.home import services as whats_next
 
 
 @pytest.fixture
@@ -151,7 +152,8 @@ def test_next_steps_lead_the_participants_page(client, owner, goal):
     paused = services.create_goal(owner, services.GoalData(title="Paused goal"))
     services.add_step(paused, "Not now")
     services.update_goal(paused, services.GoalData(title="Paused goal", status="paused"))
-    assert [s.text for s in services.next_steps(owner)] == ["Read one news story a day"]
+    assert [(s.text, s.goal_id, s.goal_title) for s in whats_next.next_steps(owner)] == [
+        ("Read one news story a day", goal.id, goal.title)]
     client.login(owner.email)
     home = client.get("/").text
     assert "Your next steps" in home and "Read one news story a day" in home
