@@ -3,6 +3,7 @@
 from flask import current_app, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import HTTPException
 
 from portal.extensions import db
@@ -55,6 +56,8 @@ def handle_csrf(error: CSRFError):
 
 def handle_unexpected(error: Exception):
     db.session.rollback()
+    if isinstance(error, StaleDataError):  # the row was deleted by another request meanwhile
+        return error_page(404, *MESSAGES[404])
     current_app.logger.exception("Unhandled error on %s %s", request.method, request.endpoint)
     if isinstance(error, OperationalError):  # database unreachable or locked: try again later
         return error_page(503, *MESSAGES[503])

@@ -95,6 +95,8 @@ def toggle_step(step: Step) -> None:
 def move_step(step: Step, direction: int) -> None:
     """Swap a step with its neighbour above (-1) or below (+1)."""
     steps = step.goal.steps
+    if step not in steps:  # deleted a moment ago (another tab, a double tap): nothing to move
+        return
     index = steps.index(step)
     other = index + direction
     if 0 <= other < len(steps):

@@ -39,6 +39,10 @@ class SlotTaken(DomainError):
         self.alternatives = alternatives
 
 
+class _Taken(Exception):  # noqa: N818 - internal signal inside book() and move()
+    """The slot is not free: roll back first, then offer alternatives."""
+
+
 # -- permissions ---------------------------------------------------------------------------
 
 def is_staff_at(user: User, site_id: int) -> bool:
@@ -312,7 +316,7 @@ def book(participant: User, key: str, topic: str = "", interpreter: str = "") ->
     try:
         slot = slot_for(key, participant)
         if slot is None:
-            raise SlotTaken(_alternatives(participant, availability, starts_at))
+            raise _Taken
         _check_participant(participant, slot.starts_at, slot.ends_at)
         booking = Booking(site_id=availability.site_id, host_id=host_id,
                           participant_id=participant.id, availability_id=availability.id,
@@ -324,7 +328,9 @@ def book(participant: User, key: str, topic: str = "", interpreter: str = "") ->
     except DomainError:
         db.session.rollback()
         raise
-    except IntegrityError:  # the database's last word: someone else has this time
+    except (_Taken, IntegrityError):  # IntegrityError: the database's last word
+        # The next free times are looked up after the rollback, so the locks (on SQLite the
+        # one write lock of the whole database) are not held while four weeks are computed.
         db.session.rollback()
         raise SlotTaken(_alternatives(participant, availability, starts_at)) from None
     notify([participant], "booking_confirmed", _params(booking, booking.host))
@@ -409,7 +415,7 @@ def move(user: User, booking: Booking, key: str) -> Booking:
             raise DomainError(_l("This meeting is cancelled."))
         slot = slot_for(key, user, ignore_booking=booking.id)
         if slot is None:
-            raise SlotTaken(_alternatives(user, availability, parsed[1], booking.id))
+            raise _Taken
         _check_participant(user, slot.starts_at, slot.ends_at, ignore_booking=booking.id)
         booking.availability_id, booking.mode, booking.place = (
             availability.id, availability.mode, availability.place)
@@ -419,8 +425,8 @@ def move(user: User, booking: Booking, key: str) -> Booking:
     except DomainError:
         db.session.rollback()
         raise
-    except IntegrityError:
-        db.session.rollback()
+    except (_Taken, IntegrityError):
+        db.session.rollback()  # before looking up the alternatives (see book)
         raise SlotTaken(_alternatives(user, availability, parsed[1], booking_id)) from None
     if booking.host is not None:
         notify([booking.host], "booking_moved",

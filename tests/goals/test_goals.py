@@ -37,6 +37,29 @@ def test_steps_keep_order_move_and_tick(goal):
     assert not goal.steps[0].done and goal.steps[0].done_at is None
 
 
+def test_a_step_deleted_a_moment_ago_is_not_found_instead_of_an_error(client, owner, goal,
+                                                                      monkeypatch):
+    """Found by wapiti's logged-in scan: deleting a step while another request (a second tab,
+    a double tap) ticks or moves it answered 500."""
+    client.login(owner.email)
+    ids = [step.id for step in goal.steps]
+    found = services.own_step
+
+    def found_then_deleted_elsewhere(user, step_id):
+        step = found(user, step_id)
+        with db.engine.begin() as other_request:
+            other_request.execute(Step.__table__.delete().where(Step.id == step_id))
+        return step
+
+    monkeypatch.setattr(services, "own_step", found_then_deleted_elsewhere)
+    assert client.post(f"/goals/steps/{ids[0]}/toggle").status_code == 404
+    assert client.post(f"/goals/steps/{ids[1]}/up", htmx=True).status_code == 200
+    assert client.post(f"/goals/steps/{ids[2]}/down").status_code == 303
+    monkeypatch.undo()
+    assert client.get(f"/goals/{goal.id}").status_code == 200
+    assert db.session.scalar(select(db.func.count()).select_from(Step)) == 0
+
+
 def test_achieving_is_celebrated_once(goal):
     data = services.GoalData(title=goal.title, category=goal.category, status="achieved")
     assert services.update_goal(goal, data) is True

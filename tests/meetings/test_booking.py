@@ -67,6 +67,26 @@ def test_one_booking_per_time_and_a_friendly_answer_with_next_times(slot, make_u
     assert alternatives and all(t > services.slot_rules.parse_key(key)[1] for t in alternatives)
 
 
+def test_the_next_free_times_are_looked_up_after_letting_go_of_the_locks(slot, make_user,
+                                                                         monkeypatch):
+    """Found by wapiti's logged-in scan (hundreds of bookings of taken times at once): the
+    next free times were computed inside the booking's transaction, holding SQLite's one
+    write lock, until other writers gave up after the busy timeout (503)."""
+    availability, day, key = slot
+    services.book(make_user(), key)
+    looked_up = services._alternatives
+    inside_a_transaction = []
+
+    def spy(*args, **kwargs):
+        inside_a_transaction.append(db.session().in_transaction())
+        return looked_up(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_alternatives", spy)
+    with pytest.raises(services.SlotTaken) as taken:
+        services.book(make_user(), key)
+    assert inside_a_transaction == [False] and taken.value.alternatives
+
+
 def test_the_database_itself_refuses_a_second_active_booking(slot, coach, make_user):
     availability, day, key = slot
     first = services.book(make_user(), key)
