@@ -478,6 +478,8 @@ def save_attendance(session_id):
     session = _led_session(session_id)
     marks = {}
     for row in attendance.sheet(session):
+        if f"minutes-{row.user.id}" not in request.form:
+            continue  # joined after the leader opened the list: not seen, so not marked absent
         minutes = _number(request.form.get(f"minutes-{row.user.id}"))
         marks[row.user.id] = (f"present-{row.user.id}" in request.form,
                               row.minutes if minutes is None else minutes)

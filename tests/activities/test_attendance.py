@@ -138,3 +138,21 @@ def test_leader_sees_earlier_sessions_with_attendance_link(client, held, leader)
     page = client.get(f"/activities/{circle.id}").text
     assert "Earlier sessions" in page
     assert f"/activities/sessions/{session.id}/attendance" in page
+
+
+def test_someone_who_joins_while_the_list_is_open_is_not_marked_absent(client, held, leader,
+                                                                       make_user):
+    """The leader saves what they saw: a person who joined after the list was opened gets no
+    mark (not "absent, 0 minutes") and appears, unmarked, the next time the list opens."""
+    circle, session, (amina, olena) = held
+    client.login(leader.email)
+    url = f"/activities/sessions/{session.id}/attendance"
+    assert client.get(url).status_code == 200  # the list as the leader opened it
+    late = make_user(name="Late")
+    services.enrol(late, circle.id)
+    saved = client.post(url, {f"present-{amina.id}": "y", f"minutes-{amina.id}": "90",
+                              f"minutes-{olena.id}": "90"})
+    assert saved.status_code == 303
+    stored = {a.user_id: a.status for a in db.session.scalars(select(Attendance))}
+    assert stored == {amina.id: "present", olena.id: "absent"}
+    assert f'name="minutes-{late.id}"' in client.get(url).text
