@@ -187,3 +187,30 @@ def test_the_reports_migration_fills_its_tables_from_the_rows_there(tmp_path):
         database.session.remove()
     assert kept[0]["attendance"] > 0 and kept[1] and kept[2]
     assert again == kept
+
+
+def test_stepping_back_past_the_local_wall_time_loses_no_attendance(tmp_path):
+    """On SQLite, a batch-mode column drop copies and drops `session`, and the drop cascades
+    to its attendance and shifts: the downgrade of the local wall time must not do that."""
+    from flask_migrate import downgrade, upgrade
+    from sqlalchemy import text
+
+    from portal import demo
+    from portal.extensions import db as database
+
+    def counts():
+        return {table: database.session.execute(
+            text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608  (fixed names)
+            for table in ("session", "attendance", "shift")}
+
+    app = create_app_on(f"sqlite:///{tmp_path / 'bro.sqlite3'}")
+    with app.app_context():
+        upgrade()
+        demo.seed(participants=60)
+        kept = counts()
+        database.session.remove()
+        downgrade(revision="c76324defeeb")  # just before the local wall time
+        after = counts()
+        database.session.remove()
+        upgrade()
+    assert kept["attendance"] > 0 and after == kept
