@@ -108,6 +108,14 @@ def test_backup_copies_the_database_and_the_copy_restores(app, site, make_user, 
             "SELECT version_num FROM alembic_version").scalar()
 
 
+def row_counts(*tables: str) -> dict[str, int]:
+    from sqlalchemy import text
+
+    return {table: db.session.execute(
+        text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608  (fixed names)
+        for table in tables}
+
+
 def create_app_on(url: str):
     from portal import create_app
 
@@ -163,9 +171,7 @@ def test_the_reports_migration_fills_its_tables_from_the_rows_there(tmp_path):
     from portal.extensions import db as database
 
     def figures():
-        counts = {table: database.session.execute(
-            text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608  (fixed names)
-            for table in ("attendance", "session", "booking", "enrolment", "shift")}
+        counts = row_counts("attendance", "session", "booking", "enrolment", "shift")
         marks = database.session.execute(text(
             "SELECT id, present_count, absent_count FROM session ORDER BY id")).all()
         active = database.session.execute(text(
@@ -193,15 +199,12 @@ def test_stepping_back_past_the_local_wall_time_loses_no_attendance(tmp_path):
     """On SQLite, a batch-mode column drop copies and drops `session`, and the drop cascades
     to its attendance and shifts: the downgrade of the local wall time must not do that."""
     from flask_migrate import downgrade, upgrade
-    from sqlalchemy import text
 
     from portal import demo
     from portal.extensions import db as database
 
     def counts():
-        return {table: database.session.execute(
-            text(f"SELECT count(*) FROM {table}")).scalar()  # noqa: S608  (fixed names)
-            for table in ("session", "attendance", "shift")}
+        return row_counts("session", "attendance", "shift")
 
     app = create_app_on(f"sqlite:///{tmp_path / 'bro.sqlite3'}")
     with app.app_context():
