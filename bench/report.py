@@ -18,7 +18,9 @@ FIRST_LOAD_BUDGET_KB = 40.0
 LOGGED_IN_RATIO_TARGET = 0.30
 TARGETS = [  # (key in the results file, label)
     ("hello", "hello-world /"),
+    ("bro_health", "Bro /healthz"),
     ("bro_anon", "Bro / logged out"),
+    ("bro_privacy", "Bro /privacy user"),
     ("bro_user", "Bro / logged in"),
     ("bro_list", "Bro /activities"),
     ("bro_calendar", "Bro my calendar"),

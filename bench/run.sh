@@ -131,7 +131,9 @@ run_wrk() {  # url duration [extra wrk args...]
 }
 echo "Warming up ($WARMUP each)..."
 run_wrk "$HELLO" "$WARMUP" >/dev/null
+run_wrk "${BRO}healthz" "$WARMUP" >/dev/null
 run_wrk "$BRO" "$WARMUP" >/dev/null
+run_wrk "${BRO}privacy" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 run_wrk "$BRO" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 run_wrk "${BRO}activities" "$WARMUP" >/dev/null
 run_wrk "${BRO}activities/calendar" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
@@ -141,10 +143,13 @@ run_wrk "${BRO%/}$SLOT" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
-  for target in hello bro_anon bro_user bro_list bro_calendar bro_slots bro_confirm; do
+  for target in hello bro_health bro_anon bro_privacy bro_user bro_list bro_calendar bro_slots bro_confirm; do
     case $target in
       hello) run_wrk "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_health) run_wrk "${BRO}healthz" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_anon) run_wrk "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
+      bro_privacy) run_wrk "${BRO}privacy" "$DURATION" -H "Cookie: $COOKIE" \
+        >"$OUT/$target.$round.txt" ;;
       bro_user) run_wrk "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
       bro_list) run_wrk "${BRO}activities" "$DURATION" >"$OUT/$target.$round.txt" ;;
       bro_calendar) run_wrk "${BRO}activities/calendar" "$DURATION" -H "Cookie: $COOKIE" \

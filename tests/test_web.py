@@ -158,6 +158,30 @@ def test_shared_page_parts_carry_nothing_personal(app, make_user):
     assert '<html lang="sv"' in swedish and 'aria-current="true">Svenska</button>' in swedish
 
 
+def test_template_links_are_remembered_but_always_right(app):
+    """Templates' url_for is remembered per endpoint and arguments (portal/__init__.py):
+    every answer equals Flask's, under another URL prefix too, and the memo stays bounded."""
+    import portal
+    from flask import url_for
+
+    link = app.jinja_env.globals["url_for"]
+    calls = [("activities.show", {"activity_id": 7}), ("activities.show", {"activity_id": 8}),
+             ("accounts.login", {"next": "/goals?x=1"}), ("goals.index", {}),
+             ("accounts.login", {"next": ["/a", "/b"]}),  # unhashable: built directly
+             ("activities.show", {"activity_id": 7, "_anchor": "sessions"})]
+    for script_root in ("", "/bro", ""):
+        with app.test_request_context("/", base_url=f"http://bro.test{script_root}"):
+            for endpoint, values in calls * 2:
+                assert link(endpoint, **values) == url_for(endpoint, **values)
+            assert link("activities.show", activity_id=7).startswith(f"{script_root}/")
+    with app.test_request_context("/"):
+        for number in range(portal.MAX_LINKS + 5):
+            assert link("activities.show", activity_id=number) == f"/activities/{number}"
+        memo = next(cell.cell_contents for cell in link.__closure__
+                    if isinstance(cell.cell_contents, dict))
+        assert 0 < len(memo) <= portal.MAX_LINKS
+
+
 def test_start_page_shared_parts_follow_the_language_and_the_role(app, make_user):
     """The start page's link lists are shared per language: a Swedish volunteer and an English
     participant, interleaved, each get their own language, and only staff get staff links."""
