@@ -158,6 +158,40 @@ def test_shared_page_parts_carry_nothing_personal(app, make_user):
     assert '<html lang="sv"' in swedish and 'aria-current="true">Svenska</button>' in swedish
 
 
+def test_session_cookies_are_checked_once_but_expire_and_stay_private(app, make_user,
+                                                                    monkeypatch):
+    """portal/security.py keeps each verified session cookie: the same bytes give the same
+    session, each request its own copy; age and tampering are still checked."""
+    import time
+
+    from portal.security import SessionCookies
+
+    interface = app.session_interface
+    assert isinstance(interface, SessionCookies)
+    client = Client(app.test_client())
+    client.login(make_user().email)
+    cookie = client.raw.get_cookie("session", domain="bro.test").value
+
+    def open_with(value):
+        with app.test_request_context("/", headers={"Cookie": f"session={value}"}) as context:
+            return interface.open_session(app, context.request)
+
+    first = open_with(cookie)
+    assert cookie in interface._verified and first["_user_id"]
+    again = open_with(cookie)
+    assert dict(again) == dict(first) and again is not first
+    again["_flashes"] = [("info", "hello")]  # changing one request's session changes nothing kept
+    assert "_flashes" not in open_with(cookie)
+    tampered = cookie[:-2] + ("AA" if cookie[-2:] != "AA" else "BB")
+    assert dict(open_with(tampered)) == {} and tampered not in interface._verified
+    later = time.time() + app.permanent_session_lifetime.total_seconds() + 5
+    monkeypatch.setattr(time, "time", lambda: later)
+    assert dict(open_with(cookie)) == {}  # expired, although it was verified before
+    monkeypatch.undo()
+    assert open_with(cookie)["_user_id"] == first["_user_id"]
+    assert "Log out" in client.get("/").text
+
+
 def test_template_links_are_remembered_but_always_right(app):
     """Templates' url_for is remembered per endpoint and arguments (portal/__init__.py):
     every answer equals Flask's, under another URL prefix too, and the memo stays bounded."""
