@@ -14,7 +14,6 @@ from portal import config as bro_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, utcnow
 from portal.fragments import SharedFragments
 
-
 MAX_LINKS = 10_000  # remembered template links per process (see _init_templates)
 
 
@@ -142,7 +141,8 @@ def _init_templates(app: Flask) -> None:
         return {"current_user": current_user._get_current_object()}
 
     app.jinja_env.globals.update(
-        url_for=link, asset=asset, LANGUAGES=i18n.LANGUAGES, text_direction=i18n.text_direction, bdi=i18n.bdi,
+        url_for=link, asset=asset, LANGUAGES=i18n.LANGUAGES,
+        text_direction=i18n.text_direction, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
         format_local=i18n.format_local, format_day=i18n.format_day,

@@ -6,8 +6,8 @@ from functools import wraps
 from flask import abort, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
-from itsdangerous import BadSignature
 from flask_login import current_user
+from itsdangerous import BadSignature
 
 from portal.extensions import limiter
 

@@ -195,8 +195,9 @@ def test_session_cookies_are_checked_once_but_expire_and_stay_private(app, make_
 def test_template_links_are_remembered_but_always_right(app):
     """Templates' url_for is remembered per endpoint and arguments (portal/__init__.py):
     every answer equals Flask's, under another URL prefix too, and the memo stays bounded."""
-    import portal
     from flask import url_for
+
+    import portal
 
     link = app.jinja_env.globals["url_for"]
     calls = [("activities.show", {"activity_id": 7}), ("activities.show", {"activity_id": 8}),
