@@ -107,23 +107,20 @@ def _init_templates(app: Flask) -> None:
     links: dict[tuple, str] = {}
 
     def link(endpoint: str, **values) -> str:
-        """`url_for` for templates, remembered per endpoint and arguments: a page with a list
-        builds the same kind of link for every row, and Werkzeug's builder costs a few
-        microseconds each time. Only plain paths: relative endpoints and `_external`,
-        `_anchor` etc. go to `url_for` directly, and so do unhashable arguments. The memo is
-        emptied when full (arguments such as `next=` come from requests)."""
-        if endpoint[0] == "." or any(name[0] == "_" for name in values):
+        """`url_for` for templates, remembered per endpoint and ids: a page with a list builds
+        the same kind of link for every row, and Werkzeug's builder costs a few microseconds
+        each time. Only links whose arguments are all ids (ints) are kept — never words from
+        a request (`next=`) or secrets (reset tokens, invitation codes); relative endpoints and
+        `_external`, `_anchor` etc. go to `url_for` directly. Emptied when full."""
+        if endpoint[0] == "." or not all(type(value) is int for value in values.values()):
             return url_for(endpoint, **values)
         key = (request.script_root, endpoint, *values.items())  # argument order kept
-        try:
-            return links[key]
-        except KeyError:
+        url = links.get(key)
+        if url is None:
             url = url_for(endpoint, **values)
-        except TypeError:  # an unhashable value (a list of query values)
-            return url_for(endpoint, **values)
-        if len(links) >= MAX_LINKS:
-            links.clear()
-        links[key] = url
+            if len(links) >= MAX_LINKS:
+                links.clear()
+            links[key] = url
         return url
 
     i18n.install_template_gettext(app)
