@@ -250,6 +250,45 @@ def test_unread_count_includes_notifications_not_yet_written(make_user):
     assert unread_count(person) == 0
 
 
+def test_menu_count_comes_with_the_user_and_follows_changes_in_the_request(app, client,
+                                                                          make_user):
+    """The user loader brings the unread count (one statement less on every page); a request
+    that queues or reads messages counts again."""
+    from sqlalchemy import event
+
+    from portal.extensions import db
+    from portal.notify.services import mark_all_read, notify, unread_count
+
+    person = make_user()
+    notify([person], "promoted", {"title": "Café"})
+    db.session.commit()
+    client.login(person.email)
+    statements = []
+
+    def record(_connection, _cursor, sql, *_args):
+        statements.append(sql)
+
+    event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        html = client.get("/privacy").text
+    finally:
+        event.remove(db.engine, "before_cursor_execute", record)
+    assert "Messages (1 new)" in html
+    assert len(statements) == 1 and "notification" in statements[0]  # inside the user's query
+    load_user = app.login_manager._user_callback
+    with app.test_request_context("/"):
+        user = load_user(person.get_id())
+        assert user.unread_on_load == 1 and unread_count(user) == 1
+        notify([user], "promoted", {"title": "Another café"})
+        assert unread_count(user) == 2  # queued in this request, not written yet
+        db.session.rollback()
+    with app.test_request_context("/"):
+        user = load_user(person.get_id())
+        mark_all_read(user)
+        assert user.unread_on_load == 1 and unread_count(user) == 0
+    assert "Messages (" not in client.get("/privacy").text
+
+
 def test_request_logs_are_structured_and_hold_no_personal_data(app, client, login_as, caplog):
     import json
     import logging

@@ -27,6 +27,7 @@ from portal.extensions import db, login_manager
 from portal.forms import safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify.mail import mail_configured
+from portal.notify.services import unread_column
 from portal.security import login_limits
 from portal.web import redirect
 
@@ -39,15 +40,20 @@ def load_user(user_id: str):
     ident, _dot, version = user_id.partition(".")
     if not ident.isdigit():
         return None
-    # One query for the user, their memberships and sites: every page needs them.
-    user = db.session.execute(_user_statement(), {"id": int(ident)}).unique().scalar()
-    return user if user is not None and str(user.session_version) == version else None
+    # One query for the user, their memberships and sites, and the unread count of the menu:
+    # every page shows them.
+    row = db.session.execute(_user_statement(), {"id": int(ident)}).unique().first()
+    if row is None or str(row[0].session_version) != version:
+        return None
+    user, user.unread_on_load = row  # see notify.services.unread_count
+    return user
 
 
 @cache
 def _user_statement():
     # Built once and reused (every request of a logged-in person runs it).
-    return (select(services.User).options(joinedload(services.User.memberships))
+    return (select(services.User, unread_column())
+            .options(joinedload(services.User.memberships))
             .where(services.User.id == bindparam("id")))
 
 
