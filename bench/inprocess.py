@@ -10,50 +10,22 @@ run right after each other, and trust the p10 and CPU columns more than the medi
 """
 
 import os
-import re
-import secrets
-import shutil
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo import HEADERS, logged_in_demo
+
 N = int(os.environ.get("N", "3000"))
-HEADERS = {"User-Agent": "bro-bench", "Accept-Language": "nb-NO,nb;q=0.9,en;q=0.8"}
 
 
 def main() -> None:
-    work = tempfile.mkdtemp(prefix="bro-inprocess-")
-    try:
-        measure(work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with logged_in_demo("bro-inprocess-") as (app, user):
+        measure(app, user)
 
 
-def measure(work: str) -> None:
-    os.environ.update(BRO_INSTANCE_PATH=f"{work}/instance", FLASK_APP="portal:create_app",
-                      DATABASE_URL=f"sqlite:///{work}/instance/bro.sqlite3",
-                      SECRET_KEY=secrets.token_urlsafe(48))
-    os.environ.pop("BRO_ENV", None)
-    flask = str(Path(sys.executable).parent / "flask")
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([flask, *command], cwd=ROOT, check=True, capture_output=True)
-    sys.path.insert(0, str(ROOT))
+def measure(app, user) -> None:
     from flask import Flask
 
-    from portal import create_app
-
-    app = create_app()
-    user = app.test_client()
-    page = user.get("/accounts/login", headers=HEADERS).text
-    token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
-    response = user.post("/accounts/login", headers=HEADERS, data={
-        "login": "amina@example.org", "password": "bro-demo-2026", "csrf_token": token})
-    assert response.status_code == 303, response.status_code
-    assert "Amina Yusuf" in user.get("/", headers=HEADERS).text
     anonymous = app.test_client()
     hello = Flask("hello")
     hello.add_url_rule("/", "index", lambda: "Hello, World!")

@@ -12,20 +12,13 @@ made right after each other.
 """
 
 import os
-import re
-import secrets
-import shutil
-import subprocess
-import sys
-import tempfile
 from collections import Counter
-from pathlib import Path
 from time import perf_counter_ns
 
-ROOT = Path(__file__).resolve().parent.parent
+from demo import HEADERS, logged_in_demo
+
 N = int(os.environ.get("N", "3000"))
 URL = os.environ.get("URL", "/")
-HEADERS = {"User-Agent": "bro-bench", "Accept-Language": "nb-NO,nb;q=0.9,en;q=0.8"}
 
 
 class Timers:
@@ -53,35 +46,15 @@ class Timers:
 
 
 def main() -> None:
-    work = tempfile.mkdtemp(prefix="bro-phases-")
-    try:
-        measure(work)
-    finally:
-        shutil.rmtree(work, ignore_errors=True)
+    with logged_in_demo("bro-phases-") as (app, client):
+        measure(app, client)
 
 
-def measure(work: str) -> None:
-    os.environ.update(BRO_INSTANCE_PATH=f"{work}/instance", FLASK_APP="portal:create_app",
-                      DATABASE_URL=f"sqlite:///{work}/instance/bro.sqlite3",
-                      SECRET_KEY=secrets.token_urlsafe(48))
-    os.environ.pop("BRO_ENV", None)
-    flask = str(Path(sys.executable).parent / "flask")
-    for command in (["db", "upgrade"], ["seed-demo"]):
-        subprocess.run([flask, *command], cwd=ROOT, check=True, capture_output=True)
-    sys.path.insert(0, str(ROOT))
+def measure(app, client) -> None:
     from flask import templating
     from sqlalchemy.orm import Session
     from werkzeug.test import EnvironBuilder
 
-    from portal import create_app
-
-    app = create_app()
-    client = app.test_client()
-    page = client.get("/accounts/login", headers=HEADERS).text
-    token = re.search(r'name="csrf_token" value="([^"]*)"', page).group(1)
-    response = client.post("/accounts/login", headers=HEADERS, data={
-        "login": "amina@example.org", "password": "bro-demo-2026", "csrf_token": token})
-    assert response.status_code == 303, response.status_code
     cookie = "; ".join(f"{c.key}={c.value}" for c in client._cookies.values())
     environ = EnvironBuilder(path=URL, headers={**HEADERS, "Cookie": cookie},
                              environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_environ()
