@@ -59,7 +59,7 @@ class SessionCookies(SecureCookieSessionInterface):
     request (a copy: changing the session never changes what is kept). Different bytes — a
     changed, forged or expired cookie — are a miss and are checked in full."""
 
-    MAX_ENTRIES = 10_000  # about 4 MB at most; emptied when full
+    MAX_ENTRIES = 10_000  # a few MB at most (only verified cookies); emptied when full
 
     def __init__(self):
         self._verified: dict[str, tuple[int, str]] = {}
