@@ -16,6 +16,7 @@ from urllib.parse import urldefrag, urljoin
 
 FIRST_LOAD_BUDGET_KB = 40.0
 LOGGED_IN_RATIO_TARGET = 0.30
+LOPSIDED = 0.80  # one worker spent more than this share of the CPU: the other mostly idled
 TARGETS = [  # (key in the results file, label)
     ("hello", "hello-world /"),
     ("bro_health", "Bro /healthz"),
@@ -95,13 +96,15 @@ def table(path: str) -> int:
     runs = parse(path)
     hello = runs["hello"]
     rounds = sorted(hello)
-    print(f"Medians of {len(rounds)} interleaved rounds "
-          "(ratio = median of per-round Bro req/s / hello-world req/s):")
+    print(f"Medians of {len(rounds)} interleaved rounds. ratio = median of the per-round"
+          " Bro req/s / hello-world req/s; CPU = the workers' CPU time per request, and its"
+          " ratio hello-world CPU / Bro CPU (the same rounds):")
     header = (f"  {'page':<20} {'req/s':>9} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-              f" {'ratio':>6} {'errors':>7}  per-round req/s")
+              f" {'ratio':>6} {'CPU µs':>7} {'ratio':>6} {'errors':>7}  per-round req/s")
     print(header)
     print("  " + "-" * (len(header) - 2))
     ratios = {}
+    lopsided: list[tuple[str, int]] = []
     for key, label in TARGETS:
         by_round = runs.get(key, {})
         if not by_round:
@@ -114,9 +117,20 @@ def table(path: str) -> int:
         ratio = statistics.median(by_round[r]["rps"] / hello[r]["rps"]
                                   for r in sorted(by_round) if r in hello)
         ratios[key] = ratio
+        cpu, cpu_ratio = "-", "-"
+        if all("cpu_us" in v for v in values) and all("cpu_us" in v for v in hello.values()):
+            cpu = f"{statistics.median(v['cpu_us'] for v in values):.0f}"
+            per_round_cpu = [hello[r]["cpu_us"] / max(by_round[r]["cpu_us"], 1)
+                             for r in sorted(by_round) if r in hello]
+            cpu_ratio = f"{statistics.median(per_round_cpu):.2f}"
+            lopsided += [(label, r) for r in sorted(by_round) if by_round[r]["busiest"] > LOPSIDED]
         per_round = " ".join(f"{v['rps']:.0f}" for v in values)
         print(f"  {label:<20} {med['rps']:>9.0f} {med['p50_ms']:>8.2f} {med['p95_ms']:>8.2f}"
-              f" {med['p99_ms']:>8.2f} {ratio:>6.2f} {errors:>7}  {per_round}")
+              f" {med['p99_ms']:>8.2f} {ratio:>6.2f} {cpu:>7} {cpu_ratio:>6} {errors:>7}"
+              f"  {per_round}")
+    for label, round_no in lopsided:
+        print(f"Warning: in round {round_no}, one worker served most of {label}: that round's"
+              " req/s is about half of what two workers serve")
     if "bro_user" in ratios:
         ratio = ratios["bro_user"]
         verdict = "meets" if ratio >= LOGGED_IN_RATIO_TARGET else "MISSES"

@@ -68,7 +68,11 @@ cd "$ROOT"
 "$BIN/flask" seed-demo --scale "${SCALE:-1}" >>"$WORK/setup.log" 2>&1 || { cat "$WORK/setup.log" >&2; exit 1; }
 
 # --- two gunicorns, same settings ----------------------------------------------------------
-GUNICORN_OPTS=(--workers 2 --threads 4 --worker-class gthread --log-level warning)
+# --reuse-port: gunicorn then opens one listening socket per worker and the kernel spreads new
+# connections over them. With one shared socket, wrk's 16 keep-alive connections sometimes all
+# went to one worker and the other sat idle for the whole round (hello-world at 1,900 instead
+# of 5,500 req/s, with 39 % of the CPU idle); see bench/README.md.
+GUNICORN_OPTS=(--workers 2 --threads 4 --worker-class gthread --reuse-port --log-level warning)
 if "$BIN/gunicorn" --help 2>/dev/null | grep -q -- '--no-control-socket'; then
   GUNICORN_OPTS+=(--no-control-socket)
 fi
@@ -85,6 +89,8 @@ BRO="http://$HOST:$BRO_PORT/"
 HELLO="http://$HOST:$HELLO_PORT/"
 wait_up "${BRO}healthz"
 wait_up "$HELLO"
+BRO_WORKERS=$(pgrep -P "${PIDS[0]}" | tr '\n' ' ')
+HELLO_WORKERS=$(pgrep -P "${PIDS[1]}" | tr '\n' ' ')
 
 # --- log in the demo participant -----------------------------------------------------------
 JAR="$WORK/cookies.txt"
@@ -129,6 +135,33 @@ run_wrk() {  # url duration [extra wrk args...]
   wait "$WRK_PID"
   WRK_PID=
 }
+# CPU time (clock ticks, user + system) of each worker: "ticks ticks" in BRO_WORKERS' order.
+worker_ticks() {
+  local pid fields
+  for pid in "$@"; do
+    read -r -a fields < <(sed 's/.*) //' "/proc/$pid/stat")
+    printf '%s ' $((fields[11] + fields[12]))   # utime and stime, fields 14 and 15 of stat
+  done
+}
+# run_wrk into a file, plus what the server's workers spent meanwhile: appends "cpu_us=<CPU µs
+# per request, all workers together> busiest=<the busiest worker's share of that CPU>" to wrk's
+# BENCH line. busiest near 1.00 means one worker served (nearly) every connection.
+measured_wrk() {  # file "worker pids" url duration [extra wrk args...]
+  local file=$1 workers=$2 before after
+  shift 2
+  before=$(worker_ticks $workers)  # (unquoted on purpose: one pid per argument)
+  run_wrk "$@" >"$file"
+  after=$(worker_ticks $workers)
+  awk -v tick="$(getconf CLK_TCK)" -v before="$before" -v after="$after" '
+    /^BENCH / {
+      match($0, /requests=[0-9]+/); requests = substr($0, RSTART + 9, RLENGTH - 9)
+      n = split(before, b, " "); split(after, a, " "); total = 0; most = 0
+      for (i = 1; i <= n; i++) { spent = a[i] - b[i]; total += spent; if (spent > most) most = spent }
+      $0 = sprintf("%s cpu_us=%.0f busiest=%.2f", $0,
+                   total * 1e6 / tick / (requests > 0 ? requests : 1), total > 0 ? most / total : 0)
+    }
+    { print }' "$file" >"$file.tmp" && mv "$file.tmp" "$file"
+}
 echo "Warming up ($WARMUP each)..."
 run_wrk "$HELLO" "$WARMUP" >/dev/null
 run_wrk "${BRO}healthz" "$WARMUP" >/dev/null
@@ -144,21 +177,19 @@ RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
   for target in hello bro_health bro_anon bro_privacy bro_user bro_list bro_calendar bro_slots bro_confirm; do
+    workers=$BRO_WORKERS
     case $target in
-      hello) run_wrk "$HELLO" "$DURATION" >"$OUT/$target.$round.txt" ;;
-      bro_health) run_wrk "${BRO}healthz" "$DURATION" >"$OUT/$target.$round.txt" ;;
-      bro_anon) run_wrk "$BRO" "$DURATION" >"$OUT/$target.$round.txt" ;;
-      bro_privacy) run_wrk "${BRO}privacy" "$DURATION" -H "Cookie: $COOKIE" \
-        >"$OUT/$target.$round.txt" ;;
-      bro_user) run_wrk "$BRO" "$DURATION" -H "Cookie: $COOKIE" >"$OUT/$target.$round.txt" ;;
-      bro_list) run_wrk "${BRO}activities" "$DURATION" >"$OUT/$target.$round.txt" ;;
-      bro_calendar) run_wrk "${BRO}activities/calendar" "$DURATION" -H "Cookie: $COOKIE" \
-        >"$OUT/$target.$round.txt" ;;
-      bro_slots) run_wrk "${BRO}meetings/book?host=any" "$DURATION" -H "Cookie: $COOKIE" \
-        >"$OUT/$target.$round.txt" ;;
-      bro_confirm) run_wrk "${BRO%/}$SLOT" "$DURATION" -H "Cookie: $COOKIE" \
-        >"$OUT/$target.$round.txt" ;;
+      hello) workers=$HELLO_WORKERS; args=("$HELLO") ;;
+      bro_health) args=("${BRO}healthz") ;;
+      bro_anon) args=("$BRO") ;;
+      bro_privacy) args=("${BRO}privacy" -H "Cookie: $COOKIE") ;;
+      bro_user) args=("$BRO" -H "Cookie: $COOKIE") ;;
+      bro_list) args=("${BRO}activities") ;;
+      bro_calendar) args=("${BRO}activities/calendar" -H "Cookie: $COOKIE") ;;
+      bro_slots) args=("${BRO}meetings/book?host=any" -H "Cookie: $COOKIE") ;;
+      bro_confirm) args=("${BRO%/}$SLOT" -H "Cookie: $COOKIE") ;;
     esac
+    measured_wrk "$OUT/$target.$round.txt" "$workers" "${args[0]}" "$DURATION" "${args[@]:1}"
     line=$(grep '^BENCH ' "$OUT/$target.$round.txt")
     echo "$round $target $line" >>"$RESULTS"
     echo "  round $round  $target  ${line#BENCH }"
