@@ -7,7 +7,7 @@ Windows are local wall times in the site's zone. Each slot is converted on its o
 
 from collections import defaultdict
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -112,38 +112,57 @@ def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None 
     off = _days_off(hosts, first_day, last_day)
     closed = public_holidays(site, first_day, last_day)
     slots: set[Slot] = set()
-    day = first_day
-    while day <= last_day:
-        if day not in closed:
-            for availability in found:
-                if day in off[availability.host_id] or not (
-                        availability.valid_from <= day and (availability.valid_until is None
-                                                            or day <= availability.valid_until)):
-                    continue
-                slots.update(_day_slots(availability, day, zone, earliest,
+    for availability in found:
+        weekly: dict[int, list[tuple[time, time]]] = defaultdict(list)
+        for window in availability.windows:
+            weekly[window.weekday].append((window.starts, window.ends))
+        extra: dict[date, list[tuple[time, time]]] = defaultdict(list)
+        for window in availability.extras:
+            extra[window.day].append((window.starts, window.ends))
+        day = max(first_day, availability.valid_from)
+        last = min(last_day, availability.valid_until or last_day)
+        while day <= last:
+            windows = weekly.get(day.weekday(), []) + extra.get(day, [])
+            if windows and day not in closed and day not in off[availability.host_id]:
+                slots.update(_day_slots(availability, day, windows, zone, earliest,
                                         busy[availability.host_id]))
-        day += timedelta(days=1)
-    return sorted(slots, key=lambda s: (s.starts_at, s.availability.host.display_name, s.host_id))
+            day += timedelta(days=1)
+    names = {a.host_id: a.host.display_name for a in found}
+    return sorted(slots, key=lambda s: (s.starts_at, names[s.host_id], s.host_id))
 
 
-def _day_slots(availability: Availability, day: date, zone: ZoneInfo, earliest: datetime,
-               busy: list[tuple[datetime, datetime]]):
+def _day_slots(availability: Availability, day: date, windows: list[tuple[time, time]],
+               zone: ZoneInfo, earliest: datetime, busy: list[tuple[datetime, datetime]]):
     length = timedelta(minutes=availability.slot_minutes)
     buffer = timedelta(minutes=availability.buffer_minutes)
-    windows = [(w.starts, w.ends) for w in availability.windows if w.weekday == day.weekday()]
-    windows += [(e.starts, e.ends) for e in availability.extras if e.day == day]
+    # Only the host's meetings near this local day can touch its slots (a day's margin on
+    # each side, so no offset or daylight-saving change can leave one out).
+    day_start = datetime.combine(day - timedelta(days=1), time.min, tzinfo=zone)
+    day_end = datetime.combine(day + timedelta(days=2), time.min, tzinfo=zone)
+    near = [(b_start, b_end) for b_start, b_end in busy
+            if b_start < day_end and b_end > day_start]
+    offset = zone.utcoffset(datetime.combine(day, time.min))
+    if offset != zone.utcoffset(datetime.combine(day, time.max)):
+        offset = None  # the clocks change today: convert each slot on its own
     for window_start, window_end in windows:
         local = datetime.combine(day, window_start)
         last = datetime.combine(day, window_end)
         while local + length <= last:
-            starts_at = local.replace(tzinfo=zone).astimezone(UTC)
-            exists = starts_at.astimezone(zone).replace(tzinfo=None) == local
-            ends_at = starts_at + length
-            if exists and starts_at >= earliest and not any(
-                    b_start < ends_at + buffer and b_end > starts_at - buffer
-                    for b_start, b_end in busy):
-                yield Slot(availability, starts_at, ends_at, availability.host_id)
+            starts_at = _utc(local, zone, offset)
+            if starts_at is not None and starts_at >= earliest and not any(
+                    b_start < starts_at + length + buffer and b_end > starts_at - buffer
+                    for b_start, b_end in near):
+                yield Slot(availability, starts_at, starts_at + length, availability.host_id)
             local += length + buffer
+
+
+def _utc(local: datetime, zone: ZoneInfo, offset: timedelta | None) -> datetime | None:
+    """A local wall time as UTC, or None for a time the clocks skip. `offset`: the zone's
+    offset all day, or None on a day the clocks change."""
+    if offset is not None:
+        return (local - offset).replace(tzinfo=UTC)
+    moment = local.replace(tzinfo=zone).astimezone(UTC)
+    return moment if moment.astimezone(zone).replace(tzinfo=None) == local else None
 
 
 def one_per_time(slots: list[Slot], load: dict[int, int] | None = None) -> list[Slot]:
