@@ -9,7 +9,7 @@ from functools import cache, lru_cache
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from flask import current_app, g, has_request_context, request
+from flask import current_app, g, has_app_context, has_request_context, request
 from flask_babel import (
     force_locale,
     format_date,
@@ -21,7 +21,7 @@ from flask_babel import (
     ngettext,
 )
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
 from markupsafe import Markup, escape
@@ -118,6 +118,20 @@ def _translations():
     except KeyError:
         cache[locale] = get_translations()
         return cache[locale]
+
+
+def _lazy_text(string: str, **variables) -> str:
+    if not has_app_context():  # nothing to translate with: Flask-Babel gives the source text
+        return _(string, **variables)
+    text = _translations().gettext(string)
+    return text % variables if variables else text
+
+
+def _l(string: str, **variables) -> LazyString:
+    """Flask-Babel's lazy_gettext, looked up in the request's catalog: form labels and
+    choices are lazy strings, and a form page turns dozens of them into text (the activity
+    filters alone: 45), each a walk through Flask-Babel's lookups otherwise."""
+    return LazyString(_lazy_text, string, **variables)
 
 
 def _catalog(context):

@@ -211,3 +211,32 @@ def test_a_cancelled_meeting_and_a_cancelled_session_agree_with_their_nouns(app)
             with force_locale(code):
                 assert gettext("Cancelled") == session_word
                 assert str(STATUS_NAMES[BookingStatus.CANCELLED]) == meeting_word
+
+
+def test_lazy_strings_speak_the_language_of_the_moment_they_are_read(app):
+    """Form labels and choices are lazy strings read through the request's cached catalog:
+    they still follow the page's language, force_locale (an e-mail in its reader's language)
+    and their variables; without a request the default language, outside the app the English
+    source text."""
+    import threading
+
+    from portal.i18n import _l, force_locale
+
+    label = _l("Meeting place")
+    limit = _l("Use at most %(max)d characters.", max=80)
+    with app.app_context():  # each its own context: Flask-Babel keeps the language in g
+        assert str(label) == "Møteplass"  # the app's default language (nb)
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "sv"}):
+        assert str(label) == "Mötesplats"
+        assert str(limit) == "Använd högst 80 tecken."
+        with force_locale("ar"):
+            assert str(label) == "مكان اللقاء"
+            assert str(limit) == "الحد الأقصى لعدد الأحرف هو 80."
+        assert str(label) == "Mötesplats"
+    with app.app_context(), app.test_request_context(headers={"Accept-Language": "da"}):
+        assert str(label) == "Mødested"
+    outside = []
+    thread = threading.Thread(target=lambda: outside.extend([str(label), str(limit)]))
+    thread.start()
+    thread.join()
+    assert outside == ["Meeting place", "Use at most 80 characters."]
