@@ -30,17 +30,34 @@ def my_sessions(user: User, start: datetime, end: datetime,
                                    {"user_id": user.id, "start": start, "end": end}))
 
 
+def busy_times(user: User, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
+    """Start and end of the scheduled sessions among my_sessions(): when the person is busy."""
+    return list(db.session.execute(_busy_statement(),
+                                   {"user_id": user.id, "start": start, "end": end}).all())
+
+
+def _mine():
+    """Sessions of circles the person (bindparam user_id) is in or waiting for, and of cafés
+    they follow, between the bindparams start and end."""
+    joined = select(Enrolment.activity_id).where(
+        Enrolment.user_id == bindparam("user_id"), Enrolment.status != EnrolmentStatus.LEFT)
+    followed = select(Follow.activity_id).where(Follow.user_id == bindparam("user_id"))
+    return (or_(Session.activity_id.in_(joined), Session.activity_id.in_(followed)),
+            Session.ends_at > bindparam("start"), Session.starts_at < bindparam("end"))
+
+
 @cache
 def _my_sessions_statement(limit: int | None):
     # Built once per limit and reused: SQLAlchemy then skips rebuilding the statement and its
     # cache key on every request (the start page and the calendar run it on every view).
-    joined = select(Enrolment.activity_id).where(
-        Enrolment.user_id == bindparam("user_id"), Enrolment.status != EnrolmentStatus.LEFT)
-    followed = select(Follow.activity_id).where(Follow.user_id == bindparam("user_id"))
     return (select(Session).join(Session.activity).options(contains_eager(Session.activity))
-            .where(or_(Session.activity_id.in_(joined), Session.activity_id.in_(followed)),
-                   Session.ends_at > bindparam("start"), Session.starts_at < bindparam("end"))
-            .order_by(Session.starts_at).limit(limit))
+            .where(*_mine()).order_by(Session.starts_at).limit(limit))
+
+
+@cache
+def _busy_statement():
+    return select(Session.starts_at, Session.ends_at).where(
+        *_mine(), Session.status == SessionStatus.SCHEDULED)
 
 
 def upcoming(user: User, days: int = 56, limit: int | None = None) -> list[Session]:

@@ -11,7 +11,6 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
 from portal.activities import calendar
-from portal.activities.models import SessionStatus
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
@@ -246,20 +245,26 @@ def find_slots(participant: User, site: Site, host_id: int | None,
 
 def _participant_busy(participant: User, start: datetime, end: datetime,
                       ignore_booking: int | None = None) -> list[tuple[datetime, datetime]]:
-    sessions = [(s.starts_at, s.ends_at) for s in calendar.my_sessions(participant, start, end)
-                if s.status == SessionStatus.SCHEDULED]
-    return sessions + [(b.starts_at, b.ends_at) for b in _bookings_between(
-        participant, start, end) if b.id != ignore_booking]
+    return calendar.busy_times(participant, start, end) + [
+        (starts_at, ends_at) for booking_id, starts_at, ends_at
+        in _meetings_between(participant, start, end) if booking_id != ignore_booking]
 
 
 def _overlaps(busy, start: datetime, end: datetime) -> bool:
     return any(b_start < end and b_end > start for b_start, b_end in busy)
 
 
-def _bookings_between(participant: User, start: datetime, end: datetime) -> list[Booking]:
-    return list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == participant.id, Booking.status == BookingStatus.BOOKED,
-        Booking.starts_at < end, Booking.ends_at > start)))
+def _meetings_between(participant: User, start: datetime, end: datetime):
+    """(id, start, end) of the person's booked meetings that overlap the period."""
+    return db.session.execute(_meetings_between_statement(), {
+        "user_id": participant.id, "start": start, "end": end}).all()
+
+
+@cache
+def _meetings_between_statement():
+    return select(Booking.id, Booking.starts_at, Booking.ends_at).where(
+        Booking.participant_id == bindparam("user_id"), Booking.status == BookingStatus.BOOKED,
+        Booking.starts_at < bindparam("end"), Booking.ends_at > bindparam("start"))
 
 
 def slot_for(key: str, participant: User, ignore_booking: int | None = None):
@@ -267,13 +272,13 @@ def slot_for(key: str, participant: User, ignore_booking: int | None = None):
     parsed = slot_rules.parse_key(key)
     if parsed is None:
         return None
-    availability = db.session.get(Availability, parsed[0])
+    availability = slot_rules.still_offered(parsed[0])
     if availability is None:
         return None
     site = availability.site
     day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
-    found = slot_rules.free_slots(site, day, day, availability_id=availability.id,
-                                  ignore_booking=ignore_booking)
+    found = slot_rules.free_slots(site, day, day, ignore_booking=ignore_booking,
+                                  offered=[availability])
     slot = next((s for s in found if s.starts_at == parsed[1]), None)
     if slot is None:
         return None
@@ -342,7 +347,8 @@ def book(participant: User, key: str, topic: str = "", interpreter: str = "") ->
 
 def _check_participant(participant: User, starts_at: datetime, ends_at: datetime,
                        ignore_booking: int | None = None) -> None:
-    if any(b.id != ignore_booking for b in _bookings_between(participant, starts_at, ends_at)):
+    if any(booking_id != ignore_booking
+           for booking_id, _start, _end in _meetings_between(participant, starts_at, ends_at)):
         raise DomainError(_l("You already have a meeting at this time."))
     upcoming = db.session.scalar(select(func.count()).select_from(Booking).where(
         Booking.participant_id == participant.id, Booking.status == BookingStatus.BOOKED,

@@ -45,8 +45,8 @@ def local_today(site: Site) -> date:
     return utcnow().astimezone(ZoneInfo(site.timezone)).date()
 
 
-def availabilities(site: Site, first_day: date, last_day: date,
-                   host_id: int | None = None) -> list[Availability]:
+def availabilities(site: Site, first_day: date, last_day: date, host_id: int | None = None,
+                   availability_id: int | None = None) -> list[Availability]:
     """Availability at this site in the period, of people who are still staff there."""
     staff = select(Membership.user_id).where(Membership.site_id == site.id,
                                              Membership.role.in_(STAFF_ROLES))
@@ -56,7 +56,17 @@ def availabilities(site: Site, first_day: date, last_day: date,
         or_(Availability.valid_until.is_(None), Availability.valid_until >= first_day))
     if host_id is not None:
         statement = statement.where(Availability.host_id == host_id)
+    if availability_id is not None:
+        statement = statement.where(Availability.id == availability_id)
     return list(db.session.scalars(statement.order_by(Availability.id)))
+
+
+def still_offered(availability_id: int) -> Availability | None:
+    """One availability, if its host is still staff at its site (as availabilities() asks)."""
+    staff = select(Membership.user_id).where(Membership.site_id == Availability.site_id,
+                                             Membership.role.in_(STAFF_ROLES))
+    return db.session.scalar(select(Availability).where(
+        Availability.id == availability_id, Availability.host_id.in_(staff)))
 
 
 def _days_off(host_ids: set[int], first_day: date, last_day: date) -> dict[int, set[date]]:
@@ -97,7 +107,7 @@ def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None 
     """Every free slot from first_day to last_day (local dates), in time order. `offered`:
     the site's availability if the caller has loaded it already."""
     if offered is None:
-        offered = availabilities(site, first_day, last_day, host_id)
+        offered = availabilities(site, first_day, last_day, host_id, availability_id)
     found = [a for a in offered if (availability_id is None or a.id == availability_id)
              and (host_id is None or a.host_id == host_id)]
     if not found:

@@ -64,13 +64,18 @@ def test_extra_windows_add_times_on_one_day(site, make_availability):
     assert free_slots(site, day + timedelta(days=1), day + timedelta(days=1)) == []
 
 
-def test_people_who_are_no_longer_staff_offer_nothing(site, make_availability, coach):
+def test_people_who_are_no_longer_staff_offer_nothing(site, make_availability, coach,
+                                                     make_user):
     day = working_day()
-    make_availability()
+    availability = make_availability()
+    key = key_at(availability, day, time(9))
+    participant = make_user()
+    assert services.slot_for(key, participant) is not None
     membership = db.session.query(Membership).filter_by(user_id=coach.id).one()
     membership.role = Role.PARTICIPANT
     db.session.commit()
     assert free_slots(site, day, day) == []
+    assert services.slot_for(key, participant) is None  # a time chosen before: gone too
 
 
 def test_nothing_sooner_than_the_minimum_notice(app, site, make_availability):
