@@ -8,11 +8,12 @@ Windows are local wall times in the site's zone. Each slot is converted on its o
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from flask import current_app
-from sqlalchemy import or_, select
+from sqlalchemy import bindparam, or_, select
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site
 from portal.extensions import db, utcnow
@@ -48,17 +49,10 @@ def local_today(site: Site) -> date:
 def availabilities(site: Site, first_day: date, last_day: date, host_id: int | None = None,
                    availability_id: int | None = None) -> list[Availability]:
     """Availability at this site in the period, of people who are still staff there."""
-    staff = select(Membership.user_id).where(Membership.site_id == site.id,
-                                             Membership.role.in_(STAFF_ROLES))
-    statement = select(Availability).where(
-        Availability.site_id == site.id, Availability.host_id.in_(staff),
-        Availability.valid_from <= last_day,
-        or_(Availability.valid_until.is_(None), Availability.valid_until >= first_day))
-    if host_id is not None:
-        statement = statement.where(Availability.host_id == host_id)
-    if availability_id is not None:
-        statement = statement.where(Availability.id == availability_id)
-    return list(db.session.scalars(statement.order_by(Availability.id)))
+    statement = _availabilities_statement(host_id is not None, availability_id is not None)
+    return list(db.session.scalars(statement, {
+        "site_id": site.id, "first_day": first_day, "last_day": last_day, "host_id": host_id,
+        "availability_id": availability_id}))
 
 
 def still_offered(availability_id: int) -> Availability | None:
@@ -69,31 +63,63 @@ def still_offered(availability_id: int) -> Availability | None:
         Availability.id == availability_id, Availability.host_id.in_(staff)))
 
 
+# The statements below are built once per process: SQLAlchemy then reuses them and their cache
+# keys instead of building both again on every page of free times.
+
+@cache
+def _availabilities_statement(by_host: bool, by_id: bool):
+    staff = select(Membership.user_id).where(Membership.site_id == bindparam("site_id"),
+                                             Membership.role.in_(STAFF_ROLES))
+    statement = select(Availability).where(
+        Availability.site_id == bindparam("site_id"), Availability.host_id.in_(staff),
+        Availability.valid_from <= bindparam("last_day"),
+        or_(Availability.valid_until.is_(None),
+            Availability.valid_until >= bindparam("first_day")))
+    if by_host:
+        statement = statement.where(Availability.host_id == bindparam("host_id"))
+    if by_id:
+        statement = statement.where(Availability.id == bindparam("availability_id"))
+    return statement.order_by(Availability.id)
+
+
 def _days_off(host_ids: set[int], first_day: date, last_day: date) -> dict[int, set[date]]:
     off: dict[int, set[date]] = defaultdict(set)
-    rows = db.session.scalars(select(TimeOff).where(
-        TimeOff.host_id.in_(host_ids), TimeOff.first_day <= last_day,
-        TimeOff.last_day >= first_day))
-    for row in rows:
-        day = max(row.first_day, first_day)
-        while day <= min(row.last_day, last_day):
-            off[row.host_id].add(day)
+    rows = db.session.execute(_days_off_statement(), {
+        "hosts": list(host_ids), "first_day": first_day, "last_day": last_day})
+    for host_id, off_from, off_until in rows:
+        day = max(off_from, first_day)
+        while day <= min(off_until, last_day):
+            off[host_id].add(day)
             day += timedelta(days=1)
     return off
 
 
+@cache
+def _days_off_statement():
+    return select(TimeOff.host_id, TimeOff.first_day, TimeOff.last_day).where(
+        TimeOff.host_id.in_(bindparam("hosts", expanding=True)),
+        TimeOff.first_day <= bindparam("last_day"), TimeOff.last_day >= bindparam("first_day"))
+
+
 def _busy(host_ids: set[int], start: datetime, end: datetime,
           ignore: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
+    """The hosts' meetings that are not cancelled (all but `ignore`), with two hours' margin
+    on each side of the period."""
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    statement = select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
-        Booking.host_id.in_(host_ids), Booking.status != BookingStatus.CANCELLED,
-        Booking.starts_at < end + timedelta(hours=2),
-        Booking.ends_at > start - timedelta(hours=2))
-    if ignore is not None:
-        statement = statement.where(Booking.id != ignore)
-    for host_id, starts_at, ends_at in db.session.execute(statement):
+    rows = db.session.execute(_busy_statement(), {
+        "hosts": list(host_ids), "start": start - timedelta(hours=2),
+        "end": end + timedelta(hours=2), "ignore": ignore or 0})  # ids start at 1
+    for host_id, starts_at, ends_at in rows:
         busy[host_id].append((starts_at, ends_at))
     return busy
+
+
+@cache
+def _busy_statement():
+    return select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
+        Booking.host_id.in_(bindparam("hosts", expanding=True)),
+        Booking.status != BookingStatus.CANCELLED, Booking.starts_at < bindparam("end"),
+        Booking.ends_at > bindparam("start"), Booking.id != bindparam("ignore"))
 
 
 def public_holidays(site: Site, first_day: date, last_day: date):
@@ -147,8 +173,8 @@ def _day_slots(availability: Availability, day: date, windows: list[tuple[time, 
     buffer = timedelta(minutes=availability.buffer_minutes)
     # Only the host's meetings near this local day can touch its slots (a day's margin on
     # each side, so no offset or daylight-saving change can leave one out).
-    day_start = datetime.combine(day - timedelta(days=1), time.min, tzinfo=zone)
-    day_end = datetime.combine(day + timedelta(days=2), time.min, tzinfo=zone)
+    day_start = datetime.combine(day - timedelta(days=1), time.min, tzinfo=zone).astimezone(UTC)
+    day_end = datetime.combine(day + timedelta(days=2), time.min, tzinfo=zone).astimezone(UTC)
     near = [(b_start, b_end) for b_start, b_end in busy
             if b_start < day_end and b_end > day_start]
     offset = zone.utcoffset(datetime.combine(day, time.min))
