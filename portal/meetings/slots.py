@@ -64,7 +64,7 @@ def still_offered(availability_id: int) -> Availability | None:
 
 
 # The statements below are built once per process: SQLAlchemy then reuses them and their cache
-# keys instead of building both again on every page of free times.
+# keys instead of building them again on every page of free times.
 
 @cache
 def _availabilities_statement(by_host: bool, by_id: bool):
