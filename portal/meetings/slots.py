@@ -57,10 +57,15 @@ def availabilities(site: Site, first_day: date, last_day: date, host_id: int | N
 
 def still_offered(availability_id: int) -> Availability | None:
     """One availability, if its host is still staff at its site (as availabilities() asks)."""
-    staff = select(Membership.user_id).where(Membership.site_id == Availability.site_id,
-                                             Membership.role.in_(STAFF_ROLES))
     return db.session.scalar(select(Availability).where(
-        Availability.id == availability_id, Availability.host_id.in_(staff)))
+        Availability.id == availability_id,
+        Availability.host_id.in_(_staff_at(Availability.site_id))))
+
+
+def _staff_at(site_id):
+    """The ids of the staff at a site (a column or a bindparam)."""
+    return select(Membership.user_id).where(Membership.site_id == site_id,
+                                            Membership.role.in_(STAFF_ROLES))
 
 
 # The statements below are built once per process: SQLAlchemy then reuses them and their cache
@@ -68,10 +73,9 @@ def still_offered(availability_id: int) -> Availability | None:
 
 @cache
 def _availabilities_statement(by_host: bool, by_id: bool):
-    staff = select(Membership.user_id).where(Membership.site_id == bindparam("site_id"),
-                                             Membership.role.in_(STAFF_ROLES))
     statement = select(Availability).where(
-        Availability.site_id == bindparam("site_id"), Availability.host_id.in_(staff),
+        Availability.site_id == bindparam("site_id"),
+        Availability.host_id.in_(_staff_at(bindparam("site_id"))),
         Availability.valid_from <= bindparam("last_day"),
         or_(Availability.valid_until.is_(None),
             Availability.valid_until >= bindparam("first_day")))
