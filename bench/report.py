@@ -19,6 +19,7 @@ LOGGED_IN_RATIO_TARGET = 0.30
 LOPSIDED = 0.80  # one worker spent more than this share of the CPU: the other mostly idled
 TARGETS = [  # (key in the results file, label)
     ("hello", "hello-world /"),
+    ("textbook", "textbook page, logged in"),
     ("bro_health", "Bro /healthz"),
     ("bro_anon", "Bro / logged out"),
     ("bro_privacy", "Bro /privacy user"),

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Throughput and latency of Bro's start page (logged out and logged in) against a one-route
-# Flask app under the same gunicorn settings, plus the compressed size of a first load.
+# Throughput and latency of Bro's start page (logged out and logged in) and other pages against
+# a one-route Flask app (bench/hello.py) and a textbook logged-in page on the same stack
+# (bench/textbook.py) under the same gunicorn settings, plus the compressed size of a first load.
 # Usage, from the repo root after `make setup`:  bash bench/run.sh
 # Knobs (environment): ROUNDS=3 DURATION=10s WARMUP=3s CONNECTIONS=16 THREADS=2
 set -euo pipefail
@@ -85,12 +86,25 @@ while [ "$HELLO_PORT" = "$BRO_PORT" ]; do HELLO_PORT=$(free_port); done
 "$BIN/gunicorn" "${GUNICORN_OPTS[@]}" --bind "$HOST:$HELLO_PORT" --pythonpath "$ROOT/bench" \
   hello:app >"$WORK/hello.log" 2>&1 &
 PIDS+=("$!")
+# The design card's stack used the textbook way, with nothing of Bro (bench/textbook.py): its
+# database is made before the workers start, so they do not race to create it.
+export TEXTBOOK_DB="$WORK/textbook.sqlite3"
+PYTHONPATH="$ROOT/bench" "$BIN/python" -c 'import textbook' >>"$WORK/setup.log" 2>&1 \
+  || { cat "$WORK/setup.log" >&2; exit 1; }
+TEXTBOOK_PORT=$(free_port)
+while [ "$TEXTBOOK_PORT" = "$BRO_PORT" ] || [ "$TEXTBOOK_PORT" = "$HELLO_PORT" ]; do TEXTBOOK_PORT=$(free_port); done
+"$BIN/gunicorn" "${GUNICORN_OPTS[@]}" --bind "$HOST:$TEXTBOOK_PORT" --pythonpath "$ROOT/bench" \
+  textbook:app >"$WORK/textbook.log" 2>&1 &
+PIDS+=("$!")
 BRO="http://$HOST:$BRO_PORT/"
 HELLO="http://$HOST:$HELLO_PORT/"
+TEXTBOOK="http://$HOST:$TEXTBOOK_PORT/"
 wait_up "${BRO}healthz"
 wait_up "$HELLO"
+wait_up "${TEXTBOOK}login"
 BRO_WORKERS=$(pgrep -P "${PIDS[0]}" | tr '\n' ' ')
 HELLO_WORKERS=$(pgrep -P "${PIDS[1]}" | tr '\n' ' ')
+TEXTBOOK_WORKERS=$(pgrep -P "${PIDS[2]}" | tr '\n' ' ')
 
 # --- log in the demo participant -----------------------------------------------------------
 JAR="$WORK/cookies.txt"
@@ -110,6 +124,12 @@ logged_in() {  # (no "curl | grep -q": with pipefail, grep quitting early can fa
   page=$(curl -fsS -A "$UA" -H "Cookie: $COOKIE" "$BRO") && [[ $page == *"Amina Yusuf"* ]]
 }
 logged_in || { echo "run.sh: the session cookie does not show Amina's page" >&2; exit 1; }
+TEXTBOOK_JAR="$WORK/textbook-cookies.txt"
+curl -fsS -A "$UA" -c "$TEXTBOOK_JAR" -o /dev/null "${TEXTBOOK}login"
+TEXTBOOK_COOKIE=$(awk -F '\t' '/^#HttpOnly_/ { sub(/^#HttpOnly_/, "") } /^#/ || NF < 7 { next }
+  { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$TEXTBOOK_JAR")
+page=$(curl -fsS -A "$UA" -H "Cookie: $TEXTBOOK_COOKIE" "$TEXTBOOK")
+[[ $page == *"Amina Yusuf"* ]] || { echo "run.sh: the textbook app's cookie shows no user" >&2; exit 1; }
 # A free meeting time for the confirm page (the booking page a participant fills in).
 SLOT=$(curl -fsS -A "$UA" -H "Cookie: $COOKIE" "${BRO}meetings/book?host=any" \
   | grep -o '/meetings/book/[0-9]*-[0-9T]*' | tail -n 1)
@@ -164,6 +184,7 @@ measured_wrk() {  # file "worker pids" url duration [extra wrk args...]
 }
 echo "Warming up ($WARMUP each)..."
 run_wrk "$HELLO" "$WARMUP" >/dev/null
+run_wrk "$TEXTBOOK" "$WARMUP" -H "Cookie: $TEXTBOOK_COOKIE" >/dev/null
 run_wrk "${BRO}healthz" "$WARMUP" >/dev/null
 run_wrk "$BRO" "$WARMUP" >/dev/null
 run_wrk "${BRO}privacy" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
@@ -176,10 +197,11 @@ run_wrk "${BRO%/}$SLOT" "$WARMUP" -H "Cookie: $COOKIE" >/dev/null
 RESULTS="$OUT/results.txt"
 : >"$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
-  for target in hello bro_health bro_anon bro_privacy bro_user bro_list bro_calendar bro_slots bro_confirm; do
+  for target in hello textbook bro_health bro_anon bro_privacy bro_user bro_list bro_calendar bro_slots bro_confirm; do
     workers=$BRO_WORKERS
     case $target in
       hello) workers=$HELLO_WORKERS; args=("$HELLO") ;;
+      textbook) workers=$TEXTBOOK_WORKERS; args=("$TEXTBOOK" -H "Cookie: $TEXTBOOK_COOKIE") ;;
       bro_health) args=("${BRO}healthz") ;;
       bro_anon) args=("$BRO") ;;
       bro_privacy) args=("${BRO}privacy" -H "Cookie: $COOKIE") ;;
