@@ -65,6 +65,13 @@ def _meetings_statement(limit: int):
             .order_by(booking.c.starts_at).limit(limit))
 
 
+def soonest_first(meetings: list[Row], sessions: list[Row]) -> list[tuple[str, Row]]:
+    """The start page's one "what's next" list: ("meeting", row) and ("session", row) by start
+    time, as the calendar orders them (a meeting on Thursday under Tuesday's café, not above)."""
+    return sorted([*(("meeting", row) for row in meetings),
+                   *(("session", row) for row in sessions)], key=lambda item: item[1].starts_at)
+
+
 def next_steps(user: User, limit: int = 2) -> list[Row]:
     """The first open step of each active goal, oldest goal first: text, goal_id, goal_title."""
     return db.session.execute(_steps_statement(limit), {"owner_id": user.id}).all()

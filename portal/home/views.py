@@ -27,8 +27,9 @@ def index():
     now = utcnow()
     until = now + timedelta(days=56)
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
-                  next_sessions=whats_next.next_sessions(user, now, until, limit=3),
-                  next_meetings=whats_next.next_meetings(user, now, until, limit=2),
+                  coming=whats_next.soonest_first(
+                      whats_next.next_meetings(user, now, until, limit=2),
+                      whats_next.next_sessions(user, now, until, limit=3)),
                   next_steps=whats_next.next_steps(user),
                   led=activities.led_activities(user) if user.is_staff else [],
                   shifts=activities.my_shifts(user) if user.is_staff else [],

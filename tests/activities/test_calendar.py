@@ -4,6 +4,8 @@ from icalendar import Calendar
 
 from portal.activities import calendar, services
 from portal.activities.models import Kind
+from portal.extensions import db
+from portal.meetings.models import Booking, Mode
 
 
 def monday() -> date:
@@ -51,6 +53,25 @@ def test_calendar_page_and_dashboard(client, site, make_activity, leader, login_
     assert "/activities/calendar/" in page.text and ".ics" in page.text
     home = client.get("/").text
     assert "next for me" in home and "Norsk A1" in home
+
+
+def test_dashboard_lists_meetings_and_sessions_in_one_time_order(client, site, make_activity,
+                                                                  leader, login_as):
+    circle = make_activity(title="Norsk A1")
+    plan(site, leader, circle)  # three Mondays
+    person = login_as()
+    services.enrol(person, circle.id)
+    wednesday = circle.sessions[0].starts_at + timedelta(days=2)
+    db.session.add(Booking(site_id=site.id, host_id=leader.id, participant_id=person.id,
+                           starts_at=wednesday, ends_at=wednesday + timedelta(minutes=30),
+                           mode=Mode.IN_PERSON))
+    db.session.commit()
+    home = client.get("/").text
+    coming = home[home.index("next for me"):home.index("</section>")]
+    meeting = coming.index("Meeting with")
+    # Monday's session, then Wednesday's meeting, then next Monday's session.
+    assert coming.index("Norsk A1") < meeting < coming.index("Norsk A1", meeting)
+    assert coming.count("Norsk A1") == 3 and coming.count("<li") == 4
 
 
 def test_feed_is_secret_valid_ical_and_renewable(client, site, make_activity, leader, login_as):
