@@ -25,7 +25,10 @@ def found(user: User, start, end):
 def expected(user: User, start, end):
     """The same lists from the ORM services (calendar, meetings, goals)."""
     sessions = sorted(calendar.my_sessions(user, start, end), key=lambda s: (s.starts_at, s.id))
-    bookings = sorted(meetings.next_meetings(user, start, end), key=lambda b: (b.starts_at, b.id))
+    bookings = sorted((b for b in meetings.all_meetings(user, start, end)
+                       if b.status != BookingStatus.CANCELLED
+                       and (b.participant_id == user.id or user.is_staff)),  # staff host too
+                      key=lambda b: (b.starts_at, b.id))
     goals = db.session.scalars(select(Goal).where(
         Goal.owner_id == user.id, Goal.status == GoalStatus.ACTIVE)
         .order_by(Goal.created_at, Goal.id)).all()
@@ -38,9 +41,13 @@ def expected(user: User, start, end):
     return (
         [(s.starts_at, s.status, s.activity_id, s.activity.title, s.activity.site.timezone)
          for s in sessions[:SESSIONS]],
-        [(b.id, b.starts_at, b.site.timezone, b.host.display_name if b.host else None)
-         for b in bookings[:MEETINGS]],
+        [(b.id, b.starts_at, b.site.timezone, _other(user, b)) for b in bookings[:MEETINGS]],
         steps[:STEPS])
+
+
+def _other(user: User, booking: Booking) -> str | None:
+    other = booking.host if booking.participant_id == user.id else booking.participant
+    return other.display_name if other is not None else None
 
 
 def test_start_page_lists_say_what_the_services_say_for_every_demo_person(app):

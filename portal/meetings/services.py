@@ -477,18 +477,22 @@ def my_bookings(participant: User) -> tuple[list[Booking], list[Booking]]:
     return coming, past
 
 
-def next_meetings(participant: User, start: datetime, end: datetime,
+def next_meetings(user: User, start: datetime, end: datetime,
                   limit: int | None = None) -> list[Booking]:
-    return list(db.session.scalars(_next_meetings_statement(limit), {
-        "user_id": participant.id, "start": start, "end": end}))
+    """Meetings (not cancelled) from start to end that the person takes part in, and for
+    staff also those they host ("My calendar" shows both, like the calendar feed)."""
+    return list(db.session.scalars(_next_meetings_statement(limit, user.is_staff), {
+        "user_id": user.id, "start": start, "end": end}))
 
 
 @cache
-def _next_meetings_statement(limit: int | None):
-    # Built once and reused (the participant's start page runs it on every view).
+def _next_meetings_statement(limit: int | None, hosting: bool):
+    # Built once and reused. Participants only ever take part: one index less for them.
+    whose = Booking.participant_id == bindparam("user_id")
+    if hosting:
+        whose = or_(whose, Booking.host_id == bindparam("user_id"))
     return (select(Booking).where(
-        Booking.participant_id == bindparam("user_id"),
-        Booking.status != BookingStatus.CANCELLED, Booking.ends_at > bindparam("start"),
+        whose, Booking.status != BookingStatus.CANCELLED, Booking.ends_at > bindparam("start"),
         Booking.starts_at < bindparam("end")).order_by(Booking.starts_at).limit(limit))
 
 

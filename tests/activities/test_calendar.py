@@ -55,8 +55,8 @@ def test_calendar_page_and_dashboard(client, site, make_activity, leader, login_
     assert "next for me" in home and "Norsk A1" in home
 
 
-def test_dashboard_lists_meetings_and_sessions_in_one_time_order(client, site, make_activity,
-                                                                  leader, login_as):
+def test_start_page_lists_meetings_and_sessions_in_one_time_order_hosts_too(
+        client, site, make_activity, leader, login_as):
     circle = make_activity(title="Norsk A1")
     plan(site, leader, circle)  # three Mondays
     person = login_as()
@@ -72,6 +72,13 @@ def test_dashboard_lists_meetings_and_sessions_in_one_time_order(client, site, m
     # Monday's session, then Wednesday's meeting, then next Monday's session.
     assert coming.index("Norsk A1") < meeting < coming.index("Norsk A1", meeting)
     assert coming.count("Norsk A1") == 3 and coming.count("<li") == 4
+    assert "Meeting with <bdi>Lars Leader</bdi>" in coming
+    # The host's start page lists the meeting too, with the participant's name.
+    client.login(leader.email)
+    home = client.get("/").text
+    coming = home[home.index("next for me"):home.index("</section>")]
+    with_person = f"Meeting with <bdi>{person.display_name}</bdi>"
+    assert with_person in coming and with_person in client.get("/activities/calendar").text
 
 
 def test_feed_is_secret_valid_ical_and_renewable(client, site, make_activity, leader, login_as):
