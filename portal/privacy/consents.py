@@ -6,6 +6,7 @@ from flask import current_app
 from sqlalchemy import select, update
 
 from portal.accounts.models import Consent, User
+from portal.accounts.services import PRIVACY_PURPOSE
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
@@ -23,6 +24,14 @@ PURPOSES = {
 }
 
 
+def title(purpose: str) -> str:
+    """What a consent is for, as people read it: the purposes above and the privacy notice
+    accepted at registration (My data lists both; the stored key means nothing to people)."""
+    if purpose == PRIVACY_PURPOSE:
+        return _l("Privacy notice")
+    return PURPOSES[purpose][0] if purpose in PURPOSES else purpose
+
+
 def given(user: User) -> dict[str, Consent | None]:
     """The consent in force for each purpose (None: not given, or withdrawn)."""
     active = {c.purpose: c for c in db.session.scalars(select(Consent).where(
@@ -35,6 +44,12 @@ def history(user: User) -> list[Consent]:
     return list(db.session.scalars(select(Consent).where(
         Consent.user_id == user.id, Consent.purpose.in_(PURPOSES))
         .order_by(Consent.given_at.desc())))
+
+
+def every(user: User) -> list[Consent]:
+    """Every consent the person gave, the privacy notice's too, oldest first (My data)."""
+    return list(db.session.scalars(select(Consent).where(Consent.user_id == user.id)
+                                   .order_by(Consent.given_at, Consent.id)))
 
 
 def give(user: User, purpose: str, language: str) -> None:

@@ -30,7 +30,8 @@ class ConfirmForm(BaseForm):
 @login_required
 def my_data():
     return render("privacy/my_data.html", "privacy/my_data.html",
-                  data=services.my_data(current_user))
+                  data=services.my_data(current_user), consents=consents.every(current_user),
+                  consent_title=consents.title)
 
 
 @bp.get("/my-data.json")

@@ -6,7 +6,8 @@ from datetime import date, time, timedelta
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import Consent, Role, User
+from portal.accounts.services import PRIVACY_PURPOSE
 from portal.activities import attendance
 from portal.activities import services as activities
 from portal.activities.models import Attendance, Enrolment, Kind, Session
@@ -17,6 +18,7 @@ from portal.goals.models import Goal, Share, Step
 from portal.meetings import services as meetings
 from portal.meetings.models import Availability, Booking, Window
 from portal.notify.models import Notification
+from portal.privacy import consents
 from portal.reports import services as reports
 from portal.reports.periods import period_for
 from tests.conftest import PASSWORD
@@ -62,13 +64,19 @@ def life(site, make_user):
 
 def test_my_data_has_everything_as_json_and_as_a_page(client, life):
     person = life["person"]
+    db.session.add(Consent(user=person, purpose=PRIVACY_PURPOSE, notice_version="2026-1",
+                           language="nb"))
+    db.session.commit()
+    consents.give(person, consents.PHOTOS, "nb")
+    consents.withdraw(person, consents.PHOTOS)
     client.login(person.email)
     response = client.get("/privacy/my-data.json")
     assert response.headers["Content-Disposition"].endswith('"bro-my-data.json"')
     data = json.loads(response.get_data(as_text=True))
     assert data["profile"]["name"] == "Hodan Warsame"
     assert data["profile"]["phone"] == "+4791234567"
-    assert [c["purpose"] for c in data["consents"]] == [] or data["consents"]
+    assert [(c["purpose"], c["withdrawn"] is not None) for c in data["consents"]] == [
+        (PRIVACY_PURPOSE, False), (consents.PHOTOS, True)]
     assert data["enrolments"][0]["activity"] == "Norsk A1"
     assert data["attendance"][0]["minutes"] == 90
     assert data["goals"][0]["title"] == "Jobb i barnehage"
@@ -78,6 +86,9 @@ def test_my_data_has_everything_as_json_and_as_a_page(client, life):
     assert data["notifications"] and data["notifications"][0]["kind"] == "booking_confirmed"
     page = client.get("/privacy/my-data").get_data(as_text=True)
     assert "Hodan Warsame" in page and "Jobb i barnehage" in page and "+4791234567" in page
+    # Consents by what they are for, in words, with their dates; never the stored key.
+    assert "Privacy notice: yes from" in page and "Photos: yes from" in page
+    assert "withdrawn" in page and PRIVACY_PURPOSE not in page
 
 
 def test_deleting_my_account_erases_me_and_keeps_the_numbers(client, site, life):
