@@ -86,6 +86,15 @@ def attach_error(form, error) -> None:
         form.form_errors.append(error.message)
 
 
+def attach_errors(form, problems) -> None:
+    """attach_error() for each problem whose field has no error of its own yet (the form's
+    own message, e.g. "not a number", says more than a rule checked after it)."""
+    for problem in problems:
+        field = form._fields.get(problem.field) if problem.field else None
+        if field is None or not field.errors:
+            attach_error(form, problem)
+
+
 def safe_next(target: str | None, default: str) -> str:
     """Only same-site paths: never bounce people to another site after login, and never a
     control character (a line break would split the Location header)."""

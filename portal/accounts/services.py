@@ -45,11 +45,15 @@ def _hasher() -> PasswordHasher:
         **current_app.config.get("ARGON2_PARAMETERS", {})))
 
 
-def hash_password(password: str) -> str:
+def check_password(password: str) -> None:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise DomainError(lazy_ngettext("Use at least %(num)d character.",
                                         "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH),
                           field="password")
+
+
+def hash_password(password: str) -> str:
+    check_password(password)
     return _hasher().hash(password)
 
 
@@ -157,27 +161,57 @@ def too_young(birth_year: int | None, today: date | None = None) -> bool:
     return today.year - birth_year < current_app.config["MIN_SELF_REGISTRATION_AGE"]
 
 
+NO_CONTACT = _l("Give a phone number or an e-mail address, so you can log in.")
+
+
 def _contact(phone_raw: str, email_raw: str, country: str) -> tuple[str | None, str | None]:
     if not phone_raw and not email_raw:
-        raise DomainError(_l("Give a phone number or an e-mail address, so you can log in."),
-                          field="phone")
+        raise DomainError(NO_CONTACT, field="phone")
     phone = normalise_phone(phone_raw, country) if phone_raw else None
     email = normalise_email(email_raw) if email_raw else None
     return phone, email
 
 
+def registration_problems(data: Registration,
+                          registered_by: User | None = None) -> list[DomainError]:
+    """Everything wrong with a registration that can be told at once, each beside its field:
+    a person on a phone fixes them in one go instead of meeting them one submit at a time."""
+    problems = []
+    site = db.session.get(Site, data.site_id) if data.site_id else None
+    if site is None:
+        problems.append(DomainError(_l("Choose your meeting place."), field="site_id"))
+    if registered_by is None and too_young(data.birth_year):
+        problems.append(DomainError(_l(
+            "You are too young to register yourself. A coordinator at your meeting place can "
+            "register you together with a parent or guardian."), field="birth_year"))
+    if not data.accepted_privacy:
+        problems.append(DomainError(_l("Please read the privacy notice and tick the box."),
+                                    field="accept_privacy"))
+    if not data.phone and not data.email:
+        problems.append(DomainError(NO_CONTACT, field="phone"))
+    if data.phone and site is not None:  # without a country code: one of the site's country
+        problems += _problem(normalise_phone, data.phone, site.country)
+    if data.email:
+        problems += _problem(normalise_email, data.email)
+    if data.password:  # an empty one is the form's to explain
+        problems += _problem(check_password, data.password)
+    return problems
+
+
+def _problem(check, *args) -> list[DomainError]:
+    try:
+        check(*args)
+    except DomainError as problem:
+        return [problem]
+    return []
+
+
 def register(data: Registration, registered_by: User | None = None) -> User:
     """Self-registration, or assisted registration by staff (then no age limit applies)."""
+    problems = registration_problems(data, registered_by)
+    if problems:
+        raise problems[0]
     site = db.session.get(Site, data.site_id)
-    if site is None:
-        raise DomainError(_l("Choose your meeting place."), field="site_id")
-    if registered_by is None and too_young(data.birth_year):
-        raise DomainError(_l("You are too young to register yourself. A coordinator at your "
-                             "meeting place can register you together with a parent or "
-                             "guardian."), field="birth_year")
-    if not data.accepted_privacy:
-        raise DomainError(_l("Please read the privacy notice and tick the box."),
-                          field="accept_privacy")
     invitation = _open_invitation(data.invitation_code) if data.invitation_code else None
     phone, email = _contact(data.phone, data.email, site.country)
     _check_contact_free(phone, email)

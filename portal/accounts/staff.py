@@ -11,7 +11,7 @@ from portal.accounts.views import bp, site_or_404
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.forms import show_form
+from portal.forms import attach_errors, show_form
 from portal.i18n import _, bdi
 from portal.security import require_admin
 from portal.web import redirect, render
@@ -77,13 +77,16 @@ def assisted(site_id):
 def register_for(site_id):
     site = coordinated_site(site_id)
     form = AssistedRegisterForm()
-    if not form.validate():
-        return _show_assisted(site, form)
+    valid = form.validate()
     data = services.Registration(
         display_name=form.display_name.data, phone=form.phone.data or "",
         email=form.email.data or "", password=services.new_code() + services.new_code(),
         language=form.language.data, site_id=site.id, birth_year=form.birth_year.data,
         accepted_privacy=form.accept_privacy.data)
+    problems = services.registration_problems(data, registered_by=current_user)
+    if not valid or problems:
+        attach_errors(form, problems)
+        return _show_assisted(site, form)
     try:
         person = services.register(data, registered_by=current_user)
         code = services.issue_reset_code(current_user, person)

@@ -24,7 +24,7 @@ from portal.accounts.forms import (
 from portal.accounts.models import Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
-from portal.forms import safe_next, show_form
+from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify.mail import mail_configured
 from portal.notify.services import unread_column
@@ -110,14 +110,17 @@ def register():
 @bp.post("/register")
 def create():
     form = _register_form()
-    if not form.validate():
-        return _show_register(form)
+    valid = form.validate()
     data = services.Registration(
         display_name=form.display_name.data, phone=form.phone.data or "",
         email=form.email.data or "", password=form.password.data, language=form.language.data,
-        site_id=form.site_id.data, birth_year=form.birth_year.data,
-        accepted_privacy=form.accept_privacy.data,
+        site_id=0 if form.site_id.errors else form.site_id.data,  # not one of the choices
+        birth_year=form.birth_year.data, accepted_privacy=form.accept_privacy.data,
         invitation_code=form.invitation_code.data or "")
+    problems = services.registration_problems(data)
+    if not valid or problems:  # every mistake at once, each beside its field
+        attach_errors(form, problems)
+        return _show_register(form)
     try:
         user = services.register(data)
     except DomainError as error:

@@ -51,14 +51,19 @@ def test_register_with_htmx_answers_hx_redirect(client, site):
 
 
 def test_invalid_registration_keeps_input_and_explains_each_field(client, site):
-    data = register_data(site, phone="", email="", password="short", accept_privacy="")
+    data = register_data(site, phone="", email="", password="short", accept_privacy="",
+                         site_id="0")  # "Choose…"
     data["display_name"] = "Hodan <b>Warsame</b>"
     response = client.post("/accounts/register", data)
     assert response.status_code == 422
     html = page(response)
     assert 'value="Hodan &lt;b&gt;Warsame&lt;/b&gt;"' in html
-    assert 'aria-describedby="accept_privacy-error"' in html or \
-        'aria-describedby="phone-hint phone-error"' in html
+    # Every mistake at once, beside its field: the form's own checks and the service's rules.
+    for field, message in (("password", "at least 10"), ("phone", "Give a phone number"),
+                           ("site_id", "Choose your meeting place."),
+                           ("accept_privacy", "tick the box")):
+        assert f'id="{field}-error"' in html and message in html, field
+    assert 'aria-describedby="accept_privacy-error"' in html
     assert 'class="error-summary" role="alert"' in html
     assert db.session.scalar(select(User)) is None
 
@@ -68,6 +73,13 @@ def test_invalid_registration_as_htmx_swaps_the_form_with_422(client, site):
                            htmx=True)
     assert response.status_code == 422
     assert "<html" not in page(response) and 'id="display_name-error"' in page(response)
+
+
+def test_a_bad_phone_and_a_bad_email_are_both_explained(client, site):
+    response = client.post("/accounts/register", register_data(site, phone="12",
+                                                               email="not-an-address"))
+    assert response.status_code == 422
+    assert 'id="phone-error"' in page(response) and 'id="email-error"' in page(response)
 
 
 def test_domain_errors_land_beside_their_field(client, site):
