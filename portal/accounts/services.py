@@ -172,6 +172,23 @@ def _contact(phone_raw: str, email_raw: str, country: str) -> tuple[str | None, 
     return phone, email
 
 
+def contact_problems(phone_raw: str, email_raw: str, country: str | None) -> list[DomainError]:
+    """What is wrong with a phone number and an e-mail address, both at once. A phone number
+    without a country code is read as one of `country`; without a country it is not judged."""
+    problems = []
+    if not phone_raw and not email_raw:
+        problems.append(DomainError(NO_CONTACT, field="phone"))
+    if phone_raw and country:
+        problems += _problem(normalise_phone, phone_raw, country)
+    if email_raw:
+        problems += _problem(normalise_email, email_raw)
+    return problems
+
+
+def home_country(user: User) -> str:
+    return user.home_site.country if user.home_site else Country.NO
+
+
 def registration_problems(data: Registration,
                           registered_by: User | None = None) -> list[DomainError]:
     """Everything wrong with a registration that can be told at once, each beside its field:
@@ -187,12 +204,7 @@ def registration_problems(data: Registration,
     if not data.accepted_privacy:
         problems.append(DomainError(_l("Please read the privacy notice and tick the box."),
                                     field="accept_privacy"))
-    if not data.phone and not data.email:
-        problems.append(DomainError(NO_CONTACT, field="phone"))
-    if data.phone and site is not None:  # without a country code: one of the site's country
-        problems += _problem(normalise_phone, data.phone, site.country)
-    if data.email:
-        problems += _problem(normalise_email, data.email)
+    problems += contact_problems(data.phone, data.email, site.country if site else None)
     if data.password:  # an empty one is the form's to explain
         problems += _problem(check_password, data.password)
     return problems
@@ -255,8 +267,7 @@ def authenticate(login: str, password: str) -> User | None:
 
 def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str,
                    language: str, birth_year: int | None) -> None:
-    country = user.home_site.country if user.home_site else Country.NO
-    phone, email = _contact(phone_raw, email_raw, country)
+    phone, email = _contact(phone_raw, email_raw, home_country(user))
     _check_contact_free(phone, email, user)
     user.display_name = display_name
     user.phone, user.email = phone, email

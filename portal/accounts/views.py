@@ -187,7 +187,11 @@ def profile():
 @login_required
 def update():
     form = ProfileForm()
-    if not form.validate():
+    valid = form.validate()
+    problems = services.contact_problems(form.phone.data or "", form.email.data or "",
+                                         services.home_country(current_user))
+    if not valid or problems:  # a bad phone number and a bad e-mail address: both at once
+        attach_errors(form, problems)
         return _show_profile(form)
     try:
         services.update_profile(current_user, form.display_name.data, form.phone.data or "",

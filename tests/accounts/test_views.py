@@ -223,6 +223,17 @@ def test_profile_page_fragment_and_update(client, login_as):
         "Nour", "+46701234567", "sv", None)
 
 
+def test_profile_explains_a_bad_phone_and_a_bad_email_at_once(client, login_as):
+    user = login_as()
+    response = client.post("/accounts/profile", {
+        "display_name": "Nour", "phone": "12", "email": "nour@", "language": "en"})
+    assert response.status_code == 422
+    assert 'id="phone-error"' in page(response) and 'id="email-error"' in page(response)
+    assert 'value="nour@"' in page(response)  # what was typed stays
+    db.session.refresh(user)
+    assert user.display_name != "Nour"
+
+
 def test_profile_refuses_someone_elses_email(client, login_as, make_user):
     other = make_user()
     user = login_as()
