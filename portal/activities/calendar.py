@@ -1,4 +1,5 @@
-"""A person's calendar: the sessions of what they joined or follow, and iCalendar files."""
+"""A person's calendar: the sessions of what they joined or follow (and, for staff, of what they
+lead and the café shifts they took), and iCalendar files."""
 
 import secrets
 from datetime import datetime, timedelta
@@ -18,6 +19,8 @@ from portal.activities.models import (
     Follow,
     Session,
     SessionStatus,
+    activity_leader,
+    shift,
 )
 from portal.extensions import db, utcnow
 
@@ -60,9 +63,30 @@ def _busy_statement():
         *_mine(), Session.status == SessionStatus.SCHEDULED)
 
 
-def upcoming(user: User, days: int = 56, limit: int | None = None) -> list[Session]:
+def run_by(user: User, start: datetime, end: datetime) -> list[Session]:
+    """Sessions the person runs: of the activities they lead, and the café shifts they took."""
+    led = select(activity_leader.c.activity_id).where(activity_leader.c.user_id == user.id)
+    hosted = select(shift.c.session_id).where(shift.c.user_id == user.id)
+    return list(db.session.scalars(
+        select(Session).join(Session.activity).options(contains_eager(Session.activity))
+        .where(or_(Session.activity_id.in_(led), Session.id.in_(hosted)),
+               Session.ends_at > start, Session.starts_at < end).order_by(Session.starts_at)))
+
+
+def calendar_sessions(user: User, start: datetime, end: datetime) -> list[Session]:
+    """What a person's calendar shows (the page and the phone's feed): the sessions they take
+    part in and, for staff, those they run; each once, soonest first."""
+    mine = my_sessions(user, start, end)
+    if not user.is_staff:
+        return mine
+    seen = {session.id for session in mine}
+    return sorted([*mine, *(s for s in run_by(user, start, end) if s.id not in seen)],
+                  key=lambda session: session.starts_at)
+
+
+def upcoming(user: User, days: int = 56) -> list[Session]:
     now = utcnow()
-    return my_sessions(user, now, now + timedelta(days=days), limit)
+    return calendar_sessions(user, now, now + timedelta(days=days))
 
 
 def by_week(items: list) -> list[tuple[datetime, list]]:

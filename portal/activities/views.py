@@ -381,7 +381,7 @@ def feed(token):
         abort(404)
     now = utcnow()
     start, end = now - timedelta(days=30), now + timedelta(days=365)
-    sessions = calendar.my_sessions(user, start, end)
+    sessions = calendar.calendar_sessions(user, start, end)
     with force_locale(user.language):
         events = [booking_event(b, request.host, user.id)
                   for b in meetings.all_meetings(user, start, end)]

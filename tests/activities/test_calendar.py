@@ -2,6 +2,7 @@ from datetime import date, time, timedelta
 
 from icalendar import Calendar
 
+from portal.accounts.models import Role
 from portal.activities import calendar, services
 from portal.activities.models import Kind
 from portal.extensions import db
@@ -79,6 +80,36 @@ def test_start_page_lists_meetings_and_sessions_in_one_time_order_hosts_too(
     coming = home[home.index("next for me"):home.index("</section>")]
     with_person = f"Meeting with <bdi>{person.display_name}</bdi>"
     assert with_person in coming and with_person in client.get("/activities/calendar").text
+
+
+def test_staff_calendar_and_feed_hold_what_they_lead_and_their_shifts(
+        client, site, make_activity, leader, make_user):
+    circle = make_activity(title="Norsk A1")
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    other = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Not mine")
+    for index, activity in enumerate((circle, cafe, other)):
+        plan(site, leader, activity, count=2, start=time(9 + 2 * index, 0))
+    volunteer = make_user(Role.VOLUNTEER, name="Vera")
+    circle.leaders.append(volunteer)
+    services.take_shift(volunteer, cafe.sessions[1])
+
+    def listed():
+        return [(s.activity.title, s.starts_at) for s in calendar.upcoming(volunteer)]
+
+    # The circle they lead and the one café session they host; not the rest.
+    led = [("Norsk A1", s.starts_at) for s in circle.sessions]
+    assert listed() == sorted([*led, ("Språkkafé", cafe.sessions[1].starts_at)],
+                              key=lambda item: item[1])
+    services.follow(volunteer, cafe)  # now both café sessions; the hosted one still once
+    assert listed() == sorted([*led, *(("Språkkafé", s.starts_at) for s in cafe.sessions)],
+                              key=lambda item: item[1])
+    client.login(volunteer.email)
+    page = client.get("/activities/calendar").text
+    assert page.count("Norsk A1") >= 2 and "Språkkafé" in page and "Not mine" not in page
+    client.post("/accounts/logout")
+    feed = client.get(f"/activities/calendar/{calendar.feed_token(volunteer)}.ics")
+    summaries = [str(e["summary"]) for e in Calendar.from_ical(feed.data).walk("VEVENT")]
+    assert sorted(summaries) == ["Norsk A1", "Norsk A1", "Språkkafé", "Språkkafé"]
 
 
 def test_feed_is_secret_valid_ical_and_renewable(client, site, make_activity, leader, login_as):
