@@ -14,10 +14,20 @@ from portal.web import render
 class DomainError(Exception):
     """A rule of the domain said no. The message is translatable and shown to the user."""
 
+    also: tuple["DomainError", ...] = ()  # more problems found at the same time (see raise_all)
+
     def __init__(self, message, field: str | None = None):
         super().__init__(message)
         self.message = message
         self.field = field
+
+
+def raise_all(problems: list[DomainError]) -> None:
+    """Raise the first problem with the others attached, so a form shows them all at once."""
+    if problems:
+        first, *more = problems
+        first.also = tuple(more)
+        raise first
 
 
 MESSAGES = {

@@ -84,6 +84,8 @@ def attach_error(form, error) -> None:
         field.errors = [*field.errors, error.message]
     else:
         form.form_errors.append(error.message)
+    for more in error.also:
+        attach_error(form, more)
 
 
 def attach_errors(form, problems) -> None:

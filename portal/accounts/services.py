@@ -27,7 +27,7 @@ from portal.accounts.models import (
     Site,
     User,
 )
-from portal.errors import DomainError
+from portal.errors import DomainError, raise_all
 from portal.extensions import db, utcnow
 from portal.i18n import _l, force_locale, lazy_ngettext
 from portal.notify.mail import mail_configured, send_mail
@@ -220,9 +220,7 @@ def _problem(check, *args) -> list[DomainError]:
 
 def register(data: Registration, registered_by: User | None = None) -> User:
     """Self-registration, or assisted registration by staff (then no age limit applies)."""
-    problems = registration_problems(data, registered_by)
-    if problems:
-        raise problems[0]
+    raise_all(registration_problems(data, registered_by))
     site = db.session.get(Site, data.site_id)
     invitation = _open_invitation(data.invitation_code) if data.invitation_code else None
     phone, email = _contact(data.phone, data.email, site.country)
@@ -287,8 +285,11 @@ def _set_password(user: User, new_password: str) -> None:
 
 
 def change_password(user: User, current: str, new: str) -> None:
+    problems = _problem(check_password, new)
     if not password_matches(user, current):
-        raise DomainError(_l("That is not your current password."), field="current_password")
+        problems.insert(0, DomainError(_l("That is not your current password."),
+                                       field="current_password"))
+    raise_all(problems)  # a wrong current password and a too short new one, together
     _set_password(user, new)
     db.session.commit()
 

@@ -208,6 +208,15 @@ def test_password_change_wrong_current_is_422(client, login_as):
     assert 'id="current_password-error"' in page(response)
 
 
+def test_password_change_tells_a_wrong_current_and_a_short_new_one_together(client, login_as):
+    login_as()
+    response = client.post("/accounts/password", {"current_password": "wrong",
+                                                  "password": "short"})
+    assert response.status_code == 422
+    assert 'id="current_password-error"' in page(response)
+    assert 'id="password-error"' in page(response) and "at least 10" in page(response)
+
+
 # -- profile -------------------------------------------------------------------------------
 
 def test_profile_page_fragment_and_update(client, login_as):
