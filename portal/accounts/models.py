@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import UTCDateTime, db, utcnow
 
+DEFAULT_TIMEZONE = "Europe/Oslo"  # for people without a meeting place (a new admin)
 
 class Country(StrEnum):
     NO = "NO"
@@ -102,6 +103,12 @@ class User(UserMixin, db.Model):
     @property
     def home_site(self) -> Site | None:
         return self.memberships[0].site if self.memberships else None
+
+    @property
+    def timezone(self) -> str:
+        """Where the person lives their days: their (first) meeting place's time zone."""
+        site = self.home_site
+        return site.timezone if site else DEFAULT_TIMEZONE
 
 
 class Membership(db.Model):

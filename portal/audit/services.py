@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
 
-from portal.accounts.models import User
+from portal.accounts.models import DEFAULT_TIMEZONE, User
 from portal.audit.models import AuditEvent, record
 from portal.extensions import db
 
@@ -27,7 +27,7 @@ class Filters:
     last_day: date | None = None
 
 
-def events(filters: Filters, page: int = 1, zone: str = "Europe/Oslo"):
+def events(filters: Filters, page: int = 1, zone: str = DEFAULT_TIMEZONE):
     """Newest first, one page, with the total; each with its actor's name (staff names only:
     entries never hold the content of what was seen or done)."""
     statement = select(AuditEvent, User.display_name).outerjoin(

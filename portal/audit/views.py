@@ -1,7 +1,7 @@
 """The audit log for administrators: filter by kind of action, person and dates."""
 
 from flask import Blueprint, request
-from flask_login import login_required
+from flask_login import current_user, login_required
 from wtforms import DateField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Optional
@@ -38,6 +38,6 @@ def index():
         first_day=form.first_day.data if not form.first_day.errors else None,
         last_day=form.last_day.data if not form.last_day.errors else None)
     page = request.args.get("page", 1, type=int)
-    rows, total = services.events(filters, page)
+    rows, total = services.events(filters, page, current_user.timezone)
     return render("audit/index.html", "audit/_events.html", form=form, rows=rows,
                   total=total, page_number=page, page_size=services.PAGE_SIZE)

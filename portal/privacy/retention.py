@@ -39,7 +39,7 @@ def apply(now: datetime | None = None) -> tuple[int, int]:
         seen = user.last_login_at or user.created_at
         if warning is None or warning < seen:  # not warned since they were last here
             for notification in notify([user], WARNING, {
-                    "timezone": _zone(user), "deadline": (now + grace).isoformat()}):
+                    "timezone": user.timezone, "deadline": (now + grace).isoformat()}):
                 notification.created_at = now
             db.session.commit()
             warned += 1
@@ -50,6 +50,3 @@ def apply(now: datetime | None = None) -> tuple[int, int]:
     return warned, erased
 
 
-def _zone(user: User) -> str:
-    site = user.home_site
-    return site.timezone if site else "Europe/Oslo"

@@ -249,3 +249,11 @@ def test_return_paths_never_carry_control_characters():
     for bad in ("/\r\nSet-Cookie: a=1", "/a\nb", "//evil.example", "https://evil.example",
                 "/\\evil", "/a\x7f"):
         assert safe_next(bad, "/") == "/"
+
+
+def test_a_person_sees_dates_in_their_meeting_places_time_zone(make_site, make_user):
+    from portal.accounts.models import DEFAULT_TIMEZONE
+
+    rinkeby = make_site("Rinkeby", "SE", "Europe/Stockholm")
+    assert make_user(at=rinkeby).timezone == "Europe/Stockholm"
+    assert User(display_name="No place yet").timezone == DEFAULT_TIMEZONE
