@@ -1,4 +1,5 @@
-"""Free meeting times: staff availability, minus bookings, days off and public holidays.
+"""Free meeting times: staff availability, minus bookings, the sessions the host runs (study
+circles they lead, café shifts they took), days off and public holidays.
 
 Windows are local wall times in the site's zone. Each slot is converted on its own date, so
 09:00 stays 09:00 on both sides of a daylight-saving change; a local time that does not exist
@@ -13,9 +14,17 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from flask import current_app
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, or_, select, union_all
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site
+from portal.activities.models import (
+    Activity,
+    Kind,
+    Session,
+    SessionStatus,
+    activity_leader,
+    shift,
+)
 from portal.extensions import db, utcnow
 from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
 
@@ -107,15 +116,33 @@ def _days_off_statement():
 
 def _busy(host_ids: set[int], start: datetime, end: datetime,
           ignore: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
-    """The hosts' meetings that are not cancelled (all but `ignore`), with two hours' margin
-    on each side of the period."""
+    """When the hosts are taken, with two hours' margin on each side of the period: their
+    meetings that are not cancelled (all but `ignore`), and the scheduled sessions they run —
+    the study circles they lead and the café sessions they host. (Leading a café is organising
+    it; its hosts are the ones who are there.)"""
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    rows = db.session.execute(_busy_statement(), {
-        "hosts": list(host_ids), "start": start - timedelta(hours=2),
-        "end": end + timedelta(hours=2), "ignore": ignore or 0})  # ids start at 1
+    values = {"hosts": list(host_ids), "start": start - timedelta(hours=2),
+              "end": end + timedelta(hours=2)}
+    rows = [*db.session.execute(_busy_statement(), {**values, "ignore": ignore or 0}),
+            *db.session.execute(_sessions_run_statement(), values)]  # booking ids start at 1
     for host_id, starts_at, ends_at in rows:
         busy[host_id].append((starts_at, ends_at))
     return busy
+
+
+@cache
+def _sessions_run_statement():
+    def run(people, link):
+        return (select(people.c.user_id, Session.starts_at, Session.ends_at)
+                .join(Session, link).where(
+                    people.c.user_id.in_(bindparam("hosts", expanding=True)),
+                    Session.status == SessionStatus.SCHEDULED,
+                    Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))
+
+    circles = select(Activity.id).where(Activity.kind == Kind.STUDY_CIRCLE)
+    led = run(activity_leader, Session.activity_id == activity_leader.c.activity_id).where(
+        Session.activity_id.in_(circles))
+    return union_all(led, run(shift, Session.id == shift.c.session_id))
 
 
 @cache

@@ -200,9 +200,10 @@ def test_not_with_yourself_not_at_another_place_not_off_the_grid(slot, coach, ma
 def test_clashes_with_joined_sessions_are_flagged(site, slot, make_user, coach):
     availability, day, key = slot
     person = make_user()
-    circle = activities.create_activity(coach, site, activities.ActivityData(
+    teacher = make_user(Role.VOLUNTEER)  # not the coach: the coach's own circle blocks the time
+    circle = activities.create_activity(teacher, site, activities.ActivityData(
         kind=Kind.STUDY_CIRCLE, title="Norsk", capacity=5))
-    activities.add_series(coach, circle, activities.plan_series(
+    activities.add_series(teacher, circle, activities.plan_series(
         site, day, time(10, 15), 60, 1, count=1), keep_holidays=True)
     activities.enrol(person, circle.id)
     flagged = {s.key: s.clash for s in services.find_slots(person, site, coach.id, day, 1)}
@@ -210,6 +211,37 @@ def test_clashes_with_joined_sessions_are_flagged(site, slot, make_user, coach):
     assert flagged[key_at(availability, day, time(9))] is False
     assert services.slot_for(key, person).clash is True
     services.book(person, key)  # a warning, not a rule
+
+
+def test_the_host_is_not_offered_while_running_a_circle_or_a_cafe_shift(site, slot, make_user,
+                                                                      coach):
+    availability, day, key = slot
+    person = make_user()
+
+    def offered(at: time) -> bool:
+        free = {s.key for s in services.find_slots(person, site, coach.id, day, 1)}
+        return key_at(availability, day, at) in free
+
+    def planned(kind, at: time, leader=coach):
+        activity = activities.create_activity(leader, site, activities.ActivityData(
+            kind=kind, title=f"{kind} {at}", capacity=5 if kind == Kind.STUDY_CIRCLE else None))
+        activities.add_series(leader, activity, activities.plan_series(
+            site, day, at, 60, 1, count=1), keep_holidays=True)
+        return activity.sessions[0]
+
+    starts = [time(9), time(9, 30), time(10), time(10, 30), time(11), time(11, 30)]
+    assert all(offered(at) for at in starts)  # the whole morning, to begin with
+    planned(Kind.STUDY_CIRCLE, time(9))  # a circle the coach leads: 09:00–10:00 taken
+    organised = planned(Kind.LANGUAGE_CAFE, time(10))  # a café the coach only organises
+    hosted = planned(Kind.LANGUAGE_CAFE, time(11), leader=make_user(Role.VOLUNTEER))
+    activities.take_shift(coach, hosted)  # a shift the coach took: 11:00–12:00 taken
+    assert not offered(time(9)) and not offered(time(9, 30))
+    assert offered(time(10)) and offered(time(10, 30)) and organised.hosts == []
+    assert not offered(time(11)) and not offered(time(11, 30))
+    with pytest.raises(services.SlotTaken):  # and the booking itself checks again
+        services.book(person, key_at(availability, day, time(11)))
+    activities.drop_shift(coach, hosted)
+    assert offered(time(11))
 
 
 def test_participants_cancel_until_the_cut_off_and_the_host_is_told(slot, coach, make_user):
