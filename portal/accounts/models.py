@@ -11,6 +11,7 @@ from portal.extensions import UTCDateTime, db, utcnow
 
 DEFAULT_TIMEZONE = "Europe/Oslo"  # for people without a meeting place (a new admin)
 
+
 class Country(StrEnum):
     NO = "NO"
     SE = "SE"
