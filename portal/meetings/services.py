@@ -253,9 +253,13 @@ def find_slots(participant: User, site: Site, host_id: int | None,
 
 def _participant_busy(participant: User, start: datetime, end: datetime,
                       ignore_booking: int | None = None) -> list[tuple[datetime, datetime]]:
-    return calendar.busy_times(participant, start, end) + [
+    busy = calendar.busy_times(participant, start, end) + [
         (starts_at, ends_at) for booking_id, starts_at, ends_at
         in _meetings_between(participant, start, end) if booking_id != ignore_booking]
+    if participant.is_staff:  # staff booking a colleague: the sessions they run count too
+        busy += [(starts_at, ends_at) for _person, starts_at, ends_at
+                 in slot_rules.sessions_run({participant.id}, start, end)]
+    return busy
 
 
 def _overlaps(busy, start: datetime, end: datetime) -> bool:
@@ -263,15 +267,19 @@ def _overlaps(busy, start: datetime, end: datetime) -> bool:
 
 
 def _meetings_between(participant: User, start: datetime, end: datetime):
-    """(id, start, end) of the person's booked meetings that overlap the period."""
-    return db.session.execute(_meetings_between_statement(), {
+    """(id, start, end) of the person's booked meetings that overlap the period, on either
+    side (staff who book a colleague may be hosting then)."""
+    return db.session.execute(_meetings_between_statement(participant.is_staff), {
         "user_id": participant.id, "start": start, "end": end}).all()
 
 
 @cache
-def _meetings_between_statement():
+def _meetings_between_statement(hosting: bool):
+    whose = Booking.participant_id == bindparam("user_id")
+    if hosting:  # only staff host; for participants, one index less
+        whose = or_(whose, Booking.host_id == bindparam("user_id"))
     return select(Booking.id, Booking.starts_at, Booking.ends_at).where(
-        Booking.participant_id == bindparam("user_id"), Booking.status == BookingStatus.BOOKED,
+        whose, Booking.status == BookingStatus.BOOKED,
         Booking.starts_at < bindparam("end"), Booking.ends_at > bindparam("start"))
 
 

@@ -117,17 +117,26 @@ def _days_off_statement():
 def _busy(host_ids: set[int], start: datetime, end: datetime,
           ignore: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
     """When the hosts are taken, with two hours' margin on each side of the period: their
-    meetings that are not cancelled (all but `ignore`), and the scheduled sessions they run —
-    the study circles they lead and the café sessions they host. (Leading a café is organising
-    it; its hosts are the ones who are there.)"""
+    meetings that are not cancelled (all but `ignore`) on either side — staff may book a
+    colleague too — and the sessions they run (see sessions_run)."""
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
-    values = {"hosts": list(host_ids), "start": start - timedelta(hours=2),
-              "end": end + timedelta(hours=2)}
-    rows = [*db.session.execute(_busy_statement(), {**values, "ignore": ignore or 0}),
-            *db.session.execute(_sessions_run_statement(), values)]  # booking ids start at 1
+    start, end = start - timedelta(hours=2), end + timedelta(hours=2)
+    rows = [*db.session.execute(_busy_statement(), {
+                "hosts": list(host_ids), "start": start, "end": end,
+                "ignore": ignore or 0}),  # booking ids start at 1
+            *sessions_run(host_ids, start, end)]
     for host_id, starts_at, ends_at in rows:
         busy[host_id].append((starts_at, ends_at))
     return busy
+
+
+def sessions_run(people: set[int], start: datetime,
+                 end: datetime) -> list[tuple[int, datetime, datetime]]:
+    """(person, start, end) of the scheduled sessions these people run in the period: the study
+    circles they lead and the café sessions they host. Leading a café is organising it; its
+    hosts are the ones who are there."""
+    return list(db.session.execute(_sessions_run_statement(), {
+        "people": list(people), "start": start, "end": end}).all())
 
 
 @cache
@@ -135,7 +144,7 @@ def _sessions_run_statement():
     def run(people, link):
         return (select(people.c.user_id, Session.starts_at, Session.ends_at)
                 .join(Session, link).where(
-                    people.c.user_id.in_(bindparam("hosts", expanding=True)),
+                    people.c.user_id.in_(bindparam("people", expanding=True)),
                     Session.status == SessionStatus.SCHEDULED,
                     Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))
 
@@ -147,10 +156,13 @@ def _sessions_run_statement():
 
 @cache
 def _busy_statement():
-    return select(Booking.host_id, Booking.starts_at, Booking.ends_at).where(
-        Booking.host_id.in_(bindparam("hosts", expanding=True)),
-        Booking.status != BookingStatus.CANCELLED, Booking.starts_at < bindparam("end"),
-        Booking.ends_at > bindparam("start"), Booking.id != bindparam("ignore"))
+    def side(person):
+        return select(person, Booking.starts_at, Booking.ends_at).where(
+            person.in_(bindparam("hosts", expanding=True)),
+            Booking.status != BookingStatus.CANCELLED, Booking.starts_at < bindparam("end"),
+            Booking.ends_at > bindparam("start"), Booking.id != bindparam("ignore"))
+
+    return union_all(side(Booking.host_id), side(Booking.participant_id))
 
 
 def public_holidays(site: Site, first_day: date, last_day: date):

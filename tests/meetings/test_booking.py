@@ -244,6 +244,34 @@ def test_the_host_is_not_offered_while_running_a_circle_or_a_cafe_shift(site, sl
     assert offered(time(11))
 
 
+def test_staff_who_book_a_colleague_are_never_in_two_places(site, slot, make_user, coach,
+                                                            make_availability):
+    availability, day, key = slot  # the coach's times; the coach's 10:00
+    colleague = make_user(Role.VOLUNTEER, name="Kim Colleague")
+    theirs = make_availability(host=colleague, weekdays=[day.weekday()])
+    person = make_user()
+
+    def coach_offers(at: time) -> bool:
+        return key_at(availability, day, at) in {
+            s.key for s in services.find_slots(person, site, coach.id, day, 1)}
+
+    # The coach books the colleague at 10:00, as a participant: nobody can book the coach then.
+    services.book(coach, key_at(theirs, day, time(10)))
+    assert not coach_offers(time(10)) and coach_offers(time(9))
+    # Someone books the coach at 11:00: the coach cannot book the colleague then.
+    services.book(person, key_at(availability, day, time(11)))
+    with pytest.raises(DomainError, match="already have a meeting"):
+        services.book(coach, key_at(theirs, day, time(11)))
+    # A circle the coach leads at 09:00 is flagged when the coach looks at the colleague's times.
+    circle = activities.create_activity(coach, site, activities.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk", capacity=5))
+    activities.add_series(coach, circle, activities.plan_series(
+        site, day, time(9), 60, 1, count=1), keep_holidays=True)
+    flagged = {s.key: s.clash for s in services.find_slots(coach, site, colleague.id, day, 1)}
+    assert flagged[key_at(theirs, day, time(9))] is True
+    assert flagged[key_at(theirs, day, time(11, 30))] is False
+
+
 def test_participants_cancel_until_the_cut_off_and_the_host_is_told(slot, coach, make_user):
     availability, day, key = slot
     person = make_user()
