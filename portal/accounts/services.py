@@ -165,8 +165,7 @@ NO_CONTACT = _l("Give a phone number or an e-mail address, so you can log in.")
 
 
 def _contact(phone_raw: str, email_raw: str, country: str) -> tuple[str | None, str | None]:
-    if not phone_raw and not email_raw:
-        raise DomainError(NO_CONTACT, field="phone")
+    raise_all(contact_problems(phone_raw, email_raw, country))
     phone = normalise_phone(phone_raw, country) if phone_raw else None
     email = normalise_email(email_raw) if email_raw else None
     return phone, email

@@ -18,6 +18,7 @@ from portal.activities.models import Activity, Enrolment, EnrolmentStatus, Follo
 from portal.extensions import db
 from portal.goals.models import Goal, GoalStatus, Step
 from portal.meetings.models import Booking, BookingStatus
+from portal.meetings.services import involving
 
 
 def next_sessions(user: User, start: datetime, end: datetime, limit: int) -> list[Row]:
@@ -58,18 +59,17 @@ def _meetings_statement(limit: int, hosting: bool):
     # Participants only ever take part: for them, one index and one join less.
     booking, site = Booking.__table__, Site.__table__
     host, participant = User.__table__.alias("host"), User.__table__.alias("participant")
-    mine = booking.c.participant_id == bindparam("user_id")
     tables = (booking.join(site, site.c.id == booking.c.site_id)
               .outerjoin(host, host.c.id == booking.c.host_id))
-    other, whose = host.c.display_name, mine
+    other = host.c.display_name
     if hosting:
         tables = tables.outerjoin(participant, participant.c.id == booking.c.participant_id)
-        other = case((mine, host.c.display_name), else_=participant.c.display_name)
-        whose = or_(mine, booking.c.host_id == bindparam("user_id"))
+        other = case((booking.c.participant_id == bindparam("user_id"), host.c.display_name),
+                     else_=participant.c.display_name)
     return (select(booking.c.id, booking.c.starts_at, site.c.timezone,
                    other.label("other_name"))
             .select_from(tables)
-            .where(whose, booking.c.status != BookingStatus.CANCELLED,
+            .where(involving(hosting), booking.c.status != BookingStatus.CANCELLED,
                    booking.c.ends_at > bindparam("start"), booking.c.starts_at < bindparam("end"))
             .order_by(booking.c.starts_at).limit(limit))
 

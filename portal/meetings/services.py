@@ -266,6 +266,13 @@ def _overlaps(busy, start: datetime, end: datetime) -> bool:
     return any(b_start < end and b_end > start for b_start, b_end in busy)
 
 
+def involving(hosting: bool):
+    """Meetings of the bindparam user_id: those they take part in and, for staff (hosting),
+    those they host. Participants never host, so their statements keep to one index."""
+    mine = Booking.participant_id == bindparam("user_id")
+    return or_(mine, Booking.host_id == bindparam("user_id")) if hosting else mine
+
+
 def _meetings_between(participant: User, start: datetime, end: datetime):
     """(id, start, end) of the person's booked meetings that overlap the period, on either
     side (staff who book a colleague may be hosting then)."""
@@ -275,11 +282,8 @@ def _meetings_between(participant: User, start: datetime, end: datetime):
 
 @cache
 def _meetings_between_statement(hosting: bool):
-    whose = Booking.participant_id == bindparam("user_id")
-    if hosting:  # only staff host; for participants, one index less
-        whose = or_(whose, Booking.host_id == bindparam("user_id"))
     return select(Booking.id, Booking.starts_at, Booking.ends_at).where(
-        whose, Booking.status == BookingStatus.BOOKED,
+        involving(hosting), Booking.status == BookingStatus.BOOKED,
         Booking.starts_at < bindparam("end"), Booking.ends_at > bindparam("start"))
 
 
@@ -495,13 +499,11 @@ def next_meetings(user: User, start: datetime, end: datetime,
 
 @cache
 def _next_meetings_statement(limit: int | None, hosting: bool):
-    # Built once and reused. Participants only ever take part: one index less for them.
-    whose = Booking.participant_id == bindparam("user_id")
-    if hosting:
-        whose = or_(whose, Booking.host_id == bindparam("user_id"))
+    # Built once and reused.
     return (select(Booking).where(
-        whose, Booking.status != BookingStatus.CANCELLED, Booking.ends_at > bindparam("start"),
-        Booking.starts_at < bindparam("end")).order_by(Booking.starts_at).limit(limit))
+        involving(hosting), Booking.status != BookingStatus.CANCELLED,
+        Booking.ends_at > bindparam("start"), Booking.starts_at < bindparam("end"))
+        .order_by(Booking.starts_at).limit(limit))
 
 
 def all_meetings(user: User, start: datetime, end: datetime) -> list[Booking]:
