@@ -2,6 +2,7 @@
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -48,7 +49,8 @@ def load(overrides: dict | None = None) -> dict:
         "REMEMBER_COOKIE_HTTPONLY": True,
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "REMEMBER_COOKIE_SECURE": production,
-        "PERMANENT_SESSION_LIFETIME": 60 * 60 * 24 * 30,
+        "PERMANENT_SESSION_LIFETIME": timedelta(days=30),
+        "REMEMBER_COOKIE_DURATION": timedelta(days=365),
         # Don't re-sign and resend the session cookie on every page (the login sets it).
         "SESSION_REFRESH_EACH_REQUEST": False,
         "WTF_CSRF_TIME_LIMIT": None,  # token lives as long as the session

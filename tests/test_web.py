@@ -276,14 +276,16 @@ def test_menu_count_comes_with_the_user_and_follows_changes_in_the_request(app, 
     assert "Messages (1 new)" in html
     assert len(statements) == 1 and "notification" in statements[0]  # inside the user's query
     load_user = app.login_manager._user_callback
+    with client.raw.session_transaction() as session:
+        ident = session["_user_id"]  # the user and this browser's login
     with app.test_request_context("/"):
-        user = load_user(person.get_id())
+        user = load_user(ident)
         assert user.unread_on_load == 1 and unread_count(user) == 1
         notify([user], "promoted", {"title": "Another café"})
         assert unread_count(user) == 2  # queued in this request, not written yet
         db.session.rollback()
     with app.test_request_context("/"):
-        user = load_user(person.get_id())
+        user = load_user(ident)
         mark_all_read(user)
         assert user.unread_on_load == 1 and unread_count(user) == 0
     assert "Messages (" not in client.get("/privacy").text

@@ -78,8 +78,10 @@ class User(UserMixin, db.Model):
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id")
 
+    login_key: str = ""  # the LoginSession of this request (set at login and by the loader)
+
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        return f"{self.id}.{self.session_version}.{self.login_key}"
 
     def role_at(self, site_id: int) -> Role | None:
         for membership in self.memberships:
@@ -165,6 +167,20 @@ class ResetCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class LoginSession(db.Model):
+    """One logged-in browser. The session cookie names it; logging out deletes the row, so a
+    copy of the cookie (or of the remember cookie) saved before the logout no longer works."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(43), unique=True)  # random, in the signed cookie
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    remember: Mapped[bool] = mapped_column(default=False)
 
 
 class Invitation(db.Model):

@@ -13,7 +13,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app, render_template, url_for
 from itsdangerous import BadSignature, URLSafeTimedSerializer
-from sqlalchemy import func, or_, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import (
@@ -21,6 +21,7 @@ from portal.accounts.models import (
     Consent,
     Country,
     Invitation,
+    LoginSession,
     Membership,
     ResetCode,
     Role,
@@ -262,6 +263,28 @@ def authenticate(login: str, password: str) -> User | None:
     return user
 
 
+def open_login(user: User, remember: bool = False) -> str:
+    """Start a login for one browser; the returned key goes into its signed session cookie."""
+    key = secrets.token_urlsafe(32)
+    now, config = utcnow(), current_app.config
+    db.session.execute(delete(LoginSession).where(  # this person's logins that have expired
+        LoginSession.user_id == user.id,
+        LoginSession.created_at < now - config["PERMANENT_SESSION_LIFETIME"],
+        or_(~LoginSession.remember,
+            LoginSession.created_at < now - config["REMEMBER_COOKIE_DURATION"])))
+    db.session.add(LoginSession(user_id=user.id, key=key, remember=remember))
+    db.session.commit()
+    return key
+
+
+def end_login(user: User) -> None:
+    """Logging out: this browser's login ends on the server, so a saved copy of its session
+    or remember cookie no longer works. The person's other logins stay."""
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                  LoginSession.key == user.login_key))
+    db.session.commit()
+
+
 def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str,
                    language: str, birth_year: int | None) -> None:
     phone, email = _contact(phone_raw, email_raw, home_country(user))
@@ -280,7 +303,8 @@ def set_language(user: User, language: str) -> None:
 
 def _set_password(user: User, new_password: str) -> None:
     user.password_hash = hash_password(new_password)
-    user.session_version += 1  # every other session of this user ends now
+    user.session_version += 1  # every session of this user ends now (a new one may start)
+    db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id))
 
 
 def change_password(user: User, current: str, new: str) -> None:

@@ -21,7 +21,7 @@ from portal.accounts.forms import (
     ResetCodeForm,
     ResetLinkForm,
 )
-from portal.accounts.models import Site
+from portal.accounts.models import LoginSession, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form
@@ -36,16 +36,18 @@ bp = Blueprint("accounts", __name__, url_prefix="/accounts")
 
 @login_manager.user_loader
 def load_user(user_id: str):
-    # The id carries the session version: a password change ends every other session.
-    ident, _dot, version = user_id.partition(".")
-    if not ident.isdigit():
+    # The id names the user, their session version (a password change ends every session)
+    # and this browser's login (logging out ends it: a saved copy of the cookie stops working).
+    ident, version, key = (user_id.split(".") + ["", ""])[:3]
+    if not ident.isdigit() or not key:
         return None
-    # One query for the user, their memberships and sites, and the unread count of the menu:
-    # every page shows them.
-    row = db.session.execute(_user_statement(), {"id": int(ident)}).unique().first()
+    # One query for the user, this login, their memberships and sites, and the unread count
+    # of the menu: every page shows them.
+    row = db.session.execute(_user_statement(), {"id": int(ident), "key": key}).unique().first()
     if row is None or str(row[0].session_version) != version:
         return None
     user, user.unread_on_load = row  # see notify.services.unread_count
+    user.login_key = key
     return user
 
 
@@ -53,6 +55,8 @@ def load_user(user_id: str):
 def _user_statement():
     # Built once and reused (every request of a logged-in person runs it).
     return (select(services.User, unread_column())
+            .join(LoginSession, (LoginSession.user_id == services.User.id)
+                  & (LoginSession.key == bindparam("key")))
             .options(joinedload(services.User.memberships))
             .where(services.User.id == bindparam("id")))
 
@@ -66,6 +70,7 @@ def unauthorized():
 def _start_session(user, remember: bool = False) -> None:
     # A new session on every login (no fixation); keep only the visitor's language choice.
     session.clear()
+    user.login_key = services.open_login(user, remember)
     login_user(user, remember=remember)
     session.permanent = True
     # A new CSRF secret now, in the login's own cookie. Otherwise the first page after login
@@ -164,6 +169,8 @@ def authenticate():
 
 @bp.post("/logout")
 def logout():
+    if current_user.is_authenticated:
+        services.end_login(current_user)
     logout_user()
     session.clear()
     flash(_("You are logged out. See you soon!"), "info")

@@ -3,9 +3,9 @@ import re
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Consent, Role, User
+from portal.accounts.models import Consent, LoginSession, Role, User
 from portal.extensions import db
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, Client
 
 
 def page(response) -> str:
@@ -150,7 +150,10 @@ def test_login_starts_a_fresh_session_and_follows_next(client, make_user):
     assert response.headers["Location"] == "/accounts/profile"
     with client.raw.session_transaction() as session:
         assert "planted" not in session
-        assert session["_user_id"] == f"{user.id}.0"
+        ident, version, key = session["_user_id"].split(".")
+    assert (ident, version) == (str(user.id), "0")
+    assert db.session.scalar(select(LoginSession.user_id).where(LoginSession.key == key)) \
+        == user.id
 
 
 def test_login_never_redirects_off_site(client, make_user):
@@ -174,6 +177,27 @@ def test_logout(client, login_as):
     response = client.post("/accounts/logout")
     assert response.status_code == 303
     assert client.get("/accounts/profile").status_code == 303
+
+
+def test_a_cookie_saved_before_logout_no_longer_works(app, client, make_user):
+    user = make_user()
+    response = client.post("/accounts/login", {"login": user.email, "password": PASSWORD,
+                                               "remember": "y"})
+    assert response.status_code == 303
+    saved = {cookie.key: cookie.value for cookie in client.raw._cookies.values()}
+    assert {"session", "remember_token"} <= saved.keys()
+    other = Client(app.test_client())  # another browser of the same person stays logged in
+    other.login(user.email)
+    assert client.post("/accounts/logout").status_code == 303
+
+    for names in (("session", "remember_token"), ("remember_token",)):
+        replay = Client(app.test_client())
+        for name in names:
+            replay.raw.set_cookie(name, saved[name], domain="bro.test")
+        response = replay.get("/accounts/profile")
+        assert response.status_code == 303, names
+        assert response.headers["Location"].startswith("/accounts/login")
+    assert other.get("/accounts/profile").status_code == 200
 
 
 def test_login_required_redirects_plain_and_htmx(client):
