@@ -37,7 +37,9 @@ def create_app(overrides: dict | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         count = app.config["PROXY_COUNT"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count, x_host=count)
+        # The client's address and scheme from the proxy; never its idea of the host name
+        # (links come from PUBLIC_URL, and TRUSTED_HOSTS checks the Host header).
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(bro_config.ROOT / "migrations"))
@@ -51,10 +53,13 @@ def create_app(overrides: dict | None = None) -> Flask:
     _init_templates(app)
 
     from portal import errors, requestlog, security, web
+    from portal.accounts import limits
     web.init_app(app)
     security.init_app(app)
+    limits.init_app(app)
     requestlog.init_app(app)
 
+    from portal.accounts import messages as account_messages
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
@@ -76,6 +81,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
+    account_messages.init()
     meeting_messages.init()
     privacy_messages.init()
 

@@ -4,17 +4,24 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 INSTANCE = Path(os.environ.get("BRO_INSTANCE_PATH", ROOT / "instance"))
 
 
+MIN_SECRET_KEY_BYTES = 32
+DEVELOPMENT_URL = "http://127.0.0.1:5000"  # where `make run` serves Bro
+
+
 def _secret_key(production: bool) -> str:
     key = os.environ.get("SECRET_KEY")
+    if production and len((key or "").encode()) < MIN_SECRET_KEY_BYTES:
+        raise RuntimeError(f"BRO_ENV=production needs a SECRET_KEY of at least "
+                           f"{MIN_SECRET_KEY_BYTES} random bytes, e.g. python3 -c 'import "
+                           f"secrets; print(secrets.token_urlsafe(48))'")
     if key:
         return key
-    if production:
-        raise RuntimeError("SECRET_KEY must be set when BRO_ENV=production")
     # Development: generate once and keep it, so sessions survive restarts.
     path = INSTANCE / "secret_key"
     if not path.exists():
@@ -41,8 +48,10 @@ def load(overrides: dict | None = None) -> dict:
         "SECRET_KEY": None,
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         # A server database may drop idle connections; a local SQLite file never does.
-        "SQLALCHEMY_ENGINE_OPTIONS": {} if _database_url().startswith("sqlite") else {
-            "pool_pre_ping": True},
+        # Error messages and logs never show a statement's values (phone numbers, e-mails).
+        # A server database may drop idle connections; a local SQLite file never does.
+        "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True} | (
+            {} if _database_url().startswith("sqlite") else {"pool_pre_ping": True}),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": production,
@@ -62,6 +71,8 @@ def load(overrides: dict | None = None) -> dict:
         "RATELIMIT_HEADERS_ENABLED": False,
         "LOGIN_LIMIT_PER_IP": os.environ.get("LOGIN_LIMIT_PER_IP", "20 per 10 minutes"),
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes"),
+        "REGISTER_LIMIT_PER_IP": os.environ.get("REGISTER_LIMIT_PER_IP", "20 per hour"),
+        "JOIN_LIMIT_PER_IP": os.environ.get("JOIN_LIMIT_PER_IP", "20 per 10 minutes"),
         "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "RESET_CODE_HOURS": 24,
@@ -73,7 +84,8 @@ def load(overrides: dict | None = None) -> dict:
         "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD", ""),
         "MAIL_STARTTLS": os.environ.get("MAIL_STARTTLS", "") == "1",
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Bro <no-reply@localhost>"),
-        "PUBLIC_URL": os.environ.get("PUBLIC_URL", ""),
+        # Links in e-mails and messages are built from this, never from a request's Host.
+        "PUBLIC_URL": os.environ.get("PUBLIC_URL", "" if production else DEVELOPMENT_URL),
         # Number of trusted proxies in front (for the client IP used by rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         # Meetings: how soon a free time can be booked, until when participants change or
@@ -94,4 +106,13 @@ def load(overrides: dict | None = None) -> dict:
     config.update(overrides or {})
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(production)
+    if production and not config["PUBLIC_URL"].startswith("https://"):
+        raise RuntimeError("BRO_ENV=production needs PUBLIC_URL, the https:// address people "
+                           "use, e.g. https://bro.example.no (links in e-mails use it)")
+    if production and config.get("TRUSTED_HOSTS") is None:
+        # Requests for any other host name are refused (400): a forged Host header can't
+        # reach Bro's pages, and no link is ever built from one.
+        extra = os.environ.get("TRUSTED_HOSTS", "")
+        config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname,
+                                   *filter(None, (h.strip() for h in extra.split(",")))]
     return config

@@ -1,15 +1,12 @@
-"""Response headers, session cookies, login rate limits and role checks."""
+"""Response headers, session cookies and role checks."""
 
 import time
 from functools import wraps
 
 from flask import abort, request
 from flask.sessions import SecureCookieSessionInterface
-from flask_limiter import Limiter
 from flask_login import current_user
 from itsdangerous import BadSignature
-
-from portal.extensions import limiter
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -43,6 +40,10 @@ def add_headers(response):
     for key, name, value in _HEADERS_BY_KEY:
         if key not in present:
             headers.add(name, value)
+    if request.is_secure and "strict-transport-security" not in present:
+        # Over HTTPS (directly, or as the trusted proxy says): the browser never tries plain
+        # HTTP for this host again, so nobody on a café's Wi-Fi can downgrade the connection.
+        headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
     if "cache-control" not in present and request.endpoint != "static":
         # Pages carry personal data and CSRF tokens: never stored by shared caches.
         headers["Cache-Control"] = "no-store"
@@ -90,22 +91,6 @@ class SessionCookies(SecureCookieSessionInterface):
         return self.session_class(data)
 
 
-def login_identifier() -> str:
-    """Rate-limit key per account: what was typed in the login field, normalised."""
-    return "login:" + (request.form.get("login", "") or "").strip().lower()
-
-
-def login_limits(view):
-    """Per IP and per account, so neither a botnet on one account nor one IP on many gets far."""
-    from flask import current_app
-
-    per_ip = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"],
-                           methods=["POST"])
-    per_account = limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"],
-                                key_func=login_identifier, methods=["POST"])
-    return per_ip(per_account(view))
-
-
 def require_admin(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -116,49 +101,6 @@ def require_admin(view):
     return wrapper
 
 
-@limiter.request_filter
-def _only_posts_are_limited() -> bool:
-    """Only form posts carry limits; reading a page skips the limiter's bookkeeping."""
-    return request.method != "POST"
-
-
-def _limiter_hooks_for_posts_only(app) -> None:
-    """Flask-Limiter checks every request in a before_request hook, deducts conditional limits
-    and adds headers in an after_request hook, and resets its state in a teardown hook. Only
-    posts carry limits (above), so other methods skip all three: the same outcome, less work
-    (no limit is evaluated for them, so there is nothing to deduct, report or reset).
-    Decorated views (login_limits) check their limits in their own wrapper as before."""
-    def before(check):
-        return lambda: check() if request.method == "POST" else None
-
-    def after(inject):
-        return lambda response: inject(response) if request.method == "POST" else response
-
-    def teardown(release):
-        def release_for_posts(exc=None):
-            if request.method == "POST":
-                release(exc)
-
-        return release_for_posts
-
-    found = 0
-    for registry, is_limiter_hook, wrap in (
-            (app.before_request_funcs, lambda h: h == limiter._check_request_limit, before),
-            (app.after_request_funcs,
-             lambda h: getattr(h, "func", None) is Limiter._Limiter__inject_headers, after),
-            (app.teardown_request_funcs, lambda h: h == limiter._Limiter__release_context,
-             teardown)):
-        hooks = registry.get(None, [])
-        for index, hook in enumerate(hooks):
-            if is_limiter_hook(hook):
-                hooks[index] = wrap(hook)
-                found += 1
-    if found != 3:  # a Flask-Limiter upgrade renamed them: fail at start, not silently
-        raise RuntimeError(f"Flask-Limiter hooks not found ({found} of 3)")
-
-
 def init_app(app) -> None:
-    """After limiter.init_app()."""
     app.session_interface = SessionCookies()
     app.after_request(add_headers)
-    _limiter_hooks_for_posts_only(app)

@@ -11,7 +11,7 @@ import phonenumbers
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
-from flask import current_app, render_template, url_for
+from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
@@ -32,6 +32,8 @@ from portal.errors import DomainError, raise_all
 from portal.extensions import db, utcnow
 from portal.i18n import _l, force_locale, lazy_ngettext
 from portal.notify.mail import mail_configured, send_mail
+from portal.notify.services import notify
+from portal.web import external_url
 
 PRIVACY_PURPOSE = "privacy_notice"
 MIN_PASSWORD_LENGTH = 10
@@ -129,14 +131,26 @@ def find_by_login(login: str) -> User | None:
     return db.session.scalars(select(User).where(User.phone.in_(candidates))).first()
 
 
+TAKEN = _l("This phone number or e-mail address is already registered. Log in instead, or ask "
+           "a coordinator for help.")
+
+
+class ContactTaken(DomainError):
+    """The phone number or e-mail address belongs to someone already (`owner`, when known)."""
+
+    def __init__(self, owner: User | None = None):
+        super().__init__(TAKEN, field="login")
+        self.owner = owner
+
+
 def _check_contact_free(phone: str | None, email: str | None, user: User | None = None) -> None:
-    taken = select(User.id).where(or_(
+    taken = select(User).where(or_(
         User.phone == phone if phone else False, User.email == email if email else False))
     if user is not None:
         taken = taken.where(User.id != user.id)
-    if db.session.scalar(taken) is not None:
-        raise DomainError(_l("This phone number or e-mail address is already registered. "
-                             "Log in instead, or ask a coordinator for help."), field="login")
+    owner = db.session.scalars(taken.limit(1)).first()
+    if owner is not None:
+        raise ContactTaken(owner)
 
 
 # -- registration and login -------------------------------------------------------------
@@ -246,9 +260,20 @@ def _commit_or_taken() -> None:
         db.session.commit()
     except IntegrityError:  # two registrations raced for the same phone or e-mail
         db.session.rollback()
-        raise DomainError(_l("This phone number or e-mail address is already registered. "
-                             "Log in instead, or ask a coordinator for help."),
-                          field="login") from None
+        raise ContactTaken() from None
+
+
+def register_self(data: Registration) -> User | None:
+    """Self-registration answers the same whether or not the phone number or e-mail address
+    is registered already, so the form cannot tell a stranger who uses Bro. When it is, no
+    account is made and the owner is told instead (they may have forgotten their account)."""
+    try:
+        return register(data)
+    except ContactTaken as taken:
+        if taken.owner is not None:
+            notify([taken.owner], "registration_attempt", {})
+            db.session.commit()
+        return None
 
 
 def authenticate(login: str, password: str) -> User | None:
@@ -371,10 +396,7 @@ def send_reset_link(login: str) -> None:
     user = find_by_login(login)
     if user is None or not user.email or not mail_configured():
         return
-    path = url_for("accounts.reset_link", token=reset_token(user))
-    public = current_app.config["PUBLIC_URL"].rstrip("/")
-    link = public + path if public else url_for(
-        "accounts.reset_link", token=reset_token(user), _external=True)
+    link = external_url("accounts.reset_link", token=reset_token(user))
     with force_locale(user.language):
         subject = str(_l("Set a new password for Bro"))
         body = render_template("email/reset_link.txt", user=user, link=link,

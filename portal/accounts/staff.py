@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.forms import attach_errors, show_form
 from portal.i18n import _, bdi
 from portal.security import require_admin
-from portal.web import redirect, render
+from portal.web import external_url, redirect, render
 
 MEMBERS_SHOWN = 50
 
@@ -127,7 +127,7 @@ def invite(site_id):
                                            form.label.data or "")
     except DomainError as error:
         return _show_invitations(site, form, error)
-    link = url_for("accounts.join", code=code, _external=True)
+    link = external_url("accounts.join", code=code)
     return _show_invitations(site, _invite_form(site), new_code=code, new_link=link,
                              new_invitation=invitation)
 

@@ -21,6 +21,7 @@ from portal.accounts.forms import (
     ResetCodeForm,
     ResetLinkForm,
 )
+from portal.accounts.limits import login_limits, per_ip
 from portal.accounts.models import LoginSession, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
@@ -28,7 +29,6 @@ from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify.mail import mail_configured
 from portal.notify.services import unread_column
-from portal.security import login_limits
 from portal.web import redirect
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -113,6 +113,7 @@ def register():
 
 
 @bp.post("/register")
+@per_ip("REGISTER_LIMIT_PER_IP")
 def create():
     form = _register_form()
     valid = form.validate()
@@ -127,13 +128,13 @@ def create():
         attach_errors(form, problems)
         return _show_register(form)
     try:
-        user = services.register(data)
-    except DomainError as error:
+        services.register_self(data)  # the same answer when the contact is registered already
+    except DomainError as error:  # e.g. an invitation code that no longer works
         return _show_register(form, error)
-    _start_session(user)
-    flash(_("Welcome to Bro, %(name)s! Your account is ready.", name=bdi(user.display_name)),
-          "success")
-    return remember_language(redirect(url_for("home.index")), user.language)
+    session["login_hint"] = data.email or data.phone
+    flash(_("Your account is ready. Log in with your phone number or e-mail address and the "
+            "password you chose."), "success")
+    return remember_language(redirect(url_for("accounts.login")), data.language)
 
 
 # -- login and logout ---------------------------------------------------------------------
@@ -147,7 +148,7 @@ def _show_login(form, error=None):
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
-    return _show_login(LoginForm())
+    return _show_login(LoginForm(login=session.pop("login_hint", "")))
 
 
 @bp.post("/login")
@@ -320,6 +321,7 @@ def _show_join(form, error=None):
 
 
 @bp.get("/join")
+@per_ip("JOIN_LIMIT_PER_IP", methods=("GET",))
 def join():
     form = InvitationCodeForm(formdata=None, code=request.args.get("code", ""))
     return _show_join(form)
@@ -327,6 +329,7 @@ def join():
 
 @bp.post("/join")
 @login_required
+@per_ip("JOIN_LIMIT_PER_IP")
 def accept():
     form = InvitationCodeForm()
     if not form.validate():

@@ -1,10 +1,13 @@
 import re
+from email.header import decode_header, make_header
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from portal.accounts.models import Consent, LoginSession, Role, User
 from portal.extensions import db
+from portal.notify.models import Notification
+from portal.notify.services import deliver_emails
 from tests.conftest import PASSWORD, Client
 
 
@@ -33,21 +36,61 @@ def test_register_page_and_fragment(client, site):
     assert "HX-Request" in full.headers["Vary"]
 
 
-def test_register_creates_account_logs_in_and_remembers_language(client, site):
+def test_register_creates_account_remembers_language_and_asks_to_log_in(client, site):
     response = client.post("/accounts/register", register_data(site, language="ar"))
-    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert response.status_code == 303 and response.headers["Location"] == "/accounts/login"
     assert "lang=ar" in response.headers["Set-Cookie"]
     user = db.session.scalar(select(User))
     assert (user.phone, user.language, user.birth_year) == ("+4791234567", "ar", 1990)
-    home = client.get("/")
-    assert '<html lang="ar" dir="rtl">' in page(home)
-    assert "Amina Yusuf" in page(home)
+    login = page(client.get("/accounts/login"))
+    assert '<html lang="ar" dir="rtl">' in login
+    assert 'value="912 34 567"' in login  # what they typed, so they only add the password
+    client.login("912 34 567")
+    assert "Amina Yusuf" in page(client.get("/"))
 
 
 def test_register_with_htmx_answers_hx_redirect(client, site):
     response = client.post("/accounts/register", register_data(site), htmx=True)
     assert response.status_code == 200
-    assert response.headers["HX-Redirect"] == "/"
+    assert response.headers["HX-Redirect"] == "/accounts/login"
+
+
+def _answer(response) -> tuple:
+    """What a browser learns from a registration: status, where it goes, cookies it gets."""
+    cookies = sorted(header.split("=")[0] for header in response.headers.getlist("Set-Cookie"))
+    return response.status_code, response.headers.get("Location"), cookies
+
+
+def test_registration_answers_the_same_when_the_contact_is_taken_and_tells_the_owner(
+        app, client, site, make_user, smtp_server):
+    owner = make_user(name="Owner", email="taken@example.org", phone="+4791234567",
+                      language="sv")
+    fresh = _answer(client.post("/accounts/register", register_data(
+        site, phone="", email="new@example.org")))
+    flash_fresh = page(client.get("/accounts/login"))
+    for contact in ({"phone": "", "email": "TAKEN@example.org"}, {"phone": "912 34 567"}):
+        other = Client(app.test_client())
+        taken = _answer(other.post("/accounts/register", register_data(site, **contact)))
+        assert taken == fresh
+        assert "Your account is ready" in page(other.get("/accounts/login")) \
+            and "Your account is ready" in flash_fresh
+    assert db.session.scalar(select(func.count()).select_from(User)) == 2  # owner + new
+    told = db.session.scalars(select(Notification).where(Notification.user_id == owner.id)).all()
+    assert [n.kind for n in told] == ["registration_attempt"] * 2
+    deliver_emails()
+    assert [m["To"] for m in smtp_server] == ["taken@example.org"] * 2
+    assert str(make_header(decode_header(smtp_server[0]["Subject"]))) == (
+        "Någon försökte registrera sig med ditt telefonnummer eller din e-postadress")
+
+
+def test_registration_is_limited_per_ip(app, client, site):
+    app.config["REGISTER_LIMIT_PER_IP"] = "2 per hour"
+    try:
+        statuses = [client.post("/accounts/register", register_data(
+            site, phone="", email=f"p{n}@example.org")).status_code for n in range(3)]
+    finally:
+        app.config["REGISTER_LIMIT_PER_IP"] = "20 per hour"
+    assert statuses == [303, 303, 429]
 
 
 def test_invalid_registration_keeps_input_and_explains_each_field(client, site):
@@ -445,6 +488,27 @@ def test_admin_creates_and_edits_a_site(client, login_as, site):
     assert duplicate.status_code == 422 and 'id="name-error"' in page(duplicate)
     listing = client.get("/accounts/sites", htmx=True)
     assert "Gellerup" in page(listing) and "<html" not in page(listing)
+
+
+def test_a_name_in_a_flash_message_is_isolated_once_and_escaped(client, login_as):
+    login_as(Role.ADMIN)
+    client.post("/accounts/sites/new", {"name": "Fjell & <b>Fjord</b>", "country": "NO",
+                                        "timezone": "Europe/Oslo"})
+    html = client.get("/accounts/sites").text
+    assert "<bdi>Fjell &amp; &lt;b&gt;Fjord&lt;/b&gt;</bdi> is saved." in html
+    assert "&lt;bdi&gt;" not in html
+
+
+def test_the_reset_link_never_takes_the_requests_host(app, make_user, smtp_server):
+    from portal.accounts import services
+
+    make_user(email="olena@example.org")
+    with app.test_request_context("/accounts/forgot", method="POST", headers={
+            "Host": "evil.example", "X-Forwarded-Host": "evil.example"}):
+        services.send_reset_link("olena@example.org")
+    body = smtp_server[0].get_payload(decode=True).decode()
+    assert "evil.example" not in body
+    assert re.search(r"http://bro\.test/accounts/reset/\S+", body)
 
 
 @pytest.mark.parametrize("url, marker", [
