@@ -4,7 +4,7 @@ from flask import current_app, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, SecurityError
 
 from portal.extensions import db
 from portal.i18n import _l
@@ -60,6 +60,11 @@ def handle_http(error: HTTPException):
     return error_page(status, title, explanation)
 
 
+def handle_untrusted_host(error: SecurityError):
+    # A Host header Bro does not serve (TRUSTED_HOSTS): no page can be built for it.
+    return "Bad Request", 400, {"Content-Type": "text/plain; charset=utf-8"}
+
+
 def handle_csrf(error: CSRFError):
     return error_page(400, *CSRF_MESSAGE)
 
@@ -75,6 +80,7 @@ def handle_unexpected(error: Exception):
 
 
 def init_app(app) -> None:
+    app.register_error_handler(SecurityError, handle_untrusted_host)
     app.register_error_handler(CSRFError, handle_csrf)
     app.register_error_handler(HTTPException, handle_http)
     app.register_error_handler(Exception, handle_unexpected)

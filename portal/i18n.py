@@ -18,9 +18,7 @@ from flask_babel import (
     get_translations,
     lazy_ngettext,
     lazy_pgettext,
-    ngettext,
 )
-from flask_babel import gettext as _
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
 from jinja2 import pass_context
@@ -120,11 +118,34 @@ def _translations():
         return cache[locale]
 
 
+def _fill(text: str, variables: dict):
+    """A translated sentence with its variables. When one of them is markup (a name in
+    `bdi()`), the sentence becomes markup too, with the other variables escaped: otherwise a
+    flash message or a page would show the name's tags as text."""
+    if not variables:
+        return text
+    if any(isinstance(value, Markup) for value in variables.values()):
+        return escape(text) % variables
+    return text % variables
+
+
+def _(string: str, **variables):
+    """gettext in the current language, read through the request's cached catalog."""
+    text = _translations().gettext(string) if has_app_context() else string
+    return _fill(text, variables)
+
+
+def ngettext(singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    if has_app_context():
+        text = _translations().ngettext(singular, plural, num)
+    else:
+        text = singular if num == 1 else plural
+    return _fill(text, variables)
+
+
 def _lazy_text(string: str, **variables) -> str:
-    if not has_app_context():  # nothing to translate with: Flask-Babel gives the source text
-        return _(string, **variables)
-    text = _translations().gettext(string)
-    return text % variables if variables else text
+    return _(string, **variables)
 
 
 def _l(string: str, **variables) -> LazyString:

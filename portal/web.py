@@ -1,6 +1,8 @@
 """The one place that knows about htmx: render a page or its fragment, redirect either way."""
 
-from flask import make_response, render_template
+from urllib.parse import urlsplit
+
+from flask import current_app, make_response, render_template, url_for
 from flask import redirect as plain_redirect
 from htmx_flask import Htmx
 from htmx_flask import request as hx_request
@@ -29,6 +31,13 @@ def redirect(url: str):
         response.headers["HX-Redirect"] = url
         return response
     return plain_redirect(url, code=303)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for e-mails, messages and calendar apps: PUBLIC_URL's scheme and host,
+    never the request's Host header (which a client chooses)."""
+    public = urlsplit(current_app.config["PUBLIC_URL"])
+    return f"{public.scheme}://{public.netloc}{url_for(endpoint, **values)}"
 
 
 def add_vary(response):

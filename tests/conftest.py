@@ -45,6 +45,7 @@ def app():
         "SQLALCHEMY_DATABASE_URI": url.replace("postgresql://", "postgresql+psycopg://", 1),
         "ARGON2_PARAMETERS": CHEAP_ARGON2,
         "SERVER_NAME": "bro.test",
+        "PUBLIC_URL": "http://bro.test",
     })
     with app.app_context():
         _reset_schema()

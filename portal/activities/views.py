@@ -28,7 +28,7 @@ from portal.forms import attach_error, show_form
 from portal.i18n import _, force_locale, ngettext
 from portal.meetings import services as meetings
 from portal.meetings.calendar import booking_event
-from portal.web import redirect, render, wants_fragment
+from portal.web import external_url, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -362,7 +362,7 @@ def my_calendar():
                    key=lambda item: item.starts_at)
     return render("activities/calendar.html", "activities/calendar.html",
                   weeks=calendar.by_week(items),
-                  feed_url=url_for("activities.feed", token=token, _external=True))
+                  feed_url=external_url("activities.feed", token=token))
 
 
 @bp.post("/calendar/feed")
