@@ -32,7 +32,12 @@ def csv_text(rows) -> str:
 
 
 def append_row(sheet, row) -> None:
-    sheet.append([_plain(v) for v in row])
+    """Append to an openpyxl sheet. Characters a workbook cannot hold (C0 controls other than
+    tab and line breaks, which a title typed in a form may carry) are left out, not a 500."""
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # openpyxl only when a workbook is made
+
+    sheet.append([ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v
+                  for v in map(_plain, row)])
     for cell in sheet[sheet.max_row]:
         if is_formula_like(cell.value):
             cell.data_type = "s"  # openpyxl made it "f" (formula) for a leading =

@@ -6,7 +6,8 @@ of the URL map is fetched, each response that is a CSV or a workbook is checked,
 every link to such a route on the pages (the report's one CSV per table). A route whose path
 looks like a download (.csv, .xlsx, "export") must have answered with a spreadsheet, so a new
 export cannot slip past with an argument this test does not know. Text that starts with spaces
-before such a character is not changed (see portal/exports.py)."""
+before such a character is not changed (see portal/exports.py). Also checked: a control
+character typed into a title no longer breaks the workbook."""
 
 import csv
 import html
@@ -19,11 +20,12 @@ from urllib.parse import urlsplit
 import pytest
 from flask import url_for
 from openpyxl import Workbook, load_workbook
+from sqlalchemy import select
 
 from portal.accounts.models import Role
 from portal.activities import attendance
 from portal.activities import services as activities
-from portal.activities.models import Kind, Session
+from portal.activities.models import Activity, Kind, Session
 from portal.exports import append_row, csv_text
 from portal.extensions import db, utcnow
 
@@ -135,7 +137,21 @@ def test_numbers_stay_numbers_and_only_text_is_changed():
     assert csv_text([[-5, 2.5, "-5", None, "a-b", " =1", "'=1"]]) == \
         "-5,2.5,'-5,,a-b, =1,'=1\r\n"
     sheet = Workbook().active
-    append_row(sheet, [-5, 2.5, "-5", "=1+1", None])
+    append_row(sheet, [-5, 2.5, "-5", "=1+1", "a\x01b", None])
     assert [(c.value, c.data_type) for c in sheet[1]] == [
-        (-5, "n"), (2.5, "n"), ("-5", "s"), ("=1+1", "s"), (None, "n")]
+        (-5, "n"), (2.5, "n"), ("-5", "s"), ("=1+1", "s"), ("ab", "s"), (None, "n")]
 
+
+def test_a_control_character_in_a_title_gives_a_workbook_not_a_500(client, login_as):
+    login_as(Role.COORDINATOR)
+    created = client.post("/activities/new", {"kind": "study_circle", "title": "Kurs\x01 svenska",
+                                              "level": "all", "capacity": "5"})
+    assert created.status_code == 303  # forms keep such characters
+    circle = db.session.scalars(select(Activity)).one()
+    starts = datetime.combine(utcnow().date(), time(0), UTC)
+    db.session.add(Session(activity_id=circle.id, starts_at=starts,
+                           ends_at=starts + timedelta(hours=1)))
+    db.session.commit()
+    response = client.get("/reports/export.xlsx")
+    assert response.status_code == 200
+    assert load_workbook(io.BytesIO(response.data))["Activities"]["A2"].value == "Kurs svenska"
