@@ -302,20 +302,18 @@ def attendance_grid(activity: Activity) -> Grid:
 def grid_csv(activity: Activity, status: CircleStatus, grid: Grid) -> str:
     """CSV with only the columns this rule set asks for (fields Bro does not collect, such as
     gender or postcode, stay empty for the association to fill in)."""
-    import csv
-    import io
     from zoneinfo import ZoneInfo
+
+    from portal.exports import csv_text
 
     zone = ZoneInfo(activity.site.timezone)
     fields = [f for f in activity.rule_set.list_fields.split(",") if f]
     counted = {p.user.id for p in status.people if p.counts}
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow([*fields, *(s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
-                                for s in grid.sessions), "counted"])
+    rows = [[*fields, *(s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+                        for s in grid.sessions), "counted"]]
     for user, minutes in grid.rows:
         values = {"name": user.display_name, "birth_year": user.birth_year or ""}
-        writer.writerow([*(values.get(f, "") for f in fields),
-                         *("" if m is None else m for m in minutes),
-                         "yes" if user.id in counted else "no"])
-    return out.getvalue()
+        rows.append([*(values.get(f, "") for f in fields),
+                     *("" if m is None else m for m in minutes),
+                     "yes" if user.id in counted else "no"])
+    return csv_text(rows)

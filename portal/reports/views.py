@@ -1,14 +1,12 @@
 """Leader reports: a dashboard per meeting place and period, and exports (CSV, XLSX).
 Only coordinators of a site (and administrators) see its numbers; every export is audited."""
 
-import csv
-import io
-
 from flask import Blueprint, abort, current_app, make_response, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from portal.audit.models import record
+from portal.exports import csv_text
 from portal.extensions import db, utcnow
 from portal.i18n import _, format_day
 from portal.reports import services
@@ -90,12 +88,9 @@ def export_csv():
     table = next((t for t in tables(services.build(sites, period)) if t.key == wanted), None)
     if table is None:
         abort(404)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(table.columns)
-    writer.writerows(table.rows)
     _audit(sites, f"report.export.csv.{table.key}")
-    response = make_response("\ufeff" + out.getvalue())  # BOM: spreadsheets read UTF-8 right
+    body = csv_text([table.columns, *table.rows])
+    response = make_response("\ufeff" + body)  # BOM: spreadsheets read UTF-8 right
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{_filename(sites, period, table.key + ".csv")}"')
