@@ -274,7 +274,8 @@ def main() -> int:
           f"{args.users} people of the run ({time.monotonic() - built:.0f} s to build)")
     server = Server(os.environ["DATABASE_URL"], os.environ["BRO_INSTANCE_PATH"],
                     str(work / "gunicorn.log"), workers=args.workers, threads=args.threads,
-                    env={"BRO_ENV": "production"}).start()
+                    env={"BRO_ENV": "production", "PUBLIC_URL": "https://bro.example.test",
+                         "TRUSTED_HOSTS": "127.0.0.1"}).start()
     try:
         server.wait_ready()
         run = Run(server.base, args.seconds)

@@ -27,6 +27,8 @@ export FLASK_APP=portal:create_app BRO_INSTANCE_PATH="$WORK/instance" BRO_ENV=pr
 export DATABASE_URL="sqlite:///$WORK/instance/bro.sqlite3"
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')
 export SECRET_KEY
+# Production needs its public address; the scan reaches Bro as 127.0.0.1, so trust that too.
+export PUBLIC_URL=https://bro.example.test TRUSTED_HOSTS=127.0.0.1
 mkdir -p "$BRO_INSTANCE_PATH"
 "$BIN/flask" db upgrade >/dev/null 2>&1
 "$BIN/flask" seed-demo >/dev/null

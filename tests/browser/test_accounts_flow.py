@@ -46,6 +46,11 @@ def test_register_log_out_log_in_and_switch_to_arabic(tab, site):
     tab.visit("/accounts/register")
     fill_registration(page, site, phone=PHONE_NUMBER)
     submit(page, "#register-form")
+    page.wait_for_url(path_is("/accounts/login"))
+    assert page.locator("#login").input_value() == PHONE_NUMBER  # only the password to type
+    tab.check("/accounts/login after registering")
+    page.fill("#password", PASSWORD)
+    submit(page, "#login-form")
     page.wait_for_url(path_is("/"))
     assert_on_my_page(tab)
 
