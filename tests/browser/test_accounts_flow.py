@@ -100,7 +100,11 @@ def test_registration_works_without_javascript(open_tab, site):
     assert post is not None and post.method == "POST", "expected a plain POST and a redirect"
     assert urlsplit(post.url).path == "/accounts/register"
     assert post.response().status == 303
-    assert urlsplit(landed.url).path == "/" and landed.status == 200
+    assert urlsplit(landed.url).path == "/accounts/login" and landed.status == 200
+    assert page.locator("#login").input_value() == "amal@example.org"
+    page.fill("#password", PASSWORD)
+    with page.expect_navigation():
+        submit(page, "#login-form")
     assert_on_my_page(tab)
 
 
