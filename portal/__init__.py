@@ -55,6 +55,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     security.init_app(app)
     requestlog.init_app(app)
 
+    from portal.accounts import messages as account_messages
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
@@ -76,6 +77,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
+    account_messages.init()
+    from portal.accounts import policy  # what staff may do decides which links pages offer
+    app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
     meeting_messages.init()
     privacy_messages.init()
 
