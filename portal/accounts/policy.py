@@ -4,12 +4,14 @@ Every staff action on someone else goes through here: one-time password codes, e
 request, granting a role (invitations; a role change would use the same), stopping an
 invitation, and registering someone at a meeting place.
 
-- A person's rank is their highest role at any meeting place: a volunteer at one place who
-  takes part at another is a volunteer everywhere. Otherwise a coordinator could take over a
-  colleague's account through a place where that colleague is only a participant.
 - An actor acts only at a place they manage (a coordinator at theirs, an administrator at
   every place), and only on people of strictly lower rank. So only administrators act on
   coordinators, and nobody but the person themself acts on an administrator's account.
+- A person's rank is their highest role at any meeting place: a volunteer at one place who
+  takes part at another is a volunteer everywhere. Whoever holds someone's password holds all
+  their roles, so the actor must also manage every place where the person is staff: a
+  coordinator cannot take over a volunteer of another place through their own place, where that
+  volunteer only takes part.
 - Nobody acts on themself through a staff route (their own pages are for that), and nobody
   acts on an erased account.
 - Granting follows the same line: one grants only roles strictly below one's own at that place.
@@ -50,8 +52,11 @@ def manages(actor: User, site_id: int) -> bool:
 
 
 def _authority_over(actor: User, person: User) -> int:
-    if actor.is_admin:
-        return ROLE_RANK[Role.ADMIN]
+    """The actor's authority where the person is staff (the weakest of those places), or else
+    where the person takes part (the strongest)."""
+    staff_places = [m.site_id for m in person.memberships if m.role != Role.PARTICIPANT]
+    if staff_places:
+        return min(authority_at(actor, site_id) for site_id in staff_places)
     return max((authority_at(actor, m.site_id) for m in person.memberships),
                default=NO_AUTHORITY)
 
