@@ -15,7 +15,9 @@ from flask import current_app, render_template
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
 
+from portal.accounts import policy
 from portal.accounts.models import (
     ROLE_RANK,
     Consent,
@@ -28,11 +30,12 @@ from portal.accounts.models import (
     Site,
     User,
 )
+from portal.audit.models import record
 from portal.errors import DomainError, raise_all
 from portal.extensions import db, utcnow
 from portal.i18n import _l, force_locale, lazy_ngettext
 from portal.notify.mail import mail_configured, send_mail
-from portal.notify.services import notify
+from portal.notify.services import deliver_emails, notify
 from portal.web import external_url
 
 PRIVACY_PURPOSE = "privacy_notice"
@@ -236,6 +239,8 @@ def register(data: Registration, registered_by: User | None = None) -> User:
     """Self-registration, or assisted registration by staff (then no age limit applies)."""
     raise_all(registration_problems(data, registered_by))
     site = db.session.get(Site, data.site_id)
+    if registered_by is not None and not policy.may_register_at(registered_by, site):
+        raise DomainError(_l("You cannot register people at this meeting place."))
     invitation = _open_invitation(data.invitation_code) if data.invitation_code else None
     phone, email = _contact(data.phone, data.email, site.country)
     _check_contact_free(phone, email)
@@ -344,15 +349,12 @@ def change_password(user: User, current: str, new: str) -> None:
 
 # -- password reset: a code from a coordinator, or a link by e-mail ---------------------
 
-def can_manage(staff: User, person: User) -> bool:
-    """Coordinators of one of the person's sites (and admins) may help with their account."""
-    if staff.is_admin:
-        return True
-    return any(staff.has_role(m.site_id, Role.COORDINATOR) for m in person.memberships)
-
-
 def issue_reset_code(staff: User, person: User) -> str:
-    if not can_manage(staff, person) or staff.id == person.id:
+    """A one-time code that sets the person's password. Written to the audit log, and the
+    person is told (in the app, and by e-mail when they have an address): a code they did not
+    ask for is a warning sign they can act on. The code itself goes to nobody but the staff
+    member who hands it over."""
+    if not policy.may_act_on(staff, person):
         raise DomainError(_l("You cannot issue a code for this person."))
     now = utcnow()
     for old in db.session.scalars(select(ResetCode).where(
@@ -362,7 +364,11 @@ def issue_reset_code(staff: User, person: User) -> str:
     hours = current_app.config["RESET_CODE_HOURS"]
     db.session.add(ResetCode(user_id=person.id, code_hash=code_digest(code), issued_by_id=staff.id,
                              created_at=now, expires_at=now + timedelta(hours=hours)))
+    record(staff, "account.reset_code", "user", person.id)
+    notify([person], "reset_code_issued",
+           {"by": Role.ADMIN if staff.is_admin else Role.COORDINATOR})
     db.session.commit()
+    deliver_emails()
     return code
 
 
@@ -425,16 +431,8 @@ def reset_with_token(token: str, new_password: str) -> User:
 
 # -- staff: invitations, members, sites ---------------------------------------------------
 
-def invitable_roles(staff: User, site: Site) -> list[Role]:
-    if staff.is_admin:
-        return [Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]
-    if staff.has_role(site.id, Role.COORDINATOR):
-        return [Role.VOLUNTEER, Role.COORDINATOR]
-    return []
-
-
 def invite(staff: User, site: Site, role: Role, label: str = "") -> tuple[Invitation, str]:
-    if role not in invitable_roles(staff, site):
+    if not policy.may_grant(staff, site, role):
         raise DomainError(_l("You cannot invite people to this role."), field="role")
     code = new_code()
     days = current_app.config["INVITATION_DAYS"]
@@ -471,8 +469,6 @@ def _redeem(invitation: Invitation, user: User) -> None:
         membership.role = invitation.role  # an invitation never lowers a role
     invitation.used_at = utcnow()
     invitation.used_by_id = user.id
-    from portal.audit.models import record
-
     record(user, f"role.grant.{invitation.role}", "site", invitation.site_id)
 
 
@@ -490,14 +486,16 @@ def open_invitations(site: Site) -> list[Invitation]:
 
 
 def revoke_invitation(staff: User, invitation: Invitation) -> None:
-    if not invitable_roles(staff, invitation.site):
-        raise DomainError(_l("You cannot invite people to this role."))
+    if not policy.may_revoke(staff, invitation):
+        raise DomainError(_l("You cannot stop this invitation."))
     invitation.expires_at = utcnow()
     db.session.commit()
 
 
 def members(site: Site, query: str = "", limit: int = 50) -> list[Membership]:
+    """With each person's memberships everywhere: their rank decides what staff may do."""
     statement = (select(Membership).join(User).where(Membership.site_id == site.id)
+                 .options(selectinload(Membership.user).selectinload(User.memberships))
                  .order_by(func.lower(User.display_name)).limit(limit))
     if query:
         like = f"%{query.lower()}%"

@@ -4,7 +4,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
-from portal.accounts import services
+from portal.accounts import policy, services
 from portal.accounts.forms import ROLE_NAMES, AssistedRegisterForm, InviteForm, SiteForm
 from portal.accounts.models import Invitation, Role, User
 from portal.accounts.views import bp, site_or_404
@@ -20,9 +20,9 @@ MEMBERS_SHOWN = 50
 
 
 def coordinated_site(site_id: int):
-    """The site, if the current user coordinates it (or is an admin); 403 otherwise."""
+    """The site, if the current user manages it (its coordinators, and admins); 403 otherwise."""
     site = site_or_404(site_id)
-    if not current_user.has_role(site.id, Role.COORDINATOR):
+    if not policy.manages(current_user, site.id):
         abort(403)
     return site
 
@@ -33,10 +33,13 @@ def members(site_id):
     site = coordinated_site(site_id)
     query = request.args.get("q", "").strip()[:80]
     note_read(current_user, "members.view", "site", site.id)
+    found = services.members(site, query, MEMBERS_SHOWN)
     return render("accounts/members.html", "accounts/_member_list.html", site=site, query=query,
-                  members=services.members(site, query, MEMBERS_SHOWN), limit=MEMBERS_SHOWN,
-                  counts=services.count_members(site),
-                  role_names=ROLE_NAMES)
+                  members=found, limit=MEMBERS_SHOWN, counts=services.count_members(site),
+                  role_names=ROLE_NAMES,
+                  # Actions are offered only where the rule allows them (policy.py).
+                  may_code={m.user_id for m in found if policy.may_act_on(current_user, m.user)},
+                  may_erase={m.user_id for m in found if policy.may_erase(current_user, m.user)})
 
 
 @bp.post("/sites/<int:site_id>/members/<int:user_id>/reset-code")
@@ -98,14 +101,16 @@ def register_for(site_id):
 def _invite_form(site) -> InviteForm:
     form = InviteForm()
     form.role.choices = [SelectChoice(role.value, ROLE_NAMES[role])
-                         for role in services.invitable_roles(current_user, site)]
+                         for role in policy.grantable_roles(current_user, site)]
     return form
 
 
 def _show_invitations(site, form, error=None, **context):
+    invitations = services.open_invitations(site)
     return show_form("accounts/invitations.html", "accounts/_invitations.html", form, error,
-                     site=site, invitations=services.open_invitations(site),
-                     role_names=ROLE_NAMES, **context)
+                     site=site, invitations=invitations, role_names=ROLE_NAMES,
+                     may_revoke={i.id for i in invitations
+                                 if policy.may_revoke(current_user, i)}, **context)
 
 
 @bp.get("/sites/<int:site_id>/invitations")
@@ -139,8 +144,12 @@ def revoke(site_id, invitation_id):
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.site_id != site.id:
         abort(404)
-    services.revoke_invitation(current_user, invitation)
-    flash(_("The invitation no longer works."), "info")
+    try:
+        services.revoke_invitation(current_user, invitation)
+    except DomainError as error:
+        flash(str(error.message), "error")
+    else:
+        flash(_("The invitation no longer works."), "info")
     return redirect(url_for("accounts.invitations", site_id=site.id))
 
 

@@ -10,6 +10,7 @@ import secrets
 
 from sqlalchemy import delete, select, update
 
+from portal.accounts import policy
 from portal.accounts.models import Consent, ResetCode, Role, User
 from portal.activities import services as activities
 from portal.activities.models import (
@@ -35,15 +36,13 @@ ERASED_NAME = "–"
 
 
 def can_erase(actor: User, person: User) -> bool:
-    """The person themself; coordinators of their meeting place and admins, on request.
-    Never another administrator's account, and never one's own as the last admin."""
+    """The person themself, unless they are the last administrator; staff only as the rule
+    for acting on people allows (accounts.policy: participants, on their request)."""
     if person.erased_at is not None:
         return False
     if actor.id == person.id:
         return not (person.is_admin and _last_admin(person))
-    from portal.accounts.services import can_manage
-
-    return can_manage(actor, person) and not person.is_staff
+    return policy.may_erase(actor, person)
 
 
 def _last_admin(person: User) -> bool:

@@ -1,0 +1,97 @@
+"""Who may act on whom: the one rule for staff acting on another person's account.
+
+Every staff action on someone else goes through here: one-time password codes, erasure on
+request, granting a role (invitations; a role change would use the same), stopping an
+invitation, and registering someone at a meeting place.
+
+- An actor acts only at a place they manage (a coordinator at theirs, an administrator at
+  every place), and only on people of strictly lower rank. So only administrators act on
+  coordinators, and nobody but the person themself acts on an administrator's account.
+- A person's rank is their highest role at any meeting place: a volunteer at one place who
+  takes part at another is a volunteer everywhere. Whoever holds someone's password holds all
+  their roles, so the actor must also manage every place where the person is staff: a
+  coordinator cannot take over a volunteer of another place through their own place, where that
+  volunteer only takes part.
+- Nobody acts on themself through a staff route (their own pages are for that), and nobody
+  acts on an erased account.
+- Granting follows the same line: one grants only roles strictly below one's own at that place.
+  A coordinator invites volunteers; an administrator invites volunteers and coordinators. New
+  administrators are made on the server (`flask create-admin`), never through a link or code.
+  An invitation can be stopped by whoever could have made it; an administrator may also stop an
+  administrator invitation (stopping one only takes power away).
+- Staff erase participants only (on the person's request). Staff accounts are deleted by their
+  owners, who hand over what they lead first.
+
+Functions here read the people's memberships and nothing else: no queries of their own, so
+they are cheap in a list and testable without a database."""
+
+from portal.accounts.models import ROLE_RANK, STAFF_ROLES, Invitation, Role, Site, User
+
+NO_AUTHORITY = -1  # below every rank
+
+
+def rank(person: User) -> int:
+    """The person's highest role at any meeting place (a participant if they have none)."""
+    return max((ROLE_RANK[Role(m.role)] for m in person.memberships),
+               default=ROLE_RANK[Role.PARTICIPANT])
+
+
+def authority_at(actor: User, site_id: int) -> int:
+    """The rank the actor acts with at a place: an administrator's everywhere, a coordinator's
+    where they coordinate, none elsewhere (volunteers and participants manage no place)."""
+    if actor.is_admin:
+        return ROLE_RANK[Role.ADMIN]
+    if actor.role_at(site_id) == Role.COORDINATOR:
+        return ROLE_RANK[Role.COORDINATOR]
+    return NO_AUTHORITY
+
+
+def manages(actor: User, site_id: int) -> bool:
+    """The actor runs this place's staff pages (members, codes, invitations, registration)."""
+    return authority_at(actor, site_id) > ROLE_RANK[Role.VOLUNTEER]
+
+
+def _authority_over(actor: User, person: User) -> int:
+    """The actor's authority where the person is staff (the weakest of those places), or else
+    where the person takes part (the strongest)."""
+    staff_places = [m.site_id for m in person.memberships if m.role != Role.PARTICIPANT]
+    if staff_places:
+        return min(authority_at(actor, site_id) for site_id in staff_places)
+    return max((authority_at(actor, m.site_id) for m in person.memberships),
+               default=NO_AUTHORITY)
+
+
+def may_act_on(actor: User, person: User) -> bool:
+    """May the actor act on the person's account (issue a one-time password code)?"""
+    if actor.id == person.id or person.erased_at is not None or actor.erased_at is not None:
+        return False
+    return rank(person) < _authority_over(actor, person)
+
+
+def may_erase(actor: User, person: User) -> bool:
+    """May staff erase this person's account on their request? (Not one's own: see
+    privacy.services.can_erase for that.)"""
+    return may_act_on(actor, person) and rank(person) == ROLE_RANK[Role.PARTICIPANT]
+
+
+def grantable_roles(actor: User, site: Site) -> list[Role]:
+    """The staff roles the actor may give at this place (by invitation), lowest first."""
+    mine = authority_at(actor, site.id)
+    return [role for role in STAFF_ROLES if ROLE_RANK[role] < mine]
+
+
+def may_grant(actor: User, site: Site, role: Role) -> bool:
+    return Role(role) in grantable_roles(actor, site)
+
+
+def may_revoke(actor: User, invitation: Invitation) -> bool:
+    role = Role(invitation.role)
+    if role == Role.ADMIN:
+        return actor.is_admin
+    return may_grant(actor, invitation.site, role)
+
+
+def may_register_at(actor: User, site: Site) -> bool:
+    """May the actor register a new participant at this place (assisted registration)?
+    Participants rank below everyone who manages a place."""
+    return manages(actor, site.id)
