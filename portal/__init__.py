@@ -7,10 +7,9 @@ from pathlib import Path
 from flask import Flask, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
 from portal import config as bro_config
+from portal import work
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, utcnow
 from portal.fragments import SharedFragments
 
@@ -42,6 +41,7 @@ def create_app(overrides: dict | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=count, x_proto=count)
 
     db.init_app(app)
+    work.init_app(app)
     migrate.init_app(app, db, directory=str(bro_config.ROOT / "migrations"))
     login_manager.init_app(app)
     login_manager.session_protection = "basic"
@@ -158,17 +158,3 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.add_extension(SharedFragments)
     app.jinja_env.lstrip_blocks = True
-
-
-@event.listens_for(Engine, "connect")
-def _sqlite_pragmas(dbapi_connection, connection_record):
-    """SQLite: enforce foreign keys, write-ahead log, and wait instead of failing on locks."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA busy_timeout=5000")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.execute("PRAGMA cache_size=-16000")  # up to 16 MB of pages per connection
-        cursor.execute("PRAGMA mmap_size=268435456")  # read through the OS page cache
-        cursor.close()

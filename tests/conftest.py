@@ -9,10 +9,11 @@ import pytest
 
 os.environ.setdefault("BRO_INSTANCE_PATH", tempfile.mkdtemp(prefix="bro-test-"))
 
+from flask import g  # noqa: E402
 from flask_migrate import upgrade  # noqa: E402
 from sqlalchemy import text  # noqa: E402
 
-from portal import create_app  # noqa: E402
+from portal import create_app, work  # noqa: E402
 from portal.accounts import services  # noqa: E402
 from portal.accounts.models import Membership, Role, Site, User  # noqa: E402
 from portal.extensions import db, limiter  # noqa: E402
@@ -56,6 +57,7 @@ def app():
 def _clean(app):
     ctx = app.app_context()
     ctx.push()
+    g.bro_unit = True  # a test is a unit of work of its own (portal.work)
     yield
     db.session.rollback()
     db.session.remove()
@@ -77,9 +79,10 @@ class Client:
         self.raw = flask_client
 
     def _call(self, method, *args, **kwargs):
+        work.commit()  # the test's own unit of work ends before the request, as in production
         with self.raw.application.app_context():
             response = getattr(self.raw, method)(*args, **kwargs)
-        db.session.expire_all()
+        db.session.rollback()  # and the test reads what the request committed
         return response
 
     def get(self, url, htmx=False, **kwargs):

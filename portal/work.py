@@ -1,0 +1,106 @@
+"""One unit of work per request, CLI command and worker job.
+
+Services change the session and flush; they never commit. Whoever runs the work ends it once:
+- a request commits when its answer is a success (status below 400) and no view marked it
+  refused (`refuse()`: a rule said no, and the view answers with a message and a redirect);
+  otherwise it rolls back, so a refusal half-way through a service leaves nothing behind;
+- a CLI command or a worker job runs inside `unit()`: commit at the end, roll back on error.
+What the commit makes possible runs after it (`after_commit`): e-mails are sent only once the
+change that caused them is safely stored, and never for a change that was rolled back.
+
+SQLite has one writer at a time. Its driver begins a transaction just before the first write,
+so a unit of work holds SQLite's write lock from its first write until it ends: a locking
+statement (`lock()`) makes a change own its rows on SQLite as on PostgreSQL, and what is read
+after it includes every change committed before it.
+"""
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+from flask import g, has_app_context
+from sqlalchemy import event
+
+from portal.extensions import db
+
+_CALLBACKS = "bro_after_commit"
+
+
+def after_commit(callback: Callable[[], object]) -> None:
+    """Run `callback` once the current unit of work has committed (never if it rolls back)."""
+    db.session.info.setdefault(_CALLBACKS, []).append(callback)
+
+
+def commit() -> None:
+    """End the unit of work: commit, then run what waited for the commit."""
+    db.session.commit()
+    for callback in db.session.info.pop(_CALLBACKS, []):
+        callback()
+
+
+def roll_back() -> None:
+    db.session.rollback()
+    db.session.info.pop(_CALLBACKS, None)
+
+
+def refuse() -> None:
+    """This request must not commit (a view that answers a refusal with a redirect)."""
+    g.bro_refused = True
+
+
+@contextmanager
+def unit() -> Iterator[None]:
+    """A CLI command's or worker job's unit of work."""
+    g.bro_unit = True
+    try:
+        yield
+    except BaseException:
+        roll_back()
+        raise
+    else:
+        commit()
+    finally:
+        g.pop("bro_unit", None)
+
+
+def lock(statement):
+    """Run a locking statement (an UPDATE of the rows a change must own, or SELECT … FOR
+    UPDATE) and return its result: the rows stay locked until the unit of work ends. Never
+    commits; refuses to run where no unit of work will end the transaction (a thread or a
+    script of its own), whose locks would be held until its connection closes. Objects
+    loaded before the lock may be stale: read them again after it (`populate_existing`)."""
+    if not (has_app_context() and g.get("bro_unit")):
+        raise RuntimeError("lock() outside a unit of work (a request, unit(), a test)")
+    return db.session.execute(statement)
+
+
+def _start_request() -> None:
+    g.bro_unit = True
+
+
+def _end_request(response):
+    if response.status_code < 400 and not g.get("bro_refused"):
+        commit()
+    else:
+        roll_back()
+    return response
+
+
+def _sqlite_connected(dbapi_connection, _record) -> None:
+    """Foreign keys, write-ahead log, and waiting instead of failing on locks."""
+    cursor = dbapi_connection.cursor()
+    for pragma in ("foreign_keys=ON", "journal_mode=WAL", "busy_timeout=5000",
+                   "synchronous=NORMAL",
+                   "cache_size=-16000",  # up to 16 MB of pages per connection
+                   "mmap_size=268435456"):  # read through the OS page cache
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def init_app(app) -> None:
+    """After db.init_app(): Bro's own engines only (never every engine in the process)."""
+    with app.app_context():
+        for engine in db.engines.values():
+            if engine.dialect.name == "sqlite":
+                event.listen(engine, "connect", _sqlite_connected)
+    app.before_request(_start_request)
+    app.after_request(_end_request)
