@@ -1,6 +1,7 @@
 """Extension objects, bound to the app in create_app(). Imports nothing from portal."""
 
 from datetime import UTC, datetime
+from enum import StrEnum
 
 from flask_babel import Babel
 from flask_limiter import Limiter
@@ -9,32 +10,11 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, Integer, MetaData, String
+from sqlalchemy import CheckConstraint, DateTime, Enum, Integer, MetaData, String
 from sqlalchemy.ext.compiler import compiles
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, mapped_column, registry
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.types import TypeDecorator
-
-
-class Base(DeclarativeBase):
-    # Stable constraint names, so migrations work the same on SQLite and PostgreSQL.
-    metadata = MetaData(
-        naming_convention={
-            "ix": "ix_%(column_0_label)s",
-            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
-            "ck": "ck_%(table_name)s_%(constraint_name)s",
-            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
-            "pk": "pk_%(table_name)s",
-        }
-    )
-
-
-db = SQLAlchemy(model_class=Base)
-migrate = Migrate()
-login_manager = LoginManager()
-csrf = CSRFProtect()
-babel = Babel()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
 
 
 class UTCDateTime(TypeDecorator):
@@ -52,6 +32,43 @@ class UTCDateTime(TypeDecorator):
 
     def process_result_value(self, value, dialect):
         return value.replace(tzinfo=UTC) if value is not None else None
+
+
+class Base(DeclarativeBase):
+    registry = registry(
+        # Every `Mapped[datetime]` is an aware UTC moment.
+        type_annotation_map={datetime: UTCDateTime},
+        # Stable constraint names, so migrations work the same on SQLite and PostgreSQL.
+        metadata=MetaData(naming_convention={
+            "ix": "ix_%(column_0_label)s",
+            "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+            "ck": "ck_%(table_name)s_%(constraint_name)s",
+            "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+            "pk": "pk_%(table_name)s",
+        }))
+
+
+db = SQLAlchemy(model_class=Base)
+migrate = Migrate()
+login_manager = LoginManager()
+csrf = CSRFProtect()
+babel = Babel()
+limiter = Limiter(key_func=get_remote_address, default_limits=[])
+
+
+def enum_column(enum: type[StrEnum], name: str, length: int = 20, **kwargs):
+    """A column holding one StrEnum: text in the database, checked against the enum's values
+    by a constraint named after the column (`name`, as the migrations made it); the member
+    itself in Python."""
+    return mapped_column(Enum(enum, name=name, native_enum=False, create_constraint=True,
+                              length=length, values_callable=lambda e: [m.value for m in e]),
+                         **kwargs)
+
+
+def one_of(column: str, values) -> CheckConstraint:
+    """A check that a text column holds one of `values` (a subset of an enum's values)."""
+    listed = ", ".join(f"'{value}'" for value in values)
+    return CheckConstraint(f"{column} IN ({listed})", name=column)
 
 
 def utcnow() -> datetime:

@@ -16,7 +16,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.accounts.models import Country, Role
+from portal.accounts.models import Country
 from portal.forms import BaseForm
 from portal.i18n import LANGUAGES, _l
 
@@ -145,11 +145,3 @@ class SiteForm(BaseForm):
         z for z in available_timezones() if z.startswith("Europe/"))],
         default="Europe/Oslo", validators=[InputRequired(message=REQUIRED)])
     address = StringField(_l("Address"), [Optional(), _max(300)])
-
-
-ROLE_NAMES = {
-    Role.PARTICIPANT: _l("Participant"),
-    Role.VOLUNTEER: _l("Volunteer"),
-    Role.COORDINATOR: _l("Coordinator"),
-    Role.ADMIN: _l("Administrator"),
-}

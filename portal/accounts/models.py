@@ -7,7 +7,8 @@ from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import UTCDateTime, db, utcnow
+from portal.extensions import db, enum_column, one_of, utcnow
+from portal.i18n import _l
 
 DEFAULT_TIMEZONE = "Europe/Oslo"  # for people without a meeting place (a new admin)
 
@@ -25,25 +26,25 @@ class Role(StrEnum):
     ADMIN = "admin"
 
 
+ROLE_NAMES = {
+    Role.PARTICIPANT: _l("Participant"),
+    Role.VOLUNTEER: _l("Volunteer"),
+    Role.COORDINATOR: _l("Coordinator"),
+    Role.ADMIN: _l("Administrator"),
+}
 # Higher rank includes what lower ranks may do at the same site.
 ROLE_RANK = {Role.PARTICIPANT: 0, Role.VOLUNTEER: 1, Role.COORDINATOR: 2, Role.ADMIN: 3}
 STAFF_ROLES = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
 
 
-def _in(column: str, values) -> str:
-    return f"{column} IN ({', '.join(repr(str(v)) for v in values)})"
-
-
 class Site(db.Model):
     __tablename__ = "site"
-    __table_args__ = (CheckConstraint(_in("country", Country), name="country"),)
-
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(120), unique=True)
-    country: Mapped[str] = mapped_column(String(2))
+    country: Mapped[Country] = enum_column(Country, "country", length=2)
     timezone: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(300), default="")
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="site")
 
@@ -70,10 +71,10 @@ class User(UserMixin, db.Model):
     birth_year: Mapped[int | None]
     # Bumped on password change or reset: every other session of this user ends.
     session_version: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column()
     # Set when the person's data was erased: the row stays (anonymous) so counts stay.
-    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column()
 
     memberships: Mapped[list["Membership"]] = relationship(
         back_populates="user", cascade="all, delete-orphan", order_by="Membership.id")
@@ -118,15 +119,14 @@ class Membership(db.Model):
     __tablename__ = "membership"
     __table_args__ = (
         UniqueConstraint("user_id", "site_id"),
-        CheckConstraint(_in("role", Role), name="role"),
         Index("ix_membership_site_role", "site_id", "role"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"))
-    role: Mapped[str] = mapped_column(String(20), default=Role.PARTICIPANT)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    role: Mapped[Role] = enum_column(Role, "role", default=Role.PARTICIPANT)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     user: Mapped[User] = relationship(back_populates="memberships")
     site: Mapped[Site] = relationship(back_populates="memberships", lazy="joined")
@@ -143,10 +143,10 @@ class Consent(db.Model):
     purpose: Mapped[str] = mapped_column(String(40))
     notice_version: Mapped[str] = mapped_column(String(20))
     language: Mapped[str] = mapped_column(String(5))
-    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
     given_by_id: Mapped[int | None] = mapped_column(  # staff, for assisted registration
         ForeignKey("user_account.id", ondelete="SET NULL"))
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -162,9 +162,9 @@ class ResetCode(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     issued_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
 
@@ -179,7 +179,7 @@ class LoginSession(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
     key: Mapped[str] = mapped_column(String(43), unique=True)  # random, in the signed cookie
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     remember: Mapped[bool] = mapped_column(default=False)
 
 
@@ -187,7 +187,7 @@ class Invitation(db.Model):
     """An invitation to a staff role at a site, redeemed by link or by typing its code."""
 
     __tablename__ = "invitation"
-    __table_args__ = (CheckConstraint(_in("role", STAFF_ROLES), name="role"),)
+    __table_args__ = (one_of("role", STAFF_ROLES),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"), index=True)
@@ -196,9 +196,9 @@ class Invitation(db.Model):
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    used_at: Mapped[datetime | None] = mapped_column()
     used_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
 

@@ -5,8 +5,8 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import policy, services
-from portal.accounts.forms import ROLE_NAMES, AssistedRegisterForm, InviteForm, SiteForm
-from portal.accounts.models import Invitation, Role, User
+from portal.accounts.forms import AssistedRegisterForm, InviteForm, SiteForm
+from portal.accounts.models import ROLE_NAMES, Invitation, Role, User
 from portal.accounts.views import bp, site_or_404
 from portal.audit.services import note_read
 from portal.errors import DomainError

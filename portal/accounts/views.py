@@ -11,7 +11,6 @@ from wtforms.fields.choices import SelectChoice
 
 from portal.accounts import services
 from portal.accounts.forms import (
-    ROLE_NAMES,
     ForgotForm,
     InvitationCodeForm,
     LoginForm,
@@ -22,7 +21,7 @@ from portal.accounts.forms import (
     ResetLinkForm,
 )
 from portal.accounts.limits import login_limits, per_ip
-from portal.accounts.models import LoginSession, Site
+from portal.accounts.models import ROLE_NAMES, LoginSession, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form

@@ -16,8 +16,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import Site, User, _in
-from portal.extensions import UTCDateTime, db, utcnow
+from portal.accounts.models import Site, User
+from portal.extensions import UTCDateTime, db, one_of, utcnow
 
 
 class Kind(StrEnum):
@@ -77,7 +77,7 @@ class RuleSet(db.Model):
     new versions are new rows with a later valid_from."""
 
     __tablename__ = "rule_set"
-    __table_args__ = (CheckConstraint(_in("counting_rule", CountingRule), name="counting_rule"),)
+    __table_args__ = (one_of("counting_rule", CountingRule),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -103,9 +103,9 @@ class RuleSet(db.Model):
 class Activity(db.Model):
     __tablename__ = "activity"
     __table_args__ = (
-        CheckConstraint(_in("kind", Kind), name="kind"),
-        CheckConstraint(_in("status", ActivityStatus), name="status"),
-        CheckConstraint(_in("level", Level), name="level"),
+        one_of("kind", Kind),
+        one_of("status", ActivityStatus),
+        one_of("level", Level),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
         Index("ix_activity_site_status", "site_id", "status"),
     )
@@ -146,7 +146,7 @@ class Session(db.Model):
     __tablename__ = "session"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        CheckConstraint(_in("status", SessionStatus), name="status"),
+        one_of("status", SessionStatus),
         Index("ix_session_activity_starts", "activity_id", "starts_at"),
         Index("ix_session_starts", "starts_at"),
     )
@@ -179,7 +179,7 @@ class Enrolment(db.Model):
     __tablename__ = "enrolment"
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
-        CheckConstraint(_in("status", EnrolmentStatus), name="status"),
+        one_of("status", EnrolmentStatus),
         Index("ix_enrolment_activity_status", "activity_id", "status", "queue_position"),
     )
 
@@ -233,7 +233,7 @@ class Attendance(db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("session_id", "user_id"),
-        CheckConstraint(_in("status", AttendanceStatus), name="status"),
+        one_of("status", AttendanceStatus),
         CheckConstraint("minutes >= 0", name="minutes"),
         # Covers the reports' scans (who was present, how long) without reading the table.
         Index("ix_attendance_session_status_user", "session_id", "status", "user_id", "minutes"),

@@ -3,11 +3,11 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User, _in
-from portal.extensions import UTCDateTime, db, utcnow
+from portal.accounts.models import User
+from portal.extensions import UTCDateTime, db, one_of, utcnow
 
 
 class Category(StrEnum):
@@ -29,8 +29,8 @@ class GoalStatus(StrEnum):
 class Goal(db.Model):
     __tablename__ = "goal"
     __table_args__ = (
-        CheckConstraint(_in("category", Category), name="category"),
-        CheckConstraint(_in("status", GoalStatus), name="status"),
+        one_of("category", Category),
+        one_of("status", GoalStatus),
         Index("ix_goal_owner_status", "owner_id", "status"),
     )
 

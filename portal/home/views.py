@@ -7,8 +7,7 @@ from flask_login import current_user
 from sqlalchemy import text
 
 from portal.accounts import services
-from portal.accounts.forms import ROLE_NAMES
-from portal.accounts.models import Role
+from portal.accounts.models import ROLE_NAMES, Role
 from portal.activities import services as activities
 from portal.extensions import db, utcnow
 from portal.forms import safe_next

@@ -6,8 +6,8 @@ from enum import StrEnum
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Time, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import Site, User, _in
-from portal.extensions import UTCDateTime, db, utcnow
+from portal.accounts.models import Site, User
+from portal.extensions import UTCDateTime, db, one_of, utcnow
 
 
 class Mode(StrEnum):
@@ -34,7 +34,7 @@ class Availability(db.Model):
 
     __tablename__ = "availability"
     __table_args__ = (
-        CheckConstraint(_in("mode", Mode), name="mode"),
+        one_of("mode", Mode),
         CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),
         CheckConstraint("buffer_minutes >= 0 AND buffer_minutes <= 60", name="buffer_minutes"),
         CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates"),
@@ -115,8 +115,8 @@ class Booking(db.Model):
 
     __tablename__ = "booking"
     __table_args__ = (
-        CheckConstraint(_in("status", BookingStatus), name="status"),
-        CheckConstraint(_in("mode", Mode), name="mode"),
+        one_of("status", BookingStatus),
+        one_of("mode", Mode),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         # The rule that must hold under any concurrency: one active meeting per host and time.
         Index("uq_booking_host_start_active", "host_id", "starts_at", unique=True,

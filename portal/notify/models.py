@@ -3,11 +3,11 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User, _in
-from portal.extensions import UTCDateTime, db, utcnow
+from portal.accounts.models import User
+from portal.extensions import UTCDateTime, db, one_of, utcnow
 
 
 class EmailStatus(StrEnum):
@@ -24,7 +24,7 @@ class Notification(db.Model):
 
     __tablename__ = "notification"
     __table_args__ = (
-        CheckConstraint(_in("email_status", EmailStatus), name="email_status"),
+        one_of("email_status", EmailStatus),
         Index("ix_notification_user_unread", "user_id", "read_at"),
         Index("ix_notification_email_status", "email_status"),
     )
