@@ -39,7 +39,8 @@ def commit() -> None:
 
 def roll_back() -> None:
     db.session.rollback()
-    db.session.info.pop(_CALLBACKS, None)
+    for key in [key for key in db.session.info if key.startswith("bro_")]:
+        del db.session.info[key]  # what this unit of work planned for after its commit
 
 
 def refuse() -> None:

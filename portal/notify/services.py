@@ -9,6 +9,7 @@ from flask import current_app, g, has_app_context, render_template, url_for
 from sqlalchemy import bindparam, func, select, update
 
 from portal.accounts.models import User
+from portal import work
 from portal.extensions import db, utcnow
 from portal.i18n import _, force_locale, format_local
 from portal.notify.mail import mail_configured, send_mail
@@ -44,7 +45,22 @@ def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
         if user.erased_at is None]  # an erased account hears nothing more
     db.session.add_all(notifications)
     _messages_changed()
+    if any(n.email_status == EmailStatus.PENDING for n in notifications):
+        _send_after_commit()
     return notifications
+
+
+def _send_after_commit() -> None:
+    """E-mails leave once the change that caused them is committed (portal.work), once per
+    unit of work however many notifications it queued; never for a change rolled back."""
+    if not db.session.info.get("bro_emails_queued"):
+        db.session.info["bro_emails_queued"] = True
+        work.after_commit(_send_queued)
+
+
+def _send_queued() -> None:
+    db.session.info.pop("bro_emails_queued", None)
+    deliver_emails()
 
 
 def when(params: dict, key: str) -> str:

@@ -1,0 +1,31 @@
+"""The named signals through which one feature has another act on the rows it owns.
+
+A feature that needs something done to rows it does not own (a person erased, their data
+asked for) sends a signal; each feature that owns such rows connects a handler. Handlers are
+connected explicitly, in create_app, by each feature's `hooks.connect()` — never by importing
+a module. They run inside the sender's unit of work (portal.work): they change the session
+and flush, never commit, so the whole change stands or falls as one transaction.
+"""
+
+from blinker import Namespace
+
+_signals = Namespace()
+
+person_erased = _signals.signal("person-erased")
+"""Sent by privacy.erase before the account itself is anonymised. sender: the User (still
+with their name and contact details); keyword arguments: actor (the User who erases, or None
+for the retention job) and now. Each handler removes or anonymises what its feature keeps
+about the person, keeping the anonymous rows that reports count."""
+
+data_requested = _signals.signal("data-requested")
+"""Sent by privacy.my_data. sender: the User. Each handler returns a dict of sections
+({"enrolments": [...], ...}) of plain data (str, int, bool, None, lists and dicts) with
+everything its feature keeps about the person."""
+
+
+def collect(signal, sender, **kwargs) -> dict:
+    """Send a signal whose handlers return dicts, and merge what they return."""
+    merged: dict = {}
+    for _receiver, sections in signal.send(sender, **kwargs):
+        merged |= sections or {}
+    return merged
