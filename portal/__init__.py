@@ -82,6 +82,9 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
     account_messages.init()
+    from portal import signals
+    from portal.activities import services as activities_services
+    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
     from portal.accounts import policy  # what staff may do decides which links pages offer
     app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
     meeting_messages.init()

@@ -4,6 +4,7 @@ from flask import abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal import work
 from portal.accounts import policy, services
 from portal.accounts.forms import AssistedRegisterForm, InviteForm, SiteForm
 from portal.accounts.models import ROLE_NAMES, Invitation, Role, User
@@ -52,6 +53,7 @@ def issue_code(site_id, user_id):
     try:
         code = services.issue_reset_code(current_user, person)
     except DomainError as error:
+        work.refuse()
         flash(str(error.message), "error")
         return redirect(url_for("accounts.members", site_id=site.id))
     return _show_code(site, person, code)
@@ -147,6 +149,7 @@ def revoke(site_id, invitation_id):
     try:
         services.revoke_invitation(current_user, invitation)
     except DomainError as error:
+        work.refuse()
         flash(str(error.message), "error")
     else:
         flash(_("The invitation no longer works."), "info")

@@ -8,8 +8,8 @@ from functools import cache
 from flask import current_app, g, has_app_context, render_template, url_for
 from sqlalchemy import bindparam, func, select, update
 
-from portal.accounts.models import User
 from portal import work
+from portal.accounts.models import User
 from portal.extensions import db, utcnow
 from portal.i18n import _, force_locale, format_local
 from portal.notify.mail import mail_configured, send_mail
