@@ -217,8 +217,8 @@ def test_every_literal_in_the_templates_reaches_the_catalogs():
 
 
 def test_a_cancelled_meeting_and_a_cancelled_session_agree_with_their_nouns(app):
-    """Arabic and Swedish inflect "Cancelled" by the noun: a session (جلسة, sammankomst) and
-    a meeting (موعد, möte) need different words, so the meeting's status has a context."""
+    """Arabic and Swedish inflect "Cancelled" by the noun: a session (جلسة, träff) and
+    a meeting (لقاء, möte) need different words, so the meeting's status has a context."""
     from flask_babel import force_locale, gettext
 
     from portal.meetings.forms import STATUS_NAMES
