@@ -149,6 +149,25 @@ def test_validation_messages_in_danish(client, site):
     assert danish.gettext("This field is required.") in html
 
 
+@pytest.mark.parametrize("code", LANGUAGES)
+def test_wtforms_messages_come_in_our_own_plain_words(client, login_as, code):
+    """WTForms' "Invalid Choice: could not coerce." and friends never reach anyone: each is
+    shown in our own words, in the page's language."""
+    words = Translations.load(str(ROOT / "translations"), [code])
+    registration = client.post("/accounts/register", {
+        "display_name": "A", "password": "", "language": "nb", "site_id": "x",
+        "birth_year": "nineteen"}, headers={"Accept-Language": code}).text
+    login_as(language=code)
+    goal = client.post("/goals/new", {"title": "Mål", "category": "nowhere",
+                                      "target_date": "tomorrow"}).text
+    for page in (registration, goal):
+        assert "coerce" not in page and "Not a valid" not in page
+    assert words.gettext("Choose one of the options.") in registration
+    assert words.gettext("Write a whole number, for example 12.") in registration
+    assert words.gettext("Choose one of the options.") in goal
+    assert words.gettext("Write a date like this: 2026-03-31.") in goal
+
+
 def test_numbers_and_codes_in_hints_stay_left_to_right(app):
     from portal.i18n import isolate_ltr
 
@@ -198,8 +217,8 @@ def test_every_literal_in_the_templates_reaches_the_catalogs():
 
 
 def test_a_cancelled_meeting_and_a_cancelled_session_agree_with_their_nouns(app):
-    """Arabic and Swedish inflect "Cancelled" by the noun: a session (جلسة, sammankomst) and
-    a meeting (موعد, möte) need different words, so the meeting's status has a context."""
+    """Arabic and Swedish inflect "Cancelled" by the noun: a session (جلسة, träff) and
+    a meeting (لقاء, möte) need different words, so the meeting's status has a context."""
     from flask_babel import force_locale, gettext
 
     from portal.meetings.forms import STATUS_NAMES

@@ -33,7 +33,7 @@ def _required():
 
 def _name():
     return StringField(_l("Your name"), [_required(), _max(80)],
-                       description=_l("The name others at Bro will see."))
+                       description=_l("The name others in Bro will see."))
 
 
 def _phone():

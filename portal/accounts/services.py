@@ -101,7 +101,7 @@ def normalise_phone(raw: str, country: str) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise DomainError(_l("This does not look like a phone number. Include the country "
-                             "code if it is not from this country, e.g. +46 70 123 45 67."),
+                             "code if it is not from this country, for example +46 70 123 45 67."),
                           field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -110,7 +110,8 @@ def normalise_email(raw: str) -> str:
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
-        raise DomainError(_l("This does not look like an e-mail address, e.g. name@example.com."),
+        raise DomainError(_l("This does not look like an e-mail address. It should look like "
+                             "name@example.com."),
                           field="email") from None
     return result.normalized.lower()
 
@@ -350,7 +351,7 @@ def issue_reset_code(staff: User, person: User) -> str:
     ask for is a warning sign they can act on. The code itself goes to nobody but the staff
     member who hands it over."""
     if not policy.may_act_on(staff, person):
-        raise DomainError(_l("You cannot issue a code for this person."))
+        raise DomainError(_l("You cannot give a code to this person."))
     now = utcnow()
     for old in db.session.scalars(select(ResetCode).where(
             ResetCode.user_id == person.id, ResetCode.used_at.is_(None))):
@@ -509,7 +510,7 @@ def save_site(site: Site | None, name: str, country: str, timezone: str, address
     if site is not None:
         duplicate = duplicate.where(Site.id != site.id)
     if db.session.scalar(duplicate) is not None:
-        raise DomainError(_l("A meeting place with this name exists already."), field="name")
+        raise DomainError(_l("A meeting place with this name already exists."), field="name")
     zone_changed = site is not None and site.timezone != timezone
     site = site or Site()
     site.name, site.country, site.timezone, site.address = name, country, timezone, address

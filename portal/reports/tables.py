@@ -39,13 +39,13 @@ def tables(report: Report) -> list[Table]:
         [_("Sessions held"), n(t["held"])],
         [_("Sessions cancelled"), n(t["cancelled"])],
         [_("Visits to language cafés (headcount)"), n(t["headcount"])],
-        [_("Café shifts filled"), n(t["shifts_filled"])],
+        [_("Café shifts with a host"), n(t["shifts_filled"])],
         [_("Café shifts without a host"), n(t["shifts_missing"])],
         [_("Meetings (not cancelled)"), n(m["total"])],
         [_("Meetings with an interpreter"), rate(m["interpreter"], m["total"])],
         [_("Goals achieved"), n(report.goals_achieved)],
         [_("Study circles"), len(report.circles)],
-        [_("Study circles at risk or failing their rules"),
+        [_("Study circles at risk or not meeting their rules"),
          sum(c["status"].state in ("at_risk", "fails") for c in report.circles)],
     ])
     months = Table("participants", _("Participants per month"),
@@ -56,8 +56,9 @@ def tables(report: Report) -> list[Table]:
                   [[format_day(week, "yMMMd"), n(present)] for week, present in report.per_week])
     kinds = {kind: str(name) for kind, name in KIND_NAMES.items()}  # translated once
     activities = Table("activities", _("Activities"), [
-        _("Activity"), _("Kind"), _("Sessions held"), _("Sessions cancelled"),
-        _("Attendance rate"), _("Café headcount"), _("Shifts filled"), _("Shifts without a host")],
+        _("Activity"), _("Type"), _("Sessions held"), _("Sessions cancelled"),
+        _("Attendance rate"), _("Café headcount"), _("Shifts with a host"),
+        _("Shifts without a host")],
         [[a["title"], kinds[a["kind"]], n(a["held"]), n(a["cancelled"]),
           rate(a["present"], a["present"] + a["absent"]) if a["kind"] == "study_circle" else "–",
           n(a["headcount"]) if a["kind"] == "language_cafe" else "–",
@@ -67,7 +68,7 @@ def tables(report: Report) -> list[Table]:
     states = {"meets": _("Meets the rules"), "on_track": _("On track"),
               "at_risk": _("At risk"), "fails": _("Does not meet the rules")}
     circles = Table("circles", _("Study circles and their funding rules"), [
-        _("Study circle"), _("Rule set"), _("Meetings held"), _("Meetings planned"),
+        _("Study circle"), _("Rule set"), _("Sessions held"), _("Sessions planned"),
         _("Hours held"), _("Counted participants"), _("Status")],
         [[c["title"], c["status"].rule_set.name, c["status"].held, c["status"].planned,
           c["status"].units_held, n(c["status"].counted), states[c["status"].state]]

@@ -58,7 +58,7 @@ def test_csv_and_xlsx_exports_are_audited(client, login_as, site, october):  # n
     assert f"site-{site.id}-2026-10-01-2026-10-31.activities.csv" in response.headers[
         "Content-Disposition"]
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert rows[0][:3] == ["Activity", "Kind", "Sessions held"]
+    assert rows[0][:3] == ["Activity", "Type", "Sessions held"]
     assert ["Kafé", "Language café", "<5", "0", "–", "20", "<5", "<5"] in rows
     assert client.get(f"/reports/export.csv?table=nope&{OCTOBER}").status_code == 404
     response = client.get(f"/reports/export.xlsx?{OCTOBER}")
