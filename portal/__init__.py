@@ -59,42 +59,56 @@ def create_app(overrides: dict | None = None) -> Flask:
     limits.init_app(app)
     requestlog.init_app(app)
 
-    from portal.accounts import messages as account_messages
-    from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
-    from portal.activities.views import bp as activities_bp
-    from portal.audit.views import bp as audit_bp
-    from portal.goals.views import bp as goals_bp
-    from portal.home.views import bp as home_bp
-    from portal.meetings import messages as meeting_messages
-    from portal.meetings.views import bp as meetings_bp
-    from portal.notify.views import bp as notify_bp
-    from portal.privacy import messages as privacy_messages
-    from portal.privacy.views import bp as privacy_bp
-    from portal.reports import upkeep  # noqa: F401  (keeps the reports' tables on every flush)
-    from portal.reports.views import bp as reports_bp
-    app.register_blueprint(home_bp)
-    app.register_blueprint(views.bp)
-    app.register_blueprint(activities_bp)
-    app.register_blueprint(notify_bp)
-    app.register_blueprint(goals_bp)
-    app.register_blueprint(meetings_bp)
-    app.register_blueprint(reports_bp)
-    app.register_blueprint(privacy_bp)
-    app.register_blueprint(audit_bp)
-    account_messages.init()
-    from portal import signals
-    from portal.activities import services as activities_services
-    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
-    from portal.accounts import policy  # what staff may do decides which links pages offer
-    app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
-    meeting_messages.init()
-    privacy_messages.init()
+    _register_blueprints(app)
+    _connect_features(app)
 
     errors.init_app(app)
 
     from portal import cli
     cli.init_app(app)
     return app
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import staff
+    from portal.accounts import views as accounts
+    from portal.activities.views import bp as activities_bp
+    from portal.audit.views import bp as audit_bp
+    from portal.goals.views import bp as goals_bp
+    from portal.home.views import bp as home_bp
+    from portal.meetings.views import bp as meetings_bp
+    from portal.notify.views import bp as notify_bp
+    from portal.privacy.views import bp as privacy_bp
+    from portal.reports.views import bp as reports_bp
+
+    for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
+                      meetings_bp, reports_bp, privacy_bp, audit_bp):
+        app.register_blueprint(blueprint)
+
+
+def _connect_features(app: Flask) -> None:
+    """What features do for each other (signals, kept figures, notification texts), connected
+    here and only here: importing a module never connects anything."""
+    from portal import figures, signals
+    from portal.accounts import hooks as accounts
+    from portal.accounts import policy
+    from portal.activities import figures as activity_figures
+    from portal.activities import services as activities_services
+    from portal.meetings import figures as meeting_figures
+    from portal.meetings import messages as meeting_messages
+    from portal.privacy import messages as privacy_messages
+    from portal.reports import hooks as reports
+
+    figures.init_app(app)
+    accounts.connect()
+    activity_figures.register()
+    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    meeting_figures.register()
+    meeting_messages.init()
+    privacy_messages.init()
+    reports.connect()
+    # What staff may do decides which links pages offer.
+    app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
 
 
 def _init_templates(app: Flask) -> None:
