@@ -1,19 +1,14 @@
 """Bro: a participant portal for integration and inclusion programmes."""
 
-import hashlib
-from functools import cache
 from pathlib import Path
 
-from flask import Flask, request, url_for
+from flask import Flask, request
 from flask_babel import get_locale
 from flask_login import current_user
 
 from portal import config as bro_config
-from portal import work
+from portal import speed, work
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate, utcnow
-from portal.fragments import SharedFragments
-
-MAX_LINKS = 10_000  # remembered template links per process (see _init_templates)
 
 
 class Bro(Flask):
@@ -56,6 +51,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.accounts import limits
     web.init_app(app)
     security.init_app(app)
+    app.session_interface = speed.SessionCookies()
     limits.init_app(app)
     requestlog.init_app(app)
 
@@ -115,39 +111,6 @@ def _init_templates(app: Flask) -> None:
     from portal import i18n
     from portal.forms import field_attrs
 
-    @cache
-    def fingerprint(filename: str) -> str:
-        path = Path(app.static_folder) / filename
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "0"
-
-    urls: dict[tuple[str, str], str] = {}
-
-    def asset(filename: str) -> str:
-        """Static URL with a content hash, so files can be cached for a year."""
-        key = (request.script_root, filename)
-        if key not in urls:
-            urls[key] = url_for("static", filename=filename, v=fingerprint(filename))
-        return urls[key]
-
-    links: dict[tuple, str] = {}
-
-    def link(endpoint: str, **values) -> str:
-        """`url_for` for templates, remembered per endpoint and ids: a page with a list builds
-        the same kind of link for every row, and Werkzeug's builder costs a few microseconds
-        each time. Only links whose arguments are all ids (ints) are kept — never words from
-        a request (`next=`) or secrets (reset tokens, invitation codes); relative endpoints and
-        `_external`, `_anchor` etc. go to `url_for` directly. Emptied when full."""
-        if endpoint[0] == "." or not all(type(value) is int for value in values.values()):
-            return url_for(endpoint, **values)
-        key = (request.script_root, endpoint, *values.items())  # argument order kept
-        url = links.get(key)
-        if url is None:
-            url = url_for(endpoint, **values)
-            if len(links) >= MAX_LINKS:
-                links.clear()
-            links[key] = url
-        return url
-
     i18n.install_template_gettext(app)
 
     def unread_messages() -> int:
@@ -162,8 +125,8 @@ def _init_templates(app: Flask) -> None:
         # The user object itself, not Flask-Login's proxy: templates read it many times.
         return {"current_user": current_user._get_current_object()}
 
-    app.jinja_env.globals.update(
-        url_for=link, asset=asset, LANGUAGES=i18n.LANGUAGES,
+    app.jinja_env.globals.update(speed.template_helpers(app))
+    app.jinja_env.globals.update( LANGUAGES=i18n.LANGUAGES,
         text_direction=i18n.text_direction, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
@@ -173,5 +136,5 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True
-    app.jinja_env.add_extension(SharedFragments)
+    app.jinja_env.add_extension(speed.SharedFragments)
     app.jinja_env.lstrip_blocks = True
