@@ -150,7 +150,7 @@ def _init_templates(app: Flask) -> None:
 
     app.jinja_env.globals.update(
         url_for=link, asset=asset, LANGUAGES=i18n.LANGUAGES,
-        text_direction=i18n.text_direction, bdi=i18n.bdi,
+        text_direction=i18n.text_direction, html_lang=i18n.html_lang, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
         format_local=i18n.format_local, format_day=i18n.format_day,
