@@ -126,8 +126,9 @@ def _init_templates(app: Flask) -> None:
         return {"current_user": current_user._get_current_object()}
 
     app.jinja_env.globals.update(speed.template_helpers(app))
-    app.jinja_env.globals.update( LANGUAGES=i18n.LANGUAGES,
-        text_direction=i18n.text_direction, bdi=i18n.bdi,
+    app.jinja_env.globals.update(
+        LANGUAGES=i18n.LANGUAGES,
+        text_direction=i18n.text_direction, html_lang=i18n.html_lang, bdi=i18n.bdi,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
         format_local=i18n.format_local, format_day=i18n.format_day,
