@@ -90,6 +90,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import policy
     from portal.activities import figures as activity_figures
     from portal.activities import services as activities_services
+    from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import messages as meeting_messages
     from portal.privacy import messages as privacy_messages
@@ -99,6 +100,7 @@ def _connect_features(app: Flask) -> None:
     accounts.connect()
     activity_figures.register()
     signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    goals.connect()
     meeting_figures.register()
     meeting_messages.init()
     privacy_messages.init()
