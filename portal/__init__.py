@@ -93,6 +93,7 @@ def _connect_features(app: Flask) -> None:
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import messages as meeting_messages
+    from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
     from portal.reports import hooks as reports
 
@@ -103,6 +104,7 @@ def _connect_features(app: Flask) -> None:
     goals.connect()
     meeting_figures.register()
     meeting_messages.init()
+    notify.connect()
     privacy_messages.init()
     reports.connect()
     # What staff may do decides which links pages offer.
