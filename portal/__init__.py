@@ -90,8 +90,10 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import policy
     from portal.activities import figures as activity_figures
     from portal.activities import services as activities_services
+    from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import messages as meeting_messages
+    from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
     from portal.reports import hooks as reports
 
@@ -99,8 +101,10 @@ def _connect_features(app: Flask) -> None:
     accounts.connect()
     activity_figures.register()
     signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    goals.connect()
     meeting_figures.register()
     meeting_messages.init()
+    notify.connect()
     privacy_messages.init()
     reports.connect()
     # What staff may do decides which links pages offer.

@@ -286,7 +286,7 @@ def test_menu_count_comes_with_the_user_and_follows_changes_in_the_request(app, 
         db.session.rollback()
     with app.test_request_context("/"):
         user = load_user(ident)
-        mark_all_read(user)
+        mark_all_read(user.id)
         assert user.unread_on_load == 1 and unread_count(user) == 0
     assert "Messages (" not in client.get("/privacy").text
 
