@@ -36,6 +36,7 @@ LANGUAGES = {
     "sv": "Svenska",
     "da": "Dansk",
     "ar": "العربية",
+    "uk": "Українська",
     "en": "English",
 }
 COOKIE = "lang"
