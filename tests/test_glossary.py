@@ -147,6 +147,8 @@ def test_terms_are_found_as_whole_words(msgid, expected):
     ("مدرب*", "ar", "التدريب", False),
     ("كشف*", "ar", "اكتشف", False),
     ("skriv under", "sv", "Skriv\nunder listan", True),
+    ("зустріч*", "uk", "Зустріч скасовано", True),
+    ("черга", "uk", "Твої чергування", False),
 ])
 def test_forbidden_words_match_whole_words_and_arabic_prefixes(variant, language, text, found):
     assert bool(pattern(variant, language).search(plain(text, language))) is found
