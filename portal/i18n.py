@@ -38,6 +38,7 @@ LANGUAGES = {
     "da": "Dansk",
     "ar": "العربية",
     "fa_AF": "دری",
+    "uk": "Українська",
     "en": "English",
 }
 COOKIE = "lang"

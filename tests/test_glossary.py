@@ -183,6 +183,8 @@ def test_terms_are_found_as_whole_words(msgid, expected):
     ("برنامه", "fa_AF", "برنامۀ ما", True),
     ("ملاقات*", "fa_AF", "مُلاقاتی", True),  # short vowels
     ("رهبر", "fa_AF", "رهبری می‌کند", False),
+    ("зустріч*", "uk", "Зустріч скасовано", True),
+    ("черга", "uk", "Твої чергування", False),
 ])
 def test_forbidden_words_match_whole_words_and_arabic_prefixes(variant, language, text, found):
     assert bool(pattern(variant, language).search(plain(text, language))) is found

@@ -53,8 +53,9 @@ def test_placeholders_survive_translation(code):
         for index, text in enumerate(strings):
             found = set(pattern.findall(text))
             # Forms for exactly 0, 1 or 2 (Arabic zero/one/two, else "one") may spell the
-            # number out instead of showing it; all other forms must show it.
-            spelled = (0, 1, 2) if code == "ar" else (0,)
+            # number out instead of showing it; all other forms must show it. Ukrainian "one"
+            # is also 21, 31, 101…, so every Ukrainian form shows the number.
+            spelled = {"ar": (0, 1, 2), "uk": ()}.get(code, (0,))
             exact = isinstance(message.id, tuple) and index in spelled
             allowed = wanted - {"%(num)d"} if exact else wanted
             assert allowed <= found <= wanted, (code, message.id, text)
@@ -84,9 +85,24 @@ def test_arabic_plural_header_follows_cldr():
     assert forms[101] == message.string[5]  # other
 
 
+def test_ukrainian_plural_header_follows_cldr():
+    """one: 1, 21, 101; few: 2–4, 22–24; many: 0, 5–20, 25–30, 111 (CLDR, integers)."""
+    catalog = read_po(CATALOGS["uk"].open("rb"))
+    assert catalog.num_plurals == 3
+    translations = Translations.load(str(ROOT / "translations"), ["uk"])
+    message = next(m for m in catalog if m.id and isinstance(m.id, tuple)
+                   and m.id[0] == "Use at least %(num)d character.")
+    one, few, many = message.string
+    expected = {1: one, 21: one, 101: one, 2: few, 4: few, 22: few, 0: many, 5: many,
+                11: many, 12: many, 14: many, 20: many, 111: many}
+    for n, form in expected.items():
+        assert translations.ngettext(*message.id, n) == form, n
+
+
 @pytest.mark.parametrize("header, expected", [
     ("no-NO,no;q=0.9", "nb"), ("nn-NO", "nb"), ("nb", "nb"), ("no", "nb"),
     ("sv-SE,sv;q=0.9,en;q=0.5", "sv"), ("da", "da"), ("ar-SY,ar;q=0.8", "ar"),
+    ("uk-UA,uk;q=0.9,ru;q=0.8", "uk"),
     ("en-GB", "en"), ("fr-FR,de;q=0.8", "nb"), ("fr-FR,da;q=0.5", "da"), ("", "nb"),
     ("fa-AF", "fa-AF"), ("prs", "fa-AF"), ("prs-AF,en;q=0.5", "fa-AF"), ("fa", "fa-AF"),
     ("fa-IR,fa;q=0.9,en;q=0.5", "fa-AF"), ("ps-AF,fa;q=0.8", "fa-AF"),
@@ -274,7 +290,7 @@ def test_every_literal_in_the_templates_reaches_the_catalogs():
     found = {m.group(2) for path in (root / "templates").rglob("*.*")
              for m in literal.finditer(path.read_text(encoding="utf-8"))}
     assert len(found) > 300
-    for language in ("nb", "sv", "da", "ar"):
+    for language in LANGUAGES:
         with open(root / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as f:
             catalog = read_po(f)
         missing = sorted(text for text in found
