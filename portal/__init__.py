@@ -63,6 +63,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.employment import hooks as employment_hooks
+    from portal.employment.views import bp as employment_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings import messages as meeting_messages
@@ -81,6 +83,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(employment_bp)
     account_messages.init()
     from portal import signals
     from portal.activities import services as activities_services
@@ -89,6 +92,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
     meeting_messages.init()
     privacy_messages.init()
+    employment_hooks.connect()
 
     errors.init_app(app)
 
