@@ -35,10 +35,12 @@ JOB_CENTRE_NAMES = {Country.NO: "NAV", Country.SE: "Arbetsförmedlingen", Countr
 
 
 def partner_kind_name(kind: str, country: str) -> str:
-    """"Job centre (NAV)" at a Norwegian place; the plain kind name otherwise."""
+    """The kind's name; a job centre with the country's own name beside it ("Job centre
+    (NAV)"), unless the language calls it by that name already (Norwegian: "NAV")."""
     name = str(PARTNER_KIND_NAMES[PartnerKind(kind)])
-    if kind == PartnerKind.JOB_CENTRE and country in JOB_CENTRE_NAMES:
-        return f"{name} ({JOB_CENTRE_NAMES[Country(country)]})"
+    own = JOB_CENTRE_NAMES.get(country) if kind == PartnerKind.JOB_CENTRE else None
+    if own and own.lower() not in name.lower():
+        return f"{name} ({own})"
     return name
 
 

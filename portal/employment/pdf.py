@@ -45,11 +45,11 @@ def statement_rows(made: JobCentreStatement) -> list[list]:
                 [_("Meeting place"), made.site.name],
                 [_("Period"), made.first_day.isoformat(), made.last_day.isoformat()],
                 [],
-                [_("Type"), _("Date"), _("What"), _("Hours")]]
+                [_("Type"), _("Date"), _("What"), _("Hours present")]]
         rows += [[_("Session"), line.day.isoformat(), line.what, round(line.minutes / 60, 2)]
                  for line in made.sessions]
-        rows += [[_("Meeting"), line.day.isoformat(), line.what, round(line.minutes / 60, 2)]
-                 for line in made.meetings]
+        rows += [[_("Meeting"), line.day.isoformat(), _("Meeting with a coach"),
+                  round(line.minutes / 60, 2)] for line in made.meetings]
         rows += [[_("Sessions in all"), "", len(made.sessions),
                   round(made.session_minutes / 60, 2)],
                  [_("Meetings held"), "", len(made.meetings), ""],

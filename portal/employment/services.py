@@ -522,7 +522,7 @@ def note_staff_read(actor: User, person: User) -> None:
 @dataclass
 class StatementLine:
     day: date
-    what: str
+    what: str  # an activity's title; empty for a meeting (the statement names it)
     minutes: int
 
 
@@ -583,8 +583,8 @@ def statement(actor: User, person: User, first_day: date, last_day: date,
             Booking.participant_id == person.id, Booking.status == BookingStatus.HELD,
             Booking.starts_at >= start, Booking.starts_at < end).order_by(Booking.starts_at)):
         minutes = round((booking.ends_at - booking.starts_at).total_seconds() / 60)
-        made.meetings.append(StatementLine(booking.starts_at.astimezone(zone).date(),
-                                           _("Meeting with a coach"), minutes))
+        made.meetings.append(StatementLine(booking.starts_at.astimezone(zone).date(), "",
+                                           minutes))
     made.placements = list(db.session.scalars(select(Placement).where(
         Placement.participant_id == person.id, Placement.starts_on <= last_day,
         Placement.ends_on >= first_day).order_by(Placement.starts_on)))
