@@ -92,7 +92,7 @@ class MyOutcomeForm(OutcomeForm):
 
 
 class InterviewForm(BaseForm):
-    on_date = DateField(_l("Date of the interview"), [InputRequired(message=REQUIRED)])
+    held_on = DateField(_l("Date of the interview"), [InputRequired(message=REQUIRED)])
     employer = StringField(_l("Employer"), [_required(), _max(160)])
 
 

@@ -414,7 +414,7 @@ def note_interview(actor: User, person: User, on_date: date, employer: str) -> I
             raise DomainError(_l("You can record outcomes only for participants of a "
                                  "meeting place you coordinate."))
     if on_date > utcnow().date() + timedelta(days=90) or on_date.year < 2000:
-        raise DomainError(_l("Choose a date at most three months from now."), field="on_date")
+        raise DomainError(_l("Choose a date at most three months from now."), field="held_on")
     interview = Interview(site_id=site_id, participant_id=person.id, on_date=on_date,
                           employer=employer, recorded_by_id=actor.id)
     db.session.add(interview)

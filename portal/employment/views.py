@@ -244,7 +244,7 @@ def add_interview(user_id):
     if not form.validate():
         return _person_page(person, fragment, 422, interview_form=form)
     try:
-        services.note_interview(current_user, person, form.on_date.data, form.employer.data)
+        services.note_interview(current_user, person, form.held_on.data, form.employer.data)
     except DomainError as error:
         return _person_page(person, fragment, error=error, interview_form=form)
     flash(_("The job interview is noted."), "success")
@@ -414,7 +414,7 @@ def add_my_interview():
     if not form.validate():
         return _mine_page(fragment, 422, interview_form=form)
     try:
-        services.note_interview(me, me, form.on_date.data, form.employer.data)
+        services.note_interview(me, me, form.held_on.data, form.employer.data)
     except DomainError as error:
         return _mine_page(fragment, error=error, interview_form=form)
     flash(_("Good luck! Your job interview is noted."), "success")

@@ -132,7 +132,7 @@ def test_the_people_list_page_and_outcomes_with_confirmation(client, road):
     assert client.post(f"/employment/people/{participant.id}/outcomes", {
         "kind": "education", "on_date": "2026-01-05"}).status_code == 303
     assert client.post(f"/employment/people/{participant.id}/interviews", {
-        "on_date": "2026-01-07", "employer": "Rema 1000"}).status_code == 303
+        "held_on": "2026-01-07", "employer": "Rema 1000"}).status_code == 303
     kinds = [o.kind for o in services.outcomes_of(participant)]
     assert sorted(kinds) == ["education", "job"]
     assert [i.employer for i in services.interviews_of(participant)] == ["Rema 1000"]
@@ -152,7 +152,7 @@ def test_the_participant_reports_notes_and_checks_in(client, road):
     outcome = db.session.scalar(select(Outcome))
     assert outcome.reported_by_participant and outcome.confirmed_at is None
     assert client.post("/employment/me/interviews", {
-        "on_date": "2026-01-02", "employer": "IKEA"}).status_code == 303
+        "held_on": "2026-01-02", "employer": "IKEA"}).status_code == 303
 
     assert client.get("/employment/me/check-in").status_code == 200
     half = client.post("/employment/me/check-in", {"language": "3"}, htmx=True)
