@@ -235,9 +235,9 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'employment.report_outcome': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
     'employment.skip_check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
     'employment.statement': row(LOGIN, OK, GONE, GONE, OK, OK, GONE),
-    # The downloads asked for without a period: the form again, with what is missing (422).
-    'employment.statement_csv': row(LOGIN, 422, GONE, GONE, 422, 422, GONE),
-    'employment.statement_pdf': row(LOGIN, 422, GONE, GONE, 422, 422, GONE),
+    # The owner has not given the consent for the job centre: refused with an explanation.
+    'employment.statement_csv': row(LOGIN, DENY, GONE, GONE, DENY, DENY, GONE),
+    'employment.statement_pdf': row(LOGIN, DENY, GONE, GONE, DENY, DENY, GONE),
     'employment.update_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
     'goals.add_note': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.add_step': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),

@@ -476,22 +476,30 @@ def _show_statement(person, form, error=None, status=None):
     return response
 
 
+def _default_period() -> dict:
+    """From the first day of last month until today."""
+    today = utcnow().date()
+    return {"first_day": (today.replace(day=1) - timedelta(days=1)).replace(day=1),
+            "last_day": today}
+
+
 @bp.get("/people/<int:user_id>/statement")
 @login_required
 def statement(user_id):
     person = _statement_person(user_id)
-    today = utcnow().date()
-    first = (today.replace(day=1) - timedelta(days=1)).replace(day=1)
-    form = StatementForm(formdata=None, first_day=first, last_day=today)
-    return _show_statement(person, form)
+    return _show_statement(person, StatementForm(formdata=None, **_default_period()))
 
 
 def _made(user_id: int, kind: str):
-    """(person, statement) or an answer: the form again with what was wrong."""
+    """(person, statement) or an answer: the form again with what was wrong. Without a
+    period in the address, the default one (as the form offers it)."""
     person = _statement_person(user_id)
-    form = StatementForm(request.args)
-    if not form.validate():
-        return person, _show_statement(person, form)
+    if "first_day" in request.args or "last_day" in request.args:
+        form = StatementForm(request.args)
+        if not form.validate():
+            return person, _show_statement(person, form)
+    else:
+        form = StatementForm(formdata=None, **_default_period())
     try:
         made = services.statement(current_user, person, form.first_day.data,
                                   form.last_day.data, kind)
