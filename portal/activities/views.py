@@ -11,8 +11,6 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
 from portal.activities import attendance, calendar, rules, services
 from portal.activities.forms import (
-    KIND_NAMES,
-    LEVEL_NAMES,
     ActivityForm,
     CancelForm,
     EditActivityForm,
@@ -20,7 +18,7 @@ from portal.activities.forms import (
     SeriesForm,
     SessionForm,
 )
-from portal.activities.models import Activity, ActivityStatus, Session
+from portal.activities.models import KIND_NAMES, LEVEL_NAMES, Activity, ActivityStatus, Session
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
