@@ -85,11 +85,10 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_features(app: Flask) -> None:
     """What features do for each other (signals, kept figures, notification texts), connected
     here and only here: importing a module never connects anything."""
-    from portal import figures, signals
+    from portal import figures
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
-    from portal.activities import figures as activity_figures
-    from portal.activities import services as activities_services
+    from portal.activities import hooks as activities
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import messages as meeting_messages
@@ -99,8 +98,7 @@ def _connect_features(app: Flask) -> None:
 
     figures.init_app(app)
     accounts.connect()
-    activity_figures.register()
-    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    activities.connect()
     goals.connect()
     meeting_figures.register()
     meeting_messages.init()
