@@ -86,11 +86,10 @@ def _register_blueprints(app: Flask) -> None:
 def _connect_features(app: Flask) -> None:
     """What features do for each other (signals, kept figures, notification texts), connected
     here and only here: importing a module never connects anything."""
-    from portal import figures, signals
+    from portal import figures
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
-    from portal.activities import figures as activity_figures
-    from portal.activities import services as activities_services
+    from portal.activities import hooks as activities
     from portal.employment import hooks as employment
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
@@ -101,8 +100,7 @@ def _connect_features(app: Flask) -> None:
 
     figures.init_app(app)
     accounts.connect()
-    activity_figures.register()
-    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    activities.connect()
     employment.connect()
     goals.connect()
     meeting_figures.register()

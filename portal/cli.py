@@ -103,7 +103,8 @@ def apply_retention():
     RETENTION_WARNING_DAYS ago who did not come back (for cron, e.g. daily)."""
     from portal.privacy.retention import apply
 
-    warned, erased = apply()
+    with work.unit():
+        warned, erased = apply()
     click.echo(f"{warned} warned, {erased} erased.")
 
 

@@ -97,11 +97,21 @@ def _sqlite_connected(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_savepoint(connection, _name) -> None:
+    """A savepoint (`begin_nested()`, around a flush that may break a unique constraint) opened
+    before the unit of work's first write would start SQLite's transaction itself, and its
+    release would commit it: begin the transaction first, so only the unit's end commits."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def init_app(app) -> None:
     """After db.init_app(): Bro's own engines only (never every engine in the process)."""
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_connected)
+                event.listen(engine, "savepoint", _sqlite_savepoint)
     app.before_request(_start_request)
     app.after_request(_end_request)

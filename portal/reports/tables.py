@@ -18,7 +18,7 @@ class Table:
 
 
 def tables(report: Report) -> list[Table]:
-    from portal.activities.forms import KIND_NAMES
+    from portal.activities.models import KIND_NAMES
     from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
     from portal.meetings.forms import STATUS_NAMES as MEETING_STATUS_NAMES
 
