@@ -43,11 +43,15 @@ class Recipient(Protocol):
     erased_at: datetime | None
 
 
-def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notification]:
-    """Queue one notification per person (call inside the transaction that made the change)."""
+def notify(users: Iterable[Recipient], kind: str, params: dict,
+           about: Recipient | None = None) -> list[Notification]:
+    """Queue one notification per person (call inside the transaction that made the change).
+    `about`: the person the message names (the other side of a meeting), kept by id; their
+    name is read when the message is shown, never stored in `params`."""
     email = mail_configured()
     notifications = [
         Notification(user_id=user.id, kind=kind, params=params,
+                     about_id=about.id if about is not None else None,
                      email_status=EmailStatus.PENDING if email and user.email
                      else EmailStatus.NONE)
         for user in {user.id: user for user in users}.values()
@@ -76,8 +80,15 @@ def when(params: dict, key: str) -> str:
     return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
 
 
+def _params(notification: Notification) -> dict:
+    """The stored parameters, and as "with" the name of the person the message is about, as
+    it is now ("–" once they are erased)."""
+    about = notification.about
+    return notification.params | {"with": about.display_name if about else ""}
+
+
 def subject(notification: Notification) -> str:
-    p = notification.params
+    p = _params(notification)
     if notification.kind in MESSAGES:
         return MESSAGES[notification.kind].subject(p)
     if notification.kind == "session_cancelled":
@@ -91,7 +102,7 @@ def subject(notification: Notification) -> str:
 
 def body(notification: Notification) -> str:
     """The message in the current language (force_locale picks the reader's)."""
-    p = notification.params
+    p = _params(notification)
     if notification.kind in MESSAGES:
         return MESSAGES[notification.kind].body(p)
     if notification.kind == "session_cancelled":
@@ -111,7 +122,7 @@ def body(notification: Notification) -> str:
 
 def link(notification: Notification) -> tuple[str, str] | None:
     """Where the reader can see what the notification is about, if anywhere."""
-    p = notification.params
+    p = _params(notification)
     if notification.kind in MESSAGES:
         message = MESSAGES[notification.kind]
         return message.link(p) if message.link else None
