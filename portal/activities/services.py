@@ -342,6 +342,28 @@ def leave(user: User, activity_id: int) -> list[Enrolment]:
     return _fill_seats_and_commit(db.session.get(Activity, activity_id))
 
 
+def leave_all(user: User, activity_ids: list[int]) -> list[Enrolment]:
+    """Leave these circles (or their waiting lists) within the caller's transaction, which
+    commits: erasing a person frees all their seats, or none if anything else fails. Each
+    activity row is written first (in id order, one lock order for everyone), as `_lock`
+    does, so joins and leaves of the same circle wait. Those promoted are told."""
+    promoted = []
+    for activity_id in sorted(set(activity_ids)):
+        db.session.execute(update(Activity).where(Activity.id == activity_id)
+                           .values(queue_counter=Activity.queue_counter + 1))
+        enrolment = _enrolment(activity_id, user.id)
+        if enrolment is None or enrolment.status == EnrolmentStatus.LEFT:
+            continue
+        enrolment.status, enrolment.updated_at = EnrolmentStatus.LEFT, utcnow()
+        db.session.flush()
+        activity = db.session.get(Activity, activity_id)
+        seats = _fill_seats(activity)
+        if seats:
+            notify([e.user for e in seats], "promoted", _params(activity))
+        promoted += seats
+    return promoted
+
+
 def _fill_seats_and_commit(activity: Activity) -> list[Enrolment]:
     """Give free seats to the queue, tell those promoted, and end the transaction."""
     db.session.flush()

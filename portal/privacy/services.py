@@ -1,17 +1,31 @@
-"""A person's own data: everything Bro holds about them, and erasure by anonymisation.
+"""A person's own data: everything Bro holds about them, and erasure by anonymising.
 
-Erasing keeps the rows that numbers are made of (membership, attendance, past meetings,
-enrolments of finished courses, goal categories and statuses, consent records) under the same
-id, with nothing left that says who the person was: name, phone, e-mail, password, texts they
-wrote, messages, calendar address and plan sharing are removed. Their birth year stays, because
-funders' age rules count it for past courses; on its own it identifies nobody."""
+Erasing keeps the rows that numbers are made of (participant memberships, attendance, past
+meetings and café shifts, enrolments of finished courses, goal categories and statuses, consent
+records) under the same id, with nothing left that says who the person was: name, phone,
+e-mail, password, their plan's texts (goals, steps, notes and the comments on them), meeting
+topics and cancel reasons, their messages, calendar address, reset codes, plan sharing and the
+label of the invitation they redeemed (often their name) are removed. Their birth year
+stays, because funders' age rules count it for past courses; on its own it identifies nobody.
+
+An erased person is nobody's colleague any more: every staff role goes (the reports count
+participant memberships only, so their figures do not move), and with it the work staff do for
+others — leading activities, coming café shifts, free times for meetings. Their coming
+meetings, on either side, are cancelled and the other person told. The account can never be
+used again: no login, no reset code or link (portal.accounts.services refuses erased accounts).
+
+Other people's messages never hold the person's name: a notification names the person it is
+about by id (`Notification.about`), and the name is read when the message is shown, so it reads
+"–" once they are erased. Messages stored before that (with the name in their parameters) were
+rewritten by migration 157124514a2a, so there is nothing to scan for on erasure."""
 
 import secrets
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
+from portal import work
 from portal.accounts import policy
-from portal.accounts.models import Consent, ResetCode, Role, User
+from portal.accounts.models import Consent, Invitation, ResetCode, Role, User
 from portal.activities import services as activities
 from portal.activities.models import (
     Activity,
@@ -22,13 +36,16 @@ from portal.activities.models import (
     Follow,
     Session,
     SessionStatus,
+    activity_leader,
+    shift,
 )
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.goals.models import Comment, Goal, PlanStart, ProgressNote, Share, Step
 from portal.i18n import _l
-from portal.meetings.models import Booking, BookingStatus
+from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
+from portal.meetings.services import params as meeting_params
 from portal.notify.models import Notification
 from portal.notify.services import notify
 
@@ -116,30 +133,30 @@ def my_data(user: User) -> dict:
 
 
 def erase(actor: User | None, person: User) -> None:
-    """Erase a person's data (see the module docstring). Others are told what changes for them:
-    a freed seat goes to the waiting list, a host hears that a coming meeting is cancelled."""
+    """Erase a person's data (see the module docstring), all or nothing: one transaction, one
+    commit. Others are told what changes for them: a freed seat goes to the waiting list, the
+    other side of a coming meeting hears that it is cancelled. E-mails leave after the commit."""
     if actor is not None and not can_erase(actor, person):  # None: retention, by the system
         raise DomainError(_l("This account cannot be deleted here."))
+    try:
+        _erase(actor, person)
+        work.commit()
+    except Exception:
+        work.roll_back()  # and the e-mails planned for after the commit with it
+        raise
+
+
+def _erase(actor: User | None, person: User) -> None:
     person_id, now = person.id, utcnow()
     coming = select(Session.activity_id).where(Session.status == SessionStatus.SCHEDULED,
                                                Session.starts_at > now)
-    open_enrolments = list(db.session.scalars(select(Enrolment.activity_id).where(
+    activities.leave_all(person, list(db.session.scalars(select(Enrolment.activity_id).where(
         Enrolment.user_id == person_id, Enrolment.status != EnrolmentStatus.LEFT,
-        Enrolment.activity_id.in_(coming))))
-    for activity_id in open_enrolments:  # a seat in a running course goes to the next in line
-        activities.leave(db.session.get(User, person_id), activity_id)
-    person = db.session.get(User, person_id)
-    for booking in db.session.scalars(select(Booking).where(
-            Booking.participant_id == person_id, Booking.status == BookingStatus.BOOKED,
-            Booking.starts_at > now)):
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_by_id = actor.id if actor else None
-        if booking.host is not None:
-            notify([booking.host], "booking_cancelled", {
-                "booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-                "timezone": booking.site.timezone, "with": "", "mode": booking.mode})
+        Enrolment.activity_id.in_(coming)))))  # a seat in a running course: next in line
+    _cancel_coming_meetings(actor, person, now)
+    _end_staff_work(person, now)
     db.session.execute(update(Booking).where(Booking.participant_id == person_id)
-                       .values(topic=""))
+                       .values(topic="", cancel_reason=""))
     goal_ids = select(Goal.id).where(Goal.owner_id == person_id)
     for model in (Step, ProgressNote, Comment):
         db.session.execute(delete(model).where(model.goal_id.in_(goal_ids)))
@@ -153,6 +170,9 @@ def erase(actor: User | None, person: User) -> None:
     db.session.execute(update(Consent).where(Consent.user_id == person_id,
                                              Consent.withdrawn_at.is_(None))
                        .values(withdrawn_at=now))
+    # Who an invitation was for, as the inviter wrote it: often the person's name.
+    db.session.execute(update(Invitation).where(Invitation.used_by_id == person_id)
+                       .values(label=""))
     person.display_name = ERASED_NAME
     person.phone = None
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
@@ -160,4 +180,41 @@ def erase(actor: User | None, person: User) -> None:
     person.session_version += 1  # every open session ends
     person.erased_at = now
     record(actor, "account.erase" if actor else "account.erase.retention", "user", person_id)
-    db.session.commit()
+
+
+def _cancel_coming_meetings(actor: User | None, person: User, now) -> None:
+    """Coming meetings end, on either side; the other person is told (the message names the
+    erased person as "–"). What the person wrote when cancelling goes, here and in the other
+    person's message."""
+    for booking in list(db.session.scalars(select(Booking).where(
+            or_(Booking.participant_id == person.id, Booking.host_id == person.id),
+            Booking.status == BookingStatus.BOOKED, Booking.starts_at > now))):
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_by_id = actor.id if actor else None
+        other = booking.host if booking.participant_id == person.id else booking.participant
+        if other is not None:
+            notify([other], "booking_cancelled", meeting_params(booking), about=person)
+    theirs = set(db.session.scalars(select(Booking.id).where(
+        Booking.cancelled_by_id == person.id, Booking.cancel_reason != "")))
+    for message in db.session.scalars(select(Notification).where(
+            Notification.about_id == person.id, Notification.kind == "booking_cancelled")):
+        if message.params.get("booking_id") in theirs and message.params.get("reason"):
+            message.params = {k: v for k, v in message.params.items() if k != "reason"}
+    db.session.execute(update(Booking).where(Booking.cancelled_by_id == person.id)
+                       .values(cancel_reason=""))
+
+
+def _end_staff_work(person: User, now) -> None:
+    """No longer staff anywhere: the participant memberships stay (the reports count them),
+    every staff role goes, and with it what a staff member does for others — leading
+    activities, coming café shifts (the café shows "no host yet" again), free times for
+    meetings, days off, and plans shared with them (withdrawn, as the owner would)."""
+    person.memberships = [m for m in person.memberships if m.role == Role.PARTICIPANT]
+    db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))
+    db.session.execute(delete(shift).where(shift.c.user_id == person.id, shift.c.session_id.in_(
+        select(Session.id).where(Session.starts_at > now))))
+    for model in (Availability, TimeOff):  # windows and one-off times go with their rows
+        db.session.execute(delete(model).where(model.host_id == person.id))
+    db.session.execute(update(Share).where(Share.staff_id == person.id,
+                                           Share.withdrawn_at.is_(None))
+                       .values(withdrawn_at=now))
