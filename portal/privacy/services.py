@@ -25,7 +25,7 @@ from sqlalchemy import delete, or_, select, update
 
 from portal import work
 from portal.accounts import policy
-from portal.accounts.models import Consent, Invitation, ResetCode, Role, User
+from portal.accounts.models import Consent, Invitation, LoginSession, ResetCode, Role, User
 from portal.activities import services as activities
 from portal.activities.models import (
     Activity,
@@ -163,7 +163,8 @@ def _erase(actor: User | None, person: User) -> None:
     db.session.execute(update(Goal).where(Goal.owner_id == person_id).values(title="", why=""))
     for model, column in ((Share, Share.owner_id), (PlanStart, PlanStart.owner_id),
                           (Notification, Notification.user_id), (Follow, Follow.user_id),
-                          (CalendarFeed, CalendarFeed.user_id), (ResetCode, ResetCode.user_id)):
+                          (CalendarFeed, CalendarFeed.user_id), (ResetCode, ResetCode.user_id),
+                          (LoginSession, LoginSession.user_id)):
         db.session.execute(delete(model).where(column == person_id))
     db.session.execute(update(Comment).where(Comment.author_id == person_id)
                        .values(author_id=None))

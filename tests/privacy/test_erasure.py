@@ -8,7 +8,7 @@ from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import DBAPIError
 
 from portal.accounts import services as accounts
-from portal.accounts.models import Membership, ResetCode, Role, User
+from portal.accounts.models import LoginSession, Membership, ResetCode, Role, User
 from portal.activities import attendance
 from portal.activities import services as activities
 from portal.activities.calendar import feed_token
@@ -220,6 +220,8 @@ def test_an_erased_volunteer_is_no_longer_staff_bookable_leader_or_host(
 
     valter = db.session.get(User, valter.id)
     assert (valter.is_staff, valter.role_at(site.id)) == (False, None)
+    assert db.session.scalars(select(LoginSession).where(
+        LoginSession.user_id == valter.id)).all() == []
     assert [(m.site_id, m.role) for m in valter.memberships] == [(elsewhere.id, "participant")]
     assert db.session.get(Activity, cafe.id).leaders == []
     assert db.session.get(Session, coming_shift.id).hosts == []  # "No host yet" again
