@@ -23,7 +23,7 @@ import secrets
 
 from sqlalchemy import delete, or_, select, update
 
-from portal import work
+from portal import signals, work
 from portal.accounts import policy
 from portal.accounts.models import Consent, Invitation, LoginSession, ResetCode, Role, User
 from portal.activities import services as activities
@@ -42,7 +42,7 @@ from portal.activities.models import (
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.goals.models import Comment, Goal, PlanStart, ProgressNote, Share, Step
+from portal.goals.models import Goal, PlanStart, Share
 from portal.i18n import _l
 from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
 from portal.meetings.services import params as meeting_params
@@ -157,23 +157,18 @@ def _erase(actor: User | None, person: User) -> None:
     _end_staff_work(person, now)
     db.session.execute(update(Booking).where(Booking.participant_id == person_id)
                        .values(topic="", cancel_reason=""))
-    goal_ids = select(Goal.id).where(Goal.owner_id == person_id)
-    for model in (Step, ProgressNote, Comment):
-        db.session.execute(delete(model).where(model.goal_id.in_(goal_ids)))
-    db.session.execute(update(Goal).where(Goal.owner_id == person_id).values(title="", why=""))
-    for model, column in ((Share, Share.owner_id), (PlanStart, PlanStart.owner_id),
-                          (Notification, Notification.user_id), (Follow, Follow.user_id),
-                          (CalendarFeed, CalendarFeed.user_id), (ResetCode, ResetCode.user_id),
-                          (LoginSession, LoginSession.user_id)):
+    for model, column in ((Follow, Follow.user_id), (CalendarFeed, CalendarFeed.user_id),
+                          (ResetCode, ResetCode.user_id), (LoginSession, LoginSession.user_id)):
         db.session.execute(delete(model).where(column == person_id))
-    db.session.execute(update(Comment).where(Comment.author_id == person_id)
-                       .values(author_id=None))
     db.session.execute(update(Consent).where(Consent.user_id == person_id,
                                              Consent.withdrawn_at.is_(None))
                        .values(withdrawn_at=now))
     # Who an invitation was for, as the inviter wrote it: often the person's name.
     db.session.execute(update(Invitation).where(Invitation.used_by_id == person_id)
                        .values(label=""))
+    # The features with handlers do their part: the plan (goals) and the person's own
+    # messages (notify).
+    signals.person_erased.send(person, actor=actor, now=now)
     person.display_name = ERASED_NAME
     person.phone = None
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
@@ -209,13 +204,10 @@ def _end_staff_work(person: User, now) -> None:
     """No longer staff anywhere: the participant memberships stay (the reports count them),
     every staff role goes, and with it what a staff member does for others — leading
     activities, coming café shifts (the café shows "no host yet" again), free times for
-    meetings, days off, and plans shared with them (withdrawn, as the owner would)."""
+    meetings, days off. (Plans shown to them are withdrawn by goals' handler.)"""
     person.memberships = [m for m in person.memberships if m.role == Role.PARTICIPANT]
     db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))
     db.session.execute(delete(shift).where(shift.c.user_id == person.id, shift.c.session_id.in_(
         select(Session.id).where(Session.starts_at > now))))
     for model in (Availability, TimeOff):  # windows and one-off times go with their rows
         db.session.execute(delete(model).where(model.host_id == person.id))
-    db.session.execute(update(Share).where(Share.staff_id == person.id,
-                                           Share.withdrawn_at.is_(None))
-                       .values(withdrawn_at=now))
