@@ -181,7 +181,7 @@ def _erase(actor: User | None, person: User) -> None:
 def _cancel_coming_meetings(actor: User | None, person: User, now) -> None:
     """Coming meetings end, on either side; the other person is told (the message names the
     erased person as "–"). What the person wrote when cancelling goes, here and in the other
-    person's message."""
+    person's message, and so do the places they gave as a host."""
     for booking in list(db.session.scalars(select(Booking).where(
             or_(Booking.participant_id == person.id, Booking.host_id == person.id),
             Booking.status == BookingStatus.BOOKED, Booking.starts_at > now))):
@@ -198,6 +198,8 @@ def _cancel_coming_meetings(actor: User | None, person: User, now) -> None:
             message.params = {k: v for k, v in message.params.items() if k != "reason"}
     db.session.execute(update(Booking).where(Booking.cancelled_by_id == person.id)
                        .values(cancel_reason=""))
+    # Where a host said to meet: a room, or their own phone number or video link.
+    db.session.execute(update(Booking).where(Booking.host_id == person.id).values(place=""))
 
 
 def _end_staff_work(person: User, now) -> None:

@@ -65,8 +65,8 @@ def coming_monday() -> date:
     return today + timedelta(days=7 - today.weekday())
 
 
-def open_hours(host: User, site, days=range(7)) -> Availability:
-    availability = Availability(host_id=host.id, site_id=site.id, slot_minutes=30,
+def open_hours(host: User, site, days=range(7), place="") -> Availability:
+    availability = Availability(host_id=host.id, site_id=site.id, slot_minutes=30, place=place,
                                 valid_from=date.today(), windows=[
                                     Window(weekday=d, starts=time(9), ends=time(12))
                                     for d in days])
@@ -200,12 +200,16 @@ def test_an_erased_volunteer_is_no_longer_staff_bookable_leader_or_host(
     past_shift.hosts.append(valter)  # taken before it began
     db.session.commit()
     activities.drop_shift(colleague, coming_shift)
-    open_hours(valter, site)
+    open_hours(valter, site, place=f"Ring meg på {VALTER_PHONE}")
     open_hours(colleague, site, days=[0])
     db.session.add(TimeOff(host_id=valter.id, first_day=date.today(),
                            last_day=date.today()))
     db.session.commit()
     meeting = meetings.book(participant, meetings.find_slots(participant, site, valter.id)[2].key)
+    held = meetings.book(participant, meetings.find_slots(participant, site, valter.id)[4].key)
+    held.status, held.starts_at = "held", utcnow() - timedelta(days=1)  # as if it were past
+    held.ends_at = held.starts_at + timedelta(minutes=30)
+    db.session.commit()
     goals.share(participant, valter.id, None)
     assert valter.id in {slot.host_id for slot in meetings.find_slots(participant, site, None)}
     before = reports.build([site], last_month(site))
