@@ -50,17 +50,18 @@ def refuse() -> None:
 
 @contextmanager
 def unit() -> Iterator[None]:
-    """A CLI command's or worker job's unit of work."""
+    """A CLI command's or worker job's unit of work (one of several in a loop: each commits
+    what came before it in the session too, so start them on a clean session)."""
+    outer = g.get("bro_unit")
     g.bro_unit = True
     try:
         yield
-    except BaseException:
+        commit()
+    except BaseException:  # the work or its commit failed: nothing of it stays
         roll_back()
         raise
-    else:
-        commit()
     finally:
-        g.pop("bro_unit", None)
+        g.bro_unit = outer
 
 
 def lock(statement):

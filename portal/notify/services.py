@@ -43,11 +43,15 @@ class Recipient(Protocol):
     erased_at: datetime | None
 
 
-def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notification]:
-    """Queue one notification per person (call inside the transaction that made the change)."""
+def notify(users: Iterable[Recipient], kind: str, params: dict,
+           about: Recipient | None = None) -> list[Notification]:
+    """Queue one notification per person (call inside the transaction that made the change).
+    `about`: the person the message names (the other side of a meeting), kept by id; their
+    name is read when the message is shown, never stored in `params`."""
     email = mail_configured()
     notifications = [
         Notification(user_id=user.id, kind=kind, params=params,
+                     about_id=about.id if about is not None else None,
                      email_status=EmailStatus.PENDING if email and user.email
                      else EmailStatus.NONE)
         for user in {user.id: user for user in users}.values()
@@ -76,21 +80,28 @@ def when(params: dict, key: str) -> str:
     return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
 
 
+def _params(notification: Notification) -> dict:
+    """The stored parameters, and as "with" the name of the person the message is about, as
+    it is now ("–" once they are erased)."""
+    about = notification.about
+    return notification.params | {"with": about.display_name if about else ""}
+
+
 def subject(notification: Notification) -> str:
     message = MESSAGES.get(notification.kind)
-    return message.subject(notification.params) if message else _("News from Bro")
+    return message.subject(_params(notification)) if message else _("News from Bro")
 
 
 def body(notification: Notification) -> str:
     """The message in the current language (force_locale picks the reader's)."""
     message = MESSAGES.get(notification.kind)
-    return message.body(notification.params) if message else ""
+    return message.body(_params(notification)) if message else ""
 
 
 def link(notification: Notification) -> tuple[str, str] | None:
     """Where the reader can see what the notification is about, if anywhere."""
     message = MESSAGES.get(notification.kind)
-    return message.link(notification.params) if message and message.link else None
+    return message.link(_params(notification)) if message and message.link else None
 
 
 def unread_count(user: Recipient) -> int:
