@@ -55,7 +55,8 @@ def test_register_log_out_log_in_and_switch_to_arabic(tab, site):
     page.wait_for_url(path_is("/"))
     assert_on_my_page(tab)
 
-    page.locator(".main-nav button[type=submit]").click()  # "Log out"
+    page.locator("details.site-menu summary").click()  # "Menu"
+    page.locator(".site-menu button[type=submit]").click()  # "Log out"
     page.wait_for_url(path_is("/"))
     assert page.locator(".main-nav a[href='/accounts/login']").is_visible()
     tab.check("start page after logging out")
