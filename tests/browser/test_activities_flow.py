@@ -44,8 +44,9 @@ def test_join_a_full_circle_then_get_promoted(open_tab, site, make_user):
     work.commit()
     tab.visit(f"/activities/{circle.id}")
     assert "You are in this circle." in tab.page.locator("#participation").inner_text()
-    assert "Messages (1 new)" in tab.page.locator(".main-nav").inner_text()
-    tab.page.locator(".main-nav").get_by_role("link", name="Messages (1 new)").click()
+    inbox = tab.page.locator(".main-nav").get_by_role("link", name="Messages (1 new)")
+    assert inbox.locator(".badge").inner_text() == "1"
+    inbox.click()
     tab.page.get_by_text("A seat became free in Norsk A1").wait_for()
     tab.check("messages")
 
