@@ -36,6 +36,7 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     db.session.commit()
     activities.enrol(participant, circle.id)
     activities.follow(participant, cafe)
+    activities.add_co_leader(leader, cafe, participant)
     upcoming = circle.sessions[0]
     from portal.goals import services as goals
 
@@ -87,7 +88,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
                  f"/activities/{circle.id}/series", f"/activities/sessions/{upcoming.id}",
                  f"/activities/sessions/{held.id}/attendance",
-                 f"/activities/{circle.id}/attendance-list", "/goals/shared",
+                 f"/activities/{circle.id}/attendance-list", f"/activities/{cafe.id}/co-leaders",
+                 "/goals/shared",
                  f"/goals/shared/{goal.id}", "/meetings/agenda",
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",

@@ -252,12 +252,15 @@ PERSON_ROUTES |= {
 # Routes a participant also uses on themself (their own job-centre statement).
 OWN_TOO = {"employment.statement", "employment.statement_pdf", "employment.statement_csv"}
 INVITATION_ROUTES = {"staff.revoke"}
+# A co-leader is taken away with the person in the address; one is made naming them in the form
+# (both tried below, by every actor on every target).
+CO_LEADER_ROUTES = {"activities.remove_co_leader"}
 
 
 def test_every_route_on_a_person_or_an_invitation_is_checked(app):
     found = {rule.endpoint for rule in app.url_map.iter_rules()
              if any(PERSON_ARGUMENT.fullmatch(arg) for arg in rule.arguments)}
-    assert found == set(PERSON_ROUTES) | INVITATION_ROUTES
+    assert found == set(PERSON_ROUTES) | INVITATION_ROUTES | CO_LEADER_ROUTES
 
 
 @pytest.fixture
@@ -351,6 +354,55 @@ def test_invitations_are_stopped_only_by_who_could_have_made_them(app, places, m
                 expected = actor_roles is not None and may_stop(actor_roles, place, role)
                 if stopped != expected:
                     wrong.append(f"{role} invitation at {place}: stopped={stopped}")
+    assert not wrong, f"{actor_name}:\n  " + "\n  ".join(wrong)
+
+
+# -- peer co-leaders: chosen at a place one manages, among its participants ----------------------
+
+def may_appoint(actor: dict, target: dict) -> bool:
+    """The activity is at place A: its coordinator (or an administrator) makes a co-leader of a
+    participant of A who is staff nowhere (staff lead instead)."""
+    return (authority(actor, "A") >= RANK["coordinator"] and "A" in target
+            and set(target.values()) == {"participant"})
+
+
+@pytest.mark.parametrize("actor_name", ACTORS)
+def test_co_leaders_are_chosen_only_by_who_manages_the_place_among_its_participants(
+        app, places, make_person, actor_name):
+    from portal.activities import services as activities
+    from portal.activities.models import Activity, Kind, activity_co_leader
+
+    def co_leads(person: User) -> bool:
+        return db.session.scalar(select(func.count()).select_from(activity_co_leader).where(
+            activity_co_leader.c.activity_id == cafe.id,
+            activity_co_leader.c.user_id == person.id)) > 0
+
+    actor_roles = ACTORS[actor_name]
+    actor = make_person(actor_roles) if actor_roles else None
+    cafe = activities.create_activity(make_person({"A": "volunteer"}), places["A"],
+                                      activities.ActivityData(kind=Kind.LANGUAGE_CAFE,
+                                                              title="Café"))
+    db.session.commit()
+    client = _client(app, actor)
+    targets = {name: (roles, make_person(roles)) for name, roles in TARGETS.items()}
+    if actor is not None:
+        targets["self"] = (actor_roles, actor)
+    wrong = []
+    for name, (roles, target) in targets.items():
+        response = client.post(f"/activities/{cafe.id}/co-leaders", {"user_id": str(target.id)})
+        assert response.status_code < 500, (name, response.status_code)
+        expected = actor is not None and name != "self" and may_appoint(actor_roles, roles)
+        if co_leads(target) != expected:
+            wrong.append(f"made {name}: {'done' if not expected else 'not done'}")
+        # Taking it away only takes power away: whoever manages the place may, from anyone.
+        if not co_leads(target):
+            db.session.get(Activity, cafe.id).co_leaders.append(target)
+            db.session.commit()
+        response = client.post(f"/activities/{cafe.id}/co-leaders/{target.id}/remove")
+        assert response.status_code < 500, (name, response.status_code)
+        expected = actor is not None and authority(actor_roles, "A") >= RANK["coordinator"]
+        if co_leads(target) == expected:
+            wrong.append(f"removed {name}: {'done' if not expected else 'not done'}")
     assert not wrong, f"{actor_name}:\n  " + "\n  ".join(wrong)
 
 

@@ -16,7 +16,7 @@ from portal.activities.models import (
     Session,
     SessionStatus,
 )
-from portal.activities.services import can_lead
+from portal.activities.services import can_lead, can_take_attendance
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
@@ -70,9 +70,11 @@ def sheet(session: Session) -> list[Row]:
 
 def save(leader: User, session: Session, marks: dict[int, tuple[bool, int]],
          headcount: int | None) -> None:
-    """Store the list as the leader sees it: present or not, and minutes present."""
-    if not can_lead(leader, session.activity):
-        raise DomainError(_l("Only the leaders of this activity can take attendance."))
+    """Store the list as the leader (or a co-leader) sees it: present or not, and minutes
+    present."""
+    if not can_take_attendance(leader, session.activity):
+        raise DomainError(_l("Only the leaders and co-leaders of this activity can take "
+                             "attendance."))
     if session.signed_off_at is not None:
         raise DomainError(_l("This list is signed off. A coordinator can open it again."))
     if not is_open_for_marking(session):
@@ -99,8 +101,9 @@ def save(leader: User, session: Session, marks: dict[int, tuple[bool, int]],
 
 
 def sign_off(leader: User, session: Session) -> None:
+    """Leaders sign the list for the funder; a co-leader marks it but does not sign it."""
     if not can_lead(leader, session.activity):
-        raise DomainError(_l("Only the leaders of this activity can take attendance."))
+        raise DomainError(_l("Only the leaders of this activity can sign off the list."))
     if session.starts_at > utcnow():
         raise DomainError(_l("You can sign off the list once the session has started."))
     if session.signed_off_at is None:

@@ -103,3 +103,14 @@ class EditActivityForm(ActivityForm):
         validators=[InputRequired(message=REQUIRED)])
     leaders = SelectMultipleField(_l("Leaders"), coerce=int, validators=[
         DataRequired(message=_l("Choose at least one leader."))])
+
+
+class NoteForm(BaseForm):
+    """The theme or note of one session, on its attendance page (leaders and co-leaders)."""
+
+    note = StringField(_l("Theme or note"), [Optional(), _max(300)])
+
+
+class CoLeaderForm(BaseForm):
+    user_id = SelectField(_l("Participant"), coerce=int,
+                          validators=[InputRequired(message=_l("Choose a participant."))])

@@ -17,6 +17,7 @@ from portal.activities.models import (
     Enrolment,
     Follow,
     Session,
+    activity_co_leader,
     activity_leader,
     shift,
 )
@@ -35,8 +36,8 @@ def erase_person(person: User, actor: User | None = None, now: datetime | None =
                  **_ignored) -> None:
     """person_erased: the person leaves every circle that still has sessions to come, so
     each seat goes to the next in line (who is told), through `services.leave` in the
-    eraser's transaction; the cafés they follow and their calendar address go; they lead
-    nothing and host no coming café session any more. Their
+    eraser's transaction; the cafés they follow and their calendar address go; they lead or
+    co-lead nothing and host no coming café session any more. Their
     attendance and the enrolments of finished courses stay, under the anonymous account, for
     the reports."""
     now = now or utcnow()
@@ -46,14 +47,16 @@ def erase_person(person: User, actor: User | None = None, now: datetime | None =
     # No longer staff: they lead nothing, and their coming café shifts are free again (the
     # café shows "no host yet"); past shifts stay for the reports' count of hosted sessions.
     db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))
+    db.session.execute(delete(activity_co_leader).where(
+        activity_co_leader.c.user_id == person.id))
     db.session.execute(delete(shift).where(shift.c.user_id == person.id, shift.c.session_id.in_(
         select(Session.id).where(Session.starts_at > now))))
 
 
 def personal_data(person: User, **_ignored) -> dict:
     """data_requested: the sections "enrolments" (circles and waiting lists, with status and
-    since when), "following" (cafés) and "attendance" (each session marked, with minutes) of
-    My data."""
+    since when), "following" (cafés), "attendance" (each session marked, with minutes) and
+    "co_leading" (activities they help run as a co-leader) of My data."""
     enrolments = db.session.execute(
         select(Activity.title, Enrolment.status, Enrolment.updated_at)
         .join(Activity, Activity.id == Enrolment.activity_id)
@@ -65,10 +68,14 @@ def personal_data(person: User, **_ignored) -> dict:
         .join(Session, Session.id == Attendance.session_id)
         .join(Activity, Activity.id == Session.activity_id)
         .where(Attendance.user_id == person.id).order_by(Session.starts_at)).all()
+    co_leading = db.session.scalars(select(Activity.title).join(
+        activity_co_leader, activity_co_leader.c.activity_id == Activity.id).where(
+        activity_co_leader.c.user_id == person.id).order_by(Activity.title)).all()
     return {
         "enrolments": [{"activity": title, "status": str(status), "since": at.isoformat()}
                        for title, status, at in enrolments],
         "following": list(following),
         "attendance": [{"activity": title, "session": at.isoformat(), "status": str(status),
                         "minutes": minutes} for title, at, status, minutes in attendance],
+        "co_leading": list(co_leading),
     }

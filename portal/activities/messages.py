@@ -29,6 +29,15 @@ def _promoted(p):
     return _("A seat became free in %(title)s, and it is yours now. Welcome!", title=p["title"])
 
 
+def _co_leader_added(p):
+    return _("You are now a co-leader of %(title)s. You can take attendance and write notes "
+             "for its sessions. Thank you for helping!", title=p["title"])
+
+
+def _co_leader_removed(p):
+    return _("You are no longer a co-leader of %(title)s.", title=p["title"])
+
+
 def init() -> None:
     register("session_cancelled", Message(
         lambda p: _("Cancelled: %(title)s, %(when)s", title=p["title"],
@@ -38,3 +47,9 @@ def init() -> None:
                     when=when(p, "starts_at")), _moved, _link))
     register("promoted", Message(
         lambda p: _("You got a seat in %(title)s", title=p["title"]), _promoted, _link))
+    register("co_leader_added", Message(
+        lambda p: _("You are a co-leader of %(title)s", title=p["title"]), _co_leader_added,
+        _link))
+    register("co_leader_removed", Message(
+        lambda p: _("No longer a co-leader: %(title)s", title=p["title"]), _co_leader_removed,
+        _link))

@@ -69,6 +69,17 @@ activity_leader = db.Table(
 )
 
 
+# A participant who helps run one activity (a peer co-leader, e.g. a table at the café): they
+# take its attendance and write its session notes, and nothing more (services.can_take_attendance).
+activity_co_leader = db.Table(
+    "activity_co_leader", db.metadata,
+    db.Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    db.Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
+    db.Column("created_at", UTCDateTime, default=utcnow, nullable=False),
+)
+
+
 # A volunteer hosts a café session (a shift).
 shift = db.Table(
     "shift", db.metadata,
@@ -143,6 +154,8 @@ class Activity(db.Model):
     rule_set: Mapped[RuleSet | None] = relationship()
     leaders: Mapped[list[User]] = relationship(secondary=activity_leader,
                                                order_by="User.display_name")
+    co_leaders: Mapped[list[User]] = relationship(secondary=activity_co_leader,
+                                                  order_by="User.display_name")
     sessions: Mapped[list["Session"]] = relationship(
         back_populates="activity", order_by="Session.starts_at", cascade="all, delete-orphan")
 

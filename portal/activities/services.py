@@ -11,7 +11,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import work
-from portal.accounts.models import Membership, Role, Site, User
+from portal.accounts import policy
+from portal.accounts.models import ROLE_RANK, Membership, Role, Site, User
 from portal.activities.models import (
     Activity,
     ActivityStatus,
@@ -21,8 +22,10 @@ from portal.activities.models import (
     Kind,
     Session,
     SessionStatus,
+    activity_co_leader,
 )
 from portal.activities.rules import default_rule_set
+from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
@@ -43,6 +46,17 @@ def can_lead(user: User, activity: Activity) -> bool:
     if not user.is_authenticated:
         return False
     return user in activity.leaders or user.has_role(activity.site_id, Role.COORDINATOR)
+
+
+def is_co_leader(user: User, activity: Activity) -> bool:
+    return user.is_authenticated and user in activity.co_leaders
+
+
+def can_take_attendance(user: User, activity: Activity) -> bool:
+    """Leaders, and the activity's peer co-leaders: a co-leader takes attendance and writes
+    session notes for their own activity, and nothing else opens to them (its schedule, its
+    settings, the funder's list and signing the list off stay with can_lead)."""
+    return can_lead(user, activity) or is_co_leader(user, activity)
 
 
 # -- creating activities and sessions ------------------------------------------------------
@@ -462,6 +476,76 @@ def move_session(user: User, session: Session, day: date, start: time, minutes: 
     if (starts_at, place) != (old_start, old_place):
         notify(audience(activity), "session_moved", _params(
             activity, session, old_starts_at=old_start.isoformat(), place=place))
+
+
+def write_note(user: User, session: Session, note: str) -> None:
+    """The theme or note of one session, before or after it (nobody is told)."""
+    if not can_take_attendance(user, session.activity):
+        raise DomainError(_l("Only the leaders and co-leaders of this activity can write its "
+                             "notes."))
+    session.note = note
+
+
+# -- peer co-leaders ---------------------------------------------------------------------------
+
+def may_appoint(actor: User, person: User, activity: Activity) -> bool:
+    """A coordinator of the activity's meeting place (or an administrator) makes one of its
+    participants a co-leader: someone who is staff nowhere (staff lead instead), within the
+    rule of accounts/policy.py."""
+    return (policy.manages(actor, activity.site_id) and policy.may_act_on(actor, person)
+            and policy.rank(person) == ROLE_RANK[Role.PARTICIPANT]
+            and person.role_at(activity.site_id) == Role.PARTICIPANT)
+
+
+def possible_co_leaders(activity: Activity) -> list[User]:
+    """Participants of the meeting place who are staff nowhere and not co-leaders here yet."""
+    staff = select(Membership.user_id).where(Membership.role != Role.PARTICIPANT)
+    already = select(activity_co_leader.c.user_id).where(
+        activity_co_leader.c.activity_id == activity.id)
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.site_id == activity.site_id, Membership.role == Role.PARTICIPANT,
+        User.erased_at.is_(None), User.id.not_in(staff), User.id.not_in(already))
+        .order_by(User.display_name)))
+
+
+def _check_manager(actor: User, activity: Activity) -> None:
+    if not policy.manages(actor, activity.site_id):
+        raise DomainError(_l("Only a coordinator of this meeting place can choose co-leaders."))
+
+
+def add_co_leader(actor: User, activity: Activity, person: User) -> None:
+    """Make a participant a co-leader of this one activity: logged, and they are told."""
+    _check_manager(actor, activity)
+    if not may_appoint(actor, person, activity):
+        raise DomainError(_l("Only a participant of this meeting place can be a co-leader."),
+                          field="user_id")
+    if person in activity.co_leaders:
+        return
+    try:
+        with db.session.begin_nested():  # rolled back alone if made co-leader already
+            activity.co_leaders.append(person)
+            db.session.flush()
+    except IntegrityError:  # two coordinators at once: once is enough, and told once
+        return
+    record(actor, "activity.co_leader.add", "user", person.id)
+    notify([person], "co_leader_added", _params(activity))
+
+
+def remove_co_leader(actor: User, activity: Activity, person: User) -> None:
+    """No longer a co-leader (taking a right away needs no rank): logged, and they are told."""
+    _check_manager(actor, activity)
+    if person not in activity.co_leaders:
+        return
+    activity.co_leaders.remove(person)
+    record(actor, "activity.co_leader.remove", "user", person.id)
+    notify([person], "co_leader_removed", _params(activity))
+
+
+def co_led_activities(user: User) -> list[Activity]:
+    """What this person helps run as a co-leader (for their start page)."""
+    return list(db.session.scalars(select(Activity).where(
+        Activity.co_leaders.any(User.id == user.id), Activity.status != ActivityStatus.ARCHIVED)
+        .order_by(Activity.title)))
 
 
 # -- café shifts --------------------------------------------------------------------------

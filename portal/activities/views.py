@@ -8,14 +8,17 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from portal import work
+from portal.accounts import policy
 from portal.accounts import services as accounts
-from portal.accounts.models import Role, Site
+from portal.accounts.models import Role, Site, User
 from portal.activities import attendance, calendar, rules, services
 from portal.activities.forms import (
     ActivityForm,
     CancelForm,
+    CoLeaderForm,
     EditActivityForm,
     FilterForm,
+    NoteForm,
     SeriesForm,
     SessionForm,
 )
@@ -75,6 +78,9 @@ def _participation_context(activity: Activity) -> dict:
         "following": services.is_following(current_user, activity),
         "seats_taken": services.enrolled_count(activity),
         "can_lead": services.can_lead(current_user, activity),
+        "can_take_attendance": services.can_take_attendance(current_user, activity),
+        "chooses_co_leaders": current_user.is_authenticated
+        and policy.manages(current_user, activity.site_id),
         "attendance_opens": attendance.OPENS_BEFORE,
         "can_host": services.can_host(current_user, activity),
     }
@@ -86,7 +92,8 @@ def show(activity_id):
     context = _participation_context(activity)
     return render("activities/show.html", "activities/_participation.html",
                   sessions=services.upcoming_sessions(activity),
-                  recent=services.recent_sessions(activity) if context["can_lead"] else [],
+                  recent=services.recent_sessions(activity)
+                  if context["can_take_attendance"] else [],
                   rules=rules.evaluate(activity) if context["can_lead"] else None,
                   **context, **names())
 
@@ -443,7 +450,17 @@ def unhost(session_id):
 
 # -- attendance ---------------------------------------------------------------------------------
 
-def _show_attendance(session, marks=None, error=None, status=200):
+def _marked_session(session_id: int) -> Session:
+    """A session whose list the current user keeps: its leaders, and its peer co-leaders."""
+    session = db.session.get(Session, session_id)
+    if session is None:
+        abort(404)
+    if not services.can_take_attendance(current_user, visible_activity(session.activity_id)):
+        abort(403)
+    return session
+
+
+def _show_attendance(session, marks=None, error=None, status=200, note_form=None):
     rows = attendance.sheet(session)
     if marks:  # the leader's own input, kept when something was wrong
         for row in rows:
@@ -451,8 +468,10 @@ def _show_attendance(session, marks=None, error=None, status=200):
                 row.present, row.minutes = marks[row.user.id]
     context = {"session": session, "activity": session.activity, "rows": rows, "error": error,
                "open_for_marking": attendance.is_open_for_marking(session),
+               "can_sign_off": services.can_lead(current_user, session.activity),
                "can_reopen": current_user.has_role(session.activity.site_id, Role.COORDINATOR),
-               "length": attendance.length(session)}
+               "length": attendance.length(session),
+               "note_form": note_form or NoteForm(formdata=None, note=session.note)}
     return render("activities/attendance.html", "activities/_attendance.html", status=status,
                   **context)
 
@@ -465,7 +484,7 @@ def _number(value: str | None) -> int | None:
 @bp.get("/sessions/<int:session_id>/attendance")
 @login_required
 def attendance_list(session_id):
-    session = _led_session(session_id)
+    session = _marked_session(session_id)
     note_read(current_user, "attendance.view", "session", session.id)
     return _show_attendance(session)
 
@@ -473,7 +492,7 @@ def attendance_list(session_id):
 @bp.post("/sessions/<int:session_id>/attendance")
 @login_required
 def save_attendance(session_id):
-    session = _led_session(session_id)
+    session = _marked_session(session_id)
     marks = {}
     for row in attendance.sheet(session):
         if f"minutes-{row.user.id}" not in request.form:
@@ -486,6 +505,22 @@ def save_attendance(session_id):
     except DomainError as error:
         return _show_attendance(session, marks, str(error.message), status=422)
     flash(_("The attendance list is saved."), "success")
+    return redirect(url_for("activities.attendance_list", session_id=session.id))
+
+
+@bp.post("/sessions/<int:session_id>/note")
+@login_required
+def write_note(session_id):
+    session = _marked_session(session_id)
+    form = NoteForm()
+    if not form.validate():
+        return _show_attendance(session, status=422, note_form=form)
+    try:
+        services.write_note(current_user, session, form.note.data or "")
+    except DomainError as error:
+        attach_error(form, error)
+        return _show_attendance(session, status=422, note_form=form)
+    flash(_("The note is saved."), "success")
     return redirect(url_for("activities.attendance_list", session_id=session.id))
 
 
@@ -511,6 +546,61 @@ def sign_off(session_id):
 def reopen(session_id):
     return _lock_action(session_id, attendance.reopen,
                         _("The list is open again. This is written to the log."), "info")
+
+
+# -- peer co-leaders -----------------------------------------------------------------------------
+
+def _co_led_activity(activity_id: int) -> Activity:
+    """An activity whose co-leaders the current user chooses: a coordinator of its place."""
+    activity = visible_activity(activity_id)
+    if not policy.manages(current_user, activity.site_id):
+        abort(403)
+    return activity
+
+
+def _co_leader_form(activity, **kwargs) -> CoLeaderForm:
+    form = CoLeaderForm(**kwargs)
+    form.user_id.choices = [SelectChoice(u.id, u.display_name, render_kw={"dir": "auto"})
+                            for u in services.possible_co_leaders(activity)]
+    return form
+
+
+def _show_co_leaders(activity, form=None, error=None):
+    form = form or _co_leader_form(activity, formdata=None)
+    return show_form("activities/co_leaders.html", "activities/_co_leaders.html", form, error,
+                     activity=activity)
+
+
+@bp.get("/<int:activity_id>/co-leaders")
+@login_required
+def co_leaders(activity_id):
+    return _show_co_leaders(_co_led_activity(activity_id))
+
+
+@bp.post("/<int:activity_id>/co-leaders")
+@login_required
+def add_co_leader(activity_id):
+    activity = _co_led_activity(activity_id)
+    form = _co_leader_form(activity)
+    if not form.validate():
+        return _show_co_leaders(activity, form)
+    try:
+        services.add_co_leader(current_user, activity, db.session.get(User, form.user_id.data))
+    except DomainError as error:
+        return _show_co_leaders(activity, form, error)
+    flash(_("The co-leader is added and has been told."), "success")
+    return redirect(url_for("activities.co_leaders", activity_id=activity.id))
+
+
+@bp.post("/<int:activity_id>/co-leaders/<int:user_id>/remove")
+@login_required
+def remove_co_leader(activity_id, user_id):
+    activity = _co_led_activity(activity_id)
+    person = db.session.get(User, user_id) or abort(404)
+    services.remove_co_leader(current_user, activity, person)
+    flash(_("%(name)s is no longer a co-leader and has been told.",
+            name=person.display_name), "info")
+    return redirect(url_for("activities.co_leaders", activity_id=activity.id))
 
 
 # -- the attendance list for the funder ------------------------------------------------------

@@ -32,6 +32,7 @@ def index():
                       whats_next.next_sessions(user, now, until, limit=3)),
                   next_steps=whats_next.next_steps(user),
                   led=activities.led_activities(user) if user.is_staff else [],
+                  co_led=activities.co_led_activities(user),
                   shifts=activities.my_shifts(user) if user.is_staff else [],
                   coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN),
                   employment={"placements": employment.current_placements(user, now.date()),

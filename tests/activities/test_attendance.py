@@ -78,7 +78,8 @@ def test_future_sessions_cannot_be_marked_or_signed(make_activity, leader, make_
 
 def test_only_leaders_take_attendance(held, make_user):
     circle, session, members = held
-    with pytest.raises(DomainError, match="Only the leaders of this activity can take"):
+    with pytest.raises(DomainError,
+                       match="Only the leaders and co-leaders of this activity can take"):
         attendance.save(make_user(Role.VOLUNTEER), session, {}, None)
 
 
