@@ -3,12 +3,11 @@
 from flask import url_for
 
 from portal.i18n import _
+from portal.meetings.models import MODE_NAMES
 from portal.notify.services import Message, register, when
 
 
 def _mode(p: dict) -> str:
-    from portal.meetings.forms import MODE_NAMES
-
     return str(MODE_NAMES.get(p.get("mode"), ""))
 
 

@@ -16,8 +16,6 @@ from portal.meetings import services
 from portal.meetings import slots as slot_rules
 from portal.meetings.calendar import booking_ical
 from portal.meetings.forms import (
-    MODE_NAMES,
-    STATUS_NAMES,
     AvailabilityForm,
     BookForm,
     CancelBookingForm,
@@ -28,7 +26,13 @@ from portal.meetings.forms import (
     WindowForm,
     interpreter_name,
 )
-from portal.meetings.models import Availability, Booking, BookingStatus
+from portal.meetings.models import (
+    MODE_NAMES,
+    STATUS_NAMES,
+    Availability,
+    Booking,
+    BookingStatus,
+)
 from portal.web import redirect, render
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -39,8 +43,6 @@ def names() -> dict:
             "weekday_names": weekday_names(),
             "interpreter_name": interpreter_name,
             "status_names": {k: str(v) for k, v in STATUS_NAMES.items()}}
-
-
 
 
 def _booking(booking_id: int) -> Booking:
