@@ -10,7 +10,7 @@ from sqlalchemy import bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
-from portal.activities import calendar
+from portal.activities.services import session_times
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
@@ -253,13 +253,13 @@ def find_slots(participant: User, site: Site, host_id: int | None,
 
 def _participant_busy(participant: User, start: datetime, end: datetime,
                       ignore_booking: int | None = None) -> list[tuple[datetime, datetime]]:
-    busy = calendar.busy_times(participant, start, end) + [
+    """The sessions the person joined (and, for staff booking a colleague, those they run)
+    and their other meetings."""
+    running = {participant.id} if participant.is_staff else set()
+    sessions = session_times(running, start, end, joined_by=participant)
+    return [(starts_at, ends_at) for _person, starts_at, ends_at in sessions] + [
         (starts_at, ends_at) for booking_id, starts_at, ends_at
         in _meetings_between(participant, start, end) if booking_id != ignore_booking]
-    if participant.is_staff:  # staff booking a colleague: the sessions they run count too
-        busy += [(starts_at, ends_at) for _person, starts_at, ends_at
-                 in slot_rules.sessions_run({participant.id}, start, end)]
-    return busy
 
 
 def _overlaps(busy, start: datetime, end: datetime) -> bool:
