@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal import work
 from portal.extensions import db, utcnow
+from portal.meetings import messages
 from portal.meetings.models import Booking, BookingStatus, Reminder
 from portal.notify.services import notify
 
@@ -65,8 +66,6 @@ def _remind(booking_id: int, starts_at: datetime, hours: int, now: datetime) -> 
             db.session.flush()
     except IntegrityError:
         return False
-    notify([booking.participant], "meeting_reminder", {
-        "booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-        "timezone": booking.site.timezone, "mode": booking.mode,
-        "with": booking.host.display_name if booking.host else ""})
+    notify([booking.participant], "meeting_reminder",
+           messages.params(booking, booking.host_id))
     return True

@@ -19,6 +19,7 @@ from portal.activities.services import session_times
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
+from portal.meetings import messages
 from portal.meetings import slots as slot_rules
 from portal.meetings.models import (
     SLOT_MINUTES,
@@ -378,8 +379,8 @@ def book(participant: User, key: str, topic: str = "", interpreter: str = "") ->
     if availability.host_id == participant.id:
         raise DomainError(_l("You cannot book a meeting with yourself."))
     booking = _claim(participant, availability, key, topic=topic, interpreter=interpreter)
-    notify([participant], "booking_confirmed", _params(booking, availability.host))
-    notify([availability.host], "booking_new", _params(booking, participant))
+    notify([participant], "booking_confirmed", messages.params(booking, booking.host_id))
+    notify([availability.host], "booking_new", messages.params(booking, participant.id))
     return booking
 
 
@@ -398,12 +399,6 @@ def _check_participant(participant: User, starts_at: datetime, ends_at: datetime
             "another.",
             "You have %(num)d meetings booked already. Please cancel one before you book "
             "another.", limit))
-
-
-def _params(booking: Booking, other: User | None, **extra) -> dict:
-    return {"booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-            "timezone": booking.site.timezone, "with": other.display_name if other else "",
-            "mode": booking.mode} | extra
 
 
 def change_deadline(booking: Booking) -> datetime:
@@ -434,10 +429,10 @@ def cancel(user: User, booking: Booking, reason: str = "") -> None:
         BookingStatus.CANCELLED, reason.strip(), user.id)
     if by_staff and booking.participant is not None:
         notify([booking.participant], "booking_cancelled",
-               _params(booking, booking.host, reason=booking.cancel_reason))
+               messages.params(booking, booking.host_id, reason=booking.cancel_reason))
     elif booking.host is not None:
         notify([booking.host], "booking_cancelled",
-               _params(booking, booking.participant, reason=booking.cancel_reason))
+               messages.params(booking, booking.participant_id, reason=booking.cancel_reason))
 
 
 def move(user: User, booking: Booking, key: str) -> Booking:
@@ -452,7 +447,7 @@ def move(user: User, booking: Booking, key: str) -> Booking:
     booking = _claim(user, availability, key, moving=booking)
     if booking.host is not None:
         notify([booking.host], "booking_moved",
-               _params(booking, user, old_starts_at=old_start.isoformat()))
+               messages.params(booking, user.id, old_starts_at=old_start.isoformat()))
     return booking
 
 
