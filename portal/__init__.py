@@ -65,7 +65,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.audit.views import bp as audit_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
-    from portal.meetings import messages as meeting_messages
+    from portal.meetings import hooks as meeting_hooks
     from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
     from portal.privacy import messages as privacy_messages
@@ -84,7 +84,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     account_messages.init()
     from portal.accounts import policy  # what staff may do decides which links pages offer
     app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
-    meeting_messages.init()
+    meeting_hooks.connect()
     privacy_messages.init()
 
     errors.init_app(app)

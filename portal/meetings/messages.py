@@ -76,6 +76,7 @@ _MESSAGES = {
     "meeting_reminder": Message(
         lambda p: _("Reminder: meeting %(when)s", when=when(p, "starts_at")), _reminder, _link),
 }
+KINDS = tuple(_MESSAGES)
 
 
 def init() -> None:

@@ -10,7 +10,7 @@ from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import work
@@ -31,6 +31,7 @@ from portal.meetings.models import (
     TimeOff,
     Window,
 )
+from portal.notify.models import Notification
 from portal.notify.services import notify
 
 DAYS_AHEAD = 28  # how far ahead participants can book
@@ -532,3 +533,52 @@ def coordinated_sites(user: User) -> list[Site]:
 def staff_sites(user: User) -> list[Site]:
     return [m.site for m in user.memberships if m.role in STAFF_ROLES]
 
+
+# -- a person's data: erased, or asked for (portal.signals; see hooks.py) ------------------
+
+def forget(person: User, actor: User | None, now: datetime) -> None:
+    """What meetings keep about a person being erased. Their coming meetings are cancelled on
+    either side (as a participant, and as a host) and the other person is told; the topics
+    they wrote and the places they gave as a host (a room, their phone number, a video link)
+    are cleared; their free times and days off are removed. The meetings stay, anonymous, so
+    the reports keep their numbers."""
+    mine = or_(Booking.participant_id == person.id, Booking.host_id == person.id)
+    for booking in db.session.scalars(select(Booking).where(
+            mine, Booking.status == BookingStatus.BOOKED, Booking.starts_at > now)):
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_by_id = actor.id if actor else None
+        other = booking.participant if booking.host_id == person.id else booking.host
+        if other is not None:
+            notify([other], "booking_cancelled", messages.params(booking, person.id))
+    db.session.execute(update(Booking).where(Booking.participant_id == person.id)
+                       .values(topic=""))
+    db.session.execute(update(Booking).where(Booking.host_id == person.id).values(place=""))
+    for model in (Availability, TimeOff):
+        db.session.execute(delete(model).where(model.host_id == person.id))
+    _forget_names_in_old_messages(person, db.session.execute(
+        select(Booking.id, Booking.host_id, Booking.participant_id).where(mine)).all())
+
+
+def _forget_names_in_old_messages(person: User, meetings) -> None:
+    """Meeting messages written before they kept the other person's id kept their name: in
+    what the others were told about this person's meetings, that name is the person's."""
+    meeting_ids = {meeting.id for meeting in meetings}
+    others = {someone for meeting in meetings for someone in (meeting.host_id,
+              meeting.participant_id) if someone not in (None, person.id)}
+    for notification in db.session.scalars(select(Notification).where(
+            Notification.kind.in_(messages.KINDS), Notification.user_id.in_(others))):
+        p = notification.params
+        if "with_id" not in p and p.get("booking_id") in meeting_ids:
+            notification.params = p | {"with": ""}
+
+
+def data_of(person: User) -> list[dict]:
+    """The meetings a person booked, as plain data (their part of My data)."""
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    bookings = db.session.scalars(select(Booking).where(
+        Booking.participant_id == person.id).order_by(Booking.starts_at))
+    return [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
+             "end": when(b.ends_at), "mode": str(b.mode), "topic": b.topic,
+             "interpreter": b.interpreter, "status": str(b.status)} for b in bookings]
