@@ -4,7 +4,6 @@ import os
 import subprocess
 import sys
 import threading
-import time as clock
 from datetime import time, timedelta
 from email.header import decode_header, make_header
 
@@ -161,7 +160,7 @@ def test_many_people_at_once_get_one_booking(app, slot, make_user):
 
 
 BOOK_IN_A_PROCESS = """
-import sys, time
+import sys
 from portal import create_app, work
 from portal.accounts.models import User
 from portal.extensions import db
@@ -169,8 +168,8 @@ from portal.meetings import services
 app = create_app()
 with app.app_context():
     user = db.session.get(User, int(sys.argv[1]))
-    while time.time() < float(sys.argv[3]):
-        time.sleep(0.002)
+    print("ready", flush=True)
+    sys.stdin.readline()  # all start together, when the test says go
     try:
         with work.unit():
             services.book(user, sys.argv[2])
@@ -186,10 +185,15 @@ def test_separate_processes_at_once_get_one_booking(app, slot, make_user):
     ids = [make_user().id for _ in range(6)]
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                SECRET_KEY="test-secret-key", MAIL_SERVER="")
-    start = str(clock.time() + 6)
-    processes = [subprocess.Popen([sys.executable, "-c", BOOK_IN_A_PROCESS, str(i), key, start],
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for i in ids]
+    processes = [subprocess.Popen([sys.executable, "-c", BOOK_IN_A_PROCESS, str(i), key],
+                                  env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for i in ids]
+    # Each one has started Bro and loaded its person before any of them books.
+    ready = [p.stdout.readline().strip() for p in processes]
+    assert ready == ["ready"] * len(ids), [p.stderr.read() for p in processes]
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
     outputs = [p.communicate(timeout=120) for p in processes]
     answers = sorted(out.strip() for out, _err in outputs)
     assert answers == ["booked"] + ["taken"] * 5, [err for _out, err in outputs]
