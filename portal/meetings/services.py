@@ -290,7 +290,17 @@ def _meetings_between_statement(hosting: bool):
 
 
 def slot_for(key: str, participant: User, ignore_booking: int | None = None):
-    """The free slot a key names, or None (taken, past, or never offered)."""
+    """The free slot a key names, or None (taken, past, or never offered), flagged when it
+    clashes with the participant's sessions or other meetings."""
+    slot = _free_slot(key, ignore_booking)
+    if slot is None:
+        return None
+    busy = _participant_busy(participant, slot.starts_at, slot.ends_at, ignore_booking)
+    return replace(slot, clash=_overlaps(busy, slot.starts_at, slot.ends_at))
+
+
+def _free_slot(key: str, ignore_booking: int | None = None) -> slot_rules.Slot | None:
+    """The slot a key names if its host is free then (the participant's side aside)."""
     parsed = slot_rules.parse_key(key)
     if parsed is None:
         return None
@@ -301,11 +311,7 @@ def slot_for(key: str, participant: User, ignore_booking: int | None = None):
     day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
     found = slot_rules.free_slots(site, day, day, ignore_booking=ignore_booking,
                                   offered=[availability])
-    slot = next((s for s in found if s.starts_at == parsed[1]), None)
-    if slot is None:
-        return None
-    busy = _participant_busy(participant, slot.starts_at, slot.ends_at, ignore_booking)
-    return replace(slot, clash=_overlaps(busy, slot.starts_at, slot.ends_at))
+    return next((s for s in found if s.starts_at == parsed[1]), None)
 
 
 def _alternatives(participant: User, availability: Availability, after: datetime,
@@ -346,10 +352,10 @@ def _claim(participant: User, availability: Availability, key: str,
         moving = db.session.get(Booking, moving_id, populate_existing=True)
         if moving.status != BookingStatus.BOOKED:
             raise DomainError(_l("This meeting is cancelled."))
-    slot = slot_for(key, participant, moving_id)
+    slot = _free_slot(key, moving_id)
     if slot is None:
         raise taken()
-    _check_participant(participant, slot.starts_at, slot.ends_at, moving_id)
+    _check_participant(participant, slot.starts_at, slot.ends_at, moving_id)  # their side
     booking = moving or Booking(site_id=availability.site_id, host_id=availability.host_id,
                                 participant_id=participant.id, **details)
     try:
