@@ -8,7 +8,7 @@ import click
 from flask import current_app
 from sqlalchemy import select
 
-from portal import demo
+from portal import demo, work
 from portal.accounts import services
 from portal.accounts.models import Site
 from portal.errors import DomainError
@@ -43,9 +43,10 @@ def create_admin(name, login, password, site_name, country, timezone):
     site = db.session.scalar(select(Site).where(Site.name == site_name)) if site_name else \
         db.session.scalar(select(Site).order_by(Site.id).limit(1))
     try:
-        if site is None:
-            site = services.save_site(None, site_name or "Bro", country, timezone, "")
-        user = services.create_admin(name, login, password, site)
+        with work.unit():
+            if site is None:
+                site = services.save_site(None, site_name or "Bro", country, timezone, "")
+            user = services.create_admin(name, login, password, site)
     except DomainError as error:
         with force_locale("en"):  # the command's other output is English too
             raise click.ClickException(str(error.message)) from None
@@ -58,7 +59,9 @@ def create_admin(name, login, password, site_name, country, timezone):
               help="Multiply participants and activities (for benchmarks).")
 def seed_demo(participants, scale):
     """Fill an empty database with demo data and print one login per role."""
-    if demo.seed(participants * scale, scale=scale):
+    with work.unit():
+        created = demo.seed(participants * scale, scale=scale)
+    if created:
         click.echo("Demo data created.")
     else:
         click.echo("The database has data already; nothing was added.")
@@ -72,7 +75,8 @@ def reports_rebuild():
     """Recount the figures the reports keep (after bulk imports or restoring rows by hand)."""
     from portal.reports.services import recount
 
-    circles = recount()
+    with work.unit():
+        circles = recount()
     click.echo(f"Report figures recounted ({circles} study circles).")
 
 

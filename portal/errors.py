@@ -34,7 +34,7 @@ MESSAGES = {
     400: (_l("Something in the request was wrong"),
           _l("Please go back, reload the page and try again.")),
     403: (_l("You do not have access to this page"),
-          _l("If you think you should, ask a coordinator at your meeting place.")),
+          _l("If you think you should have access, ask a coordinator at your meeting place.")),
     404: (_l("We could not find that page"),
           _l("The link may be old, or the page has moved.")),
     405: (_l("That did not work"), _l("Please go back and try again.")),

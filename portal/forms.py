@@ -1,8 +1,8 @@
 """BaseForm: CSRF, validator messages from Bro's own catalogs, and input normalisation.
 
 WTForms ships no Danish messages, so WTF_I18N_ENABLED is off and every message, including the
-few WTForms defaults we rely on (listed below so extraction finds them), goes through our
-catalogs in all five languages.
+WTForms defaults that can reach users (in our own words, below), goes through our catalogs in
+every language.
 """
 
 import unicodedata
@@ -11,8 +11,6 @@ from flask_babel import get_translations
 from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField
-
-from portal.i18n import _l, lazy_ngettext
 
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits to ASCII.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
@@ -31,29 +29,39 @@ def normalise_password(value: str) -> str:
     return unicodedata.normalize("NFC", value)
 
 
+def N_(text: str) -> str:  # pybabel extracts N_("…") by default: marked, translated later
+    return text
+
+
+# WTForms words its messages as a library ("Invalid Choice: could not coerce."): each one that
+# can reach users is looked up under our own plain words instead. None of them needs a number.
+WTFORMS_MESSAGES = {
+    "This field is required.": N_("This field is required."),
+    "Not a valid choice.": N_("Choose one of the options."),
+    "Invalid Choice: could not coerce.": N_("Choose one of the options."),
+    "'%(value)s' is not a valid choice for this field.": N_("Choose only from the options shown."),
+    "Invalid choice(s): one or more data inputs could not be coerced.":
+        N_("Choose only from the options shown."),
+    "Not a valid integer value.": N_("Write a whole number, for example 12."),
+    "Not a valid date value.": N_("Write a date like this: 2026-03-31."),
+    "Not a valid time value.": N_("Write a time like this: 14:30."),
+}
+
+
 class _Translations:
     """WTForms formats its own messages: hand it the raw catalog text (Flask-Babel's
     ngettext would %-format with `num` and fail on WTForms' `%(value)s`)."""
 
     def gettext(self, string):
-        return get_translations().ugettext(string)
+        return get_translations().ugettext(WTFORMS_MESSAGES.get(string, string))
 
     def ngettext(self, singular, plural, n):
+        if singular in WTFORMS_MESSAGES:
+            return self.gettext(singular)
         return get_translations().ungettext(singular, plural, n)
 
 
 _TRANSLATIONS = _Translations()
-
-# WTForms' default messages that can reach users; listed so pybabel extracts them.
-WTFORMS_DEFAULTS = (
-    _l("This field is required."),
-    _l("Not a valid choice."),
-    _l("Not a valid integer value."),
-    _l("Invalid email address."),
-    _l("Invalid Choice: could not coerce."),
-    lazy_ngettext("'%(value)s' is not a valid choice for this field.",
-                  "'%(value)s' are not valid choices for this field.", 1),
-)
 
 
 class BaseForm(FlaskForm):

@@ -22,6 +22,9 @@ data_requested = _signals.signal("data-requested")
 ({"enrolments": [...], ...}) of plain data (str, int, bool, None, lists and dicts) with
 everything its feature keeps about the person."""
 
+site_timezone_changed = _signals.signal("site-timezone-changed")
+"""Sent by accounts.save_site when a meeting place's time zone changed. sender: the Site."""
+
 
 def collect(signal, sender, **kwargs) -> dict:
     """Send a signal whose handlers return dicts, and merge what they return."""

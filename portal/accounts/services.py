@@ -17,6 +17,7 @@ from sqlalchemy import delete, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from portal import signals
 from portal.accounts import policy
 from portal.accounts.models import (
     ROLE_RANK,
@@ -35,7 +36,7 @@ from portal.errors import DomainError, raise_all
 from portal.extensions import db, utcnow
 from portal.i18n import _l, force_locale, lazy_ngettext
 from portal.notify.mail import mail_configured, send_mail
-from portal.notify.services import deliver_emails, notify
+from portal.notify.services import notify
 from portal.web import external_url
 
 PRIVACY_PURPOSE = "privacy_notice"
@@ -100,7 +101,7 @@ def normalise_phone(raw: str, country: str) -> str:
         number = None
     if number is None or not phonenumbers.is_valid_number(number):
         raise DomainError(_l("This does not look like a phone number. Include the country "
-                             "code if it is not from this country, e.g. +46 70 123 45 67."),
+                             "code if it is not from this country, for example +46 70 123 45 67."),
                           field="phone")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
 
@@ -109,7 +110,8 @@ def normalise_email(raw: str) -> str:
     try:
         result = validate_email(raw, check_deliverability=False)
     except EmailNotValidError:
-        raise DomainError(_l("This does not look like an e-mail address, e.g. name@example.com."),
+        raise DomainError(_l("This does not look like an e-mail address. It should look like "
+                             "name@example.com."),
                           field="email") from None
     return result.normalized.lower()
 
@@ -256,15 +258,15 @@ def register(data: Registration, registered_by: User | None = None) -> User:
     db.session.flush()
     if invitation is not None:
         _redeem(invitation, user)
-    _commit_or_taken()
+    _flush_or_taken()
     return user
 
 
-def _commit_or_taken() -> None:
+def _flush_or_taken() -> None:
     try:
-        db.session.commit()
+        with db.session.begin_nested():  # a savepoint: a lost race undoes only this
+            db.session.flush()
     except IntegrityError:  # two registrations raced for the same phone or e-mail
-        db.session.rollback()
         raise ContactTaken() from None
 
 
@@ -277,7 +279,6 @@ def register_self(data: Registration) -> User | None:
     except ContactTaken as taken:
         if taken.owner is not None:
             notify([taken.owner], "registration_attempt", {})
-            db.session.commit()
         return None
 
 
@@ -289,7 +290,6 @@ def authenticate(login: str, password: str) -> User | None:
     if not password_matches(user, password):
         return None
     user.last_login_at = utcnow()
-    db.session.commit()
     return user
 
 
@@ -303,7 +303,6 @@ def open_login(user: User, remember: bool = False) -> str:
         or_(~LoginSession.remember,
             LoginSession.created_at < now - config["REMEMBER_COOKIE_DURATION"])))
     db.session.add(LoginSession(user_id=user.id, key=key, remember=remember))
-    db.session.commit()
     return key
 
 
@@ -312,7 +311,6 @@ def end_login(user: User) -> None:
     or remember cookie no longer works. The person's other logins stay."""
     db.session.execute(delete(LoginSession).where(LoginSession.user_id == user.id,
                                                   LoginSession.key == user.login_key))
-    db.session.commit()
 
 
 def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str,
@@ -323,12 +321,11 @@ def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str
     user.phone, user.email = phone, email
     user.language = language
     user.birth_year = birth_year
-    _commit_or_taken()
+    _flush_or_taken()
 
 
 def set_language(user: User, language: str) -> None:
     user.language = language
-    db.session.commit()
 
 
 def _set_password(user: User, new_password: str) -> None:
@@ -344,7 +341,6 @@ def change_password(user: User, current: str, new: str) -> None:
                                        field="current_password"))
     raise_all(problems)  # a wrong current password and a too short new one, together
     _set_password(user, new)
-    db.session.commit()
 
 
 # -- password reset: a code from a coordinator, or a link by e-mail ---------------------
@@ -355,7 +351,7 @@ def issue_reset_code(staff: User, person: User) -> str:
     ask for is a warning sign they can act on. The code itself goes to nobody but the staff
     member who hands it over."""
     if not policy.may_act_on(staff, person):
-        raise DomainError(_l("You cannot issue a code for this person."))
+        raise DomainError(_l("You cannot give a code to this person."))
     now = utcnow()
     for old in db.session.scalars(select(ResetCode).where(
             ResetCode.user_id == person.id, ResetCode.used_at.is_(None))):
@@ -367,8 +363,6 @@ def issue_reset_code(staff: User, person: User) -> str:
     record(staff, "account.reset_code", "user", person.id)
     notify([person], "reset_code_issued",
            {"by": Role.ADMIN if staff.is_admin else Role.COORDINATOR})
-    db.session.commit()
-    deliver_emails()
     return code
 
 
@@ -384,7 +378,6 @@ def reset_with_code(login: str, code: str, new_password: str) -> User:
         raise DomainError(WRONG_CODE, field="code")
     _set_password(user, new_password)
     reset.used_at = now
-    db.session.commit()
     return user
 
 
@@ -425,7 +418,6 @@ def reset_with_token(token: str, new_password: str) -> User:
     if user is None:
         raise DomainError(_l("This link is old or has been used. Ask for a new one."))
     _set_password(user, new_password)
-    db.session.commit()
     return user
 
 
@@ -439,7 +431,6 @@ def invite(staff: User, site: Site, role: Role, label: str = "") -> tuple[Invita
     invitation = Invitation(site=site, role=role, label=label, code_hash=code_digest(code),
                             created_by_id=staff.id, expires_at=utcnow() + timedelta(days=days))
     db.session.add(invitation)
-    db.session.commit()
     return invitation, code
 
 
@@ -475,7 +466,6 @@ def _redeem(invitation: Invitation, user: User) -> None:
 def accept_invitation(user: User, code: str) -> Invitation:
     invitation = _open_invitation(code)
     _redeem(invitation, user)
-    db.session.commit()
     return invitation
 
 
@@ -489,7 +479,6 @@ def revoke_invitation(staff: User, invitation: Invitation) -> None:
     if not policy.may_revoke(staff, invitation):
         raise DomainError(_l("You cannot stop this invitation."))
     invitation.expires_at = utcnow()
-    db.session.commit()
 
 
 def members(site: Site, query: str = "", limit: int = 50) -> list[Membership]:
@@ -521,16 +510,14 @@ def save_site(site: Site | None, name: str, country: str, timezone: str, address
     if site is not None:
         duplicate = duplicate.where(Site.id != site.id)
     if db.session.scalar(duplicate) is not None:
-        raise DomainError(_l("A meeting place with this name exists already."), field="name")
+        raise DomainError(_l("A meeting place with this name already exists."), field="name")
     zone_changed = site is not None and site.timezone != timezone
     site = site or Site()
     site.name, site.country, site.timezone, site.address = name, country, timezone, address
     db.session.add(site)
-    db.session.commit()
-    if zone_changed:
-        from portal.activities.services import keep_wall_times  # activities build on accounts
-
-        keep_wall_times(site)
+    db.session.flush()
+    if zone_changed:  # e.g. activities keep their sessions' local times
+        signals.site_timezone_changed.send(site)
     return site
 
 
@@ -548,5 +535,4 @@ def create_admin(display_name: str, login: str, password: str, site: Site) -> Us
         user.memberships.append(Membership(site=site, role=Role.ADMIN))
     else:
         membership.role = Role.ADMIN
-    db.session.commit()
     return user

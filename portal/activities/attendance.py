@@ -76,7 +76,7 @@ def save(leader: User, session: Session, marks: dict[int, tuple[bool, int]],
     if session.signed_off_at is not None:
         raise DomainError(_l("This list is signed off. A coordinator can open it again."))
     if not is_open_for_marking(session):
-        raise DomainError(_l("Attendance can be taken from shortly before the session starts."))
+        raise DomainError(_l("You can take attendance from shortly before the session starts."))
     allowed = {row.user.id for row in sheet(session)}
     longest = length(session)
     existing = {a.user_id: a for a in db.session.scalars(
@@ -103,7 +103,7 @@ def sign_off(leader: User, session: Session) -> None:
     if not can_lead(leader, session.activity):
         raise DomainError(_l("Only the leaders of this activity can take attendance."))
     if session.starts_at > utcnow():
-        raise DomainError(_l("A list can be signed off once the session has started."))
+        raise DomainError(_l("You can sign off the list once the session has started."))
     if session.signed_off_at is None:
         session.signed_off_at, session.signed_off_by_id = utcnow(), leader.id
         record(leader, "attendance.sign_off", "session", session.id)
@@ -113,7 +113,7 @@ def sign_off(leader: User, session: Session) -> None:
 def reopen(coordinator: User, session: Session) -> None:
     """Only coordinators reopen a signed list, and every reopening is logged."""
     if not coordinator.has_role(session.activity.site_id, Role.COORDINATOR):
-        raise DomainError(_l("Only a coordinator can open a signed list again."))
+        raise DomainError(_l("Only a coordinator can open a signed-off list again."))
     if session.signed_off_at is not None:
         session.signed_off_at = session.signed_off_by_id = None
         record(coordinator, "attendance.reopen", "session", session.id)

@@ -38,7 +38,7 @@ def _any(label):
 
 class FilterForm(BaseForm):
     q = SearchField(_l("Search"), [Optional(), _max(80)])
-    kind = SelectField(_l("Kind"), choices=_any(_l("All kinds")) + [
+    kind = SelectField(_l("Type"), choices=_any(_l("All types")) + [
         SelectChoice(k.value, name) for k, name in KIND_NAMES.items()], validators=[Optional()])
     language = StringField(_l("Language used"), [Optional(), _max(40)])
     level = SelectField(_l("Level"), choices=_any(_l("Any level")) + [
@@ -64,7 +64,7 @@ class ActivityForm(BaseForm):
                         description=_l("Room or address"))
     capacity = IntegerField(_l("Number of seats"), [Optional(), NumberRange(
         min=1, max=500, message=_l("Write a number from 1 to 500."))],
-        description=_l("Needed for study circles. Leave empty for a drop-in café."))
+        description=_l("Needed for study circles. Leave empty for a language café."))
     women_only = BooleanField(_l("For women only"))
 
 
@@ -81,7 +81,7 @@ class SeriesForm(BaseForm):
     count = IntegerField(_l("Number of sessions"), [Optional(), NumberRange(
         min=1, max=60, message=_l("Write a number from 1 to 60."))])
     holidays = RadioField(_l("On public holidays"), choices=[
-        SelectChoice("skip", _l("No session")), SelectChoice("keep", _l("Meet anyway"))],
+        SelectChoice("skip", _l("Skip the session")), SelectChoice("keep", _l("Keep the session"))],
         default="skip")
 
 

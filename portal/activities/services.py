@@ -95,14 +95,14 @@ def update_activity(user: User, activity_id: int, data: ActivityData, status: st
         if not can_lead(user, activity):
             raise DomainError(_l("Only the leaders of this activity can change it."))
         if data.kind != activity.kind:
-            raise DomainError(_l("The kind of an activity cannot change."), field="kind")
+            raise DomainError(_l("The type of an activity cannot be changed."), field="kind")
         if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
             raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
         taken = enrolled_count(activity)
         if data.capacity is not None and data.capacity < taken:
             raise DomainError(lazy_ngettext(
-                "%(num)d person is already in. Choose at least %(num)d seat.",
-                "%(num)d people are already in. Choose at least %(num)d seats.", taken),
+                "%(num)d person has already joined. Choose at least %(num)d seat.",
+                "%(num)d people have already joined. Choose at least %(num)d seats.", taken),
                 field="capacity")
     except DomainError:
         db.session.rollback()
@@ -317,7 +317,7 @@ def enrol(user: User, activity_id: int) -> Enrolment:
         if activity.status != ActivityStatus.OPEN:
             raise DomainError(_l("This activity is not open for new participants."))
         if activity.is_cafe:
-            raise DomainError(_l("Language cafés are drop-in: follow the café instead."))
+            raise DomainError(_l("Language cafés have no sign-up: follow the café instead."))
         enrolment = _enrolment(activity_id, user.id)
         if enrolment is not None and enrolment.status != EnrolmentStatus.LEFT:
             db.session.commit()

@@ -273,7 +273,7 @@ def add_series(activity_id):
                                        keep_holidays=form.holidays.data == "keep")
     except DomainError as error:
         return _show_series(form, activity, error)
-    flash(ngettext("%(num)d session is added.", "%(num)d sessions are added.", len(sessions)),
+    flash(ngettext("%(num)d session added.", "%(num)d sessions added.", len(sessions)),
           "success")
     return redirect(url_for("activities.show", activity_id=activity.id))
 

@@ -106,9 +106,9 @@ def my_availability(user: User) -> list[Availability]:
 
 def _check_availability(data: AvailabilityData) -> None:
     if data.slot_minutes not in SLOT_MINUTES:
-        raise DomainError(_l("Not a valid choice."), field="slot_minutes")
+        raise DomainError(_l("Choose one of the options."), field="slot_minutes")
     if data.mode not in set(Mode):
-        raise DomainError(_l("Not a valid choice."), field="mode")
+        raise DomainError(_l("Choose one of the options."), field="mode")
     if data.valid_until is not None and data.valid_until < data.valid_from:
         raise DomainError(_l("The end date is before the first date."), field="valid_until")
 
@@ -382,7 +382,7 @@ def _offered_availability(key: str) -> Availability:
 def book(participant: User, key: str, topic: str = "", interpreter: str = "") -> Booking:
     availability = _offered_availability(key)
     if not participant.role_at(availability.site_id) and not participant.is_admin:
-        raise DomainError(_l("You can book meetings at your own meeting place."))
+        raise DomainError(_l("You can only book meetings at your own meeting place."))
     if availability.host_id == participant.id:
         raise DomainError(_l("You cannot book a meeting with yourself."))
     booking = _claim(participant, availability, key, topic=topic, interpreter=interpreter)
@@ -463,7 +463,7 @@ def mark(user: User, booking: Booking, status: str) -> None:
     if not can_manage(user, booking):
         raise DomainError(_l("You cannot change this meeting."))
     if status not in (BookingStatus.HELD, BookingStatus.NO_SHOW):
-        raise DomainError(_l("Not a valid choice."))
+        raise DomainError(_l("Choose one of the options."))
     if booking.status == BookingStatus.CANCELLED:
         raise DomainError(_l("This meeting is cancelled."))
     if booking.starts_at > utcnow():

@@ -236,7 +236,7 @@ def held(booking_id):
 @bp.post("/<int:booking_id>/no-show")
 @login_required
 def no_show(booking_id):
-    return _mark(booking_id, BookingStatus.NO_SHOW, _("Marked as not come."))
+    return _mark(booking_id, BookingStatus.NO_SHOW, _("Marked: the participant did not come."))
 
 
 # -- staff: agenda ---------------------------------------------------------------------------
@@ -340,7 +340,7 @@ def create_availability():
     form = AvailabilityForm()
 
     def published(_result):
-        flash(_("Your free times are published. Participants can book them now."), "success")
+        flash(_("Your free times are saved. Participants can book them now."), "success")
         return redirect(url_for("meetings.availability", site=site.id))
 
     return _submit(form, lambda: services.create_availability(

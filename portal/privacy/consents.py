@@ -15,8 +15,8 @@ PHOTOS = "photos"
 JOB_CENTRE = "job_centre_attendance"
 NEWS = "news"
 PURPOSES = {
-    PHOTOS: (_l("Photos"), _l("Photos where I can be recognised may be taken at activities "
-                              "and shown by the programme.")),
+    PHOTOS: (_l("Photos"), _l("At activities, the programme may take photos where I can "
+                              "be recognised, and show them.")),
     JOB_CENTRE: (_l("Attendance for the job centre"),
                  _l("My coordinator may tell the job centre (NAV, Arbetsförmedlingen or "
                     "Jobcenter) which sessions I took part in.")),
@@ -54,7 +54,7 @@ def every(user: User) -> list[Consent]:
 
 def give(user: User, purpose: str, language: str) -> None:
     if purpose not in PURPOSES:
-        raise DomainError(_l("Not a valid choice."))
+        raise DomainError(_l("Choose one of the options."))
     if given(user)[purpose] is None:
         db.session.add(Consent(user_id=user.id, purpose=purpose, language=language,
                                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"]))
@@ -63,7 +63,7 @@ def give(user: User, purpose: str, language: str) -> None:
 
 def withdraw(user: User, purpose: str) -> None:
     if purpose not in PURPOSES:
-        raise DomainError(_l("Not a valid choice."))
+        raise DomainError(_l("Choose one of the options."))
     db.session.execute(update(Consent).where(
         Consent.user_id == user.id, Consent.purpose == purpose,
         Consent.withdrawn_at.is_(None)).values(withdrawn_at=utcnow()))

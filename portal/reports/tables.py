@@ -19,7 +19,7 @@ class Table:
 
 def tables(report: Report) -> list[Table]:
     from portal.activities.forms import KIND_NAMES
-    from portal.goals.forms import CATEGORY_NAMES, STATUS_NAMES
+    from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
     from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
 
     limit = current_app.config["REPORT_SMALL_CELL"]
@@ -39,13 +39,13 @@ def tables(report: Report) -> list[Table]:
         [_("Sessions held"), n(t["held"])],
         [_("Sessions cancelled"), n(t["cancelled"])],
         [_("Visits to language cafés (headcount)"), n(t["headcount"])],
-        [_("Café shifts filled"), n(t["shifts_filled"])],
+        [_("Café shifts with a host"), n(t["shifts_filled"])],
         [_("Café shifts without a host"), n(t["shifts_missing"])],
         [_("Meetings (not cancelled)"), n(m["total"])],
         [_("Meetings with an interpreter"), rate(m["interpreter"], m["total"])],
         [_("Goals achieved"), n(report.goals_achieved)],
         [_("Study circles"), len(report.circles)],
-        [_("Study circles at risk or failing their rules"),
+        [_("Study circles at risk or not meeting their rules"),
          sum(c["status"].state in ("at_risk", "fails") for c in report.circles)],
     ])
     months = Table("participants", _("Participants per month"),
@@ -56,8 +56,9 @@ def tables(report: Report) -> list[Table]:
                   [[format_day(week, "yMMMd"), n(present)] for week, present in report.per_week])
     kinds = {kind: str(name) for kind, name in KIND_NAMES.items()}  # translated once
     activities = Table("activities", _("Activities"), [
-        _("Activity"), _("Kind"), _("Sessions held"), _("Sessions cancelled"),
-        _("Attendance rate"), _("Café headcount"), _("Shifts filled"), _("Shifts without a host")],
+        _("Activity"), _("Type"), _("Sessions held"), _("Sessions cancelled"),
+        _("Attendance rate"), _("Café headcount"), _("Shifts with a host"),
+        _("Shifts without a host")],
         [[a["title"], kinds[a["kind"]], n(a["held"]), n(a["cancelled"]),
           rate(a["present"], a["present"] + a["absent"]) if a["kind"] == "study_circle" else "–",
           n(a["headcount"]) if a["kind"] == "language_cafe" else "–",
@@ -67,7 +68,7 @@ def tables(report: Report) -> list[Table]:
     states = {"meets": _("Meets the rules"), "on_track": _("On track"),
               "at_risk": _("At risk"), "fails": _("Does not meet the rules")}
     circles = Table("circles", _("Study circles and their funding rules"), [
-        _("Study circle"), _("Rule set"), _("Meetings held"), _("Meetings planned"),
+        _("Study circle"), _("Rule set"), _("Sessions held"), _("Sessions planned"),
         _("Hours held"), _("Counted participants"), _("Status")],
         [[c["title"], c["status"].rule_set.name, c["status"].held, c["status"].planned,
           c["status"].units_held, n(c["status"].counted), states[c["status"].state]]
@@ -79,4 +80,41 @@ def tables(report: Report) -> list[Table]:
     meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
                      [[str(MEETING_STATUS_NAMES[status]), n(m[status])]
                       for status in ("booked", "held", "no_show", "cancelled")])
-    return [summary, months, weeks, activities, circles, goals, meetings]
+    return [summary, months, weeks, activities, circles, goals, meetings,
+            *employment_tables(report, n)]
+
+
+def employment_tables(report: Report, n) -> list[Table]:
+    """The road to work: work practice and interviews, exits by the month people joined, and
+    the self-assessment's median change (left out while fewer than REPORT_SMALL_CELL people
+    answered twice: a median of so few would single them out)."""
+    from portal.employment.models import STATEMENT_TEXT
+
+    e = report.employment
+    work = Table("work", _("Work practice and interviews"), [_("Measure"), _("Number")], [
+        [_("People in work practice"), n(e["in_practice"])],
+        [_("Work practice completed"), n(e["completed"])],
+        [_("Job interviews"), n(e["interviews"])],
+    ])
+    exits = Table("exits", _("Into work or education"), [
+        _("Month joined"), _("Joined"),
+        _("Job within 3 months"), _("Job within 6 months"), _("Job within 12 months"),
+        _("Education within 3 months"), _("Education within 6 months"),
+        _("Education within 12 months")],
+        [[format_day(row["month"], "yMMM"), n(row["joined"]),
+          *(n(row[f"{kind}_{months}"]) for kind in ("job", "education")
+            for months in (3, 6, 12))] for row in e["exits"]])
+    check_ins = e["check_ins"]
+    limit = current_app.config["REPORT_SMALL_CELL"]
+    shown = check_ins["people"] >= limit
+
+    def change(value):
+        if not shown or value is None:
+            return "–"
+        return f"{value:+g}"
+
+    assessment = Table("self_assessment", _("Self-assessment change"),
+                       [_("Sentence"), _("People"), _("Median change (scale 1 to 5)")],
+                       [[str(text), n(check_ins["people"]), change(check_ins["median"][key])]
+                        for key, text in STATEMENT_TEXT.items()])
+    return [work, exits, assessment]

@@ -32,7 +32,7 @@ def test_join_a_full_circle_then_get_promoted(open_tab, site, make_user):
     tab.page.get_by_role("link", name="Norsk A1").click()
     tab.page.wait_for_url(f"**/activities/{circle.id}")
     panel = tab.page.locator("#participation")
-    assert "1 seat taken of 1." in panel.inner_text()
+    assert "1 of 1 seats taken." in panel.inner_text()
     tab.page.evaluate("window.__marker = 1")
     panel.get_by_role("button", name="Join the waiting list").click()
     panel.get_by_text("You are number 1 on the waiting list.").wait_for()

@@ -65,7 +65,7 @@ def test_bad_input_keeps_what_was_typed(client, login_as, setup):
     text = response.get_data(as_text=True)
     assert response.status_code == 422
     assert "Use at most 300 characters." in text and "&lt;b&gt;" in text
-    assert "Not a valid choice." in text
+    assert "Choose one of the options." in text
     assert db.session.scalars(select(Booking)).all() == []
 
 
