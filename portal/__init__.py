@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.employment.views import bp as employment_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings.views import bp as meetings_bp
@@ -78,7 +79,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      meetings_bp, reports_bp, privacy_bp, audit_bp):
+                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp):
         app.register_blueprint(blueprint)
 
 
@@ -90,6 +91,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import policy
     from portal.activities import figures as activity_figures
     from portal.activities import services as activities_services
+    from portal.employment import hooks as employment
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import messages as meeting_messages
@@ -101,6 +103,7 @@ def _connect_features(app: Flask) -> None:
     accounts.connect()
     activity_figures.register()
     signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    employment.connect()
     goals.connect()
     meeting_figures.register()
     meeting_messages.init()
