@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
     from portal.employment.views import bp as employment_bp
+    from portal.feedback.views import bp as feedback_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings.views import bp as meetings_bp
@@ -79,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp):
+                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, feedback_bp):
         app.register_blueprint(blueprint)
 
 
@@ -91,6 +92,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import policy
     from portal.activities import hooks as activities
     from portal.employment import hooks as employment
+    from portal.feedback import hooks as feedback
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import hooks as meetings
@@ -102,6 +104,7 @@ def _connect_features(app: Flask) -> None:
     accounts.connect()
     activities.connect()
     employment.connect()
+    feedback.connect()
     goals.connect()
     meeting_figures.register()
     meetings.connect()

@@ -11,6 +11,9 @@ from portal.accounts.models import ROLE_NAMES, Role
 from portal.activities import services as activities
 from portal.employment import services as employment
 from portal.extensions import db, utcnow
+from portal.feedback import services as feedback
+from portal.feedback.forms import FeedbackForm
+from portal.feedback.views import faces
 from portal.forms import safe_next
 from portal.home import services as whats_next
 from portal.i18n import remember_language, supported
@@ -27,6 +30,8 @@ def index():
     now = utcnow()
     until = now + timedelta(days=56)
     return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
+                  question=feedback.next_question(user, now),
+                  feedback_form=FeedbackForm(formdata=None), **faces(),
                   coming=whats_next.soonest_first(
                       whats_next.next_meetings(user, now, until, limit=2),
                       whats_next.next_sessions(user, now, until, limit=3)),

@@ -1,0 +1,204 @@
+"""Ask "How was it?" once after each session a person was present at and each meeting of
+theirs that was held; count the answers for leaders without ever saying who gave them.
+
+Anonymity: an answer keeps the person's id only so that nobody is asked twice. Leaders see,
+per activity (coordinators also for their place's meetings) and period, how many chose each
+face — counts from 1 to REPORT_SMALL_CELL − 1 shown as "<5", as in every report — and the
+comments only once at least REPORT_SMALL_CELL different people answered in the period, sorted
+by their text so that the order says nothing about who wrote them or when."""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import distinct, func, select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import Site, User
+from portal.activities.models import (
+    Activity,
+    Attendance,
+    AttendanceStatus,
+    Session,
+    SessionStatus,
+)
+from portal.errors import DomainError
+from portal.extensions import db, utcnow
+from portal.feedback.models import FACES, Face, Feedback
+from portal.i18n import _l
+from portal.meetings.models import Booking, BookingStatus
+
+ASK_DAYS = 14  # how long after a session or a meeting the start page asks about it
+
+
+@dataclass
+class Question:
+    """What the start page asks about: a session or a meeting."""
+
+    kind: str  # "session" or "meeting"
+    id: int
+    starts_at: datetime
+    timezone: str
+    title: str  # the activity's title; for a meeting, the host's name ("" without one)
+
+
+# -- asking --------------------------------------------------------------------------------------
+
+def next_question(user: User, now: datetime | None = None) -> Question | None:
+    """The latest session or meeting of the last ASK_DAYS days that the person has neither
+    answered about nor skipped: one question at a time, never the same one twice."""
+    now = now or utcnow()
+    since = now - timedelta(days=ASK_DAYS)
+    theirs = Feedback.user_id == user.id
+    session = db.session.execute(
+        select(Session.id, Session.starts_at, Activity.title, Site.timezone)
+        .join(Attendance, Attendance.session_id == Session.id)
+        .join(Activity, Activity.id == Session.activity_id)
+        .join(Site, Site.id == Activity.site_id)
+        .where(Attendance.user_id == user.id, Attendance.status == AttendanceStatus.PRESENT,
+               Session.status == SessionStatus.SCHEDULED, Session.ends_at <= now,
+               Session.ends_at > since, Session.id.not_in(
+                   select(Feedback.session_id).where(theirs, Feedback.session_id.is_not(None))))
+        .order_by(Session.starts_at.desc()).limit(1)).first()
+    meeting = db.session.scalars(
+        select(Booking).where(
+            Booking.participant_id == user.id, Booking.status == BookingStatus.HELD,
+            Booking.ends_at <= now, Booking.ends_at > since, Booking.id.not_in(
+                select(Feedback.booking_id).where(theirs, Feedback.booking_id.is_not(None))))
+        .order_by(Booking.starts_at.desc()).limit(1)).first()
+    if meeting is not None and (session is None or meeting.starts_at > session.starts_at):
+        return Question("meeting", meeting.id, meeting.starts_at, meeting.site.timezone,
+                        meeting.host.display_name if meeting.host else "")
+    if session is not None:
+        return Question("session", session.id, session.starts_at, session.timezone,
+                        session.title)
+    return None
+
+
+def may_answer_session(user: User, session: Session) -> bool:
+    """The person was marked present, and the session is over."""
+    return user.is_authenticated and session.ends_at <= utcnow() and db.session.scalar(
+        select(Attendance.id).where(Attendance.session_id == session.id,
+                                    Attendance.user_id == user.id,
+                                    Attendance.status == AttendanceStatus.PRESENT)) is not None
+
+
+def may_answer_meeting(user: User, booking: Booking) -> bool:
+    """The person's own meeting, marked held, and over."""
+    return (user.is_authenticated and booking.participant_id == user.id
+            and booking.status == BookingStatus.HELD and booking.ends_at <= utcnow())
+
+
+def answered(user: User, session: Session | None = None, booking: Booking | None = None) -> bool:
+    """Whether the person has answered or skipped this session or meeting already."""
+    about = (Feedback.session_id == session.id if session is not None
+             else Feedback.booking_id == booking.id)
+    return db.session.scalar(select(Feedback.id).where(about, Feedback.user_id == user.id)
+                             ) is not None
+
+
+def answer(user: User, face: Face | None, comment: str = "", change: str = "",
+           session: Session | None = None, booking: Booking | None = None) -> Feedback:
+    """Keep the person's answer about a session or a meeting (face None: "Not now"). Once
+    only: a second answer, or two at once, is refused."""
+    if session is not None and not may_answer_session(user, session):
+        raise DomainError(_l("You can say how it was after a session you took part in."))
+    if booking is not None and not may_answer_meeting(user, booking):
+        raise DomainError(_l("You can say how it was after a meeting of yours that was held."))
+    feedback = Feedback(user_id=user.id, face=face, comment=comment if face else "",
+                        change=change if face else "",
+                        session_id=session.id if session is not None else None,
+                        booking_id=booking.id if booking is not None else None)
+    try:
+        with db.session.begin_nested():  # rolled back alone if they answered already
+            db.session.add(feedback)
+            db.session.flush()
+    except IntegrityError:
+        raise DomainError(_l("You have already answered this question. Thank you!")) from None
+    return feedback
+
+
+# -- counting, for leaders -----------------------------------------------------------------------
+
+@dataclass
+class Summary:
+    """What leaders see of the answers about an activity's sessions (or a place's meetings)
+    in a period. Numbers are raw here; pages and reports protect the small ones."""
+
+    faces: dict[Face, int] = field(default_factory=lambda: dict.fromkeys(FACES, 0))
+    answers: int = 0  # answers with a face ("Not now" is not an answer)
+    people: int = 0  # different people among them (erased people no longer count)
+    asked: int = 0  # present marks (sessions) or meetings held: the response rate's base
+    comments: list[tuple[str, str]] = field(default_factory=list)  # (comment, change)
+    comments_shown: bool = False
+
+
+def small_cell() -> int:
+    return current_app.config["REPORT_SMALL_CELL"]
+
+
+def _summarise(about, asked: int) -> Summary:
+    """`about`: the Feedback rows in question (a where clause)."""
+    summary = Summary(asked=asked)
+    for face, count in db.session.execute(
+            select(Feedback.face, func.count()).where(about, Feedback.face.is_not(None))
+            .group_by(Feedback.face)):
+        summary.faces[face] = count
+    summary.answers = sum(summary.faces.values())
+    summary.people = db.session.scalar(select(func.count(distinct(Feedback.user_id))).where(
+        about, Feedback.face.is_not(None)))
+    summary.comments_shown = summary.people >= small_cell()
+    if summary.comments_shown:
+        rows = db.session.execute(select(Feedback.comment, Feedback.change).where(
+            about, Feedback.face.is_not(None), (Feedback.comment != "") | (Feedback.change != "")))
+        summary.comments = sorted((tuple(row) for row in rows),
+                                  key=lambda row: (row[0].casefold(), row[1].casefold()))
+    return summary
+
+
+def activity_summary(activity: Activity, start: datetime, end: datetime) -> Summary:
+    """Answers about the activity's sessions that started in [start, end)."""
+    sessions = select(Session.id).where(Session.activity_id == activity.id,
+                                        Session.starts_at >= start, Session.starts_at < end)
+    present = db.session.scalar(select(func.coalesce(func.sum(Session.present_count), 0)).where(
+        Session.id.in_(sessions)))
+    return _summarise(Feedback.session_id.in_(sessions), present)
+
+
+def meetings_summary(site_ids: list[int], start: datetime, end: datetime) -> Summary:
+    """Answers about the places' meetings held that started in [start, end) — never per
+    host: a meeting has one participant, and a host's own numbers would point at them."""
+    held = select(Booking.id).where(Booking.site_id.in_(site_ids), Booking.starts_at >= start,
+                                    Booking.starts_at < end, Booking.status == BookingStatus.HELD)
+    count = db.session.scalar(select(func.count()).select_from(held.subquery()))
+    return _summarise(Feedback.booking_id.in_(held), count)
+
+
+def per_activity(site_ids: list[int], start: datetime, end: datetime) -> list[dict]:
+    """For the reports: each activity whose sessions in [start, end) had someone present or
+    an answer, with its answers per face, answers and present marks (raw numbers)."""
+    in_period = (Activity.site_id.in_(site_ids), Session.starts_at >= start,
+                 Session.starts_at < end)
+    present = dict(db.session.execute(
+        select(Activity.id, func.sum(Session.present_count))
+        .join(Session, Session.activity_id == Activity.id).where(*in_period)
+        .group_by(Activity.id)).all())
+    rows: dict[int, dict] = {}
+    for activity_id, title, face, count in db.session.execute(
+            select(Activity.id, Activity.title, Feedback.face, func.count())
+            .join(Session, Session.activity_id == Activity.id)
+            .join(Feedback, Feedback.session_id == Session.id)
+            .where(*in_period, Feedback.face.is_not(None))
+            .group_by(Activity.id, Activity.title, Feedback.face)):
+        row = rows.setdefault(activity_id, {"id": activity_id, "title": title,
+                                            **{f.value: 0 for f in FACES}})
+        row[face.value] = count
+    titles = dict(db.session.execute(select(Activity.id, Activity.title).where(
+        Activity.id.in_([i for i, n in present.items() if n] or [-1]))).all())
+    for activity_id, title in titles.items():
+        rows.setdefault(activity_id, {"id": activity_id, "title": title,
+                                      **{f.value: 0 for f in FACES}})
+    for row in rows.values():
+        row["answers"] = sum(row[f.value] for f in FACES)
+        row["present"] = present.get(row["id"]) or 0
+    return sorted(rows.values(), key=lambda row: (row["title"].casefold(), row["id"]))
