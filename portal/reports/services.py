@@ -27,9 +27,11 @@ from portal.activities.models import (
     Kind,
     Session,
     SessionStatus,
+    activity_co_leader,
     shift,
 )
 from portal.extensions import db, utc_hour, utcnow
+from portal.feedback import services as answers
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
 from portal.reports import courses, upkeep
@@ -61,6 +63,9 @@ class Report:
     meetings: dict
     totals: dict = field(default_factory=dict)
     employment: dict = field(default_factory=dict)  # the road to work (reports/employment.py)
+    feedback: list[dict] = field(default_factory=list)  # "How was it?" per activity
+    meetings_feedback: answers.Summary | None = None
+    co_leaders: int = 0
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -82,7 +87,20 @@ def build(sites: list[Site], period: Period) -> Report:
                 "headcount": sum(a["headcount"] or 0 for a in activities),
                 "shifts_filled": sum(a["shifts_filled"] for a in activities),
                 "shifts_missing": sum(a["shifts_missing"] for a in activities)},
-        employment=road_to_work.figures(sites, period))
+        employment=road_to_work.figures(sites, period),
+        feedback=answers.per_activity(site_ids, start, end),
+        meetings_feedback=answers.meetings_summary(site_ids, start, end),
+        co_leaders=co_leader_count(site_ids, start, end))
+
+
+def co_leader_count(site_ids, start: datetime, end: datetime) -> int:
+    """Participants who co-lead an activity that had a session in the period (co-leading
+    has no dates of its own: those who co-lead it now)."""
+    return db.session.scalar(select(func.count(distinct(activity_co_leader.c.user_id))).join(
+        Activity, Activity.id == activity_co_leader.c.activity_id).where(
+        Activity.site_id.in_(site_ids), select(Session.id).where(
+            Session.activity_id == Activity.id, Session.starts_at >= start,
+            Session.starts_at < end).exists()))
 
 
 # -- participants ----------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from flask import current_app
 
 from portal.activities.models import KIND_NAMES
 from portal.employment.models import STATEMENT_TEXT
+from portal.feedback.models import FACE_NAMES, FACES
 from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
 from portal.i18n import _, format_day
 from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
@@ -44,6 +45,7 @@ def tables(report: Report) -> list[Table]:
         [_("Meetings (not cancelled)"), n(m["total"])],
         [_("Meetings with an interpreter"), rate(m["interpreter"], m["total"])],
         [_("Goals achieved"), n(report.goals_achieved)],
+        [_("Participants who co-lead an activity"), n(report.co_leaders)],
         [_("Study circles"), len(report.circles)],
         [_("Study circles at risk or not meeting their rules"),
          sum(c["status"].state in ("at_risk", "fails") for c in report.circles)],
@@ -80,7 +82,15 @@ def tables(report: Report) -> list[Table]:
     meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
                      [[str(MEETING_STATUS_NAMES[status]), n(m[status])]
                       for status in ("booked", "held", "no_show", "cancelled")])
-    return [summary, months, weeks, activities, circles, goals, meetings,
+    said = report.meetings_feedback
+    feedback = Table("feedback", _("How was it? Answers per activity"), [
+        _("Activity"), *(str(FACE_NAMES[face]) for face in FACES), _("Answers"),
+        _("Response rate")],
+        [[a["title"], *(n(a[face.value]) for face in FACES), n(a["answers"]),
+          rate(a["answers"], a["present"])] for a in report.feedback]
+        + ([[_("Meetings with coaches"), *(n(said.faces[face]) for face in FACES),
+             n(said.answers), rate(said.answers, said.asked)]] if said and said.asked else []))
+    return [summary, months, weeks, activities, circles, goals, meetings, feedback,
             *employment_tables(report, n)]
 
 
