@@ -264,6 +264,12 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'goals.update': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.withdraw': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'home.health': row(OK, OK, OK, OK, OK, OK, OK),
+    # "How was it?" only about a session one was marked present at and that is over, or one's
+    # own meeting marked held: the world's session is going on and its meeting is booked.
+    'feedback.session': row(LOGIN, DENY, DENY, DENY, DENY, DENY, DENY),
+    'feedback.meeting': row(LOGIN, DENY, DENY, DENY, DENY, DENY, DENY),
+    # What participants said: the activity's leaders and the place's coordinators.
+    'feedback.activity': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'home.index': row(OK, OK, OK, OK, OK, OK, OK),
     'home.privacy': row(OK, OK, OK, OK, OK, OK, OK),
     'home.switch_language': row(OK, OK, OK, OK, OK, OK, OK),

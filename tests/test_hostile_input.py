@@ -95,7 +95,9 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           "mentor_name", "mentor_phone", "goal_id", "staff_notes", "on_date", "extent",
           "subsidy", "employer", "held_on", "network", "next_step", "at_home",
           # peer co-leaders (portal/activities)
-          "user_id"]
+          "user_id",
+          # how was it? (portal/feedback)
+          "face", "comment", "change", "skip"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from portal.accounts.models import Role
 from portal.activities import services as activities
-from portal.activities.models import Kind, Session
+from portal.activities.models import Attendance, AttendanceStatus, Kind, Session
 from portal.extensions import db, utcnow
 from tests.conftest import Client
 
@@ -37,6 +37,14 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     activities.enrol(participant, circle.id)
     activities.follow(participant, cafe)
     activities.add_co_leader(leader, cafe, participant)
+    # An evening the participant was at and has not yet said how it was: the start page asks.
+    over = Session(activity_id=circle.id, starts_at=started - timedelta(days=1),
+                   ends_at=started - timedelta(days=1) + timedelta(hours=1))
+    db.session.add(over)
+    db.session.flush()
+    db.session.add(Attendance(session_id=over.id, user_id=participant.id,
+                              status=AttendanceStatus.PRESENT, minutes=60))
+    db.session.commit()
     upcoming = circle.sessions[0]
     from portal.goals import services as goals
 
@@ -82,13 +90,16 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                       f"/meetings/{booking.id}/move", "/privacy/my-data", "/privacy/delete",
                       "/privacy/consents", "/employment/me", "/employment/me/check-in",
                       f"/employment/placements/{placement.id}",
-                      f"/employment/people/{participant.id}/statement"],
+                      f"/employment/people/{participant.id}/statement",
+                      f"/feedback/sessions/{over.id}"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
                  f"/activities/{circle.id}/series", f"/activities/sessions/{upcoming.id}",
                  f"/activities/sessions/{held.id}/attendance",
                  f"/activities/{circle.id}/attendance-list", f"/activities/{cafe.id}/co-leaders",
+                 f"/feedback/activities/{circle.id}",
+                 f"/feedback/activities/{circle.id}?period=year",
                  "/goals/shared",
                  f"/goals/shared/{goal.id}", "/meetings/agenda",
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",

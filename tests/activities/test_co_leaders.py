@@ -106,7 +106,7 @@ def test_removing_a_co_leader_takes_the_right_away_logged_and_told(team):
 # -- what a co-leader may do, in the services ------------------------------------------------------
 
 def test_a_co_leader_takes_attendance_and_writes_notes_of_their_activity_only(team):
-    circle, going_on, nour, hodan = team["circle"], team["session"], team["nour"], team["hodan"]
+    going_on, nour, hodan = team["session"], team["nour"], team["hodan"]
     amal, olena = team["members"]
     attendance.save(nour, going_on, {amal.id: (True, 90), olena.id: (False, 0)}, None)
     assert dict(db.session.execute(select(Attendance.user_id, Attendance.status)).all()) == {
@@ -152,7 +152,7 @@ def test_erasure_ends_co_leading_and_my_data_lists_it(team):
         activity_co_leader.c.user_id == nour.id)) == 0
 
 
-# -- route by route ---------------------------------------------------------------------------------
+# -- route by route -------------------------------------------------------------------------------
 
 # endpoint: (the co-leader of this activity, the co-leader of another activity)
 CO_LEADER_EXPECT = {
