@@ -93,14 +93,15 @@ def meeting(booking_id):
 @bp.get("/activities/<int:activity_id>")
 @login_required
 def activity(activity_id):
-    """The leaders' view: answers per face for a month, a term or a year, and the comments
-    once enough people answered; never who."""
+    """The leaders' view: answers per face for a term (or a month, or a year), and the
+    comments once enough people answered; never who."""
     activity = db.session.get(Activity, activity_id)
     if activity is None:
         abort(404)
     if not activities.can_lead(current_user, activity):
         abort(403)
-    kind = request.args.get("period") if request.args.get("period") in PERIODS else "month"
+    # A term by default: in a month, a circle has too few answers for comments to show.
+    kind = request.args.get("period") if request.args.get("period") in PERIODS else "term"
     try:
         at = date.fromisoformat(request.args.get("at", ""))
     except ValueError:
