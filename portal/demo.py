@@ -93,6 +93,8 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_plans(rng)
     _seed_meetings(rng, sites)
     _seed_road_to_work(rng, sites)
+    _seed_co_leaders(rng, sites)
+    _seed_feedback(rng)
     if scale > 1:
         _seed_history(rng, sites, scale)
         from portal.reports.services import recount
@@ -204,6 +206,102 @@ def _seed_term(rng, activity, leader, first_coming, minutes: int, weeks: int = 8
                 session_id=session.id, user_id=user_id,
                 status="present" if present else "absent",
                 minutes=(minutes if rng.random() < 0.9 else minutes // 2) if present else 0))
+    db.session.commit()
+
+
+def _seed_co_leaders(rng, sites) -> None:
+    """Each place's coordinator makes a participant co-leader of its café (at Tøyen the demo
+    participant, so a newcomer logged in as Amina sees what a co-leader sees)."""
+    from portal.activities import services as activities
+    from portal.activities.models import Activity, Kind
+
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    for site in sites:
+        coordinator = db.session.scalar(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == "coordinator").order_by(User.id))
+        cafe = db.session.scalar(select(Activity).where(
+            Activity.site_id == site.id, Activity.kind == Kind.LANGUAGE_CAFE).order_by(
+            Activity.id))
+        participants = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == "participant").order_by(User.id)))
+        if coordinator is None or cafe is None or not participants:
+            continue
+        person = amina if amina in participants else rng.choice(participants)
+        with work.unit():  # the co-leader is told, after the commit
+            activities.add_co_leader(coordinator, cafe, person)
+
+
+# Comments and "What should we change?" as participants write them (in the places' languages).
+SAID = {
+    "NO": [("Vi snakket mye, det var fint.", ""), ("Fin gruppe!", "Mer tid til å snakke"),
+           ("Vanskelige ord i dag", "Litt saktere, takk"), ("", "Begynn klokka 10.30"),
+           ("Jeg lærte nye ord", ""), ("For varmt i rommet", "Åpne vinduet"),
+           ("Læreren forklarer godt", ""), ("", "Mer om jobb og skjema")],
+    "SE": [("Bra samtal idag", ""), ("", "Fler övningar"), ("Trevlig grupp", "")],
+    "DK": [("Godt at øve til jobsamtalen", ""), ("", "Mere tid til spørgsmål")],
+}
+
+
+def _seed_feedback(rng) -> None:
+    """How was it?: most who were present at a held session, or had a meeting held, answered
+    with a face (some "Not now", a few wrote words). Everyone present at the first study circle
+    at each place answered, many with words, so its leaders see comments (five or more people
+    answered in the month). The demo participant answered nothing: her start page asks."""
+    from portal.activities.models import Activity, Attendance, Kind, Session
+    from portal.feedback.models import Face, Feedback
+    from portal.meetings.models import Booking, BookingStatus
+
+    now = utcnow()
+    amina = db.session.scalar(select(User.id).where(User.email == "amina@example.org"))
+    first_circle: dict[int, int] = {}  # site id: its first study circle
+    for site_id, activity_id in db.session.execute(select(Activity.site_id, Activity.id).where(
+            Activity.kind == Kind.STUDY_CIRCLE).order_by(Activity.id)):
+        first_circle.setdefault(site_id, activity_id)
+    talkative = set(first_circle.values())
+    marks = db.session.execute(
+        select(Session.id, Session.activity_id, Session.ends_at, Attendance.user_id,
+               Site.country)
+        .join(Attendance, Attendance.session_id == Session.id)
+        .join(Activity, Activity.id == Session.activity_id)
+        .join(Site, Site.id == Activity.site_id)
+        .where(Attendance.status == "present", Session.ends_at <= now)
+        .order_by(Session.id, Attendance.user_id)).all()
+
+    def face():
+        return rng.choices([Face.GOOD, Face.OKAY, Face.BAD], weights=[6, 3, 1])[0]
+
+    for session_id, activity_id, ends_at, user_id, country in marks:
+        chatty = activity_id in talkative
+        if user_id == amina or rng.random() < (0.1 if chatty else 0.3):
+            continue  # not answered (yet)
+        if not chatty and rng.random() < 0.1:
+            db.session.add(Feedback(session_id=session_id, user_id=user_id, face=None,
+                                    created_at=ends_at + timedelta(hours=2)))
+            continue
+        comment, change = rng.choice(SAID[country]) if rng.random() < (
+            0.6 if chatty else 0.1) else ("", "")
+        db.session.add(Feedback(session_id=session_id, user_id=user_id, face=face(),
+                                comment=comment, change=change,
+                                created_at=ends_at + timedelta(hours=2)))
+    for booking_id, user_id, ends_at in db.session.execute(select(
+            Booking.id, Booking.participant_id, Booking.ends_at).where(
+            Booking.status == BookingStatus.HELD, Booking.ends_at <= now)):
+        if user_id != amina and rng.random() < 0.7:
+            db.session.add(Feedback(booking_id=booking_id, user_id=user_id, face=face(),
+                                    created_at=ends_at + timedelta(hours=1)))
+    # The demo participant had a meeting with the demo volunteer last week: her start page
+    # asks how it was.
+    lars = db.session.scalar(select(User).where(User.email == "lars@example.org"))
+    if amina is not None and lars is not None:
+        site = lars.memberships[0].site
+        day = datetime.now(ZoneInfo(site.timezone)).replace(hour=8, minute=0, second=0,
+                                                            microsecond=0) - timedelta(days=4)
+        starts = day.astimezone(UTC)
+        db.session.add(Booking(site_id=site.id, host_id=lars.id, participant_id=amina,
+                               starts_at=starts, ends_at=starts + timedelta(minutes=30),
+                               mode="in_person", place="Rom 2", topic="CV and job applications",
+                               status=BookingStatus.HELD, created_at=starts - timedelta(days=3),
+                               scheduled_at=starts - timedelta(days=3)))
     db.session.commit()
 
 
