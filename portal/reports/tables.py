@@ -83,7 +83,7 @@ def tables(report: Report) -> list[Table]:
                      [[str(MEETING_STATUS_NAMES[status]), n(m[status])]
                       for status in ("booked", "held", "no_show", "cancelled")])
     said = report.meetings_feedback
-    feedback = Table("feedback", _("How was it? Answers per activity"), [
+    feedback = Table("feedback", _("Feedback per activity"), [
         _("Activity"), *(str(FACE_NAMES[face]) for face in FACES), _("Answers"),
         _("Response rate")],
         [[a["title"], *(n(a[face.value]) for face in FACES), n(a["answers"]),

@@ -23,6 +23,9 @@ from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.notify.models import Notification
 from portal.privacy import services as privacy
+from portal.reports import services as reports
+from portal.reports.periods import period_for
+from portal.reports.tables import tables
 from tests.conftest import Client
 from tests.test_authorization import DENY, LOGIN, OK, observed
 
@@ -306,3 +309,13 @@ def test_the_co_leader_is_shown_and_coordinators_choose_them_on_a_page(client, t
     client.login(nour.email)
     start = client.get("/").text
     assert "You are a co-leader" in start and "Norsk A1" in start
+
+
+def test_reports_count_co_leaders_of_activities_with_a_session_in_the_period(app, team, site):
+    today = utcnow().date()
+    period = period_for("custom", today, today - timedelta(days=1), today + timedelta(days=14))
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        report = reports.build([site], period)
+        summary = {t.key: t for t in tables(report)}["summary"]
+    assert report.co_leaders == 1  # Nour's circle has sessions; Hodan's café has none
+    assert ["Participants who co-lead an activity", "<5"] in summary.rows
