@@ -330,3 +330,20 @@ def test_the_leaders_page_reads_periods_and_ignores_nonsense(client, leader, cir
     with client.raw.application.test_request_context():
         assert url_for("feedback.activity", activity_id=circle.id).endswith(
             f"/feedback/activities/{circle.id}")
+
+
+def test_a_meeting_is_answered_through_its_page(client, site, make_user, leader):
+    amal = make_user(name="Amal")
+    meeting = held_meeting(site, leader, amal)
+    client.login(amal.email)
+    page = client.get(f"/feedback/meetings/{meeting.id}").get_data(as_text=True)
+    assert "Meeting with <bdi>Lars Leader</bdi>" in page and 'name="face"' in page
+    answered = client.post(f"/feedback/meetings/{meeting.id}",
+                           {"face": "bad", "change": "A quieter room"})
+    assert answered.status_code == 303
+    kept = db.session.scalars(select(Feedback)).one()
+    assert (kept.booking_id, kept.session_id, kept.face, kept.change) == (
+        meeting.id, None, BAD, "A quieter room")
+    client.post("/accounts/logout")
+    client.login(leader.email)  # the host may not answer for the participant
+    assert client.get(f"/feedback/meetings/{meeting.id}").status_code == 403
