@@ -53,6 +53,25 @@ _SPOKEN_AS = {
 }
 
 
+SOURCE = "en"  # the language Bro is written in: nothing to check
+
+
+def unchecked(code: str) -> str:
+    """What the language menu says after a language whose catalog no native speaker has read
+    yet (REVIEWED_LANGUAGES): "test version", in that language. Empty once it is read."""
+    if code == SOURCE or code in current_app.config["REVIEWED_LANGUAGES"]:
+        return ""
+    return _unchecked_in(code)
+
+
+@cache
+def _unchecked_in(code: str) -> str:
+    from babel.support import Translations
+
+    catalog = Translations.load(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], [code])
+    return catalog.pgettext("an unchecked translation, in the language menu", "test version")
+
+
 def supported(code: str | None) -> str | None:
     """Map a language tag (fa-AF, fa_AF, prs-AF, no-NO …) to one Bro speaks, or None."""
     if not code:
