@@ -39,6 +39,7 @@ LANGUAGES = {
     "ar": "العربية",
     "fa_AF": "دری",
     "uk": "Українська",
+    "so": "Soomaali",
     "en": "English",
 }
 COOKIE = "lang"
