@@ -40,6 +40,7 @@ LANGUAGES = {
     "fa_AF": "دری",
     "uk": "Українська",
     "ti": "ትግርኛ",
+    "so": "Soomaali",
     "en": "English",
 }
 COOKIE = "lang"
