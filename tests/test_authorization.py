@@ -76,7 +76,7 @@ def world(site, make_site, make_user):
     outcome = employment.report_outcome(owner, employment.OutcomeData(kind="job",
                                                                       on_date=monday))
     db.session.commit()
-    from portal.activities import calendar
+    from portal.calendar import services as calendar
 
     ids = {"site_id": site.id, "activity_id": circle.id, "session_id": held.id,
            "goal_id": goal.id, "step_id": goal.steps[0].id, "share_id": goal_share(owner),
@@ -196,17 +196,17 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'activities.create': row(LOGIN, DENY, DENY, OK, OK, OK, OK),
     'activities.edit': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.edit_session': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
-    'activities.feed': row(OK, OK, OK, OK, OK, OK, OK),
+    'calendar.feed': row(OK, OK, OK, OK, OK, OK, OK),
     'activities.follow': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.host': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.index': row(OK, OK, OK, OK, OK, OK, OK),
     'activities.join': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.leave': row(LOGIN, OK, OK, OK, OK, OK, OK),
-    'activities.my_calendar': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'calendar.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.new': row(LOGIN, DENY, DENY, OK, OK, OK, OK),
     'activities.place': row(OK, OK, OK, OK, OK, OK, OK),
     'activities.remove_co_leader': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
-    'activities.renew_feed': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'calendar.renew_feed': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.reopen': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.save_attendance': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.series': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
@@ -269,7 +269,7 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'feedback.session': row(LOGIN, DENY, DENY, DENY, DENY, DENY, DENY),
     'feedback.meeting': row(LOGIN, DENY, DENY, DENY, DENY, DENY, DENY),
     # What participants said: the activity's leaders and the place's coordinators.
-    'feedback.activity': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
+    'reports.activity_feedback': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'home.index': row(OK, OK, OK, OK, OK, OK, OK),
     'home.privacy': row(OK, OK, OK, OK, OK, OK, OK),
     'home.switch_language': row(OK, OK, OK, OK, OK, OK, OK),

@@ -22,6 +22,12 @@ FACE_NAMES = {Face.GOOD: _l("Good"), Face.OKAY: _l("OK"), Face.BAD: _l("Not good
 FACE_ICONS = {Face.GOOD: "face-5", Face.OKAY: "face-3", Face.BAD: "face-1"}  # icons.svg
 
 
+def faces() -> dict:
+    """What templates need to draw the faces, translated once per page."""
+    return {"faces": FACES, "face_names": {f: str(FACE_NAMES[f]) for f in FACES},
+            "face_icons": FACE_ICONS}
+
+
 class Feedback(db.Model):
     """One person's answer about one session they were present at, or one meeting of theirs
     that was held; `face` is None when they chose "Not now". Either way they are not asked

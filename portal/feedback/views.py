@@ -1,33 +1,20 @@
-"""Ask "How was it?" after a session or a meeting; show leaders what people said, never who."""
-
-from datetime import date
+"""Ask "How was it?" after a session or a meeting (what leaders see is in portal.reports)."""
 
 from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from portal import work
-from portal.activities import services as activities
-from portal.activities.models import Activity, Session
+from portal.activities.models import Session
 from portal.errors import DomainError
-from portal.extensions import db, utcnow
+from portal.extensions import db
 from portal.feedback import services
 from portal.feedback.forms import FeedbackForm
-from portal.feedback.models import FACE_ICONS, FACE_NAMES, FACES, Face
+from portal.feedback.models import Face, faces
 from portal.i18n import _
 from portal.meetings.models import Booking
-from portal.reports.forms import PERIOD_NAMES
-from portal.reports.periods import period_for
-from portal.reports.services import protect, share
 from portal.web import redirect, render
 
 bp = Blueprint("feedback", __name__, url_prefix="/feedback")
-PERIODS = ("month", "term", "year")
-
-
-def faces() -> dict:
-    """What the templates need to draw the faces, translated once per page."""
-    return {"faces": FACES, "face_names": {f: str(FACE_NAMES[f]) for f in FACES},
-            "face_icons": FACE_ICONS}
 
 
 def _about(kind: str, item_id: int):
@@ -88,30 +75,3 @@ def session(session_id):
 @login_required
 def meeting(booking_id):
     return _ask("meeting", booking_id)
-
-
-@bp.get("/activities/<int:activity_id>")
-@login_required
-def activity(activity_id):
-    """The leaders' view: answers per face for a term (or a month, or a year), and the
-    comments once enough people answered; never who."""
-    activity = db.session.get(Activity, activity_id)
-    if activity is None:
-        abort(404)
-    if not activities.can_lead(current_user, activity):
-        abort(403)
-    # A term by default: in a month, a circle has too few answers for comments to show.
-    kind = request.args.get("period") if request.args.get("period") in PERIODS else "term"
-    try:
-        at = date.fromisoformat(request.args.get("at", ""))
-    except ValueError:
-        at = utcnow().date()
-    period = period_for(kind, at)
-    start, end = period.utc(activity.site.timezone)
-    summary = services.activity_summary(activity, start, end)
-    small = services.small_cell()
-    rate = share(summary.answers, summary.asked, small)
-    return render("feedback/activity.html", "feedback/activity.html", activity=activity,
-                  period=period, periods=PERIODS, period_names=PERIOD_NAMES, summary=summary,
-                  small=small, protect=lambda value: protect(value, small),
-                  rate="–" if rate is None else f"{rate} %", **faces())

@@ -13,7 +13,7 @@ from portal.employment import services as employment
 from portal.extensions import db, utcnow
 from portal.feedback import services as feedback
 from portal.feedback.forms import FeedbackForm
-from portal.feedback.views import faces
+from portal.feedback.models import faces
 from portal.forms import safe_next
 from portal.home import services as whats_next
 from portal.i18n import remember_language, supported
@@ -25,11 +25,11 @@ bp = Blueprint("home", __name__, url_prefix="")
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
-        return render("home/index.html", "home/index.html", sites=services.all_sites())
+        return render("home/index.html", sites=services.all_sites())
     user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     now = utcnow()
     until = now + timedelta(days=56)
-    return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
+    return render("home/dashboard.html", role_names=ROLE_NAMES,
                   question=feedback.next_question(user, now),
                   feedback_form=FeedbackForm(formdata=None), **faces(),
                   coming=whats_next.soonest_first(
@@ -57,8 +57,7 @@ def switch_language():
 
 @bp.get("/privacy")
 def privacy():
-    return render("home/privacy.html", "home/privacy.html",
-                  version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    return render("home/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"],
                   min_age=current_app.config["MIN_SELF_REGISTRATION_AGE"])
 
 

@@ -1,16 +1,23 @@
 """Leader reports: a dashboard per meeting place and period, and exports (CSV, XLSX).
-Only coordinators of a site (and administrators) see its numbers; every export is audited."""
+Only coordinators of a site (and administrators) see its numbers; every export is audited.
+An activity's leaders also see what participants said about it ("How was it?")."""
+
+from datetime import date
 
 from flask import Blueprint, abort, current_app, make_response, request
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal.activities import services as activities
+from portal.activities.models import Activity
 from portal.audit.models import record
 from portal.exports import csv_text
-from portal.extensions import utcnow
+from portal.extensions import db, utcnow
+from portal.feedback import services as feedback
+from portal.feedback.models import faces
 from portal.i18n import _, format_day
 from portal.reports import services
-from portal.reports.forms import ReportForm
+from portal.reports.forms import PERIOD_NAMES, ReportForm
 from portal.reports.periods import period_for
 from portal.reports.tables import tables
 from portal.reports.workbook import workbook
@@ -117,3 +124,37 @@ def _audit(sites, action: str) -> None:
     """Who exported what, when: one entry per meeting place (numbers only, no content)."""
     for site in sites:
         record(current_user, action, "site", site.id)
+
+
+# -- How was it?, per activity -----------------------------------------------------------------
+
+FEEDBACK_PERIODS = ("month", "term", "year")
+
+
+@bp.get("/activities/<int:activity_id>/feedback")
+@login_required
+def activity_feedback(activity_id):
+    """What participants said about an activity's sessions: answers per face for a term (or
+    a month, or a year), and the comments once enough people answered; never who. For the
+    activity's leaders and its place's coordinators (not its co-leaders)."""
+    activity = db.session.get(Activity, activity_id)
+    if activity is None:
+        abort(404)
+    if not activities.can_lead(current_user, activity):
+        abort(403)
+    # A term by default: in a month, a circle has too few answers for comments to show.
+    kind = request.args.get("period")
+    kind = kind if kind in FEEDBACK_PERIODS else "term"
+    try:
+        at = date.fromisoformat(request.args.get("at", ""))
+    except ValueError:
+        at = utcnow().date()
+    period = period_for(kind, at)
+    start, end = period.utc(activity.site.timezone)
+    summary = feedback.activity_summary(activity, start, end)
+    small = feedback.small_cell()
+    rate = services.share(summary.answers, summary.asked, small)
+    return render("reports/feedback.html", activity=activity, period=period,
+                  periods=FEEDBACK_PERIODS, period_names=PERIOD_NAMES, summary=summary,
+                  small=small, protect=lambda value: services.protect(value, small),
+                  rate="–" if rate is None else f"{rate} %", **faces())

@@ -176,7 +176,7 @@ def test_comments_show_once_five_different_people_answered(answered_month, circl
 def test_the_leaders_page_says_under_five_and_never_who(app, client, answered_month, circle,
                                                         leader):
     client.login(leader.email)
-    page = client.get(f"/feedback/activities/{circle.id}")
+    page = client.get(f"/reports/activities/{circle.id}/feedback")
     assert page.status_code == 200
     text = page.get_data(as_text=True)
     # good 3 → "<5", okay 1 → "<5", bad 0 → 0; 4 answers of 10 present: 40 %.
@@ -192,11 +192,11 @@ def test_the_page_is_for_leaders_and_coordinators_only(client, make_user, answer
                                                        circle):
     amal = answered_month[0]["Amal"]
     client.login(amal.email)
-    assert client.get(f"/feedback/activities/{circle.id}").status_code == 403
+    assert client.get(f"/reports/activities/{circle.id}/feedback").status_code == 403
     coordinator = make_user(Role.COORDINATOR)
     client.post("/accounts/logout")
     client.login(coordinator.email)
-    assert client.get(f"/feedback/activities/{circle.id}").status_code == 200
+    assert client.get(f"/reports/activities/{circle.id}/feedback").status_code == 200
 
 
 def test_reports_count_feedback_per_activity_with_the_small_number_rule(
@@ -297,7 +297,7 @@ def test_words_are_shown_as_text_to_leaders(client, make_user, circle, leader):
     for person in people[1:]:
         services.answer(person, GOOD, session=session)
     client.login(leader.email)
-    text = client.get(f"/feedback/activities/{circle.id}").get_data(as_text=True)
+    text = client.get(f"/reports/activities/{circle.id}/feedback").get_data(as_text=True)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in text and "<script>alert" not in text
     assert "<strong>5</strong>" not in text and "<strong>&lt;5</strong>" in text
 
@@ -326,10 +326,10 @@ def test_someone_not_present_cannot_open_the_question(client, make_user, circle)
 def test_the_leaders_page_reads_periods_and_ignores_nonsense(client, leader, circle):
     client.login(leader.email)
     for query in ("period=term", "period=year&at=2025-02-03", "period=evil&at=not-a-date"):
-        assert client.get(f"/feedback/activities/{circle.id}?{query}").status_code == 200
+        assert client.get(f"/reports/activities/{circle.id}/feedback?{query}").status_code == 200
     with client.raw.application.test_request_context():
-        assert url_for("feedback.activity", activity_id=circle.id).endswith(
-            f"/feedback/activities/{circle.id}")
+        assert url_for("reports.activity_feedback", activity_id=circle.id).endswith(
+            f"/reports/activities/{circle.id}/feedback")
 
 
 def test_a_meeting_is_answered_through_its_page(client, site, make_user, leader):
