@@ -88,6 +88,15 @@ def load(overrides: dict | None = None) -> dict:
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "" if production else DEVELOPMENT_URL),
         # Number of trusted proxies in front (for the client IP used by rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # The delivery worker (`flask worker`): how often an idle worker looks for messages,
+        # how often and how far apart it tries one, and when a claim counts as abandoned (a
+        # worker stopped mid-send; longer than any send takes).
+        "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS", "1.5")),
+        "DELIVERY_MAX_ATTEMPTS": int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6")),
+        "DELIVERY_RETRY_SECONDS": int(os.environ.get("DELIVERY_RETRY_SECONDS", "60")),
+        "DELIVERY_RETRY_MAX_SECONDS": int(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "3600")),
+        "DELIVERY_CLAIM_TIMEOUT_SECONDS": int(
+            os.environ.get("DELIVERY_CLAIM_TIMEOUT_SECONDS", "300")),
         # Meetings: how soon a free time can be booked, until when participants change or
         # cancel online, how many coming meetings one person may hold, reminder hours.
         "MEETING_MIN_NOTICE_MINUTES": int(os.environ.get("MEETING_MIN_NOTICE_MINUTES", "60")),

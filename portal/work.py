@@ -5,8 +5,8 @@ Services change the session and flush; they never commit. Whoever runs the work 
   refused (`refuse()`: a rule said no, and the view answers with a message and a redirect);
   otherwise it rolls back, so a refusal half-way through a service leaves nothing behind;
 - a CLI command or a worker job runs inside `unit()`: commit at the end, roll back on error.
-What the commit makes possible runs after it (`after_commit`): e-mails are sent only once the
-change that caused them is safely stored, and never for a change that was rolled back.
+What the commit makes possible runs after it (`after_commit`), never for a change that was
+rolled back.
 
 SQLite has one writer at a time. Its driver begins a transaction just before the first write,
 so a unit of work holds SQLite's write lock from its first write until it ends: a locking
@@ -50,7 +50,9 @@ def refuse() -> None:
 
 @contextmanager
 def unit() -> Iterator[None]:
-    """A CLI command's or worker job's unit of work."""
+    """A CLI command's or worker job's unit of work. (A job run from a test, which is a unit of
+    work of its own, leaves the test's mark in place when it ends.)"""
+    outer = g.get("bro_unit")
     g.bro_unit = True
     try:
         yield
@@ -60,7 +62,8 @@ def unit() -> Iterator[None]:
     else:
         commit()
     finally:
-        g.pop("bro_unit", None)
+        if not outer:
+            g.pop("bro_unit", None)
 
 
 def lock(statement):

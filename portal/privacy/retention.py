@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from portal.accounts.models import STAFF_ROLES, Membership, User
 from portal.extensions import db, utcnow
 from portal.notify.models import Notification
-from portal.notify.services import deliver_emails, notify
+from portal.notify.services import notify
 
 WARNING = "retention_warning"
 
@@ -46,7 +46,6 @@ def apply(now: datetime | None = None) -> tuple[int, int]:
         elif warning <= now - grace:
             erase(None, user)
             erased += 1
-    deliver_emails(limit=1000)
     return warned, erased
 
 
