@@ -252,6 +252,8 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'meetings.update_availability': row(LOGIN, GONE, GONE, OK, GONE, GONE, GONE),
     'notify.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'notify.read': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'notify.save_settings': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'notify.settings': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.consents_page': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.give_consent': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.withdraw_consent': row(LOGIN, OK, OK, OK, OK, OK, OK),

@@ -46,8 +46,7 @@ GROUP_NAMES = {
     Group.REMINDERS: _l("Reminders"),
     Group.NEWS: _l("News from my meeting place"),
     Group.COACH: _l("Messages from my coach"),
-    Group.ACCOUNT: _l("About my account"),
-}
+}  # account messages are not on the settings page: nobody turns them off
 SWITCHABLE = (Group.CHANGES, Group.REMINDERS, Group.NEWS, Group.COACH)
 
 

@@ -231,6 +231,7 @@ PAGES = {
         click_in_panel("/activities/{cafe}", "following"),
         visit("/activities/calendar"),
         visit("/notify"),
+        visit("/notify/settings"),
         visit("/goals"),
         Step("/goals/new → goal page (step added and ticked)", make_goal),
         visit("/goals"),
