@@ -38,9 +38,8 @@ def apply(now: datetime | None = None) -> tuple[int, int]:
     for user, warning in candidates:
         seen = user.last_login_at or user.created_at
         if warning is None or warning < seen:  # not warned since they were last here
-            for notification in notify([user], WARNING, {
-                    "timezone": user.timezone, "deadline": (now + grace).isoformat()}):
-                notification.created_at = now
+            notify([user], WARNING, {"timezone": user.timezone,
+                                     "deadline": (now + grace).isoformat()}, at=now)
             db.session.commit()
             warned += 1
         elif warning <= now - grace:

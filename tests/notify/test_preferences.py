@@ -9,7 +9,14 @@ from sqlalchemy import select
 from portal import work
 from portal.extensions import db
 from portal.notify import worker
-from portal.notify.models import Channel, ChannelChoice, Delivery, DeliveryStatus, Group
+from portal.notify.models import (
+    Channel,
+    ChannelChoice,
+    Delivery,
+    DeliveryStatus,
+    Group,
+    Notification,
+)
 from portal.notify.preferences import chosen, save
 from portal.notify.services import GROUPS, KIND_GROUPS, MESSAGES, group_of, notify
 from portal.privacy import consents
@@ -84,10 +91,10 @@ def test_deliveries_are_made_only_for_channels_that_reach_the_person(make_user,
 
 def test_without_an_sms_provider_a_phone_only_person_is_told_in_the_app(make_user):
     person = phone_only(make_user)
-    [notification] = notify([person], "promoted", PARAMS)
+    [notification_id] = notify([person], "promoted", PARAMS)
     work.commit()
-    assert notification.deliveries == [] and chosen([person], Group.CHANGES)[person.id] == {
-        SMS, PUSH}
+    assert db.session.get(Notification, notification_id).deliveries == []
+    assert chosen([person], Group.CHANGES)[person.id] == {SMS, PUSH}
 
 
 def test_every_kind_of_message_belongs_to_a_group():
