@@ -12,8 +12,12 @@ run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo ""
-	@echo "  Bro is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "  Bro is running at http://$(HOST):$(PORT)/ with its delivery worker (Ctrl+C stops both)"
 	@echo ""
+	@# The worker sends e-mail (and later SMS and push) beside the web server; whichever way
+	@# the server ends, the trap stops the worker too.
+	@$(BIN)/flask worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup browser-deps
