@@ -47,6 +47,7 @@ def app():
         "ARGON2_PARAMETERS": CHEAP_ARGON2,
         "SERVER_NAME": "bro.test",
         "PUBLIC_URL": "http://bro.test",
+        "SMS_PROVIDER": "",  # tests that send SMS choose a provider
     })
     with app.app_context():
         _reset_schema()

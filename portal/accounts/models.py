@@ -44,6 +44,9 @@ class Site(db.Model):
     country: Mapped[Country] = enum_column(Country, "country", length=2)
     timezone: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The name SMS from Bro show as their sender here (at most 11 letters and digits); none:
+    # SMS_SENDER.
+    sms_sender: Mapped[str | None] = mapped_column(String(11))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="site")

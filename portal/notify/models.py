@@ -53,7 +53,8 @@ SWITCHABLE = (Group.CHANGES, Group.REMINDERS, Group.NEWS, Group.COACH)
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # waits for a worker, from next_attempt_at on
     SENDING = "sending"  # claimed by one worker; never sent twice
-    SENT = "sent"
+    SENT = "sent"  # the provider took it
+    DELIVERED = "delivered"  # SMS: the provider's report says it reached the phone
     FAILED = "failed"  # gave up (too many attempts, or refused for good)
     SKIPPED = "skipped"  # nothing to send any more (no address, turned off, not configured)
 
@@ -99,7 +100,8 @@ class Delivery(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column()  # when the last attempt began
     sent_at: Mapped[datetime | None] = mapped_column()
-    provider_id: Mapped[str | None] = mapped_column(String(100))  # the provider's message id
+    # The provider's message id (its delivery reports name it)
+    provider_id: Mapped[str | None] = mapped_column(String(100), index=True)
     error: Mapped[str | None] = mapped_column(String(200))  # the last failure, for staff
     segments: Mapped[int | None] = mapped_column()  # SMS: the parts it was billed as
 

@@ -162,7 +162,7 @@ def test_the_page_shows_the_defaults_and_says_what_is_not_available(client, logi
         "reminders-push": True,
         "news-app!": True, "news-email!": False, "news-sms!": False, "news-push!": False,
         "coach-app!": True, "coach-email": True, "coach-sms": False, "coach-push": True}
-    assert "<strong>SMS:</strong> Not available yet." in html
+    assert "<strong>SMS:</strong> Not set up in this Bro." in html  # no SMS_PROVIDER here
     assert "<strong>Push on this phone:</strong> Not available yet." in html
     assert "<strong>E-mail:</strong> Not set up in this Bro." in html  # no MAIL_SERVER here
     assert "only when you have said yes to news" in html and 'href="/privacy/consents"' in html
