@@ -76,6 +76,12 @@ def load(overrides: dict | None = None) -> dict:
         "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "RESET_CODE_HOURS": 24,
+        # Codes sent by SMS (a phone number to confirm, a new password): minutes they work,
+        # wrong tries each, codes a person may get an hour, and asks per IP address.
+        "PHONE_CODE_MINUTES": 10,
+        "PHONE_CODE_TRIES": 5,
+        "PHONE_CODES_PER_HOUR": int(os.environ.get("PHONE_CODES_PER_HOUR", "3")),
+        "SMS_CODE_LIMIT_PER_IP": os.environ.get("SMS_CODE_LIMIT_PER_IP", "10 per hour"),
         "RESET_LINK_HOURS": 2,
         "INVITATION_DAYS": 14,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),

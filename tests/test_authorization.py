@@ -74,7 +74,7 @@ def world(site, make_site, make_user):
            "window_id": availability.windows[0].id, "extra_id": availability.extras[0].id,
            "time_off_id": db.session.query(TimeOff).one().id, "user_id": owner.id,
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
-           "purpose": "photos",
+           "purpose": "photos", "provider": "46elks", "secret": "not-the-secret",
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -163,6 +163,9 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'staff.members': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
     'staff.new_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'accounts.password': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'accounts.phone': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'accounts.send_phone_code': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'accounts.confirm_phone': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'accounts.profile': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'accounts.register': row(OK, 303, 303, 303, 303, 303, 303),
     'staff.register_for': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
@@ -175,6 +178,7 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'staff.sites': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'accounts.update': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'staff.update_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
+    'notify.sms_report': row(GONE, GONE, GONE, GONE, GONE, GONE, GONE),
     'activities.add_series': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.attendance_csv': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.attendance_export': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),

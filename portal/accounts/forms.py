@@ -118,6 +118,15 @@ class ResetCodeForm(BaseForm):
     password = _new_password(_l("New password"))
 
 
+def _phone_code():
+    return StringField(_l("Code from the SMS"), [_required(), _max(20)],
+                       description=_l("6 digits."))
+
+
+class PhoneCodeForm(BaseForm):
+    code = _phone_code()
+
+
 class ForgotForm(BaseForm):
     login = EmailField(_l("E-mail address"), [_required(), _max(254)])
 

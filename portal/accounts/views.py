@@ -9,23 +9,27 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from portal import work
+from portal.accounts import phone as phone_codes
 from portal.accounts import services
 from portal.accounts.forms import (
     ForgotForm,
     InvitationCodeForm,
     LoginForm,
     PasswordForm,
+    PhoneCodeForm,
     ProfileForm,
     RegisterForm,
     ResetCodeForm,
     ResetLinkForm,
 )
 from portal.accounts.limits import login_limits, per_ip
-from portal.accounts.models import ROLE_NAMES, LoginSession, Site
+from portal.accounts.models import ROLE_NAMES, CodePurpose, LoginSession, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
+from portal.notify import sms
 from portal.notify.mail import mail_configured
 from portal.notify.services import unread_column
 from portal.web import redirect
@@ -232,6 +236,47 @@ def change_password():
     _start_session(current_user._get_current_object())  # this session stays; others end
     flash(_("Your password is changed. You are logged out everywhere else."), "success")
     return redirect(url_for("accounts.profile"))
+
+
+# -- confirming the phone number ------------------------------------------------------------
+
+def _show_phone(form, error=None):
+    return show_form("accounts/phone.html", "accounts/_phone_form.html", form, error,
+                     sms_on=sms.configured())
+
+
+@bp.get("/phone")
+@login_required
+def phone():
+    return _show_phone(PhoneCodeForm())
+
+
+@bp.post("/phone/code")
+@login_required
+@per_ip("SMS_CODE_LIMIT_PER_IP")
+def send_phone_code():
+    try:
+        phone_codes.send_code(current_user, CodePurpose.CONFIRM_PHONE)
+    except DomainError as error:
+        work.refuse()
+        flash(str(error), "error")
+        return redirect(url_for("accounts.phone"))
+    flash(_("We have sent a code to %(phone)s.", phone=bdi(current_user.phone)), "info")
+    return redirect(url_for("accounts.phone"))
+
+
+@bp.post("/phone/confirm")
+@login_required
+def confirm_phone():
+    form = PhoneCodeForm()
+    if not form.validate():
+        return _show_phone(form)
+    try:
+        phone_codes.confirm_phone(current_user, form.code.data)
+    except DomainError as error:
+        return _show_phone(form, error)
+    flash(_("Your phone number is confirmed. Bro can send you SMS now."), "success")
+    return redirect(url_for("notify.settings"))
 
 
 # -- forgotten password ----------------------------------------------------------------------

@@ -216,7 +216,9 @@ def report_url() -> str | None:
 
 
 def reaches(people: list[Recipient]) -> set[int]:
-    return {person.id for person in people if person.phone}
+    """Only a number the person confirmed with a code (portal.accounts.phone)."""
+    return {person.id for person in people
+            if person.phone and person.phone == person.phone_confirmed}
 
 
 def site_sender(user: Recipient) -> str:

@@ -11,7 +11,7 @@ import secrets
 from sqlalchemy import delete, select, update
 
 from portal.accounts import policy
-from portal.accounts.models import Consent, ResetCode, Role, User
+from portal.accounts.models import Consent, PhoneCode, ResetCode, Role, User
 from portal.activities import services as activities
 from portal.activities.models import (
     Activity,
@@ -146,7 +146,8 @@ def erase(actor: User | None, person: User) -> None:
     db.session.execute(update(Goal).where(Goal.owner_id == person_id).values(title="", why=""))
     for model, column in ((Share, Share.owner_id), (PlanStart, PlanStart.owner_id),
                           (Notification, Notification.user_id), (Follow, Follow.user_id),
-                          (CalendarFeed, CalendarFeed.user_id), (ResetCode, ResetCode.user_id)):
+                          (CalendarFeed, CalendarFeed.user_id), (ResetCode, ResetCode.user_id),
+                          (PhoneCode, PhoneCode.user_id)):
         db.session.execute(delete(model).where(column == person_id))
     db.session.execute(update(Comment).where(Comment.author_id == person_id)
                        .values(author_id=None))
@@ -154,7 +155,7 @@ def erase(actor: User | None, person: User) -> None:
                                              Consent.withdrawn_at.is_(None))
                        .values(withdrawn_at=now))
     person.display_name = ERASED_NAME
-    person.phone = None
+    person.phone = person.phone_confirmed = None
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
     person.password_hash = "erased:" + secrets.token_hex(16)  # matches no password
     person.session_version += 1  # every open session ends

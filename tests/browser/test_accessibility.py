@@ -239,6 +239,7 @@ PAGES = {
         visit("/goals/start/dream"),
         visit("/accounts/profile"),
         visit("/accounts/password"),
+        visit("/accounts/phone"),
         visit("/accounts/join"),
         visit("/privacy/my-data"),
         visit("/privacy/delete"),

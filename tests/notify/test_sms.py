@@ -5,9 +5,7 @@ delivery reports they post back (refused without the secret)."""
 
 import base64
 import json
-import threading
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs
 from zoneinfo import ZoneInfo
 
@@ -19,68 +17,17 @@ from portal.extensions import db
 from portal.notify import sms, worker
 from portal.notify.models import Channel, Delivery, DeliveryStatus
 from portal.notify.services import notify
+from tests.sms_provider import SECRET, use
 
 DAYTIME = datetime(2026, 12, 8, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))  # no quiet hours
 PARAMS = {"title": "Norsk A1", "timezone": "Europe/Oslo", "activity_id": 7}
-SECRET = "report-secret-for-tests"
 
 
-class Provider:
-    """A real HTTP server on loopback that keeps every request and answers with the next
-    of `answers` (status, JSON), repeating the last one."""
-
-    def __init__(self):
-        self.requests: list[dict] = []
-        self.answers: list[tuple[int, dict]] = [(200, {})]
-        provider = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self):  # noqa: N802  (http.server's name)
-                body = self.rfile.read(int(self.headers["Content-Length"]))
-                provider.requests.append({"path": self.path, "headers": dict(self.headers),
-                                          "body": body})
-                status, answer = (provider.answers.pop(0) if len(provider.answers) > 1
-                                  else provider.answers[0])
-                data = json.dumps(answer).encode()
-                self.send_response(status)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *_):
-                pass
-
-        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_port}"
-        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *_):
-        self.server.shutdown()
-        self.server.server_close()
-
-
-@pytest.fixture
-def provider():
-    with Provider() as server:
-        yield server
-
-
-def use(app, monkeypatch, name, provider_url="", **extra):
-    settings = {"SMS_PROVIDER": name, "SMS_API_URL": provider_url, "SMS_API_USERNAME": "",
-                "SMS_API_PASSWORD": "", "SMS_API_TOKEN": "", "SMS_SENDER": "Bro",
-                "SMS_REPORT_SECRET": SECRET} | extra
-    for key, value in settings.items():
-        monkeypatch.setitem(app.config, key, value)
-
-
-def phone_person(make_user, phone="+4791234567", language="nb", site_sender=None):
+def phone_person(make_user, phone="+4791234567", language="nb", site_sender=None,
+                 confirmed=True):
     person = make_user(email="", phone=phone, language=language)
     person.email = None
+    person.phone_confirmed = phone if confirmed else None
     if site_sender:
         person.home_site.sms_sender = site_sender
     db.session.commit()
@@ -219,6 +166,18 @@ def test_an_unreachable_provider_is_tried_again(app, monkeypatch, make_user, pro
     notify([phone_person(make_user)], "promoted", PARAMS)
     work.commit()
     assert worker.run_once(now=DAYTIME) == {"retried": 1}
+
+
+def test_sms_go_only_to_a_confirmed_number(app, monkeypatch, make_user):
+    use(app, monkeypatch, "log")
+    unconfirmed = phone_person(make_user, confirmed=False)
+    changed = phone_person(make_user, phone="+4791234568")
+    changed.phone = "+4791234569"  # a new number: not confirmed until confirmed again
+    db.session.commit()
+    confirmed = phone_person(make_user, phone="+4791234570")
+    notify([unconfirmed, changed, confirmed], "promoted", PARAMS)
+    work.commit()
+    assert [d.notification.user_id for d in sms_deliveries()] == [confirmed.id]
 
 
 def test_without_credentials_sms_is_not_set_up(app, monkeypatch, make_user):
