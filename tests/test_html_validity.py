@@ -57,7 +57,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
 
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
-               "/accounts/forgot", "/accounts/join", "/activities", f"/activities/{circle.id}",
+               "/accounts/forgot", "/accounts/forgot/sms", "/accounts/reset/sms",
+               "/accounts/join", "/activities", f"/activities/{circle.id}",
                f"/activities/places/{site.id}", "/no-such-page"],
         participant: ["/", "/accounts/profile", "/accounts/password", "/accounts/phone",
                       "/activities/calendar",

@@ -127,6 +127,16 @@ class PhoneCodeForm(BaseForm):
     code = _phone_code()
 
 
+class SmsForgotForm(BaseForm):
+    login = TelField(_l("Mobile phone number"), [_required(), _max(30)])
+
+
+class SmsResetForm(BaseForm):
+    login = TelField(_l("Mobile phone number"), [_required(), _max(30)])
+    code = _phone_code()
+    password = _new_password(_l("New password"))
+
+
 class ForgotForm(BaseForm):
     login = EmailField(_l("E-mail address"), [_required(), _max(254)])
 

@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import signals
-from portal.accounts import policy
+from portal.accounts import phone, policy
 from portal.accounts.models import (
     ROLE_RANK,
+    CodePurpose,
     Consent,
     Country,
     Invitation,
@@ -378,6 +379,30 @@ def reset_with_code(login: str, code: str, new_password: str) -> User:
         raise DomainError(WRONG_CODE, field="code")
     _set_password(user, new_password)
     reset.used_at = now
+    return user
+
+
+def send_reset_sms(login: str) -> None:
+    """Send a code for a new password by SMS to the account's confirmed number. Says nothing
+    about who exists, nor whether a limit was reached (only the owner of the number sees
+    the code; the door is limited per number and per IP)."""
+    user = find_by_login(login)
+    if user is None or user.erased_at is not None or not user.phone_is_confirmed:
+        return
+    try:
+        phone.send_code(user, CodePurpose.RESET)
+    except DomainError as error:  # too many codes, or the provider failed: nothing to tell
+        current_app.logger.info("No SMS reset code sent: %s", error.message)
+
+
+def reset_with_sms_code(login: str, code: str, new_password: str) -> User:
+    """A new password with a code sent by SMS (5 tries, 10 minutes, once)."""
+    check_password(new_password)  # before the code: a too short password costs no try
+    user = find_by_login(login)
+    if user is None or not user.phone_is_confirmed:
+        raise DomainError(phone.WRONG_CODE, field="code")
+    phone.use_code(user, CodePurpose.RESET, code)
+    _set_password(user, new_password)
     return user
 
 

@@ -22,6 +22,8 @@ from portal.accounts.forms import (
     RegisterForm,
     ResetCodeForm,
     ResetLinkForm,
+    SmsForgotForm,
+    SmsResetForm,
 )
 from portal.accounts.limits import login_limits, per_ip
 from portal.accounts.models import ROLE_NAMES, CodePurpose, LoginSession, Site
@@ -283,7 +285,7 @@ def confirm_phone():
 
 def _show_reset(form, error=None):
     return show_form("accounts/reset.html", "accounts/_reset_form.html", form, error,
-                     mail=mail_configured())
+                     mail=mail_configured(), sms_on=sms.configured())
 
 
 @bp.get("/reset")
@@ -308,7 +310,7 @@ def reset_with_code():
 
 def _show_forgot(form, error=None):
     return show_form("accounts/forgot.html", "accounts/_forgot_form.html", form, error,
-                     mail=mail_configured())
+                     mail=mail_configured(), sms_on=sms.configured())
 
 
 @bp.get("/forgot")
@@ -327,6 +329,55 @@ def send_reset_link():
                    "%(num)d hour.", "If an account has this address, we have sent it a link. "
                    "It works for %(num)d hours.", current_app.config["RESET_LINK_HOURS"]), "info")
     return redirect(url_for("accounts.login"))
+
+
+def _show_forgot_sms(form, error=None):
+    return show_form("accounts/forgot_sms.html", "accounts/_forgot_sms_form.html", form, error,
+                     sms_on=sms.configured())
+
+
+@bp.get("/forgot/sms")
+def forgot_sms():
+    return _show_forgot_sms(SmsForgotForm())
+
+
+@bp.post("/forgot/sms")
+@per_ip("SMS_CODE_LIMIT_PER_IP")
+@login_limits
+def send_reset_sms():
+    form = SmsForgotForm()
+    if not form.validate():
+        return _show_forgot_sms(form)
+    services.send_reset_sms(form.login.data)
+    flash(ngettext("If an account has this number, we have sent it a code by SMS. It works "
+                   "for %(num)d minute.", "If an account has this number, we have sent it a "
+                   "code by SMS. It works for %(num)d minutes.",
+                   current_app.config["PHONE_CODE_MINUTES"]), "info")
+    return redirect(url_for("accounts.reset_sms"))
+
+
+def _show_reset_sms(form, error=None):
+    return show_form("accounts/reset_sms.html", "accounts/_reset_sms_form.html", form, error)
+
+
+@bp.get("/reset/sms")
+def reset_sms():
+    return _show_reset_sms(SmsResetForm())
+
+
+@bp.post("/reset/sms")
+@login_limits
+def reset_with_sms_code():
+    form = SmsResetForm()
+    if not form.validate():
+        return _show_reset_sms(form)
+    try:
+        user = services.reset_with_sms_code(form.login.data, form.code.data, form.password.data)
+    except DomainError as error:
+        return _show_reset_sms(form, error)
+    _start_session(user)
+    flash(_("Your new password is saved, and you are logged in."), "success")
+    return redirect(url_for("home.index"))
 
 
 def _show_reset_link(form, token, error=None):

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select, update
 
 from portal import work
-from portal.accounts import phone
+from portal.accounts import phone, services
 from portal.accounts.models import CodePurpose, PhoneCode
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
@@ -160,3 +160,85 @@ def test_erasing_a_person_removes_their_codes_and_confirmed_number(make_user, el
     db.session.expire_all()
     assert db.session.scalar(select(PhoneCode.id)) is None
     assert (person.phone, person.phone_confirmed) == (None, None)
+
+
+# -- a new password by SMS ------------------------------------------------------------------
+
+def confirmed(make_user, number=NUMBER):
+    person = make_user(phone=number)
+    person.phone_confirmed = number
+    db.session.commit()
+    return person
+
+
+def test_a_code_by_sms_sets_a_new_password_once(make_user, elks):
+    person = confirmed(make_user)
+    services.send_reset_sms("912 34 567")  # as people write it
+    [(to, text)] = texts(elks)
+    assert to == NUMBER and "new password" in text
+    code = last_code(elks)
+    services.reset_with_sms_code("+47 912 34 567", code, "a brand new sentence")
+    assert services.authenticate(NUMBER, "a brand new sentence") == person
+    with pytest.raises(DomainError, match="wrong, used or expired"):
+        services.reset_with_sms_code(NUMBER, code, "yet another sentence")
+
+
+def test_no_code_goes_to_an_unconfirmed_or_unknown_number(make_user, elks):
+    make_user(phone=NUMBER)  # never confirmed: it might be someone else's number
+    services.send_reset_sms(NUMBER)
+    services.send_reset_sms("+4791234599")
+    assert texts(elks) == []
+
+
+def test_a_confirmation_code_does_not_reset_a_password(make_user, elks):
+    person = confirmed(make_user)
+    phone.send_code(person, CodePurpose.CONFIRM_PHONE)
+    with pytest.raises(DomainError, match="wrong, used or expired"):
+        services.reset_with_sms_code(NUMBER, last_code(elks), "a brand new sentence")
+
+
+def test_a_too_short_password_costs_no_try(make_user, elks):
+    confirmed(make_user)
+    services.send_reset_sms(NUMBER)
+    with pytest.raises(DomainError, match="at least"):
+        services.reset_with_sms_code(NUMBER, last_code(elks), "short")
+    assert db.session.scalar(select(PhoneCode.tries)) == 0
+
+
+def test_reset_codes_are_limited_per_number_without_saying_so(make_user, elks):
+    confirmed(make_user)
+    for _ in range(5):
+        services.send_reset_sms(NUMBER)
+    assert len(texts(elks)) == 3
+
+
+def test_the_reset_pages_work_without_saying_who_exists(client, make_user, elks):
+    confirmed(make_user)
+    assert 'href="/accounts/forgot/sms"' in client.get("/accounts/reset").get_data(as_text=True)
+    for number in (NUMBER, "+4791234599"):
+        response = client.post("/accounts/forgot/sms", {"login": number})
+        assert response.status_code == 303
+        assert response.headers["Location"] == "/accounts/reset/sms"
+    assert len(texts(elks)) == 1
+    page = client.get("/accounts/reset/sms").get_data(as_text=True)
+    assert "If an account has this number" in page
+    wrong = client.post("/accounts/reset/sms", {"login": NUMBER, "code": "12345x",
+                                                "password": "a brand new sentence"})
+    assert wrong.status_code == 422
+    response = client.post("/accounts/reset/sms", {"login": NUMBER, "code": last_code(elks),
+                                                   "password": "a brand new sentence"})
+    assert response.status_code == 303 and response.headers["Location"] == "/"
+    assert "Log out" in client.get("/").get_data(as_text=True)
+
+
+def test_asking_for_reset_codes_is_limited_per_ip(app, client, elks, monkeypatch):
+    monkeypatch.setitem(app.config, "SMS_CODE_LIMIT_PER_IP", "2 per hour")
+    statuses = [client.post("/accounts/forgot/sms", {"login": f"+479123450{n}"}).status_code
+                for n in range(3)]
+    assert statuses == [303, 303, 429]
+
+
+def test_without_sms_the_forgot_page_says_so(client):
+    page = client.get("/accounts/forgot/sms").get_data(as_text=True)
+    assert "does not send SMS" in page and "forgot-sms-form" not in page
+    assert "/accounts/forgot/sms" not in client.get("/accounts/reset").get_data(as_text=True)

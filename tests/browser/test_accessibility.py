@@ -215,6 +215,8 @@ PAGES = {
         visit("/accounts/register"),
         visit("/accounts/reset"),
         visit("/accounts/forgot"),
+        visit("/accounts/forgot/sms"),
+        visit("/accounts/reset/sms"),
         visit("/accounts/join"),
         visit("/no-such-page", status=404),
         Step("/accounts/register (errors)", register_with_errors),
