@@ -183,6 +183,8 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'accounts.update': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'staff.update_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'notify.sms_report': row(GONE, GONE, GONE, GONE, GONE, GONE, GONE),
+    'reports.sms_budget': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'reports.save_sms_budget': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
     'activities.add_series': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.attendance_csv': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.attendance_export': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),

@@ -79,7 +79,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
                  f"/privacy/erase/{participant.id}", "/reports", "/reports?period=year",
-                 "/reports?period=custom&start=2026-01-01&end=2026-03-31"],
+                 "/reports?period=custom&start=2026-01-01&end=2026-03-31",
+                 f"/reports/sms-budget/{site.id}"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
                 "/reports?period=term", "/audit"],
     }

@@ -47,6 +47,9 @@ class Site(db.Model):
     # The name SMS from Bro show as their sender here (at most 11 letters and digits); none:
     # SMS_SENDER.
     sms_sender: Mapped[str | None] = mapped_column(String(11))
+    # SMS segments Bro may send a month to people of this place (a coordinator sets it); none:
+    # no limit. When it is reached, notices go by the other channels (portal.notify.sms).
+    sms_budget: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="site")

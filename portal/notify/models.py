@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_column, utcnow
@@ -88,6 +88,7 @@ class Delivery(db.Model):
     __table_args__ = (
         UniqueConstraint("notification_id", "channel"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
+        Index("ix_delivery_site_sent", "site_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -104,6 +105,11 @@ class Delivery(db.Model):
     provider_id: Mapped[str | None] = mapped_column(String(100), index=True)
     error: Mapped[str | None] = mapped_column(String(200))  # the last failure, for staff
     segments: Mapped[int | None] = mapped_column()  # SMS: the parts it was billed as
+    # SMS: the meeting place whose budget it counts against (the person's, when it was sent)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    # Made because an SMS went over its meeting place's budget: it goes by this channel whatever
+    # the person chose for it (they chose to be told by SMS, which cannot be sent now).
+    fallback: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     notification: Mapped[Notification] = relationship(back_populates="deliveries")
 

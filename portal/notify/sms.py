@@ -21,14 +21,18 @@ import urllib.parse
 import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import update
+from sqlalchemy import func, select, update
 
 from portal import work
+from portal.audit.models import record
+from portal.extensions import db, utcnow
 from portal.i18n import force_locale
-from portal.notify import services
+from portal.notify import channels, preferences, services
 from portal.notify.channels import Receipt, Recipient, Refused, Sender, Skip
 from portal.notify.models import Channel, Delivery, DeliveryStatus
 
@@ -238,12 +242,20 @@ def link_into_bro(notification: "Notification") -> str:
 
 
 def send(delivery: Delivery, notification: "Notification", user: Recipient) -> Receipt:
-    """One notification by SMS, written in the recipient's language now."""
+    """One notification by SMS, written in the recipient's language now, unless it would go
+    over the monthly budget of the person's meeting place: then it goes by the other channels
+    that reach them (the delivery is skipped, and says why)."""
     if not user.phone:
         raise Skip("no phone number")
     with force_locale(user.language):
         text = services.body(notification) or services.subject(notification)
         message = compose(text, link_into_bro(notification))
+    site = getattr(user, "home_site", None)
+    if site is not None:
+        delivery.site_id = site.id
+        if over_budget(site, segments(message), delivery.claimed_at or utcnow()):
+            _fall_back(notification, user)
+            raise Skip(OVER_BUDGET)
     return send_text(user.phone, message, site_sender(user), reference=str(delivery.id))
 
 
@@ -283,3 +295,81 @@ def record_report(name: str, fields: dict) -> bool:
         Delivery.status.in_((DeliveryStatus.SENT, DeliveryStatus.DELIVERED)))
         .values(**values).execution_options(synchronize_session=False))
     return changed.rowcount > 0
+
+
+# -- budgets ------------------------------------------------------------------------------
+
+OVER_BUDGET = "over the meeting place's SMS budget for the month: sent by other channels"
+BILLED = (DeliveryStatus.SENT, DeliveryStatus.DELIVERED, DeliveryStatus.FAILED)
+
+
+def month_bounds(moment: datetime, timezone: str) -> tuple[datetime, datetime]:
+    """The calendar month around `moment` where the meeting place is, in UTC."""
+    zone = ZoneInfo(timezone)
+    local = moment.astimezone(zone)
+    start = datetime(local.year, local.month, 1, tzinfo=zone)
+    following = datetime(local.year + local.month // 12, local.month % 12 + 1, 1, tzinfo=zone)
+    return start.astimezone(UTC), following.astimezone(UTC)
+
+
+def usage(site_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
+    """SMS sent, their segments, and SMS not sent because the budget was reached, for these
+    meeting places between two moments."""
+    sent, parts = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(Delivery.segments), 0)).where(
+            Delivery.channel == Channel.SMS, Delivery.site_id.in_(site_ids),
+            Delivery.status.in_(BILLED), Delivery.sent_at >= start,
+            Delivery.sent_at < end)).one()
+    held_back = db.session.scalar(select(func.count()).where(
+        Delivery.channel == Channel.SMS, Delivery.site_id.in_(site_ids),
+        Delivery.status == DeliveryStatus.SKIPPED, Delivery.error == OVER_BUDGET,
+        Delivery.claimed_at >= start, Delivery.claimed_at < end))
+    return sent, int(parts), held_back
+
+
+@dataclass(frozen=True)
+class Month:
+    """A meeting place's SMS this month, for its budget page."""
+
+    sent: int
+    segments: int
+    held_back: int
+    budget: int | None
+
+    @property
+    def reached(self) -> bool:
+        return self.budget is not None and self.segments >= self.budget
+
+
+def this_month(site, now: datetime | None = None) -> Month:
+    sent, parts, held = usage([site.id], *month_bounds(now or utcnow(), site.timezone))
+    return Month(sent, parts, held, site.sms_budget)
+
+
+def set_budget(staff, site, budget: int | None) -> None:
+    """A coordinator of the place (the view checks it) sets its monthly budget, in segments;
+    None: no limit. Written to the audit log."""
+    site.sms_budget = budget
+    record(staff, "sms.budget", "site", site.id)
+
+
+def over_budget(site, needed: int, now: datetime) -> bool:
+    if site.sms_budget is None:
+        return False
+    _sent, used, _held = usage([site.id], *month_bounds(now, site.timezone))
+    # Two workers may pass this at once: the budget may be passed by a message or two.
+    return used + needed > site.sms_budget
+
+
+def _fall_back(notification: "Notification", user: Recipient) -> None:
+    """A delivery by each other channel that can reach the person, where the notification has
+    none yet, whatever they chose for it: they asked to be told beyond the app. (Not for news
+    without the news consent; the message in the app is there in any case.)"""
+    group = services.group_of(notification.kind)
+    if user.id not in preferences.permitted([user.id], group):
+        return
+    have = {delivery.channel for delivery in notification.deliveries}
+    for channel, reached in channels.reachable([user]).items():
+        if channel not in (Channel.SMS, *have) and user.id in reached:
+            db.session.add(Delivery(notification_id=notification.id, channel=channel,
+                                    next_attempt_at=utcnow(), fallback=True))

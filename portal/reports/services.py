@@ -31,9 +31,10 @@ from portal.activities.models import (
 from portal.extensions import db, utc_hour, utcnow
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
+from portal.notify import sms
 from portal.reports import courses, upkeep
 from portal.reports.models import ActiveMonth, CourseResult
-from portal.reports.periods import Period
+from portal.reports.periods import Period, buckets
 
 
 def report_sites(user: User) -> list[Site]:
@@ -58,6 +59,8 @@ class Report:
     goals_achieved: int
     meetings: dict
     totals: dict = field(default_factory=dict)
+    sms: list[tuple[date, int, int, int]] = field(default_factory=list)  # month, sent,
+    # segments, not sent for the budget
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -74,6 +77,7 @@ def build(sites: list[Site], period: Period) -> Report:
         goals=goal_rows(site_ids, start, end),
         goals_achieved=goals_achieved(site_ids, start, end),
         meetings=meeting_counts(site_ids, start, end),
+        sms=sms_per_month(site_ids, period, zone),
         totals={"held": sum(a["held"] for a in activities),
                 "cancelled": sum(a["cancelled"] for a in activities),
                 "headcount": sum(a["headcount"] or 0 for a in activities),
@@ -93,8 +97,6 @@ def _kept_months(sites: list[Site], period: Period, zone: str) -> bool:
     same in every site's zone as in the report's (Oslo, Stockholm and Copenhagen agree).
     Custom periods that cut a month, and sites whose months begin at other moments, are
     counted from the raw rows."""
-    from portal.reports.periods import buckets
-
     if period.start.day != 1 or period.end.day != 1:
         return False
     months = buckets(period.months(), period.end, zone)
@@ -145,6 +147,15 @@ def _bucket(column, edges: list[date], period: Period, zone: str):
     clamped = [max(edge, period.start) for edge in edges]
     return case(*[(column < ends, i) for i, _starts, ends in buckets(clamped, period.end, zone)],
                 else_=None)
+
+
+def sms_per_month(site_ids: list[int], period: Period,
+                  zone: str) -> list[tuple[date, int, int, int]]:
+    """SMS sent to people of these places, their segments, and those not sent because the
+    month's budget was reached, per month of the period."""
+    months = period.months()
+    return [(months[i], *sms.usage(site_ids, start, end))
+            for i, start, end in buckets(months, period.end, zone)]
 
 
 def participants_per_month(sites: list[Site], period: Period,

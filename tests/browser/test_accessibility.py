@@ -259,6 +259,7 @@ PAGES = {
         visit("/meetings/agenda?site={site}"),
         visit("/privacy/erase/{participant}"),
         visit("/reports"),
+        visit("/reports/sms-budget/{site}"),
         Step("/reports (a year, swapped in by htmx)", report_for_a_year),
         visit("/meetings/{booking}"),
         Step("/meetings/availability (errors)", free_times_with_errors),
