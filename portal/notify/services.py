@@ -5,16 +5,16 @@ worker (portal.notify.worker) after the change is committed: a request never wai
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from flask import g, has_app_context, url_for
-from sqlalchemy import JSON, bindparam, func, insert, literal, select, update
+from flask import g, has_app_context
+from sqlalchemy import JSON, Integer, bindparam, cast, func, insert, literal, select, update
 
 from portal.extensions import UTCDateTime, db, utcnow
 from portal.i18n import _, format_local
 from portal.notify import channels, preferences
 from portal.notify.channels import Recipient
 from portal.notify.models import Channel, Delivery, DeliveryStatus, Group, Notification
+from portal.speed import statement
 
 
 @dataclass(frozen=True)
@@ -55,10 +55,12 @@ def group_of(kind: str) -> Group:
 
 
 def notify(users: Iterable[Recipient], kind: str, params: dict,
-           at: datetime | None = None) -> list[int]:
+           about: Recipient | None = None, at: datetime | None = None) -> list[int]:
     """Queue one notification per person, and a delivery for each channel they want it by
     and can be reached on (call inside the transaction that made the change); returns the
-    notifications' ids. `at`: when it happened, if not now (a job run as of a given time).
+    notifications' ids. `about`: the person the message names (the other side of a meeting),
+    kept by id; their name is read when the message is shown, never stored in `params`.
+    `at`: when it happened, if not now (a job run as of a given time).
     Nothing is sent here: the worker sends once the change is committed, never for a change
     rolled back. A statement per table however many people (the database makes the rows), so
     a café cancelled for 1,000 followers costs its request little more than for one."""
@@ -71,7 +73,7 @@ def notify(users: Iterable[Recipient], kind: str, params: dict,
     with db.session.no_autoflush:
         wanted = preferences.chosen(people, group_of(kind))
         reach = channels.reachable(people)
-        made = _insert(people, kind, params, at)
+        made = _insert(people, kind, params, about, at)
         for channel in Channel:
             ids = [made[person.id] for person in people
                    if channel in wanted[person.id] and person.id in reach.get(channel, ())]
@@ -81,14 +83,15 @@ def notify(users: Iterable[Recipient], kind: str, params: dict,
     return [made[person.id] for person in people]
 
 
-def _insert(people: list[Recipient], kind: str, params: dict,
+def _insert(people: list[Recipient], kind: str, params: dict, about: Recipient | None,
             at: datetime | None) -> dict[int, int]:
     """A notification per person, made from their ids: user id → notification id."""
     notification = Notification.__table__
     users = db.metadata.tables["user_account"]  # by name: notify keeps user ids
     return dict(db.session.execute(insert(notification).from_select(
-        ["user_id", "kind", "params", "created_at"],
+        ["user_id", "kind", "params", "about_id", "created_at"],
         select(users.c.id, literal(kind), literal(params, JSON),
+               cast(literal(about.id if about is not None else None), Integer),
                literal(at or utcnow(), UTCDateTime()))
         .where(users.c.id.in_([person.id for person in people])))
         .returning(notification.c.user_id, notification.c.id)).all())
@@ -103,59 +106,32 @@ def _insert_deliveries(notification_ids: list[int], channel: Channel) -> None:
         .where(notification.c.id.in_(notification_ids))))
 
 
-def deliver_emails(limit: int = 0) -> int:
-    """Gone: the delivery worker sends (portal.notify.worker). Kept, sending nothing, only for
-    the features that still call it after their commit (activities and meetings, until their
-    issue-16 conversion lands); remove it then."""
-    return 0
-
-
 def when(params: dict, key: str) -> str:
     return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
 
 
+def _params(notification: Notification) -> dict:
+    """The stored parameters, and as "with" the name of the person the message is about, as
+    it is now ("–" once they are erased)."""
+    about = notification.about
+    return notification.params | {"with": about.display_name if about else ""}
+
+
 def subject(notification: Notification) -> str:
-    p = notification.params
-    if notification.kind in MESSAGES:
-        return MESSAGES[notification.kind].subject(p)
-    if notification.kind == "session_cancelled":
-        return _("Cancelled: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
-    if notification.kind == "session_moved":
-        return _("New time: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
-    if notification.kind == "promoted":
-        return _("You got a seat in %(title)s", title=p["title"])
-    return _("News from Bro")
+    message = MESSAGES.get(notification.kind)
+    return message.subject(_params(notification)) if message else _("News from Bro")
 
 
 def body(notification: Notification) -> str:
     """The message in the current language (force_locale picks the reader's)."""
-    p = notification.params
-    if notification.kind in MESSAGES:
-        return MESSAGES[notification.kind].body(p)
-    if notification.kind == "session_cancelled":
-        text = _("The session of %(title)s on %(when)s is cancelled.", title=p["title"],
-                 when=when(p, "starts_at"))
-        if p.get("reason"):
-            text += " " + _("Reason: %(reason)s", reason=p["reason"])
-        return text
-    if notification.kind == "session_moved":
-        return _("The session of %(title)s on %(old)s is moved to %(when)s.", title=p["title"],
-                 old=when(p, "old_starts_at"), when=when(p, "starts_at"))
-    if notification.kind == "promoted":
-        return _("A seat became free in %(title)s, and it is yours now. Welcome!",
-                 title=p["title"])
-    return ""
+    message = MESSAGES.get(notification.kind)
+    return message.body(_params(notification)) if message else ""
 
 
 def link(notification: Notification) -> tuple[str, str] | None:
     """Where the reader can see what the notification is about, if anywhere."""
-    p = notification.params
-    if notification.kind in MESSAGES:
-        message = MESSAGES[notification.kind]
-        return message.link(p) if message.link else None
-    if p.get("activity_id"):
-        return url_for("activities.show", activity_id=p["activity_id"]), _("Open the activity")
-    return None
+    message = MESSAGES.get(notification.kind)
+    return message.link(_params(notification)) if message and message.link else None
 
 
 def unread_count(user: Recipient) -> int:
@@ -183,10 +159,10 @@ def _messages_changed() -> None:
         g.bro_messages_changed = True
 
 
-@cache
+@statement
 def _unread_statement():
-    # Built once and reused: every logged-in page shows the count in its menu. On the table,
-    # not the entity: a Core statement skips the ORM's per-execution setup.
+    # On the table, not the entity: a Core statement skips the ORM's per-execution setup
+    # (every logged-in page shows the count in its menu).
     notification = Notification.__table__
     return select(func.count()).select_from(notification).where(
         notification.c.user_id == bindparam("user_id"), notification.c.read_at.is_(None))

@@ -157,7 +157,7 @@ def test_erasing_a_person_removes_their_codes_and_confirmed_number(make_user, el
     phone.confirm_phone(person, last_code(elks))
     phone.send_code(person, CodePurpose.CONFIRM_PHONE)
     privacy.erase(person, person)
-    db.session.expire_all()
+    work.commit()
     assert db.session.scalar(select(PhoneCode.id)) is None
     assert (person.phone, person.phone_confirmed) == (None, None)
 
