@@ -533,7 +533,8 @@ def all_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).order_by(Site.name)))
 
 
-def save_site(site: Site | None, name: str, country: str, timezone: str, address: str) -> Site:
+def save_site(site: Site | None, name: str, country: str, timezone: str, address: str,
+              sms_sender: str | None = None) -> Site:
     if country not in Country.__members__:
         raise DomainError(_l("Choose Norway, Sweden or Denmark."), field="country")
     duplicate = select(Site.id).where(func.lower(Site.name) == name.lower())
@@ -544,6 +545,7 @@ def save_site(site: Site | None, name: str, country: str, timezone: str, address
     zone_changed = site is not None and site.timezone != timezone
     site = site or Site()
     site.name, site.country, site.timezone, site.address = name, country, timezone, address
+    site.sms_sender = sms_sender or None  # the form checks its shape (portal.notify.sms)
     db.session.add(site)
     db.session.flush()
     if zone_changed:  # e.g. activities keep their sessions' local times
