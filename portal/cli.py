@@ -1,4 +1,4 @@
-"""flask commands: create-admin, seed-demo, send-notifications, send-reminders, backup,
+"""flask commands: create-admin, seed-demo, send-notifications, worker, send-reminders, backup,
 reports-rebuild, translate (extract / update / compile)."""
 
 import subprocess
@@ -25,6 +25,7 @@ def init_app(app) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(translate)
     app.cli.add_command(send_notifications)
+    app.cli.add_command(worker_command)
     app.cli.add_command(send_reminders)
     app.cli.add_command(backup)
     app.cli.add_command(apply_retention)
@@ -82,10 +83,29 @@ def reports_rebuild():
 
 @click.command("send-notifications")
 def send_notifications():
-    """Send e-mails still waiting in the outbox (for cron, e.g. every 5 minutes)."""
-    from portal.notify.services import deliver_emails
+    """Send every message that is due, once (the fallback for cron when no `flask worker`
+    runs; safe beside running workers)."""
+    from portal.notify import worker
 
-    click.echo(f"{deliver_emails(limit=1000)} e-mail(s) sent.")
+    click.echo(_outcomes(worker.run_once()))
+
+
+@click.command("worker")
+@click.option("--poll", type=float, default=None,
+              help="Seconds between looks when idle (default: WORKER_POLL_SECONDS).")
+def worker_command(poll):
+    """Send messages (e-mail, SMS, push) as they are queued, until stopped (SIGTERM or Ctrl+C
+    stop it after the message in hand). Run one or more beside the web servers."""
+    from portal.notify import worker
+
+    click.echo("Delivery worker started.")
+    worker.run(poll)
+    click.echo("Delivery worker stopped.")
+
+
+def _outcomes(outcomes) -> str:
+    return (f"{outcomes['sent']} sent, {outcomes['retried']} to retry, {outcomes['failed']} "
+            f"failed, {outcomes['skipped']} skipped, {outcomes['held']} held for quiet hours.")
 
 
 @click.command("send-reminders")

@@ -5,8 +5,8 @@ Services change the session and flush; they never commit. Whoever runs the work 
   refused (`refuse()`: a rule said no, and the view answers with a message and a redirect);
   otherwise it rolls back, so a refusal half-way through a service leaves nothing behind;
 - a CLI command or a worker job runs inside `unit()`: commit at the end, roll back on error.
-What the commit makes possible runs after it (`after_commit`): e-mails are sent only once the
-change that caused them is safely stored, and never for a change that was rolled back.
+What the commit makes possible runs after it (`after_commit`), never for a change that was
+rolled back.
 
 SQLite has one writer at a time. Its driver begins a transaction just before the first write,
 so a unit of work holds SQLite's write lock from its first write until it ends: a locking
@@ -48,6 +48,12 @@ def refuse() -> None:
     g.bro_refused = True
 
 
+def keep() -> None:
+    """Commit this request's changes although it answers a refusal (4xx): a wrong code still
+    counts as one of the code's tries. Call it right before raising the refusal."""
+    g.bro_keep = True
+
+
 @contextmanager
 def unit() -> Iterator[None]:
     """A CLI command's or worker job's unit of work (one of several in a loop: each commits
@@ -80,7 +86,7 @@ def _start_request() -> None:
 
 
 def _end_request(response):
-    if response.status_code < 400 and not g.get("bro_refused"):
+    if (response.status_code < 400 or g.get("bro_keep")) and not g.get("bro_refused"):
         commit()
     else:
         roll_back()

@@ -19,8 +19,8 @@ GENERIC = {
 }
 LOGGED_OUT = ["/", "/activities", "/accounts/register", "/accounts/login", "/accounts/forgot",
               "/privacy"]
-LOGGED_IN = ["/", "/activities", "/goals", "/meetings", "/notify", "/accounts/profile",
-             "/privacy/my-data", "/privacy/consents"]
+LOGGED_IN = ["/", "/activities", "/goals", "/meetings", "/notify", "/notify/settings",
+             "/accounts/profile", "/privacy/my-data", "/privacy/consents"]
 
 
 class Links(HTMLParser):

@@ -3,6 +3,7 @@
 from flask import url_for
 
 from portal.i18n import _
+from portal.notify.models import Group
 from portal.notify.services import Message, register, when
 
 
@@ -49,7 +50,7 @@ def init() -> None:
         lambda p: _("You got a seat in %(title)s", title=p["title"]), _promoted, _link))
     register("co_leader_added", Message(
         lambda p: _("You are a co-leader of %(title)s", title=p["title"]), _co_leader_added,
-        _link))
+        _link), group=Group.CHANGES)
     register("co_leader_removed", Message(
         lambda p: _("No longer a co-leader: %(title)s", title=p["title"]), _co_leader_removed,
-        _link))
+        _link), group=Group.CHANGES)

@@ -1,12 +1,26 @@
-"""The participant's notifications page."""
+"""The participant's messages, and how they want to get them (My page → Notifications)."""
 
-from flask import Blueprint, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
+from wtforms import BooleanField
 
-from portal.notify import services
-from portal.web import redirect, render
+from portal.extensions import csrf
+from portal.forms import BaseForm
+from portal.i18n import _
+from portal.notify import preferences, services, sms
+from portal.notify.models import CHANNEL_NAMES, GROUP_NAMES, SWITCHABLE, Channel, Group
+from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("notify", __name__, url_prefix="/notify")
+
+# One checkbox per switchable group and channel, named "<group>-<channel>".
+ChannelsForm = type("ChannelsForm", (BaseForm,), {
+    f"{group}-{channel}": BooleanField() for group in SWITCHABLE for channel in Channel})
+
+
+def _chosen(form) -> set[tuple[Group, Channel]]:
+    return {(group, channel) for group in SWITCHABLE for channel in Channel
+            if form[f"{group}-{channel}"].data}
 
 
 @bp.get("")
@@ -22,3 +36,35 @@ def index():
 def read():
     services.mark_all_read(current_user.id)
     return redirect(url_for("notify.index"))
+
+
+@bp.get("/settings")
+@login_required
+def settings():
+    return render("notify/settings.html", "notify/_settings.html",
+                  grid=preferences.grid(current_user), notes=preferences.notes(current_user),
+                  locked=preferences.locked(current_user),
+                  group_names=GROUP_NAMES, channel_names=CHANNEL_NAMES)
+
+
+@bp.post("/settings")
+@login_required
+def save_settings():
+    """A whole grid, from the form's Save button or from htmx at each tap (which gets only the
+    "Saved" line back: the boxes already show what was chosen)."""
+    preferences.save(current_user, _chosen(ChannelsForm()))
+    if wants_fragment():
+        return render("notify/_saved.html", "notify/_saved.html")
+    flash(_("Your choices are saved."), "info")
+    return redirect(url_for("notify.settings"))
+
+
+@bp.post("/sms/report/<provider>/<secret>")
+@csrf.exempt  # the provider posts it; the secret in the address is the authentication
+def sms_report(provider: str, secret: str):
+    """A delivery report from the SMS provider (46elks: a form; GatewayAPI: JSON)."""
+    if not sms.report_accepted(provider, secret):
+        abort(404)
+    fields = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    sms.record_report(provider, fields if isinstance(fields, dict) else {})
+    return "", 204

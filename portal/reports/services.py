@@ -34,6 +34,7 @@ from portal.extensions import db, utc_hour, utcnow
 from portal.feedback import services as answers
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
+from portal.notify import sms
 from portal.reports import courses, upkeep
 from portal.reports import employment as road_to_work
 from portal.reports.models import ActiveMonth, CourseResult
@@ -66,6 +67,8 @@ class Report:
     feedback: list[dict] = field(default_factory=list)  # "How was it?" per activity
     meetings_feedback: answers.Summary | None = None
     co_leaders: int = 0
+    sms: list[tuple[date, int, int, int]] = field(default_factory=list)  # month, sent,
+    # segments, not sent for the budget
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -82,6 +85,7 @@ def build(sites: list[Site], period: Period) -> Report:
         goals=goal_rows(site_ids, start, end),
         goals_achieved=goals_achieved(site_ids, start, end),
         meetings=meeting_counts(site_ids, start, end),
+        sms=sms_per_month(site_ids, period, zone),
         totals={"held": sum(a["held"] for a in activities),
                 "cancelled": sum(a["cancelled"] for a in activities),
                 "headcount": sum(a["headcount"] or 0 for a in activities),
@@ -163,6 +167,15 @@ def _bucket(column, edges: list[date], period: Period, zone: str):
     clamped = [max(edge, period.start) for edge in edges]
     return case(*[(column < ends, i) for i, _starts, ends in buckets(clamped, period.end, zone)],
                 else_=None)
+
+
+def sms_per_month(site_ids: list[int], period: Period,
+                  zone: str) -> list[tuple[date, int, int, int]]:
+    """SMS sent to people of these places, their segments, and those not sent because the
+    month's budget was reached, per month of the period."""
+    months = period.months()
+    return [(months[i], *sms.usage(site_ids, start, end))
+            for i, start, end in buckets(months, period.end, zone)]
 
 
 def participants_per_month(sites: list[Site], period: Period,

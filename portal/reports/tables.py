@@ -90,8 +90,13 @@ def tables(report: Report) -> list[Table]:
           rate(a["answers"], a["present"])] for a in report.feedback]
         + ([[_("Meetings with coaches"), *(n(said.faces[face]) for face in FACES),
              n(said.answers), rate(said.answers, said.asked)]] if said and said.asked else []))
+    # What SMS cost the place: not about any person, so shown as counted.
+    texts = Table("sms", _("SMS per month"), [
+        _("Month"), _("SMS sent"), _("Segments"), _("Not sent: budget reached")],
+        [[format_day(month, "yMMM"), sent, parts, held]
+         for month, sent, parts, held in report.sms])
     return [summary, months, weeks, activities, circles, goals, meetings, feedback,
-            *employment_tables(report, n)]
+            *employment_tables(report, n), texts]
 
 
 def employment_tables(report: Report, n) -> list[Table]:

@@ -1,6 +1,5 @@
 """Moving and cancelling sessions, and who hears about it, in which language."""
 
-import threading
 from datetime import date, time, timedelta
 from email.header import decode_header, make_header
 from zoneinfo import ZoneInfo
@@ -16,6 +15,7 @@ from portal.errors import DomainError
 from portal.extensions import db
 from portal.i18n import force_locale
 from portal.notify import services as notify
+from portal.notify import worker
 from portal.notify.models import Notification
 
 
@@ -48,9 +48,11 @@ def test_cancel_tells_enrolled_and_waiting_in_their_language(
     assert smtp_server == []  # e-mails leave only once the change is committed
     work.commit()
     assert session.status == "cancelled" and session.reason == "Sykdom"
+    assert smtp_server == []  # the worker sends, not the change
+    assert worker.run_once()["sent"] == 2
     rows = db.session.scalars(select(Notification)).all()
     assert {n.user_id for n in rows} == {seated.id, waiting.id}
-    assert {n.email_status for n in rows} == {"sent"}
+    assert {d.status for n in rows for d in n.deliveries} == {"sent"}
     by_address = {m["To"]: m for m in smtp_server}
     assert set(by_address) == {"seated@example.org", "waiting@example.org"}
     for person in (seated, waiting):
@@ -137,7 +139,7 @@ def test_cafe_followers_hear_about_cancellations(site, make_activity, make_user,
     services.follow(follower, cafe)
     services.cancel_session(leader, cafe.sessions[0], "Ferie")
     notification = db.session.scalar(select(Notification))
-    assert notification.user_id == follower.id and notification.email_status == "none"
+    assert notification.user_id == follower.id and notification.deliveries == []
 
 
 def test_promotion_is_notified(site, make_activity, make_user):
@@ -150,43 +152,3 @@ def test_promotion_is_notified(site, make_activity, make_user):
     assert (notification.user_id, notification.kind) == (second.id, "promoted")
     with force_locale("en"):
         assert "it is yours now" in notify.body(notification)
-
-
-def test_emails_are_sent_once_even_by_parallel_senders(app, site, make_activity, make_user,
-                                                      leader, smtp_server):
-    circle = make_activity(capacity=30)
-    services.add_series(leader, circle, services.plan_series(site, monday(), time(18, 0), 90, 1,
-                                                             count=1), True)
-    for _ in range(20):
-        services.enrol(make_user(), circle.id)
-    services.cancel_session(leader, circle.sessions[0], "Storm")
-    # Stored but not sent (work.commit() would send them right after the commit): the
-    # senders below race for them.
-    db.session.commit()
-    assert len(smtp_server) == 0
-    results = []
-
-    def sender():
-        with app.app_context():
-            results.append(notify.deliver_emails())
-            db.session.remove()
-
-    threads = [threading.Thread(target=sender) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(30)
-    assert sum(results) == 20 and len(smtp_server) == 20
-    assert len({m["To"] for m in smtp_server}) == 20
-    assert notify.deliver_emails() == 0
-
-
-def test_failed_email_is_retried_then_given_up(app, make_user, monkeypatch):
-    monkeypatch.setitem(app.config, "MAIL_SERVER", "127.0.0.1")
-    monkeypatch.setitem(app.config, "MAIL_PORT", 9)  # nothing listens: connection refused
-    person = make_user()
-    notify.notify([person], "promoted", {"title": "X", "timezone": "Europe/Oslo"})
-    db.session.commit()
-    for _ in range(notify.MAX_EMAIL_ATTEMPTS):
-        assert notify.deliver_emails() == 0
-    assert db.session.scalar(select(Notification.email_status)) == "failed"

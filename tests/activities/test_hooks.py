@@ -21,6 +21,7 @@ from portal.calendar.models import CalendarFeed
 from portal.calendar.services import feed_token
 from portal.extensions import db, utcnow
 from portal.notify import services as notify
+from portal.notify import worker
 from portal.notify.models import Notification
 
 
@@ -93,6 +94,7 @@ def test_erasing_frees_seats_in_running_courses_and_drops_follows_and_the_calend
         (waiting.id, "promoted")]
     assert smtp_server == []  # told once the erasure is committed
     work.commit()
+    worker.run_once()  # the delivery worker sends what the commit let out
     assert [m["To"] for m in smtp_server] == [waiting.email]
 
 

@@ -21,6 +21,7 @@ from portal.i18n import force_locale
 from portal.meetings import services
 from portal.meetings.models import Booking, BookingStatus
 from portal.notify import services as notify
+from portal.notify import worker
 from portal.notify.models import Notification
 
 from .conftest import key_at, working_day
@@ -46,6 +47,7 @@ def test_booking_confirms_to_both_in_their_own_language(slot, coach, make_user, 
     rows = db.session.scalars(select(Notification).order_by(Notification.id)).all()
     assert [(n.user_id, n.kind) for n in rows] == [(person.id, "booking_confirmed"),
                                                    (coach.id, "booking_new")]
+    assert worker.run_once()["sent"] == 2
     received = {m["To"]: m for m in smtp_server}
     assert set(received) == {"amal@example.org", "coach@example.org"}
     for user, notification in ((person, rows[0]), (coach, rows[1])):

@@ -12,6 +12,7 @@ from portal.meetings import reminders as job
 from portal.meetings import services
 from portal.meetings.models import Booking, BookingStatus
 from portal.meetings.reminders import send_reminders
+from portal.notify import worker
 from portal.notify.models import Notification
 
 from .conftest import key_at, working_day
@@ -52,6 +53,7 @@ def test_reminders_go_out_by_email_in_the_participants_language(booking, smtp_se
     person.language = "da"
     work.commit()
     send_reminders(booking.starts_at - timedelta(hours=20))
+    worker.run_once()
     assert [m["To"] for m in smtp_server] == ["amal@example.org"]
     assert "Påmindelse" in smtp_server[0].get_payload(decode=True).decode()
 
