@@ -77,6 +77,7 @@ def _participation_context(activity: Activity) -> dict:
         "can_lead": services.can_lead(current_user, activity),
         "attendance_opens": attendance.OPENS_BEFORE,
         "can_host": services.can_host(current_user, activity),
+        "early": services.may_join_early(current_user, activity),
     }
 
 
