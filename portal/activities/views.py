@@ -28,6 +28,7 @@ from portal.forms import attach_error, normalise_text, show_form
 from portal.i18n import _, force_locale, ngettext
 from portal.meetings import services as meetings
 from portal.meetings.calendar import booking_event
+from portal.voice import services as voice
 from portal.web import external_url, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -407,7 +408,8 @@ def place(site_id):
                   listing=services.browse_page(services.Filters(site_id=site.id),
                                                request.args.get("page", 1, type=int)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
-                      site, now, now + timedelta(weeks=3))), **names())
+                      site, now, now + timedelta(weeks=3))), asked=voice.outcomes(site),
+                  **names())
 
 
 # -- café shifts ------------------------------------------------------------------------------
