@@ -107,3 +107,14 @@ def test_my_data_has_my_proposals_and_what_i_support(people, propose):
     assert proposal["made"] and proposal["answered"]
     [supported] = sections["supported"]
     assert supported["proposal"] == "Chess" and supported["since"]
+
+
+def test_the_my_data_page_lists_what_i_proposed_and_support(client, people, propose):
+    propose("Zebra rides")
+    services.support(people["proposer"], propose("Chess club", by=people["other"]).id)
+    people["proposer"].language = "en"
+    client.login(people["proposer"].email)
+    page = client.get("/privacy/my-data").get_data(as_text=True)
+    made = page[page.index("Proposals I made"):page.index("Proposals I support")]
+    assert "Zebra rides" in made and "Chess club" not in made
+    assert "Chess club" in page[page.index("Proposals I support"):]
