@@ -151,6 +151,8 @@ def _support_of(user_id: int, proposal_id: int) -> Support | None:
 
 
 def _still_open(proposal: Proposal) -> None:
+    if proposal.status == ProposalStatus.WITHDRAWN:
+        raise DomainError(_l("This proposal was taken back."))
     if proposal.status != ProposalStatus.OPEN:
         raise DomainError(_l("This proposal has an answer already."))
 

@@ -146,6 +146,10 @@ def test_the_proposer_takes_an_open_proposal_back(people, propose):
     services.take_back(people["proposer"], proposal.id)
     assert proposal.status == ProposalStatus.WITHDRAWN
     assert services.open_proposals(proposal.site, people["olena"]) == []
+    with pytest.raises(DomainError, match="This proposal was taken back"):
+        services.support(people["olena"], proposal.id)
+    with pytest.raises(DomainError, match="This proposal was taken back"):
+        services.decline(people["coordinator"], proposal.id, "Too late")
 
 
 # -- answering: we'll do it ----------------------------------------------------------------------

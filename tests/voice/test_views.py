@@ -136,6 +136,19 @@ def test_the_proposer_takes_it_back_and_nobody_else_can(client, site, people, pr
     response = client.post(f"/voice/{proposal.id}/take-back")
     assert response.headers["Location"] == f"/voice/sites/{site.id}"
     assert fresh(proposal).status == ProposalStatus.WITHDRAWN
+    assert "Your proposal is taken back." in client.get(f"/voice/sites/{site.id}").get_data(
+        as_text=True)
+
+
+def test_taking_back_by_htmx_redirects_and_twice_says_why(client, site, people, propose):
+    proposal = propose()
+    client.login(people["proposer"].email)
+    response = client.post(f"/voice/{proposal.id}/take-back", htmx=True)
+    assert response.headers["HX-Redirect"] == f"/voice/sites/{site.id}"
+    response = client.post(f"/voice/{proposal.id}/take-back")
+    assert response.headers["Location"] == f"/voice/{proposal.id}"
+    assert "This proposal was taken back." in client.get(
+        f"/voice/{proposal.id}").get_data(as_text=True)
 
 
 # -- one proposal: who sees what -------------------------------------------------------------
