@@ -2,7 +2,10 @@
 the coordinators' answers. A place or proposal the user may not see answers 404; an answer
 by someone who may see but not answer, 403."""
 
-from flask import Blueprint, abort, flash, url_for
+from zoneinfo import ZoneInfo
+
+from babel.lists import format_list
+from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
@@ -14,7 +17,7 @@ from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import show_form
-from portal.i18n import _, bdi
+from portal.i18n import _, bdi, format_day
 from portal.voice import services
 from portal.voice.forms import JoinForm, NotNowForm, ProposalForm, RealiseForm
 from portal.voice.models import (
@@ -30,12 +33,16 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 
 
 def names() -> dict:
-    """Kind, status and language names, translated once per page."""
+    """Kind, status and language names, translated once per page; a proposal's dates as the
+    place's calendar days (when it was made or answered, not the clock time)."""
     locale = get_locale()
     return {"kind_names": {k: str(v) for k, v in KIND_NAMES.items()},
             "status_names": {k: str(v) for k, v in STATUS_NAMES.items()},
             "activity_kind_names": {k: str(v) for k, v in ACTIVITY_KIND_NAMES.items()},
-            "language_names": lambda codes: ", ".join(language_name(c, locale) for c in codes)}
+            "language_names": lambda codes: format_list(
+                [language_name(c, locale) for c in codes], locale=locale),
+            "local_day": lambda moment, zone: format_day(
+                moment.astimezone(ZoneInfo(zone)).date(), "yMMMd")}
 
 
 def _site(site_id: int) -> Site:
@@ -140,7 +147,7 @@ def _context(proposal: Proposal, **forms) -> dict:
                  "not_now_form": NotNowForm(formdata=None),
                  "join_form": _join_form(proposal, formdata=None)} | forms
     return {"proposal": proposal, "mine": services.supports(current_user, proposal),
-            "can_answer": answer,
+            "can_answer": answer, "single": True,
             "sees_names": services.sees_names(current_user, proposal.site_id),
             **forms, **names()}
 
@@ -157,8 +164,10 @@ def show(proposal_id):
 
 def _tap(proposal_id: int, action, message: str):
     """Support or stop supporting. htmx gets the proposal's card back (saying what went
-    wrong, if anything); a plain form post a message, and back to the place's list."""
+    wrong, if anything); a plain form post a message, and back to the place's list, or to
+    the proposal's page when the tap came from there (`single`)."""
     proposal = _proposal(proposal_id)
+    single = request.args.get("single") == "1"
     error = None
     try:
         action(current_user, proposal.id)
@@ -170,8 +179,10 @@ def _tap(proposal_id: int, action, message: str):
         return render("voice/show.html", "voice/_proposal.html", proposal=proposal,
                       mine=services.supports(current_user, proposal), error=error,
                       can_answer=services.can_answer(current_user, proposal.site_id),
-                      **names())
+                      single=single, **names())
     flash(error or message, "error" if error else "success")
+    if single:
+        return redirect(url_for("voice.show", proposal_id=proposal.id))
     return redirect(url_for("voice.place", site_id=proposal.site_id,
                             _anchor=f"proposal-{proposal.id}"))
 

@@ -298,3 +298,17 @@ def test_the_place_page_says_what_was_asked_and_what_became_of_it(client, site, 
                  "Chess club", "Waiting for an answer"):
         assert text in asked
     assert "Amina Proposer" not in page and "Too dear" not in page
+
+
+def test_supporting_from_the_proposals_page_comes_back_to_it(client, people, propose):
+    proposal = propose()
+    client.login(people["fatima"].email)
+    page = client.get(f"/voice/{proposal.id}").get_data(as_text=True)
+    assert f'action="/voice/{proposal.id}/support?single=1"' in page
+    assert page.count("Cycling course for women</bdi>") == 1  # the heading, not the card too
+    response = client.post(f"/voice/{proposal.id}/support?single=1")
+    assert response.headers["Location"] == f"/voice/{proposal.id}"
+    text = client.post(f"/voice/{proposal.id}/withdraw-support?single=1",
+                       htmx=True).get_data(as_text=True)
+    assert f'action="/voice/{proposal.id}/support?single=1"' in text
+    assert "card-title" not in text and supporters(proposal) == 0
