@@ -1,13 +1,14 @@
 """What proposals do for other features: their messages, the head start in activities for
-the people who asked, and their part when a person is erased or asks for their data
-(portal.signals). Connected by create_app through `connect()`, never by importing this
-module."""
+the people who asked, "You asked — we did" on a meeting place's public page, and their part
+when a person is erased or asks for their data (portal.signals). Connected by create_app
+through `connect()`, never by importing this module."""
 
 from sqlalchemy import delete, select, update
 
 from portal import signals
 from portal.accounts.models import User
 from portal.activities import services as activities
+from portal.activities import views as activity_pages
 from portal.extensions import db
 from portal.voice import messages, services
 from portal.voice.models import Proposal, ProposalStatus, Support
@@ -16,6 +17,8 @@ from portal.voice.models import Proposal, ProposalStatus, Support
 def connect() -> None:
     messages.init()
     activities.EARLY_JOINERS["voice"] = services.asked_for
+    activity_pages.PLACE_PARTS["voice"] = lambda site: ("voice/_asked.html",
+                                                        services.outcomes(site))
     signals.person_erased.connect(erase_person)
     signals.data_requested.connect(personal_data)
 

@@ -62,7 +62,7 @@ def _proposal(proposal_id: int) -> Proposal:
 # -- a place's proposals ---------------------------------------------------------------------
 
 def _show_place(site: Site):
-    return render("voice/index.html", "voice/index.html", site=site,
+    return render("voice/index.html", site=site,
                   sites=services.my_sites(current_user),
                   proposals=services.open_proposals(site, current_user),
                   answered=services.answered(site),
@@ -159,7 +159,7 @@ def show(proposal_id):
     context = _context(proposal)
     if context["sees_names"] and proposal.proposer_id is not None:
         note_read(current_user, "proposal.view", "proposal", proposal.id)
-    return render("voice/show.html", "voice/show.html", **context)
+    return render("voice/show.html", **context)
 
 
 def _tap(proposal_id: int, action, message: str):
