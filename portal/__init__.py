@@ -79,10 +79,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.notify.views import bp as notify_bp
     from portal.privacy.views import bp as privacy_bp
     from portal.reports.views import bp as reports_bp
+    from portal.voice.views import bp as voice_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
                       meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, calendar_bp,
-                      feedback_bp):
+                      feedback_bp, voice_bp):
         app.register_blueprint(blueprint)
 
 
@@ -102,6 +103,7 @@ def _connect_features(app: Flask) -> None:
     from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
     from portal.reports import hooks as reports
+    from portal.voice import hooks as voice
 
     figures.init_app(app)
     accounts.connect()
@@ -115,6 +117,7 @@ def _connect_features(app: Flask) -> None:
     notify.connect()
     privacy_messages.init()
     reports.connect()
+    voice.connect()
     # What staff may do decides which links pages offer.
     app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
 

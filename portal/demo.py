@@ -95,6 +95,7 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_road_to_work(rng, sites)
     _seed_co_leaders(rng, sites)
     _seed_feedback(rng)
+    _seed_proposals(rng, sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
         from portal.reports.services import recount
@@ -543,4 +544,103 @@ def _seed_road_to_work(rng, sites) -> None:
         partner_id=partner.id, role="Kitchen assistant", starts_on=today - timedelta(days=7),
         ends_on=today + timedelta(weeks=8), weekdays=[0, 2], hours_per_week=12,
         mentor_name="Ola Nordmann", status="active"))
+    db.session.commit()
+
+
+# What participants asked for at each place (portal/voice), each with what became of it:
+# (kind, title, description, languages, can help run it, the answer). "joined" goes into the
+# place's first realised proposal; "not_now" carries its reason.
+PROPOSALS = {
+    "NO": [
+        ("activity", "Svømmekurs for kvinner", "Mange av oss kan ikke svømme. Vi vil lære det "
+         "sammen, med en kvinnelig instruktør.", ["no", "ar", "so"], True, "realised"),
+        ("activity", "Matlaging fra hele verden", "Vi lager mat fra landene våre og snakker "
+         "norsk mens vi lager den.", ["no", "ar", "ti"], True, "realised"),
+        ("theme", "Hvordan fungerer NAV?", "Hva kan NAV hjelpe med, og hva må jeg gjøre selv?",
+         ["no", "ar", "ti"], False, "open"),
+        ("theme", "Å leie bolig", "Kontrakter, depositum og hva utleier kan kreve.",
+         ["no", "uk", "so"], False, "open"),
+        ("activity", "Fotball for ungdom", "Trening for ungdom en kveld i uka.", ["no"], True,
+         "not_now:Vi har ikke bane før i april. Spør oss gjerne igjen i mars."),
+        ("activity", "Svømming for damer", "Svømmetimer bare for kvinner.", ["no", "ar"],
+         False, "joined"),
+        ("activity", "Tur til Holmenkollen", "En søndagstur med matpakke.", ["no"], False,
+         "withdrawn"),
+    ],
+    "SE": [
+        ("activity", "Cykelkurs för kvinnor", "Vi vill lära oss cykla tillsammans i parken.",
+         ["sv", "ar", "so"], True, "realised"),
+        ("theme", "Hur söker jag jobb?", "CV, personligt brev och intervjuer.",
+         ["sv", "ar", "fa"], False, "open"),
+        ("activity", "Schackklubb", "Schack en kväll i veckan för alla åldrar.", ["sv"], True,
+         "not_now:Vi har ingen ledare för det just nu. Vill du hålla i det? Säg till!"),
+        ("activity", "Cykla tillsammans", "Korta cykelturer för nybörjare.", ["sv", "ar"],
+         False, "joined"),
+        ("activity", "Syjunta", "Vi syr och lagar kläder tillsammans.", ["sv", "ti"], True,
+         "open"),
+    ],
+    "DK": [
+        ("activity", "Cykelkursus for kvinder", "Vi vil lære at cykle sammen.",
+         ["da", "ar", "so"], True, "realised"),
+        ("theme", "Hvordan virker uddannelse i Danmark?", "SU, VUC og erhvervsuddannelser.",
+         ["da", "ar"], False, "open"),
+        ("activity", "Fodbold for piger", "Træning for piger om onsdagen.", ["da"], True,
+         "not_now:Hallen er optaget om aftenen hele efteråret."),
+        ("activity", "Strikkeklub", "Vi strikker og snakker dansk.", ["da", "uk"], False,
+         "withdrawn"),
+        ("activity", "Lektiecafé for børn", "Hjælp til lektier efter skole.", ["da", "ar"],
+         True, "open"),
+    ],
+}
+
+
+def _seed_proposals(rng, sites) -> None:
+    """Proposals in every state at every place, supported by others, answered days or weeks
+    after they were made (so the reports have a median). The demo participant proposed one
+    that waits for an answer and supports the swimming course, which she may join before it
+    opens to everyone."""
+    from portal.voice import services as voice
+    from portal.voice.models import ANSWERED
+
+    now = utcnow()
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    for site in sites:
+        coordinator = db.session.scalar(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == Role.COORDINATOR)
+            .order_by(User.id))
+        people = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == Role.PARTICIPANT,
+            User.id != amina.id).order_by(User.id)))
+        first_realised = None
+        for kind, title, description, languages, can_help, answer in PROPOSALS[site.country]:
+            if not people:  # a tiny demo (--participants 5) may leave a place empty
+                break
+            proposer, *supporters = rng.sample(people, min(len(people), 1 + rng.randrange(9)))
+            proposal = voice.propose(proposer, site, voice.ProposalData(
+                kind=kind, title=title, description=description, languages=languages,
+                can_help=can_help))
+            if site.id == amina.home_site.id and title == "Svømmekurs for kvinner":
+                supporters.append(amina)
+            for supporter in supporters:
+                voice.support(supporter, proposal.id)
+            if answer == "realised":
+                activity = voice.realise(coordinator, proposal.id, "study_circle", 10)
+                activity.women_only = "kvinn" in title or "kvind" in title
+                first_realised = first_realised or proposal
+            elif answer.startswith("not_now:"):
+                voice.decline(coordinator, proposal.id, answer.removeprefix("not_now:"))
+            elif answer == "joined":
+                voice.join(coordinator, proposal.id, first_realised.id)
+            elif answer == "withdrawn":
+                voice.take_back(proposer, proposal.id)
+            made = now - timedelta(days=rng.randrange(20, 80), hours=rng.randrange(0, 24))
+            proposal.created_at = made
+            if proposal.status in ANSWERED:
+                proposal.answered_at = made + timedelta(days=rng.randrange(1, 15),
+                                                        hours=rng.randrange(0, 24))
+        if site.id == amina.home_site.id:
+            voice.propose(amina, site, voice.ProposalData(
+                kind="activity", title="Leksehjelp for foreldre",
+                description="Vi vil hjelpe barna med lekser, men forstår ikke alt selv.",
+                languages=["no", "ar"], can_help=False))
     db.session.commit()

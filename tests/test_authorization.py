@@ -20,6 +20,7 @@ from portal.extensions import db, utcnow
 from portal.goals import services as goals
 from portal.meetings import services as meetings
 from portal.meetings.models import Availability, ExtraWindow, TimeOff, Window
+from portal.voice import services as voice
 from tests.conftest import Client
 
 ROLES = ["anon", "owner", "peer", "volunteer", "coordinator", "admin", "stranger"]
@@ -78,6 +79,7 @@ def world(site, make_site, make_user):
         weekdays=[0], hours_per_week=10))
     outcome = employment.report_outcome(owner, employment.OutcomeData(kind="job",
                                                                       on_date=monday))
+    proposal = voice.propose(owner, site, voice.ProposalData(kind="activity", title="Idea"))
     db.session.commit()
     from portal.calendar import services as calendar
 
@@ -89,7 +91,7 @@ def world(site, make_site, make_user):
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
            "purpose": "photos", "partner_id": partner.id, "placement_id": placement.id,
            "outcome_id": outcome.id,
-           "provider": "46elks", "secret": "not-the-secret",
+           "provider": "46elks", "secret": "not-the-secret", "proposal_id": proposal.id,
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -326,6 +328,18 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'reports.export_csv': row(LOGIN, DENY, DENY, DENY, OK, OK, OK),
     'reports.export_xlsx': row(LOGIN, DENY, DENY, DENY, OK, OK, OK),
     'reports.index': row(LOGIN, DENY, DENY, DENY, OK, OK, OK),
+    # Proposals: the people of place A see and support them; its coordinators answer.
+    'voice.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'voice.place': row(LOGIN, OK, OK, OK, OK, OK, GONE),
+    'voice.new': row(LOGIN, OK, OK, OK, OK, OK, GONE),
+    'voice.create': row(LOGIN, OK, OK, OK, OK, OK, GONE),
+    'voice.show': row(LOGIN, OK, OK, OK, OK, OK, GONE),
+    'voice.support': row(LOGIN, OK, OK, OK, OK, OK, GONE),
+    'voice.withdraw_support': row(LOGIN, OK, OK, OK, OK, OK, GONE),
+    'voice.take_back': row(LOGIN, OK, DENY, DENY, DENY, DENY, GONE),
+    'voice.realise': row(LOGIN, DENY, DENY, DENY, OK, OK, GONE),
+    'voice.not_now': row(LOGIN, DENY, DENY, DENY, OK, OK, GONE),
+    'voice.join_with': row(LOGIN, DENY, DENY, DENY, OK, OK, GONE),
 }
 
 

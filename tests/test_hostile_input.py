@@ -9,6 +9,7 @@ from portal.activities import services as activities
 from portal.activities.models import Kind, Session
 from portal.employment import services as employment
 from portal.extensions import db, utcnow
+from portal.voice import services as voice
 
 NASTY = [
     "<script>alert(1)</script>",
@@ -61,13 +62,16 @@ def world(site, make_user):
         ends_on=utcnow().date(), weekdays=[0], hours_per_week=10))
     outcome = employment.report_outcome(followed, employment.OutcomeData(
         kind="job", on_date=utcnow().date()))
+    proposal = voice.propose(participant, site, voice.ProposalData(kind="activity",
+                                                                   title="Idea"))
+    voice.propose(participant, site, voice.ProposalData(kind="theme", title="Other idea"))
     db.session.commit()
     return {"site_id": site.id, "activity_id": circle.id, "session_id": session.id,
             "user_id": followed.id, "invitation_id": 1, "token": "x",
             "partner_id": partner.id, "placement_id": placement.id, "outcome_id": outcome.id,
             "booking_id": booking.id, "availability_id": availability.id,
             "window_id": availability.windows[0].id, "extra_id": 1, "time_off_id": 1,
-            "key": slots[1].key}
+            "key": slots[1].key, "proposal_id": proposal.id}
 
 
 def post_urls(app, world):
@@ -97,7 +101,9 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           # peer co-leaders (portal/activities)
           "user_id",
           # how was it? (portal/feedback)
-          "face", "comment", "change", "skip"]
+          "face", "comment", "change", "skip",
+          # proposals (portal/voice)
+          "can_help", "into"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

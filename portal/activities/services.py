@@ -1,6 +1,6 @@
 """Activity verbs: create, schedule a series, browse, join, leave, follow."""
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -76,12 +76,13 @@ class ActivityData:
     women_only: bool = False
 
 
-def create_activity(user: User, site: Site, data: ActivityData) -> Activity:
+def create_activity(user: User, site: Site, data: ActivityData,
+                    status: ActivityStatus = ActivityStatus.OPEN) -> Activity:
     if not can_create_at(user, site):
         raise DomainError(_l("Only volunteers and coordinators can create activities here."))
     if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
         raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
-    activity = Activity(site=site, **vars(data))
+    activity = Activity(site=site, status=status, **vars(data))
     if data.kind == Kind.STUDY_CIRCLE:
         activity.rule_set = default_rule_set(site.country)
     activity.leaders.append(user)
@@ -298,6 +299,16 @@ def cafe_sessions(site: Site, start: datetime, end: datetime) -> list[Session]:
 
 # -- joining, leaving, following ------------------------------------------------------------
 
+# Who may join an activity while it is still closed to others: rules other features register
+# by name (voice: the people who asked for it get a head start). Each answers (user, activity).
+EARLY_JOINERS: dict[str, Callable[[User, Activity], bool]] = {}
+
+
+def may_join_early(user: User, activity: Activity) -> bool:
+    return (activity.status == ActivityStatus.CLOSED and user.is_authenticated
+            and any(rule(user, activity) for rule in EARLY_JOINERS.values()))
+
+
 def _lock(activity_id: int) -> int:
     """Own the activity's enrolments until the unit of work ends: a write on the activity row,
     which waits for every other join or leave of the same activity (row lock on PostgreSQL,
@@ -322,7 +333,7 @@ def enrol(user: User, activity_id: int) -> Enrolment:
     """Join a study circle: a seat if one is free, otherwise the end of the waiting list."""
     position = _lock(activity_id)
     activity = db.session.get(Activity, activity_id, populate_existing=True)
-    if activity.status != ActivityStatus.OPEN:
+    if activity.status != ActivityStatus.OPEN and not may_join_early(user, activity):
         raise DomainError(_l("This activity is not open for new participants."))
     if activity.is_cafe:
         raise DomainError(_l("Language cafés have no sign-up: follow the café instead."))

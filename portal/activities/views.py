@@ -1,5 +1,6 @@
 """Browse activities; join, leave and follow; staff create activities and series."""
 
+from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +33,11 @@ from portal.i18n import _, ngettext
 from portal.web import ics_response, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
+
+# Parts other features add to a meeting place's public page, registered by name by their
+# hooks (voice: "You asked — we did"). Each gives, for the place, the template to include and
+# what it shows (as `part`).
+PLACE_PARTS: dict[str, Callable[[Site], tuple[str, object]]] = {}
 
 
 def names() -> dict:
@@ -81,6 +87,7 @@ def _participation_context(activity: Activity) -> dict:
         and policy.manages(current_user, activity.site_id),
         "attendance_opens": attendance.OPENS_BEFORE,
         "can_host": services.can_host(current_user, activity),
+        "early": services.may_join_early(current_user, activity),
     }
 
 
@@ -370,7 +377,9 @@ def place(site_id):
                   listing=services.browse_page(services.Filters(site_id=site.id),
                                                request.args.get("page", 1, type=int)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
-                      site, now, now + timedelta(weeks=3))), **names())
+                      site, now, now + timedelta(weeks=3))),
+                  parts=[part(site) for part in PLACE_PARTS.values()],
+                  **names())
 
 
 # -- café shifts ------------------------------------------------------------------------------

@@ -35,7 +35,7 @@ from portal.feedback import services as answers
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
 from portal.notify import sms
-from portal.reports import courses, upkeep
+from portal.reports import courses, upkeep, voice
 from portal.reports import employment as road_to_work
 from portal.reports.models import ActiveMonth, CourseResult
 from portal.reports.periods import Period, buckets
@@ -69,6 +69,7 @@ class Report:
     co_leaders: int = 0
     sms: list[tuple[date, int, int, int]] = field(default_factory=list)  # month, sent,
     # segments, not sent for the budget
+    proposals: list[dict] = field(default_factory=list)  # per place (reports/voice.py)
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -94,7 +95,8 @@ def build(sites: list[Site], period: Period) -> Report:
         employment=road_to_work.figures(sites, period),
         feedback=answers.per_activity(site_ids, start, end),
         meetings_feedback=answers.meetings_summary(site_ids, start, end),
-        co_leaders=co_leader_count(site_ids, start, end))
+        co_leaders=co_leader_count(site_ids, start, end),
+        proposals=voice.figures(sites, period))
 
 
 def co_leader_count(site_ids, start: datetime, end: datetime) -> int:

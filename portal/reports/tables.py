@@ -4,6 +4,7 @@ Every count goes through `protect` (small numbers shown as "<5")."""
 from dataclasses import dataclass
 
 from flask import current_app
+from flask_babel import format_decimal
 
 from portal.activities.models import KIND_NAMES
 from portal.employment.models import STATEMENT_TEXT
@@ -96,7 +97,7 @@ def tables(report: Report) -> list[Table]:
         [[format_day(month, "yMMM"), sent, parts, held]
          for month, sent, parts, held in report.sms])
     return [summary, months, weeks, activities, circles, goals, meetings, feedback,
-            *employment_tables(report, n), texts]
+            *employment_tables(report, n), proposal_table(report, n), texts]
 
 
 def employment_tables(report: Report, n) -> list[Table]:
@@ -131,3 +132,21 @@ def employment_tables(report: Report, n) -> list[Table]:
                        [[str(text), n(check_ins["people"]), change(check_ins["median"][key])]
                         for key, text in STATEMENT_TEXT.items()])
     return [work, exits, assessment]
+
+
+def proposal_table(report: Report, n) -> Table:
+    """Proposals per meeting place. The median waiting time is left out while fewer than
+    REPORT_SMALL_CELL proposals were answered: a median of so few would tell about each."""
+    limit = current_app.config["REPORT_SMALL_CELL"]
+
+    def days(row):
+        if row["median_days"] is None or row["answered"] < limit:
+            return "–"
+        return format_decimal(row["median_days"], "0.#")
+
+    return Table("proposals", _("Proposals (I wish…)"), [
+        _("Meeting place"), _("Proposals made"), _("Supported by others"), _("Answered"),
+        _("We'll do it"), _("Median days to an answer")],
+        [[row["site"].name if row["site"] else _("All my meeting places"), n(row["made"]),
+          n(row["supported"]), n(row["answered"]), n(row["realised"]), days(row)]
+         for row in report.proposals])
