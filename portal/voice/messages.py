@@ -8,6 +8,7 @@ from flask import url_for
 
 from portal.extensions import db
 from portal.i18n import _
+from portal.notify.models import Group
 from portal.notify.services import Message, register
 from portal.voice.models import Proposal
 
@@ -49,9 +50,11 @@ def _joined(p):
 
 def init() -> None:
     register("proposal_realised", Message(
-        lambda p: _("We'll do it: %(title)s", title=_title(p)), _realised, _activity_link))
+        lambda p: _("We'll do it: %(title)s", title=_title(p)), _realised, _activity_link),
+        group=Group.CHANGES)
     register("proposal_not_now", Message(
-        lambda p: _("Not now: %(title)s", title=_title(p)), _not_now, _proposal_link))
+        lambda p: _("Not now: %(title)s", title=_title(p)), _not_now, _proposal_link),
+        group=Group.CHANGES)
     register("proposal_joined", Message(
         lambda p: _("Joined with another proposal: %(title)s", title=_title(p)), _joined,
-        _joined_link))
+        _joined_link), group=Group.CHANGES)
