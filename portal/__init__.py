@@ -75,10 +75,11 @@ def _register_blueprints(app: Flask) -> None:
     from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
     from portal.privacy.views import bp as privacy_bp
+    from portal.push.views import bp as push_bp
     from portal.reports.views import bp as reports_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      meetings_bp, reports_bp, privacy_bp, audit_bp):
+                      meetings_bp, reports_bp, privacy_bp, audit_bp, push_bp):
         app.register_blueprint(blueprint)
 
 
@@ -95,6 +96,7 @@ def _connect_features(app: Flask) -> None:
     from portal.meetings import messages as meeting_messages
     from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
+    from portal.push import hooks as push
     from portal.reports import hooks as reports
 
     figures.init_app(app)
@@ -106,6 +108,7 @@ def _connect_features(app: Flask) -> None:
     meeting_messages.init()
     notify.connect()
     privacy_messages.init()
+    push.connect()
     reports.connect()
     # What staff may do decides which links pages offer.
     app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
