@@ -251,3 +251,19 @@ def test_the_service_worker_is_served_from_the_root(client):
     assert answer.headers["Cache-Control"] == "no-cache"
     text = answer.get_data(as_text=True)
     assert 'addEventListener("push"' in text and 'addEventListener("notificationclick"' in text
+
+
+@pytest.mark.parametrize("path", ["/activities/calendar", "/goals"])
+def test_the_pages_kept_offline_carry_their_note_hidden(client, login_as, path):
+    """The service worker shows the note only on a copy it serves without a network; the
+    time in it is when the page was made (the person's local time)."""
+    login_as()
+    html = client.get(path).get_data(as_text=True)
+    assert ("<p class=\"offline-note\" role=\"status\" data-offline-note hidden>"
+            "You are offline — as of ") in html
+
+
+def test_the_service_worker_keeps_only_my_calendar_and_my_plan(client):
+    text = client.get("/sw.js").get_data(as_text=True)
+    assert 'var KEPT_PAGES = ["/activities/calendar", "/goals"];' in text
+    assert 'request.method !== "GET"' in text  # never an answer to a form
