@@ -90,6 +90,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
     from portal.activities import figures as activity_figures
+    from portal.activities import reminders as activity_reminders
     from portal.activities import services as activities_services
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
@@ -102,6 +103,7 @@ def _connect_features(app: Flask) -> None:
     figures.init_app(app)
     accounts.connect()
     activity_figures.register()
+    activity_reminders.connect()
     signals.site_timezone_changed.connect(activities_services.keep_wall_times)
     goals.connect()
     meeting_figures.register()

@@ -135,6 +135,8 @@ def load(overrides: dict | None = None) -> dict:
         # how often and how far apart it tries one, and when a claim counts as abandoned (a
         # worker stopped mid-send; longer than any send takes).
         "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS", "1.5")),
+        # How often a worker runs the features' jobs that queue messages (reminders).
+        "WORKER_JOB_SECONDS": float(os.environ.get("WORKER_JOB_SECONDS", "60")),
         "DELIVERY_MAX_ATTEMPTS": int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6")),
         "DELIVERY_RETRY_SECONDS": int(os.environ.get("DELIVERY_RETRY_SECONDS", "60")),
         "DELIVERY_RETRY_MAX_SECONDS": int(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "3600")),
