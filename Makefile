@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := portal:create_app
 
-.PHONY: run test setup assets translations browser-deps db lint clean
+.PHONY: run test setup assets translations browser-deps pdf-deps db lint clean
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -21,7 +21,7 @@ test: setup browser-deps
 	$(BIN)/bandit --quiet --recursive portal --severity-level high
 	$(BIN)/pytest
 
-setup: $(VENV)/.installed assets translations
+setup: $(VENV)/.installed assets translations pdf-deps
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -40,10 +40,23 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
 # Debian's Chromium for the browser tests (never `playwright install`: no downloads here),
+# Noto Sans Ethiopic (fonts-noto-core) so Tigrinya's Ge'ez letters are not drawn as boxes,
 # and a Java runtime for the Nu HTML checker.
+ETHIOPIC_FONT := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 browser-deps:
 	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	[ -e $(ETHIOPIC_FONT) ] || need="$$need fonts-noto-core"; \
 	command -v java >/dev/null || need="$$need default-jre-headless"; \
+	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \
+	fi
+
+# WeasyPrint (PDF statements) needs Pango, and DejaVu fonts cover Latin, the Nordic letters
+# and Arabic.
+pdf-deps:
+	@need=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do \
+	  dpkg -s $$pkg >/dev/null 2>&1 || need="$$need $$pkg"; done; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \

@@ -70,6 +70,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.calendar.views import bp as calendar_bp
+    from portal.employment.views import bp as employment_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings.views import bp as meetings_bp
@@ -79,22 +81,24 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      meetings_bp, reports_bp, privacy_bp, audit_bp, push_bp):
+                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, calendar_bp,
+                      push_bp):
         app.register_blueprint(blueprint)
 
 
 def _connect_features(app: Flask) -> None:
     """What features do for each other (signals, kept figures, notification texts), connected
     here and only here: importing a module never connects anything."""
-    from portal import figures, signals
+    from portal import figures
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
-    from portal.activities import figures as activity_figures
+    from portal.activities import hooks as activities
     from portal.activities import reminders as activity_reminders
-    from portal.activities import services as activities_services
+    from portal.calendar import hooks as calendar
+    from portal.employment import hooks as employment
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
-    from portal.meetings import messages as meeting_messages
+    from portal.meetings import hooks as meetings
     from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
     from portal.push import hooks as push
@@ -102,12 +106,13 @@ def _connect_features(app: Flask) -> None:
 
     figures.init_app(app)
     accounts.connect()
-    activity_figures.register()
+    activities.connect()
     activity_reminders.connect()
-    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    calendar.connect()
+    employment.connect()
     goals.connect()
     meeting_figures.register()
-    meeting_messages.init()
+    meetings.connect()
     notify.connect()
     privacy_messages.init()
     push.connect()
@@ -138,6 +143,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         text_direction=i18n.text_direction, html_lang=i18n.html_lang, bdi=i18n.bdi,
+        unchecked=i18n.unchecked,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
         format_local=i18n.format_local, format_day=i18n.format_day,

@@ -15,6 +15,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Kind, Session
+from portal.employment import services as employment
 from portal.extensions import db, utcnow
 from portal.goals import services as goals
 from portal.meetings import services as meetings
@@ -72,7 +73,16 @@ def world(site, make_site, make_user):
     booking = meetings.book(owner, slots[0].key)
     invitation, _code = accounts.invite(people["coordinator"], site, Role.VOLUNTEER)
     device = push.subscribe(owner, "https://push.example.org/owner", PUSH_KEY, PUSH_AUTH)
-    from portal.activities import calendar
+    partner = employment.add_partner(people["coordinator"], site, employment.PartnerData(
+        name="Partner", kind="employer"))
+    placement = employment.record_placement(people["coordinator"], owner,
+                                            employment.PlacementData(
+        partner_id=partner.id, role="Role", starts_on=monday, ends_on=monday,
+        weekdays=[0], hours_per_week=10))
+    outcome = employment.report_outcome(owner, employment.OutcomeData(kind="job",
+                                                                      on_date=monday))
+    db.session.commit()
+    from portal.calendar import services as calendar
 
     ids = {"site_id": site.id, "activity_id": circle.id, "session_id": held.id,
            "goal_id": goal.id, "step_id": goal.steps[0].id, "share_id": goal_share(owner),
@@ -80,7 +90,8 @@ def world(site, make_site, make_user):
            "window_id": availability.windows[0].id, "extra_id": availability.extras[0].id,
            "time_off_id": db.session.query(TimeOff).one().id, "user_id": owner.id,
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
-           "purpose": "photos", "subscription_id": device.id,
+           "purpose": "photos", "partner_id": partner.id, "placement_id": placement.id,
+           "outcome_id": outcome.id, "subscription_id": device.id,
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -189,16 +200,16 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'activities.create': row(LOGIN, DENY, DENY, OK, OK, OK, OK),
     'activities.edit': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.edit_session': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
-    'activities.feed': row(OK, OK, OK, OK, OK, OK, OK),
+    'calendar.feed': row(OK, OK, OK, OK, OK, OK, OK),
     'activities.follow': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.host': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.index': row(OK, OK, OK, OK, OK, OK, OK),
     'activities.join': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.leave': row(LOGIN, OK, OK, OK, OK, OK, OK),
-    'activities.my_calendar': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'calendar.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.new': row(LOGIN, DENY, DENY, OK, OK, OK, OK),
     'activities.place': row(OK, OK, OK, OK, OK, OK, OK),
-    'activities.renew_feed': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'calendar.renew_feed': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.reopen': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.save_attendance': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.series': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
@@ -209,6 +220,31 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'activities.unhost': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.update': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.update_session': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
+    'employment.add_interview': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.add_my_interview': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.add_partner': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
+    'employment.answer_check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.change_partner': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.confirm_outcome': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.create_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.edit_partner': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.edit_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.mine': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.new_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.partners': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
+    'employment.people': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
+    'employment.person': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.placement': row(LOGIN, OK, GONE, GONE, OK, OK, GONE),
+    'employment.record_outcome': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.remove_partner': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.report_outcome': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.skip_check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.statement': row(LOGIN, OK, GONE, GONE, OK, OK, GONE),
+    # The owner has not given the consent for the job centre: refused with an explanation.
+    'employment.statement_csv': row(LOGIN, DENY, GONE, GONE, DENY, DENY, GONE),
+    'employment.statement_pdf': row(LOGIN, DENY, GONE, GONE, DENY, DENY, GONE),
+    'employment.update_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
     'goals.add_note': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.add_step': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.answer': row(LOGIN, OK, OK, OK, OK, OK, OK),

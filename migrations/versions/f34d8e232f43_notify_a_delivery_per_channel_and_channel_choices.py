@@ -2,7 +2,7 @@
 from the notification into deliveries
 
 Revision ID: f34d8e232f43
-Revises: 3d73ef2e825d
+Revises: 157124514a2a
 Create Date: 2026-12-06 04:02:40.307786
 
 """
@@ -13,7 +13,7 @@ import portal.extensions
 
 # revision identifiers, used by Alembic.
 revision = 'f34d8e232f43'
-down_revision = '3d73ef2e825d'
+down_revision = '157124514a2a'
 branch_labels = None
 depends_on = None
 

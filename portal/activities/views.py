@@ -3,16 +3,15 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal import work
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
 from portal.activities import attendance, calendar, rules, services
 from portal.activities.forms import (
-    KIND_NAMES,
-    LEVEL_NAMES,
     ActivityForm,
     CancelForm,
     EditActivityForm,
@@ -20,17 +19,17 @@ from portal.activities.forms import (
     SeriesForm,
     SessionForm,
 )
-from portal.activities.models import Activity, ActivityStatus, Session
+from portal.activities.models import KIND_NAMES, LEVEL_NAMES, Activity, ActivityStatus, Session
+from portal.audit.models import record
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.forms import attach_error, show_form
-from portal.i18n import _, force_locale, ngettext
-from portal.meetings import services as meetings
-from portal.meetings.calendar import booking_event
-from portal.web import external_url, redirect, render, wants_fragment
+from portal.forms import attach_error, normalise_text, show_form
+from portal.i18n import _, ngettext
+from portal.web import ics_response, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
+
 
 def names() -> dict:
     """Kind and level names, translated once per page (not once per card)."""
@@ -97,6 +96,7 @@ def _change(activity_id: int, action):
     try:
         message, category = action(activity)
     except DomainError as error:
+        work.refuse()  # a rule said no: nothing of the attempt is kept
         message, category = str(error.message), "error"
         if not wants_fragment():
             flash(message, category)
@@ -341,52 +341,7 @@ def cancel_session(session_id):
     return redirect(url_for("activities.show", activity_id=session.activity_id))
 
 
-# -- calendars ---------------------------------------------------------------------------------
-
-def _ics(sessions, name: str, filename: str, events=()):
-    from flask import make_response
-
-    response = make_response(calendar.to_ical(sessions, name, request.host, events))
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@bp.get("/calendar")
-@login_required
-def my_calendar():
-    token = calendar.feed_token(current_user)
-    now = utcnow()
-    items = sorted([*calendar.upcoming(current_user),
-                    *meetings.next_meetings(current_user, now, now + timedelta(days=56))],
-                   key=lambda item: item.starts_at)
-    return render("activities/calendar.html", "activities/calendar.html",
-                  weeks=calendar.by_week(items),
-                  feed_url=external_url("activities.feed", token=token))
-
-
-@bp.post("/calendar/feed")
-@login_required
-def renew_feed():
-    calendar.feed_token(current_user, renew=True)
-    flash(_("Your calendar has a new address. The old one no longer works."), "success")
-    return redirect(url_for("activities.my_calendar"))
-
-
-@bp.get("/calendar/<token>.ics")
-def feed(token):
-    """The secret address a phone's calendar subscribes to (no login: the token is the key)."""
-    user = calendar.user_for_feed(token)
-    if user is None:
-        abort(404)
-    now = utcnow()
-    start, end = now - timedelta(days=30), now + timedelta(days=365)
-    sessions = calendar.calendar_sessions(user, start, end)
-    with force_locale(user.language):
-        events = [booking_event(b, request.host, user.id)
-                  for b in meetings.all_meetings(user, start, end)]
-    return _ics(sessions, "Bro", "bro.ics", events)
-
+# -- a session in a phone's calendar ------------------------------------------------------------
 
 @bp.get("/sessions/<int:session_id>.ics")
 def session_ics(session_id):
@@ -394,7 +349,9 @@ def session_ics(session_id):
     if session is None:
         abort(404)
     visible_activity(session.activity_id)
-    return _ics([session], session.activity.title, f"bro-{session.id}.ics")
+    return ics_response(calendar.ical(session.activity.title,
+                                      [calendar.session_event(session, request.host)]),
+                        f"bro-{session.id}.ics")
 
 
 @bp.get("/places/<int:site_id>")
@@ -402,7 +359,7 @@ def place(site_id):
     """A meeting place's public page: open activities and the coming weeks' cafés."""
     site = db.session.get(Site, site_id) or abort(404)
     now = utcnow()
-    return render("activities/place.html", "activities/place.html", site=site,
+    return render("activities/place.html", site=site,
                   listing=services.browse_page(services.Filters(site_id=site.id),
                                                request.args.get("page", 1, type=int)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
@@ -419,6 +376,7 @@ def _shift(session_id: int, action, message: str):
     try:
         action(current_user, session)
     except DomainError as error:
+        work.refuse()
         flash(str(error.message), "error")
         return redirect(url_for("activities.show", activity_id=activity.id))
     if wants_fragment():
@@ -452,14 +410,11 @@ def _show_attendance(session, marks=None, error=None, status=200):
                "open_for_marking": attendance.is_open_for_marking(session),
                "can_reopen": current_user.has_role(session.activity.site_id, Role.COORDINATOR),
                "length": attendance.length(session)}
-    response = render("activities/attendance.html", "activities/_attendance.html", **context)
-    response.status_code = status
-    return response
+    return render("activities/attendance.html", "activities/_attendance.html", status=status,
+                  **context)
 
 
 def _number(value: str | None) -> int | None:
-    from portal.forms import normalise_text
-
     value = normalise_text(value or "")
     return int(value) if value.isdigit() else None
 
@@ -528,20 +483,15 @@ def _attendance_export(activity_id: int):
 @login_required
 def attendance_export(activity_id):
     activity, status, grid = _attendance_export(activity_id)
-    return render("activities/attendance_list.html", "activities/attendance_list.html",
-                  activity=activity, circle_status=status, grid=grid)
+    return render("activities/attendance_list.html", activity=activity, circle_status=status,
+                  grid=grid)
 
 
 @bp.get("/<int:activity_id>/attendance-list.csv")
 @login_required
 def attendance_csv(activity_id):
-    from flask import make_response
-
     activity, status, grid = _attendance_export(activity_id)
-    from portal.audit.models import record
-
     record(current_user, "attendance_list.export.csv", "activity", activity.id)
-    db.session.commit()
     response = make_response(rules.grid_csv(activity, status, grid))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from portal.accounts import services
 from portal.accounts.models import ROLE_NAMES, Role
 from portal.activities import services as activities
+from portal.employment import services as employment
 from portal.extensions import db, utcnow
 from portal.forms import safe_next
 from portal.home import services as whats_next
@@ -21,18 +22,21 @@ bp = Blueprint("home", __name__, url_prefix="")
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
-        return render("home/index.html", "home/index.html", sites=services.all_sites())
+        return render("home/index.html", sites=services.all_sites())
     user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     now = utcnow()
     until = now + timedelta(days=56)
-    return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
+    return render("home/dashboard.html", role_names=ROLE_NAMES,
                   coming=whats_next.soonest_first(
                       whats_next.next_meetings(user, now, until, limit=2),
                       whats_next.next_sessions(user, now, until, limit=3)),
                   next_steps=whats_next.next_steps(user),
                   led=activities.led_activities(user) if user.is_staff else [],
                   shifts=activities.my_shifts(user) if user.is_staff else [],
-                  coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN))
+                  coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN),
+                  employment={"placements": employment.current_placements(user, now.date()),
+                              "check_in_due": employment.check_in_due(user, now)}
+                  if employment.takes_part(user) else None)
 
 
 @bp.post("/language")
@@ -47,8 +51,7 @@ def switch_language():
 
 @bp.get("/privacy")
 def privacy():
-    return render("home/privacy.html", "home/privacy.html",
-                  version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    return render("home/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"],
                   min_age=current_app.config["MIN_SELF_REGISTRATION_AGE"])
 
 

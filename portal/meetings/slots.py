@@ -9,7 +9,6 @@ Windows are local wall times in the site's zone. Each slot is converted on its o
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -17,16 +16,10 @@ from flask import current_app
 from sqlalchemy import bindparam, or_, select, union_all
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site
-from portal.activities.models import (
-    Activity,
-    Kind,
-    Session,
-    SessionStatus,
-    activity_leader,
-    shift,
-)
+from portal.activities.services import session_times
 from portal.extensions import db, utcnow
 from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
+from portal.speed import statement
 
 
 @dataclass(frozen=True)
@@ -77,10 +70,7 @@ def _staff_at(site_id):
                                             Membership.role.in_(STAFF_ROLES))
 
 
-# The statements below are built once per process: SQLAlchemy then reuses them and their cache
-# keys instead of building them again on every page of free times.
-
-@cache
+@statement
 def _availabilities_statement(by_host: bool, by_id: bool):
     statement = select(Availability).where(
         Availability.site_id == bindparam("site_id"),
@@ -107,7 +97,7 @@ def _days_off(host_ids: set[int], first_day: date, last_day: date) -> dict[int, 
     return off
 
 
-@cache
+@statement
 def _days_off_statement():
     return select(TimeOff.host_id, TimeOff.first_day, TimeOff.last_day).where(
         TimeOff.host_id.in_(bindparam("hosts", expanding=True)),
@@ -118,43 +108,19 @@ def _busy(host_ids: set[int], start: datetime, end: datetime,
           ignore: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
     """When the hosts are taken, with two hours' margin on each side of the period: their
     meetings that are not cancelled (all but `ignore`) on either side — staff may book a
-    colleague too — and the sessions they run (see sessions_run)."""
+    colleague too — and the sessions they run (activities.services.session_times)."""
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     start, end = start - timedelta(hours=2), end + timedelta(hours=2)
     rows = [*db.session.execute(_busy_statement(), {
                 "hosts": list(host_ids), "start": start, "end": end,
                 "ignore": ignore or 0}),  # booking ids start at 1
-            *sessions_run(host_ids, start, end)]
+            *session_times(host_ids, start, end)]
     for host_id, starts_at, ends_at in rows:
         busy[host_id].append((starts_at, ends_at))
     return busy
 
 
-def sessions_run(people: set[int], start: datetime,
-                 end: datetime) -> list[tuple[int, datetime, datetime]]:
-    """(person, start, end) of the scheduled sessions these people run in the period: the study
-    circles they lead and the café sessions they host. Leading a café is organising it; its
-    hosts are the ones who are there."""
-    return list(db.session.execute(_sessions_run_statement(), {
-        "people": list(people), "start": start, "end": end}).all())
-
-
-@cache
-def _sessions_run_statement():
-    def run(people, link):
-        return (select(people.c.user_id, Session.starts_at, Session.ends_at)
-                .join(Session, link).where(
-                    people.c.user_id.in_(bindparam("people", expanding=True)),
-                    Session.status == SessionStatus.SCHEDULED,
-                    Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))
-
-    circles = select(Activity.id).where(Activity.kind == Kind.STUDY_CIRCLE)
-    led = run(activity_leader, Session.activity_id == activity_leader.c.activity_id).where(
-        Session.activity_id.in_(circles))
-    return union_all(led, run(shift, Session.id == shift.c.session_id))
-
-
-@cache
+@statement
 def _busy_statement():
     def side(person):
         return select(person, Booking.starts_at, Booking.ends_at).where(

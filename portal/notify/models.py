@@ -60,7 +60,10 @@ class DeliveryStatus(StrEnum):
 
 class Notification(db.Model):
     """What happened, as a kind and parameters: the text is written in the reader's language
-    when it is shown or sent, never stored. The row itself is the message in the app."""
+    when it is shown or sent, never stored. The row itself is the message in the app. The
+    person a message is about (the other side of a meeting) is `about`, never a name in the
+    parameters: their name is read when the message is shown, so a changed name shows as it
+    is now and an erased person's as "–"."""
 
     __tablename__ = "notification"
     __table_args__ = (
@@ -71,10 +74,14 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    about_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
 
-    user: Mapped["User"] = relationship()  # the addressee (the worker writes in their language)
+    # the addressee (the worker writes in their language)
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])
+    about: Mapped["User | None"] = relationship(foreign_keys=[about_id], lazy="joined")
     deliveries: Mapped[list["Delivery"]] = relationship(
         back_populates="notification", cascade="all, delete-orphan", passive_deletes=True,
         order_by="Delivery.id")

@@ -5,9 +5,8 @@ worker (portal.notify.worker) after the change is committed: a request never wai
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 
-from flask import g, has_app_context, url_for
+from flask import g, has_app_context
 from sqlalchemy import bindparam, func, select, update
 
 from portal.extensions import db, utcnow
@@ -15,6 +14,7 @@ from portal.i18n import _, format_local
 from portal.notify import channels, preferences
 from portal.notify.channels import Recipient
 from portal.notify.models import Channel, Delivery, Group, Notification
+from portal.speed import statement
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,13 @@ def group_of(kind: str) -> Group:
     return GROUPS.get(kind) or KIND_GROUPS.get(kind, Group.CHANGES)
 
 
-def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notification]:
+def notify(users: Iterable[Recipient], kind: str, params: dict,
+           about: Recipient | None = None) -> list[Notification]:
     """Queue one notification per person, and a delivery for each channel they want it by
     and can be reached on (call inside the transaction that made the change). Nothing is sent
-    here: the worker sends once the change is committed, never for a change rolled back."""
+    here: the worker sends once the change is committed, never for a change rolled back.
+    `about`: the person the message names (the other side of a meeting), kept by id; their
+    name is read when the message is shown, never stored in `params`."""
     people = [person for person in {user.id: user for user in users}.values()
               if person.erased_at is None]  # an erased account hears nothing more
     wanted = preferences.chosen(people, group_of(kind))
@@ -65,6 +68,7 @@ def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notifica
     now = utcnow()
     notifications = [
         Notification(user_id=person.id, kind=kind, params=params, created_at=now,
+                     about_id=about.id if about is not None else None,
                      deliveries=[Delivery(channel=channel, next_attempt_at=now)
                                  for channel in Channel if channel in wanted[person.id]
                                  and person.id in reach.get(channel, ())])
@@ -74,59 +78,32 @@ def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notifica
     return notifications
 
 
-def deliver_emails(limit: int = 0) -> int:
-    """Gone: the delivery worker sends (portal.notify.worker). Kept, sending nothing, only for
-    the features that still call it after their commit (activities and meetings, until their
-    issue-16 conversion lands); remove it then."""
-    return 0
-
-
 def when(params: dict, key: str) -> str:
     return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
 
 
+def _params(notification: Notification) -> dict:
+    """The stored parameters, and as "with" the name of the person the message is about, as
+    it is now ("–" once they are erased)."""
+    about = notification.about
+    return notification.params | {"with": about.display_name if about else ""}
+
+
 def subject(notification: Notification) -> str:
-    p = notification.params
-    if notification.kind in MESSAGES:
-        return MESSAGES[notification.kind].subject(p)
-    if notification.kind == "session_cancelled":
-        return _("Cancelled: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
-    if notification.kind == "session_moved":
-        return _("New time: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
-    if notification.kind == "promoted":
-        return _("You got a seat in %(title)s", title=p["title"])
-    return _("News from Bro")
+    message = MESSAGES.get(notification.kind)
+    return message.subject(_params(notification)) if message else _("News from Bro")
 
 
 def body(notification: Notification) -> str:
     """The message in the current language (force_locale picks the reader's)."""
-    p = notification.params
-    if notification.kind in MESSAGES:
-        return MESSAGES[notification.kind].body(p)
-    if notification.kind == "session_cancelled":
-        text = _("The session of %(title)s on %(when)s is cancelled.", title=p["title"],
-                 when=when(p, "starts_at"))
-        if p.get("reason"):
-            text += " " + _("Reason: %(reason)s", reason=p["reason"])
-        return text
-    if notification.kind == "session_moved":
-        return _("The session of %(title)s on %(old)s is moved to %(when)s.", title=p["title"],
-                 old=when(p, "old_starts_at"), when=when(p, "starts_at"))
-    if notification.kind == "promoted":
-        return _("A seat became free in %(title)s, and it is yours now. Welcome!",
-                 title=p["title"])
-    return ""
+    message = MESSAGES.get(notification.kind)
+    return message.body(_params(notification)) if message else ""
 
 
 def link(notification: Notification) -> tuple[str, str] | None:
     """Where the reader can see what the notification is about, if anywhere."""
-    p = notification.params
-    if notification.kind in MESSAGES:
-        message = MESSAGES[notification.kind]
-        return message.link(p) if message.link else None
-    if p.get("activity_id"):
-        return url_for("activities.show", activity_id=p["activity_id"]), _("Open the activity")
-    return None
+    message = MESSAGES.get(notification.kind)
+    return message.link(_params(notification)) if message and message.link else None
 
 
 def unread_count(user: Recipient) -> int:
@@ -154,10 +131,10 @@ def _messages_changed() -> None:
         g.bro_messages_changed = True
 
 
-@cache
+@statement
 def _unread_statement():
-    # Built once and reused: every logged-in page shows the count in its menu. On the table,
-    # not the entity: a Core statement skips the ORM's per-execution setup.
+    # On the table, not the entity: a Core statement skips the ORM's per-execution setup
+    # (every logged-in page shows the count in its menu).
     notification = Notification.__table__
     return select(func.count()).select_from(notification).where(
         notification.c.user_id == bindparam("user_id"), notification.c.read_at.is_(None))

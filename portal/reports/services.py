@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, case, distinct, func, literal, select, union_all
 
+from portal import work
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
     Activity,
@@ -32,8 +33,9 @@ from portal.extensions import db, utc_hour, utcnow
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
 from portal.reports import courses, upkeep
+from portal.reports import employment as road_to_work
 from portal.reports.models import ActiveMonth, CourseResult
-from portal.reports.periods import Period
+from portal.reports.periods import Period, buckets
 
 
 def report_sites(user: User) -> list[Site]:
@@ -58,6 +60,7 @@ class Report:
     goals_achieved: int
     meetings: dict
     totals: dict = field(default_factory=dict)
+    employment: dict = field(default_factory=dict)  # the road to work (reports/employment.py)
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -78,7 +81,8 @@ def build(sites: list[Site], period: Period) -> Report:
                 "cancelled": sum(a["cancelled"] for a in activities),
                 "headcount": sum(a["headcount"] or 0 for a in activities),
                 "shifts_filled": sum(a["shifts_filled"] for a in activities),
-                "shifts_missing": sum(a["shifts_missing"] for a in activities)})
+                "shifts_missing": sum(a["shifts_missing"] for a in activities)},
+        employment=road_to_work.figures(sites, period))
 
 
 # -- participants ----------------------------------------------------------------------------
@@ -93,8 +97,6 @@ def _kept_months(sites: list[Site], period: Period, zone: str) -> bool:
     same in every site's zone as in the report's (Oslo, Stockholm and Copenhagen agree).
     Custom periods that cut a month, and sites whose months begin at other moments, are
     counted from the raw rows."""
-    from portal.reports.periods import buckets
-
     if period.start.day != 1 or period.end.day != 1:
         return False
     months = buckets(period.months(), period.end, zone)
@@ -140,8 +142,6 @@ def participant_counts(sites: list[Site], period: Period, zone: str) -> dict:
 def _bucket(column, edges: list[date], period: Period, zone: str):
     """Which part of the period (a local month or week, cut at `edges`) a moment falls in, as
     an SQL CASE: the database groups by local month or week on SQLite and PostgreSQL alike."""
-    from portal.reports.periods import buckets
-
     clamped = [max(edge, period.start) for edge in edges]
     return case(*[(column < ends, i) for i, _starts, ends in buckets(clamped, period.end, zone)],
                 else_=None)
@@ -238,10 +238,12 @@ def circle_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
 
 
 def recount() -> int:
-    """Recount every figure the reports keep from the raw rows (portal.reports.upkeep), and
-    count every study circle's course again. Returns how many circles were counted."""
-    upkeep.rebuild(db.session.connection())
-    db.session.commit()
+    """A job (`flask reports-rebuild`): recount every figure the reports keep from the raw
+    rows (portal.reports.upkeep) in a unit of its own, then count every study circle's course
+    again (courses keep their results beside the session: the recount must be committed
+    first). Returns how many circles were counted."""
+    with work.unit():
+        upkeep.rebuild(db.session.connection())
     return courses.count_all()
 
 

@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from portal.extensions import db, utcnow
-from portal.i18n import text_direction
+from portal.i18n import html_lang, text_direction
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
 from tests.conftest import PASSWORD
 
@@ -207,6 +207,13 @@ def open_language_menu(tab, world):
     tab.page.locator("details.language-menu button[lang=ar]").wait_for()
 
 
+def open_site_menu(tab, world):
+    """The menu opens in the flow, above the four places it pushes down."""
+    tab.visit("/")
+    tab.page.locator("details.site-menu summary").click()
+    tab.page.locator("details.site-menu .menu-list a").last.wait_for()
+
+
 PAGES = {
     "visitor": [
         visit("/"),
@@ -285,6 +292,7 @@ PAGES = {
         visit("/accounts/sites/{site}/edit"),
         visit("/reports?period=term"),
         visit("/audit"),
+        Step("/ (menu open)", open_site_menu),
     ],
 }
 
@@ -365,7 +373,7 @@ def tab_as(open_tab, make_user, world, base_url):
 
 
 def assert_language(tab, language: str, where: str) -> None:
-    expected = [language, text_direction(language)]
+    expected = [html_lang(language), text_direction(language)]
     actual = tab.page.evaluate(
         "() => [document.documentElement.lang, document.documentElement.dir]")
     assert actual == expected, f"{where}: <html lang dir> is {actual}, expected {expected}"
