@@ -83,7 +83,8 @@ def _checked(endpoint: str, p256dh: str, auth: str) -> tuple[str, str, str]:
     except ValueError:
         key = secret = b""
     if (not secure or not url.hostname or len(endpoint) > 1000 or len(key) != 65
-            or key[0] != 4 or len(secret) != 16 or not re.fullmatch(r"[\w-]+=*", p256dh + auth)):
+            or key[0] != 4 or len(secret) != 16
+            or not all(re.fullmatch(r"[\w-]+=*", part) for part in (p256dh, auth))):
         raise DomainError(INVALID)
     return endpoint, p256dh, auth
 
