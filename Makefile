@@ -6,14 +6,21 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := portal:create_app
 
+# make run writes SMS to the log unless another provider is set (tests see no provider).
+run: export SMS_PROVIDER ?= log
+
 .PHONY: run test setup assets translations browser-deps pdf-deps db lint clean
 
 run: setup
 	$(BIN)/flask db upgrade
 	$(BIN)/flask seed-demo
 	@echo ""
-	@echo "  Bro is running at http://$(HOST):$(PORT)/  (Ctrl+C stops it)"
+	@echo "  Bro is running at http://$(HOST):$(PORT)/ with its delivery worker (Ctrl+C stops both)"
 	@echo ""
+	@# The worker sends e-mail and SMS (to the log, in development) beside the web server; whichever way
+	@# the server ends, the trap stops the worker too.
+	@$(BIN)/flask worker & worker=$$!; \
+	trap 'kill -TERM $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup browser-deps

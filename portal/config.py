@@ -114,6 +114,12 @@ def load(overrides: dict | None = None) -> dict:
         "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "RESET_CODE_HOURS": 24,
+        # Codes sent by SMS (a phone number to confirm, a new password): minutes they work,
+        # wrong tries each, codes a person may get an hour, and asks per IP address.
+        "PHONE_CODE_MINUTES": 10,
+        "PHONE_CODE_TRIES": 5,
+        "PHONE_CODES_PER_HOUR": int(os.environ.get("PHONE_CODES_PER_HOUR", "3")),
+        "SMS_CODE_LIMIT_PER_IP": os.environ.get("SMS_CODE_LIMIT_PER_IP", "10 per hour"),
         "RESET_LINK_HOURS": 2,
         "INVITATION_DAYS": 14,
         "MAIL_SERVER": os.environ.get("MAIL_SERVER", ""),
@@ -131,6 +137,17 @@ def load(overrides: dict | None = None) -> dict:
         "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),
         # Number of trusted proxies in front (for the client IP used by rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
+        # SMS (portal.notify.sms): the provider ("" = no SMS; log, 46elks, gatewayapi), its
+        # credentials, the sender name where a meeting place has none of its own, and the
+        # secret in the address the provider posts delivery reports to. SMS_API_URL: another
+        # address for the provider's API (a test server); empty for the provider's own.
+        "SMS_PROVIDER": os.environ.get("SMS_PROVIDER", "").strip().lower(),
+        "SMS_API_URL": os.environ.get("SMS_API_URL", ""),
+        "SMS_API_USERNAME": os.environ.get("SMS_API_USERNAME", ""),
+        "SMS_API_PASSWORD": os.environ.get("SMS_API_PASSWORD", ""),
+        "SMS_API_TOKEN": os.environ.get("SMS_API_TOKEN", ""),
+        "SMS_SENDER": os.environ.get("SMS_SENDER", "Bro"),
+        "SMS_REPORT_SECRET": os.environ.get("SMS_REPORT_SECRET", ""),
         # The delivery worker (`flask worker`): how often an idle worker looks for messages,
         # how often and how far apart it tries one, and when a claim counts as abandoned (a
         # worker stopped mid-send; longer than any send takes).
@@ -172,6 +189,9 @@ def load(overrides: dict | None = None) -> dict:
     if production and not config["PUBLIC_URL"].startswith("https://"):
         raise RuntimeError("BRO_ENV=production needs PUBLIC_URL, the https:// address people "
                            "use, e.g. https://bro.example.no (links in e-mails use it)")
+    if config["SMS_PROVIDER"] not in ("", "log", "46elks", "gatewayapi"):
+        raise RuntimeError(f"SMS_PROVIDER={config['SMS_PROVIDER']!r} is not one Bro knows: "
+                           f"leave it empty, or use log, 46elks or gatewayapi")
     if production and config.get("TRUSTED_HOSTS") is None:
         # Requests for any other host name are refused (400): a forged Host header can't
         # reach Bro's pages, and no link is ever built from one.

@@ -48,11 +48,16 @@ def refuse() -> None:
     g.bro_refused = True
 
 
+def keep() -> None:
+    """Commit this request's changes although it answers a refusal (4xx): a wrong code still
+    counts as one of the code's tries. Call it right before raising the refusal."""
+    g.bro_keep = True
+
+
 @contextmanager
 def unit() -> Iterator[None]:
     """A CLI command's or worker job's unit of work (one of several in a loop: each commits
-    what came before it in the session too, so start them on a clean session). A job run from
-    a test, which is a unit of work of its own, leaves the test's mark in place when it ends."""
+    what came before it in the session too, so start them on a clean session)."""
     outer = g.get("bro_unit")
     g.bro_unit = True
     try:
@@ -81,7 +86,7 @@ def _start_request() -> None:
 
 
 def _end_request(response):
-    if response.status_code < 400 and not g.get("bro_refused"):
+    if (response.status_code < 400 or g.get("bro_keep")) and not g.get("bro_refused"):
         commit()
     else:
         roll_back()

@@ -17,6 +17,7 @@ from portal import create_app, work  # noqa: E402
 from portal.accounts import services  # noqa: E402
 from portal.accounts.models import Membership, Role, Site, User  # noqa: E402
 from portal.extensions import db, limiter  # noqa: E402
+from tests.sms_provider import Provider  # noqa: E402
 
 PASSWORD = "correct horse battery"
 SEEDED_BY_MIGRATIONS = {"rule_set"}  # configuration rows the migrations create
@@ -47,6 +48,7 @@ def app():
         "ARGON2_PARAMETERS": CHEAP_ARGON2,
         "SERVER_NAME": "bro.test",
         "PUBLIC_URL": "http://bro.test",
+        "SMS_PROVIDER": "",  # tests that send SMS choose a provider
     })
     with app.app_context():
         _reset_schema()
@@ -203,3 +205,10 @@ def smtp_server(app, monkeypatch):
     monkeypatch.setitem(app.config, "MAIL_PORT", port)
     yield received
     controller.stop()
+
+
+@pytest.fixture
+def provider():
+    """A stand-in SMS provider on loopback (tests/sms_provider.py)."""
+    with Provider() as server:
+        yield server

@@ -92,6 +92,7 @@ def world(site, make_site, make_user):
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
            "purpose": "photos", "partner_id": partner.id, "placement_id": placement.id,
            "outcome_id": outcome.id, "subscription_id": device.id,
+           "provider": "46elks", "secret": "not-the-secret",
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -171,6 +172,10 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'staff.create_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'staff.edit_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'accounts.forgot': row(OK, OK, OK, OK, OK, OK, OK),
+    'accounts.forgot_sms': row(OK, OK, OK, OK, OK, OK, OK),
+    'accounts.send_reset_sms': row(OK, OK, OK, OK, OK, OK, OK),
+    'accounts.reset_sms': row(OK, OK, OK, OK, OK, OK, OK),
+    'accounts.reset_with_sms_code': row(OK, OK, OK, OK, OK, OK, OK),
     'staff.invitations': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
     'staff.invite': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
     'staff.issue_code': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
@@ -180,6 +185,9 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'staff.members': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
     'staff.new_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'accounts.password': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'accounts.phone': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'accounts.send_phone_code': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'accounts.confirm_phone': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'accounts.profile': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'accounts.register': row(OK, 303, 303, 303, 303, 303, 303),
     'staff.register_for': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
@@ -192,6 +200,9 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'staff.sites': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
     'accounts.update': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'staff.update_site': row(LOGIN, DENY, DENY, DENY, DENY, OK, DENY),
+    'notify.sms_report': row(GONE, GONE, GONE, GONE, GONE, GONE, GONE),
+    'reports.sms_budget': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'reports.save_sms_budget': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
     'activities.add_series': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.attendance_csv': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.attendance_export': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),

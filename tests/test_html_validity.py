@@ -71,9 +71,11 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
 
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
-               "/accounts/forgot", "/accounts/join", "/activities", f"/activities/{circle.id}",
+               "/accounts/forgot", "/accounts/forgot/sms", "/accounts/reset/sms",
+               "/accounts/join", "/activities", f"/activities/{circle.id}",
                f"/activities/places/{site.id}", "/no-such-page"],
-        participant: ["/", "/accounts/profile", "/accounts/password", "/activities/calendar",
+        participant: ["/", "/accounts/profile", "/accounts/password", "/accounts/phone",
+                      "/activities/calendar",
                       "/notify", "/notify/settings", f"/activities/{cafe.id}", "/goals",
                       "/goals/new", f"/goals/{goal.id}", f"/goals/{goal.id}/edit",
                       "/goals/sharing",
@@ -99,7 +101,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/employment/people/{participant.id}/placements/new",
                  f"/employment/placements/{placement.id}",
                  f"/employment/placements/{placement.id}/edit",
-                 f"/employment/people/{participant.id}/statement"],
+                 f"/employment/people/{participant.id}/statement",
+                 f"/reports/sms-budget/{site.id}"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
                 "/reports?period=term", "/audit"],
     }

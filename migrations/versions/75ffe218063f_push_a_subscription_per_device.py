@@ -1,7 +1,7 @@
 """push: a subscription per device that takes notices (web push)
 
 Revision ID: 75ffe218063f
-Revises: f34d8e232f43
+Revises: f06f422939d8
 Create Date: 2026-12-06 05:09:45.266703
 
 """
@@ -12,7 +12,7 @@ import portal.extensions
 
 # revision identifiers, used by Alembic.
 revision = '75ffe218063f'
-down_revision = 'f34d8e232f43'
+down_revision = 'f06f422939d8'
 branch_labels = None
 depends_on = None
 

@@ -14,7 +14,14 @@ from wtforms import (
     TelField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    Regexp,
+)
 
 from portal.accounts.models import Country
 from portal.forms import BaseForm
@@ -118,6 +125,25 @@ class ResetCodeForm(BaseForm):
     password = _new_password(_l("New password"))
 
 
+def _phone_code():
+    return StringField(_l("Code from the SMS"), [_required(), _max(20)],
+                       description=_l("6 digits."))
+
+
+class PhoneCodeForm(BaseForm):
+    code = _phone_code()
+
+
+class SmsForgotForm(BaseForm):
+    login = TelField(_l("Mobile phone number"), [_required(), _max(30)])
+
+
+class SmsResetForm(BaseForm):
+    login = TelField(_l("Mobile phone number"), [_required(), _max(30)])
+    code = _phone_code()
+    password = _new_password(_l("New password"))
+
+
 class ForgotForm(BaseForm):
     login = EmailField(_l("E-mail address"), [_required(), _max(254)])
 
@@ -145,3 +171,10 @@ class SiteForm(BaseForm):
         z for z in available_timezones() if z.startswith("Europe/"))],
         default="Europe/Oslo", validators=[InputRequired(message=REQUIRED)])
     address = StringField(_l("Address"), [Optional(), _max(300)])
+    sms_sender = StringField(
+        _l("Sender name on SMS (optional)"),
+        [Optional(), Regexp(r"^[A-Za-z][A-Za-z0-9]{2,10}$", message=_l(
+            "Use 3 to 11 letters (a to z) and digits, starting with a letter, for example "
+            "ToyenBro."))],
+        description=_l("What people see as the sender of SMS from this meeting place. Leave "
+                       "it empty to use the name of the whole service."))

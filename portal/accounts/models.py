@@ -44,6 +44,12 @@ class Site(db.Model):
     country: Mapped[Country] = enum_column(Country, "country", length=2)
     timezone: Mapped[str] = mapped_column(String(64))
     address: Mapped[str] = mapped_column(String(300), default="")
+    # The name SMS from Bro show as their sender here (at most 11 letters and digits); none:
+    # SMS_SENDER.
+    sms_sender: Mapped[str | None] = mapped_column(String(11))
+    # SMS segments Bro may send a month to people of this place (a coordinator sets it); none:
+    # no limit. When it is reached, notices go by the other channels (portal.notify.sms).
+    sms_budget: Mapped[int | None] = mapped_column()
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     memberships: Mapped[list["Membership"]] = relationship(back_populates="site")
@@ -65,6 +71,9 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     display_name: Mapped[str] = mapped_column(String(80))
     phone: Mapped[str | None] = mapped_column(String(20), unique=True)  # E.164
+    # The number the person proved is theirs with a code (portal.accounts.phone): SMS go only
+    # to it, so a changed number is unconfirmed until it is confirmed again.
+    phone_confirmed: Mapped[str | None] = mapped_column(String(20))
     email: Mapped[str | None] = mapped_column(String(254), unique=True)  # lower case
     password_hash: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5), default="nb")
@@ -92,6 +101,10 @@ class User(UserMixin, db.Model):
 
     def has_role(self, site_id: int, *roles: Role) -> bool:
         return self.is_admin or self.role_at(site_id) in roles
+
+    @property
+    def phone_is_confirmed(self) -> bool:
+        return self.phone is not None and self.phone == self.phone_confirmed
 
     @property
     def is_admin(self) -> bool:
@@ -167,6 +180,29 @@ class ResetCode(db.Model):
     used_at: Mapped[datetime | None] = mapped_column()
 
     user: Mapped[User] = relationship(foreign_keys=[user_id])
+
+
+class CodePurpose(StrEnum):
+    CONFIRM_PHONE = "confirm"  # prove the number is the person's before Bro texts it
+    RESET = "reset"  # a new password, by a code sent to the confirmed number
+
+
+class PhoneCode(db.Model):
+    """A 6-digit code sent by SMS: works for a few minutes, a few tries, once. Only a keyed
+    hash is kept, and only for the number it was sent to."""
+
+    __tablename__ = "phone_code"
+    __table_args__ = (Index("ix_phone_code_user_purpose", "user_id", "purpose", "created_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
+    purpose: Mapped[CodePurpose] = enum_column(CodePurpose, "purpose", length=10)
+    phone: Mapped[str] = mapped_column(String(20))
+    code_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+    tries: Mapped[int] = mapped_column(default=0)
+    used_at: Mapped[datetime | None] = mapped_column()  # used, or replaced by a newer code
 
 
 class LoginSession(db.Model):

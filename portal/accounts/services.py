@@ -18,9 +18,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from portal import signals
-from portal.accounts import policy
+from portal.accounts import phone, policy
 from portal.accounts.models import (
     ROLE_RANK,
+    CodePurpose,
     Consent,
     Country,
     Invitation,
@@ -384,6 +385,30 @@ def reset_with_code(login: str, code: str, new_password: str) -> User:
     return user
 
 
+def send_reset_sms(login: str) -> None:
+    """Send a code for a new password by SMS to the account's confirmed number. Says nothing
+    about who exists, nor whether a limit was reached (only the owner of the number sees
+    the code; the door is limited per number and per IP)."""
+    user = find_by_login(login)
+    if user is None or user.erased_at is not None or not user.phone_is_confirmed:
+        return
+    try:
+        phone.send_code(user, CodePurpose.RESET)
+    except DomainError as error:  # too many codes, or the provider failed: nothing to tell
+        current_app.logger.info("No SMS reset code sent: %s", error.message)
+
+
+def reset_with_sms_code(login: str, code: str, new_password: str) -> User:
+    """A new password with a code sent by SMS (5 tries, 10 minutes, once)."""
+    check_password(new_password)  # before the code: a too short password costs no try
+    user = find_by_login(login)
+    if user is None or not user.phone_is_confirmed:
+        raise DomainError(phone.WRONG_CODE, field="code")
+    phone.use_code(user, CodePurpose.RESET, code)
+    _set_password(user, new_password)
+    return user
+
+
 def _reset_serializer() -> URLSafeTimedSerializer:
     return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
 
@@ -508,7 +533,8 @@ def all_sites() -> list[Site]:
     return list(db.session.scalars(select(Site).order_by(Site.name)))
 
 
-def save_site(site: Site | None, name: str, country: str, timezone: str, address: str) -> Site:
+def save_site(site: Site | None, name: str, country: str, timezone: str, address: str,
+              sms_sender: str | None = None) -> Site:
     if country not in Country.__members__:
         raise DomainError(_l("Choose Norway, Sweden or Denmark."), field="country")
     duplicate = select(Site.id).where(func.lower(Site.name) == name.lower())
@@ -519,6 +545,7 @@ def save_site(site: Site | None, name: str, country: str, timezone: str, address
     zone_changed = site is not None and site.timezone != timezone
     site = site or Site()
     site.name, site.country, site.timezone, site.address = name, country, timezone, address
+    site.sms_sender = sms_sender or None  # the form checks its shape (portal.notify.sms)
     db.session.add(site)
     db.session.flush()
     if zone_changed:  # e.g. activities keep their sessions' local times

@@ -206,7 +206,7 @@ def _save_site(form, site):
         return _show_site(form, site)
     try:
         saved = services.save_site(site, form.name.data, form.country.data, form.timezone.data,
-                                   form.address.data or "")
+                                   form.address.data or "", form.sms_sender.data or None)
     except DomainError as error:
         return _show_site(form, site, error)
     flash(_("%(name)s is saved.", name=bdi(saved.name)), "success")

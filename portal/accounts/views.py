@@ -8,23 +8,29 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from portal import work
+from portal.accounts import phone as phone_codes
 from portal.accounts import services
 from portal.accounts.forms import (
     ForgotForm,
     InvitationCodeForm,
     LoginForm,
     PasswordForm,
+    PhoneCodeForm,
     ProfileForm,
     RegisterForm,
     ResetCodeForm,
     ResetLinkForm,
+    SmsForgotForm,
+    SmsResetForm,
 )
 from portal.accounts.limits import login_limits, per_ip
-from portal.accounts.models import ROLE_NAMES, LoginSession, Site
+from portal.accounts.models import ROLE_NAMES, CodePurpose, LoginSession, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
+from portal.notify import sms
 from portal.notify.mail import mail_configured
 from portal.notify.services import unread_column
 from portal.speed import statement
@@ -234,11 +240,52 @@ def change_password():
     return redirect(url_for("accounts.profile"))
 
 
+# -- confirming the phone number ------------------------------------------------------------
+
+def _show_phone(form, error=None):
+    return show_form("accounts/phone.html", "accounts/_phone_form.html", form, error,
+                     sms_on=sms.configured())
+
+
+@bp.get("/phone")
+@login_required
+def phone():
+    return _show_phone(PhoneCodeForm())
+
+
+@bp.post("/phone/code")
+@login_required
+@per_ip("SMS_CODE_LIMIT_PER_IP")
+def send_phone_code():
+    try:
+        phone_codes.send_code(current_user, CodePurpose.CONFIRM_PHONE)
+    except DomainError as error:
+        work.refuse()
+        flash(str(error), "error")
+        return redirect(url_for("accounts.phone"))
+    flash(_("We have sent a code to %(phone)s.", phone=bdi(current_user.phone)), "info")
+    return redirect(url_for("accounts.phone"))
+
+
+@bp.post("/phone/confirm")
+@login_required
+def confirm_phone():
+    form = PhoneCodeForm()
+    if not form.validate():
+        return _show_phone(form)
+    try:
+        phone_codes.confirm_phone(current_user, form.code.data)
+    except DomainError as error:
+        return _show_phone(form, error)
+    flash(_("Your phone number is confirmed. Bro can send you SMS now."), "success")
+    return redirect(url_for("notify.settings"))
+
+
 # -- forgotten password ----------------------------------------------------------------------
 
 def _show_reset(form, error=None):
     return show_form("accounts/reset.html", "accounts/_reset_form.html", form, error,
-                     mail=mail_configured())
+                     mail=mail_configured(), sms_on=sms.configured())
 
 
 @bp.get("/reset")
@@ -263,7 +310,7 @@ def reset_with_code():
 
 def _show_forgot(form, error=None):
     return show_form("accounts/forgot.html", "accounts/_forgot_form.html", form, error,
-                     mail=mail_configured())
+                     mail=mail_configured(), sms_on=sms.configured())
 
 
 @bp.get("/forgot")
@@ -282,6 +329,55 @@ def send_reset_link():
                    "%(num)d hour.", "If an account has this address, we have sent it a link. "
                    "It works for %(num)d hours.", current_app.config["RESET_LINK_HOURS"]), "info")
     return redirect(url_for("accounts.login"))
+
+
+def _show_forgot_sms(form, error=None):
+    return show_form("accounts/forgot_sms.html", "accounts/_forgot_sms_form.html", form, error,
+                     sms_on=sms.configured())
+
+
+@bp.get("/forgot/sms")
+def forgot_sms():
+    return _show_forgot_sms(SmsForgotForm())
+
+
+@bp.post("/forgot/sms")
+@per_ip("SMS_CODE_LIMIT_PER_IP")
+@login_limits
+def send_reset_sms():
+    form = SmsForgotForm()
+    if not form.validate():
+        return _show_forgot_sms(form)
+    services.send_reset_sms(form.login.data)
+    flash(ngettext("If an account has this number, we have sent it a code by SMS. It works "
+                   "for %(num)d minute.", "If an account has this number, we have sent it a "
+                   "code by SMS. It works for %(num)d minutes.",
+                   current_app.config["PHONE_CODE_MINUTES"]), "info")
+    return redirect(url_for("accounts.reset_sms"))
+
+
+def _show_reset_sms(form, error=None):
+    return show_form("accounts/reset_sms.html", "accounts/_reset_sms_form.html", form, error)
+
+
+@bp.get("/reset/sms")
+def reset_sms():
+    return _show_reset_sms(SmsResetForm())
+
+
+@bp.post("/reset/sms")
+@login_limits
+def reset_with_sms_code():
+    form = SmsResetForm()
+    if not form.validate():
+        return _show_reset_sms(form)
+    try:
+        user = services.reset_with_sms_code(form.login.data, form.code.data, form.password.data)
+    except DomainError as error:
+        return _show_reset_sms(form, error)
+    _start_session(user)
+    flash(_("Your new password is saved, and you are logged in."), "success")
+    return redirect(url_for("home.index"))
 
 
 def _show_reset_link(form, token, error=None):

@@ -21,6 +21,7 @@ class Recipient(Protocol):
     id: int
     email: str | None
     phone: str | None
+    phone_confirmed: str | None  # the number SMS may go to (the person proved it is theirs)
     language: str
     timezone: str
     erased_at: datetime | None

@@ -1,17 +1,18 @@
-"""What notify connects: the e-mail channel, and its part when a person is erased or asks for
-their data (portal.signals)."""
+"""What notify connects: the e-mail and SMS channels, and its part when a person is erased or
+asks for their data (portal.signals)."""
 
 from sqlalchemy import delete, select
 from sqlalchemy.orm import selectinload
 
 from portal import signals
 from portal.extensions import db
-from portal.notify import channels, mail, worker
+from portal.notify import channels, mail, sms, worker
 from portal.notify.models import Channel, ChannelChoice, Notification
 
 
 def connect() -> None:
     channels.register(Channel.EMAIL, mail.SENDER)
+    channels.register(Channel.SMS, sms.SENDER)
     worker.watch_writes()
     signals.person_erased.connect(erase_messages)
     signals.data_requested.connect(message_data)

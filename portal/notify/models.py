@@ -5,7 +5,7 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_column, utcnow
@@ -53,7 +53,8 @@ SWITCHABLE = (Group.CHANGES, Group.REMINDERS, Group.NEWS, Group.COACH)
 class DeliveryStatus(StrEnum):
     PENDING = "pending"  # waits for a worker, from next_attempt_at on
     SENDING = "sending"  # claimed by one worker; never sent twice
-    SENT = "sent"
+    SENT = "sent"  # the provider took it
+    DELIVERED = "delivered"  # SMS: the provider's report says it reached the phone
     FAILED = "failed"  # gave up (too many attempts, or refused for good)
     SKIPPED = "skipped"  # nothing to send any more (no address, turned off, not configured)
 
@@ -62,8 +63,8 @@ class Notification(db.Model):
     """What happened, as a kind and parameters: the text is written in the reader's language
     when it is shown or sent, never stored. The row itself is the message in the app. The
     person a message is about (the other side of a meeting) is `about`, never a name in the
-    parameters: their name is read when the message is shown, so a changed name shows as it
-    is now and an erased person's as "–"."""
+    parameters: their name is read when the message is shown, so a changed name shows as it is
+    now and an erased person's as "–"."""
 
     __tablename__ = "notification"
     __table_args__ = (
@@ -79,7 +80,7 @@ class Notification(db.Model):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
 
-    # the addressee (the worker writes in their language)
+    # The addressee (the worker writes in their language), and whom the message is about
     user: Mapped["User"] = relationship(foreign_keys=[user_id])
     about: Mapped["User | None"] = relationship(foreign_keys=[about_id], lazy="joined")
     deliveries: Mapped[list["Delivery"]] = relationship(
@@ -94,6 +95,7 @@ class Delivery(db.Model):
     __table_args__ = (
         UniqueConstraint("notification_id", "channel"),
         Index("ix_delivery_due", "status", "next_attempt_at"),
+        Index("ix_delivery_site_sent", "site_id", "sent_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,9 +108,15 @@ class Delivery(db.Model):
     next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
     claimed_at: Mapped[datetime | None] = mapped_column()  # when the last attempt began
     sent_at: Mapped[datetime | None] = mapped_column()
-    provider_id: Mapped[str | None] = mapped_column(String(100))  # the provider's message id
+    # The provider's message id (its delivery reports name it)
+    provider_id: Mapped[str | None] = mapped_column(String(100), index=True)
     error: Mapped[str | None] = mapped_column(String(200))  # the last failure, for staff
     segments: Mapped[int | None] = mapped_column()  # SMS: the parts it was billed as
+    # SMS: the meeting place whose budget it counts against (the person's, when it was sent)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    # Made because an SMS went over its meeting place's budget: it goes by this channel whatever
+    # the person chose for it (they chose to be told by SMS, which cannot be sent now).
+    fallback: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     notification: Mapped[Notification] = relationship(back_populates="deliveries")
 

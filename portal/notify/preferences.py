@@ -85,7 +85,7 @@ def locked(person: Recipient) -> set[Group]:
 
 NOT_AVAILABLE = {  # shown after the channel's name
     Channel.EMAIL: _l("Not set up in this Bro."),
-    Channel.SMS: _l("Not available yet."),
+    Channel.SMS: _l("Not set up in this Bro."),
     Channel.PUSH: _l("Not available yet."),
 }
 NOT_REACHED = {

@@ -1,12 +1,13 @@
 """The participant's messages, and how they want to get them (My page → Notifications)."""
 
-from flask import Blueprint, flash, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 from wtforms import BooleanField
 
+from portal.extensions import csrf
 from portal.forms import BaseForm
 from portal.i18n import _
-from portal.notify import preferences, services
+from portal.notify import preferences, services, sms
 from portal.notify.models import CHANNEL_NAMES, GROUP_NAMES, SWITCHABLE, Channel, Group
 from portal.web import redirect, render, wants_fragment
 
@@ -56,3 +57,14 @@ def save_settings():
         return render("notify/_saved.html", "notify/_saved.html")
     flash(_("Your choices are saved."), "info")
     return redirect(url_for("notify.settings"))
+
+
+@bp.post("/sms/report/<provider>/<secret>")
+@csrf.exempt  # the provider posts it; the secret in the address is the authentication
+def sms_report(provider: str, secret: str):
+    """A delivery report from the SMS provider (46elks: a form; GatewayAPI: JSON)."""
+    if not sms.report_accepted(provider, secret):
+        abort(404)
+    fields = request.get_json(silent=True) if request.is_json else request.form.to_dict()
+    sms.record_report(provider, fields if isinstance(fields, dict) else {})
+    return "", 204

@@ -151,7 +151,8 @@ def _deliver(delivery_id: int, attempt: int, now: datetime) -> str:
         if user.id not in sender.reaches([user]):
             return _settle(delivery_id, attempt, "skipped", status=DeliveryStatus.SKIPPED,
                            error="no longer reachable this way")
-        if delivery.channel not in preferences.chosen([user], group)[user.id]:
+        if not delivery.fallback and delivery.channel not in preferences.chosen(
+                [user], group)[user.id]:
             return _settle(delivery_id, attempt, "skipped", status=DeliveryStatus.SKIPPED,
                            error="turned off by the person")
         try:

@@ -41,9 +41,8 @@ def apply(now: datetime | None = None) -> tuple[int, int]:
             user = db.session.get(User, user_id)
             seen = user.last_login_at or user.created_at
             if warning is None or warning < seen:  # not warned since they were last here
-                for notification in notify([user], WARNING, {
-                        "timezone": user.timezone, "deadline": (now + grace).isoformat()}):
-                    notification.created_at = now
+                notify([user], WARNING, {"timezone": user.timezone,
+                                         "deadline": (now + grace).isoformat()}, at=now)
                 warned += 1
             elif warning <= now - grace:
                 erase(None, user)

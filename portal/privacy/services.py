@@ -30,6 +30,7 @@ from portal.accounts.models import (
     Invitation,
     LoginSession,
     Membership,
+    PhoneCode,
     ResetCode,
     Role,
     User,
@@ -96,7 +97,8 @@ def _erase(actor: User | None, person: User) -> None:
     signals.person_erased.send(person, actor=actor, now=now)
     # No longer staff anywhere: the participant memberships stay (the reports count them).
     person.memberships = [m for m in person.memberships if m.role == Role.PARTICIPANT]
-    for model, column in ((ResetCode, ResetCode.user_id), (LoginSession, LoginSession.user_id)):
+    for model, column in ((ResetCode, ResetCode.user_id), (LoginSession, LoginSession.user_id),
+                          (PhoneCode, PhoneCode.user_id)):
         db.session.execute(delete(model).where(column == person_id))
     db.session.execute(update(Consent).where(Consent.user_id == person_id,
                                              Consent.withdrawn_at.is_(None))
@@ -105,7 +107,7 @@ def _erase(actor: User | None, person: User) -> None:
     db.session.execute(update(Invitation).where(Invitation.used_by_id == person_id)
                        .values(label=""))
     person.display_name = ERASED_NAME
-    person.phone = None
+    person.phone = person.phone_confirmed = None
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
     person.password_hash = "erased:" + secrets.token_hex(16)  # matches no password
     person.session_version += 1  # every open session ends

@@ -1,8 +1,9 @@
-"""The report filter (a GET form: bookmarkable, works without JavaScript)."""
+"""The report filter (a GET form: bookmarkable, works without JavaScript), and a meeting
+place's SMS budget."""
 
-from wtforms import DateField, SelectField
+from wtforms import DateField, IntegerField, SelectField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Optional
+from wtforms.validators import NumberRange, Optional
 
 from portal.forms import BaseForm
 from portal.i18n import _l
@@ -19,3 +20,12 @@ class ReportForm(BaseForm):
     at = DateField(_l("A day in the period"), [Optional()])
     start = DateField(_l("From"), [Optional()])
     end = DateField(_l("Until"), [Optional()])
+
+
+class SmsBudgetForm(BaseForm):
+    budget = IntegerField(
+        _l("SMS segments per month"),
+        [Optional(), NumberRange(min=0, max=1_000_000,
+                                 message=_l("Write a whole number from 0 to 1,000,000."))],
+        description=_l("Leave it empty for no limit. A short SMS is one segment; a long one, "
+                       "or one in Arabic, Dari, Tigrinya or Ukrainian, is often two."))

@@ -32,6 +32,7 @@ from portal.activities.models import (
 from portal.extensions import db, utc_hour, utcnow
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
+from portal.notify import sms
 from portal.reports import courses, upkeep
 from portal.reports import employment as road_to_work
 from portal.reports.models import ActiveMonth, CourseResult
@@ -61,6 +62,8 @@ class Report:
     meetings: dict
     totals: dict = field(default_factory=dict)
     employment: dict = field(default_factory=dict)  # the road to work (reports/employment.py)
+    sms: list[tuple[date, int, int, int]] = field(default_factory=list)  # month, sent,
+    # segments, not sent for the budget
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -77,6 +80,7 @@ def build(sites: list[Site], period: Period) -> Report:
         goals=goal_rows(site_ids, start, end),
         goals_achieved=goals_achieved(site_ids, start, end),
         meetings=meeting_counts(site_ids, start, end),
+        sms=sms_per_month(site_ids, period, zone),
         totals={"held": sum(a["held"] for a in activities),
                 "cancelled": sum(a["cancelled"] for a in activities),
                 "headcount": sum(a["headcount"] or 0 for a in activities),
@@ -145,6 +149,15 @@ def _bucket(column, edges: list[date], period: Period, zone: str):
     clamped = [max(edge, period.start) for edge in edges]
     return case(*[(column < ends, i) for i, _starts, ends in buckets(clamped, period.end, zone)],
                 else_=None)
+
+
+def sms_per_month(site_ids: list[int], period: Period,
+                  zone: str) -> list[tuple[date, int, int, int]]:
+    """SMS sent to people of these places, their segments, and those not sent because the
+    month's budget was reached, per month of the period."""
+    months = period.months()
+    return [(months[i], *sms.usage(site_ids, start, end))
+            for i, start, end in buckets(months, period.end, zone)]
 
 
 def participants_per_month(sites: list[Site], period: Period,

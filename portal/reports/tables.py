@@ -80,8 +80,13 @@ def tables(report: Report) -> list[Table]:
     meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
                      [[str(MEETING_STATUS_NAMES[status]), n(m[status])]
                       for status in ("booked", "held", "no_show", "cancelled")])
+    # What SMS cost the place: not about any person, so shown as counted.
+    texts = Table("sms", _("SMS per month"), [
+        _("Month"), _("SMS sent"), _("Segments"), _("Not sent: budget reached")],
+        [[format_day(month, "yMMM"), sent, parts, held]
+         for month, sent, parts, held in report.sms])
     return [summary, months, weeks, activities, circles, goals, meetings,
-            *employment_tables(report, n)]
+            *employment_tables(report, n), texts]
 
 
 def employment_tables(report: Report, n) -> list[Table]:

@@ -1,20 +1,22 @@
 """Leader reports: a dashboard per meeting place and period, and exports (CSV, XLSX).
 Only coordinators of a site (and administrators) see its numbers; every export is audited."""
 
-from flask import Blueprint, abort, current_app, make_response, request
+from flask import Blueprint, abort, current_app, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from portal.audit.models import record
 from portal.exports import csv_text
 from portal.extensions import utcnow
+from portal.forms import show_form
 from portal.i18n import _, format_day
+from portal.notify import sms
 from portal.reports import services
-from portal.reports.forms import ReportForm
+from portal.reports.forms import ReportForm, SmsBudgetForm
 from portal.reports.periods import period_for
 from portal.reports.tables import tables
 from portal.reports.workbook import workbook
-from portal.web import render
+from portal.web import redirect, render
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
 ALL = "all"
@@ -111,6 +113,37 @@ def export_xlsx():
     response.headers["Content-Disposition"] = (
         f'attachment; filename="{_filename(sites, period, "xlsx")}"')
     return response
+
+
+def _budget_site(site_id: int):
+    site = next((s for s in services.report_sites(current_user) if s.id == site_id), None)
+    if site is None:
+        abort(404)
+    return site
+
+
+def _show_budget(site, form):
+    return show_form("reports/sms_budget.html", "reports/_sms_budget_form.html", form,
+                     site=site, month=sms.this_month(site))
+
+
+@bp.get("/sms-budget/<int:site_id>")
+@login_required
+def sms_budget(site_id: int):
+    site = _budget_site(site_id)
+    return _show_budget(site, SmsBudgetForm(data={"budget": site.sms_budget}))
+
+
+@bp.post("/sms-budget/<int:site_id>")
+@login_required
+def save_sms_budget(site_id: int):
+    site = _budget_site(site_id)
+    form = SmsBudgetForm()
+    if not form.validate():
+        return _show_budget(site, form)
+    sms.set_budget(current_user, site, form.budget.data)
+    flash(_("The SMS budget is saved."), "success")
+    return redirect(url_for("reports.sms_budget", site_id=site.id))
 
 
 def _audit(sites, action: str) -> None:

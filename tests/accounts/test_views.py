@@ -4,7 +4,7 @@ from email.header import decode_header, make_header
 import pytest
 from sqlalchemy import func, select
 
-from portal.accounts.models import Consent, LoginSession, Role, User
+from portal.accounts.models import Consent, LoginSession, Role, Site, User
 from portal.extensions import db
 from portal.notify import worker
 from portal.notify.models import Notification
@@ -488,6 +488,22 @@ def test_admin_creates_and_edits_a_site(client, login_as, site):
     assert duplicate.status_code == 422 and 'id="name-error"' in page(duplicate)
     listing = client.get("/accounts/sites", htmx=True)
     assert "Gellerup" in page(listing) and "<html" not in page(listing)
+
+
+def test_an_admin_sets_the_sender_name_of_sms_from_a_site(client, login_as, site):
+    login_as(Role.ADMIN)
+    data = {"name": site.name, "country": "NO", "timezone": "Europe/Oslo"}
+    for bad in ("9Bro", "Tøyen", "Br", "ToyenBroOslo", "Bro Oslo"):
+        response = client.post(f"/accounts/sites/{site.id}/edit", data | {"sms_sender": bad})
+        assert response.status_code == 422 and "3 to 11 letters" in page(response), bad
+    assert client.post(f"/accounts/sites/{site.id}/edit",
+                       data | {"sms_sender": "ToyenBro"}).status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).sms_sender == "ToyenBro"
+    assert 'value="ToyenBro"' in page(client.get(f"/accounts/sites/{site.id}/edit"))
+    client.post(f"/accounts/sites/{site.id}/edit", data | {"sms_sender": ""})
+    db.session.expire_all()
+    assert db.session.get(Site, site.id).sms_sender is None  # SMS_SENDER again
 
 
 def test_a_name_in_a_flash_message_is_isolated_once_and_escaped(client, login_as):

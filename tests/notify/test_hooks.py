@@ -29,14 +29,15 @@ def test_erasing_a_person_deletes_their_messages_deliveries_and_choices(make_use
 def test_my_data_lists_which_messages_came_how_and_the_chosen_channels(make_user,
                                                                        smtp_server):
     person = make_user()
-    first, = notify([person], "promoted", {"title": "Norsk A1", "timezone": "Europe/Oslo"})
+    first_id, = notify([person], "promoted", {"title": "Norsk A1", "timezone": "Europe/Oslo"})
     mark_all_read(person.id)
     work.commit()
     worker.run_once()
     save(person, {(Group.CHANGES, Channel.SMS)})
-    second, = notify([person], "session_cancelled", {"title": "Norsk A1"})
+    second_id, = notify([person], "session_cancelled", {"title": "Norsk A1"})
     notify([make_user()], "promoted", {"title": "Someone else's"})
     work.commit()
+    first, second = (db.session.get(Notification, id_) for id_ in (first_id, second_id))
     data = signals.collect(signals.data_requested, person)
     sent_at = first.deliveries[0].sent_at
     assert data["notifications"] == [

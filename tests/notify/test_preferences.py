@@ -9,7 +9,14 @@ from sqlalchemy import select
 from portal import work
 from portal.extensions import db
 from portal.notify import worker
-from portal.notify.models import Channel, ChannelChoice, Delivery, DeliveryStatus, Group
+from portal.notify.models import (
+    Channel,
+    ChannelChoice,
+    Delivery,
+    DeliveryStatus,
+    Group,
+    Notification,
+)
 from portal.notify.preferences import chosen, save
 from portal.notify.services import GROUPS, KIND_GROUPS, MESSAGES, group_of, notify
 from portal.privacy import consents
@@ -85,10 +92,10 @@ def test_deliveries_are_made_only_for_channels_that_reach_the_person(make_user,
 
 def test_without_an_sms_provider_a_phone_only_person_is_told_in_the_app(make_user):
     person = phone_only(make_user)
-    [notification] = notify([person], "promoted", PARAMS)
+    [notification_id] = notify([person], "promoted", PARAMS)
     work.commit()
-    assert notification.deliveries == [] and chosen([person], Group.CHANGES)[person.id] == {
-        SMS, PUSH}
+    assert db.session.get(Notification, notification_id).deliveries == []
+    assert chosen([person], Group.CHANGES)[person.id] == {SMS, PUSH}
 
 
 def test_every_kind_of_message_belongs_to_a_group():
@@ -156,7 +163,7 @@ def test_the_page_shows_the_defaults_and_says_what_is_not_available(client, logi
         "reminders-push": True,
         "news-app!": True, "news-email!": False, "news-sms!": False, "news-push!": False,
         "coach-app!": True, "coach-email": True, "coach-sms": False, "coach-push": True}
-    assert "<strong>SMS:</strong> Not available yet." in html
+    assert "<strong>SMS:</strong> Not set up in this Bro." in html  # no SMS_PROVIDER here
     assert "<strong>Push on this phone:</strong> Turn on notices on this phone first." in html
     assert "<strong>E-mail:</strong> Not set up in this Bro." in html  # no MAIL_SERVER here
     assert "only when you have said yes to news" in html and 'href="/privacy/consents"' in html
