@@ -78,12 +78,13 @@ def _register_blueprints(app: Flask) -> None:
     from portal.meetings.views import bp as meetings_bp
     from portal.notify.views import bp as notify_bp
     from portal.privacy.views import bp as privacy_bp
+    from portal.push.views import bp as push_bp
     from portal.reports.views import bp as reports_bp
     from portal.voice.views import bp as voice_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
                       meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, calendar_bp,
-                      feedback_bp, voice_bp):
+                      feedback_bp, voice_bp, push_bp):
         app.register_blueprint(blueprint)
 
 
@@ -94,6 +95,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
     from portal.activities import hooks as activities
+    from portal.activities import reminders as activity_reminders
     from portal.calendar import hooks as calendar
     from portal.employment import hooks as employment
     from portal.feedback import hooks as feedback
@@ -102,12 +104,14 @@ def _connect_features(app: Flask) -> None:
     from portal.meetings import hooks as meetings
     from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
+    from portal.push import hooks as push
     from portal.reports import hooks as reports
     from portal.voice import hooks as voice
 
     figures.init_app(app)
     accounts.connect()
     activities.connect()
+    activity_reminders.connect()
     calendar.connect()
     employment.connect()
     feedback.connect()
@@ -116,6 +120,7 @@ def _connect_features(app: Flask) -> None:
     meetings.connect()
     notify.connect()
     privacy_messages.init()
+    push.connect()
     reports.connect()
     voice.connect()
     # What staff may do decides which links pages offer.

@@ -110,11 +110,15 @@ def _outcomes(outcomes) -> str:
 
 @click.command("send-reminders")
 def send_reminders():
-    """Remind participants of meetings (24 h and 2 h before; for cron, every 5 minutes).
-    Safe to run often and in several processes at once: nothing is sent twice."""
+    """Remind participants of meetings (24 h and 2 h before) and of study-circle sessions and
+    café shifts (from 17:00 the day before); for cron, every 5 minutes (the worker queues the
+    sessions' reminders by itself). Safe to run often and in several processes at once:
+    nothing is sent twice."""
+    from portal.activities.reminders import send_reminders as sessions
     from portal.meetings.reminders import send_reminders as send
 
     click.echo(f"{send()} reminder(s) queued.")
+    click.echo(f"{sessions()} session reminder(s) queued.")
 
 
 @click.command("apply-retention")

@@ -3,6 +3,7 @@
 import os
 import secrets
 from datetime import timedelta
+from email.utils import parseaddr
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -29,6 +30,43 @@ def _secret_key(production: bool) -> str:
         path.write_text(secrets.token_urlsafe(48))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def _vapid_private_key(production: bool) -> str:
+    """The key Bro signs web push with (VAPID), as base64url of the raw 32-byte P-256
+    private key. Phones keep the public half with each subscription, so it must never
+    change: production takes it from the environment; development makes one and keeps it."""
+    key = os.environ.get("VAPID_PRIVATE_KEY", "").strip()
+    if production and not key:
+        raise RuntimeError("BRO_ENV=production needs VAPID_PRIVATE_KEY, the key Bro signs push "
+                           "notices with; make one once with `python3 -m portal.push` and "
+                           "keep it (changing it stops every phone's notices)")
+    if key:
+        from base64 import urlsafe_b64decode
+
+        try:
+            raw = urlsafe_b64decode(key + "=" * (-len(key) % 4))
+        except ValueError:
+            raw = b""
+        if len(raw) != 32:
+            raise RuntimeError("VAPID_PRIVATE_KEY is not a push key: it is the base64url text "
+                               "of 32 bytes that `python3 -m portal.push` prints")
+        return key
+    path = INSTANCE / "vapid_private_key"
+    if not path.exists():
+        INSTANCE.mkdir(parents=True, exist_ok=True)
+        path.write_text(new_vapid_private_key())
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def new_vapid_private_key() -> str:
+    from base64 import urlsafe_b64encode
+
+    from cryptography.hazmat.primitives.asymmetric import ec
+
+    number = ec.generate_private_key(ec.SECP256R1()).private_numbers().private_value
+    return urlsafe_b64encode(number.to_bytes(32, "big")).rstrip(b"=").decode()
 
 
 def _database_url() -> str:
@@ -92,6 +130,11 @@ def load(overrides: dict | None = None) -> dict:
         "MAIL_SENDER": os.environ.get("MAIL_SENDER", "Bro <no-reply@localhost>"),
         # Links in e-mails and messages are built from this, never from a request's Host.
         "PUBLIC_URL": os.environ.get("PUBLIC_URL", "" if production else DEVELOPMENT_URL),
+        # Web push: the VAPID key (see _vapid_private_key) and who push services may contact
+        # about Bro's notices (a mailto: or https: address; PUBLIC_URL or MAIL_SENDER when
+        # not set).
+        "VAPID_PRIVATE_KEY": _vapid_private_key(production),
+        "VAPID_SUBJECT": os.environ.get("VAPID_SUBJECT", ""),
         # Number of trusted proxies in front (for the client IP used by rate limits).
         "PROXY_COUNT": int(os.environ.get("PROXY_COUNT", "0")),
         # SMS (portal.notify.sms): the provider ("" = no SMS; log, 46elks, gatewayapi), its
@@ -109,6 +152,8 @@ def load(overrides: dict | None = None) -> dict:
         # how often and how far apart it tries one, and when a claim counts as abandoned (a
         # worker stopped mid-send; longer than any send takes).
         "WORKER_POLL_SECONDS": float(os.environ.get("WORKER_POLL_SECONDS", "1.5")),
+        # How often a worker runs the features' jobs that queue messages (reminders).
+        "WORKER_JOB_SECONDS": float(os.environ.get("WORKER_JOB_SECONDS", "60")),
         "DELIVERY_MAX_ATTEMPTS": int(os.environ.get("DELIVERY_MAX_ATTEMPTS", "6")),
         "DELIVERY_RETRY_SECONDS": int(os.environ.get("DELIVERY_RETRY_SECONDS", "60")),
         "DELIVERY_RETRY_MAX_SECONDS": int(os.environ.get("DELIVERY_RETRY_MAX_SECONDS", "3600")),
@@ -137,6 +182,10 @@ def load(overrides: dict | None = None) -> dict:
     config.update(overrides or {})
     if not config["SECRET_KEY"]:
         config["SECRET_KEY"] = _secret_key(production)
+    if not config["VAPID_SUBJECT"]:  # push services accept an https: or mailto: address
+        https = config["PUBLIC_URL"].startswith("https://")
+        config["VAPID_SUBJECT"] = config["PUBLIC_URL"] if https else (
+            "mailto:" + parseaddr(config["MAIL_SENDER"])[1])
     if production and not config["PUBLIC_URL"].startswith("https://"):
         raise RuntimeError("BRO_ENV=production needs PUBLIC_URL, the https:// address people "
                            "use, e.g. https://bro.example.no (links in e-mails use it)")
@@ -150,3 +199,4 @@ def load(overrides: dict | None = None) -> dict:
         config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_URL"]).hostname,
                                    *filter(None, (h.strip() for h in extra.split(",")))]
     return config
+

@@ -20,11 +20,16 @@ from portal.extensions import db, utcnow
 from portal.goals import services as goals
 from portal.meetings import services as meetings
 from portal.meetings.models import Availability, ExtraWindow, TimeOff, Window
+from portal.push import services as push
 from portal.voice import services as voice
 from tests.conftest import Client
 
 ROLES = ["anon", "owner", "peer", "volunteer", "coordinator", "admin", "stranger"]
 OK, LOGIN, DENY, GONE = "ok", "login", 403, 404  # DENY: forbidden; GONE: hidden as not found
+# A browser's push keys (a P-256 public key and a 16-byte secret), as a subscription has them.
+PUSH_KEY = ("BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7"
+            "DkM")
+PUSH_AUTH = "tBHItJI5svbpez7KI4CCXg"
 
 
 @pytest.fixture
@@ -71,6 +76,7 @@ def world(site, make_site, make_user):
              if slot.starts_at > utcnow() + timedelta(days=1)]
     booking = meetings.book(owner, slots[0].key)
     invitation, _code = accounts.invite(people["coordinator"], site, Role.VOLUNTEER)
+    device = push.subscribe(owner, "https://push.example.org/owner", PUSH_KEY, PUSH_AUTH)
     partner = employment.add_partner(people["coordinator"], site, employment.PartnerData(
         name="Partner", kind="employer"))
     placement = employment.record_placement(people["coordinator"], owner,
@@ -90,7 +96,7 @@ def world(site, make_site, make_user):
            "time_off_id": db.session.query(TimeOff).one().id, "user_id": owner.id,
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
            "purpose": "photos", "partner_id": partner.id, "placement_id": placement.id,
-           "outcome_id": outcome.id,
+           "outcome_id": outcome.id, "subscription_id": device.id,
            "provider": "46elks", "secret": "not-the-secret", "proposal_id": proposal.id,
            "token": calendar.feed_token(owner)}
     return people, ids
@@ -325,6 +331,10 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'privacy.erase_request': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
     'privacy.my_data': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'privacy.my_data_json': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    # Someone else's device: the same "not on your list" as one removed already (303).
+    'push.remove': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'push.service_worker': row(OK, OK, OK, OK, OK, OK, OK),
+    'push.subscribe': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'reports.export_csv': row(LOGIN, DENY, DENY, DENY, OK, OK, OK),
     'reports.export_xlsx': row(LOGIN, DENY, DENY, DENY, OK, OK, OK),
     'reports.index': row(LOGIN, DENY, DENY, DENY, OK, OK, OK),

@@ -20,6 +20,7 @@ def production(monkeypatch):
     monkeypatch.setenv("BRO_ENV", "production")
     monkeypatch.setenv("SECRET_KEY", STRONG)
     monkeypatch.setenv("PUBLIC_URL", "https://bro.example.no")
+    monkeypatch.setenv("VAPID_PRIVATE_KEY", config.new_vapid_private_key())
     monkeypatch.delenv("TRUSTED_HOSTS", raising=False)
     return monkeypatch
 
@@ -29,6 +30,23 @@ def test_production_refuses_a_missing_or_short_secret_key(production, key):
     production.setenv("SECRET_KEY", key)
     with pytest.raises(RuntimeError, match="at least 32 random bytes"):
         config.load()
+
+
+@pytest.mark.parametrize("key", ["", "not-a-key", "a" * 40])
+def test_production_refuses_to_start_without_a_push_key(production, key):
+    production.setenv("VAPID_PRIVATE_KEY", key)
+    with pytest.raises(RuntimeError, match="is not a push key" if key else
+                       "needs VAPID_PRIVATE_KEY, the key Bro signs push notices with"):
+        config.load()
+
+
+def test_development_makes_a_push_key_once_and_keeps_it(monkeypatch, tmp_path):
+    monkeypatch.setattr(config, "INSTANCE", tmp_path)
+    monkeypatch.delenv("VAPID_PRIVATE_KEY", raising=False)
+    first = config.load()["VAPID_PRIVATE_KEY"]
+    assert (tmp_path / "vapid_private_key").read_text() == first
+    assert (tmp_path / "vapid_private_key").stat().st_mode & 0o777 == 0o600
+    assert config.load()["VAPID_PRIVATE_KEY"] == first
 
 
 @pytest.mark.parametrize("url", ["", "http://bro.example.no"])

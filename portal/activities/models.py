@@ -256,3 +256,19 @@ class Attendance(db.Model):
     status: Mapped[AttendanceStatus] = enum_column(AttendanceStatus, "status", length=10)
     minutes: Mapped[int] = mapped_column(default=0)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class SessionReminder(db.Model):
+    """A reminder sent to one person for one session at the time it had then. Inserting the row
+    is how a run claims it, so no two runs (or workers) send it twice, and a moved session has
+    a new time and so a reminder of its own (portal.activities.reminders)."""
+
+    __tablename__ = "session_reminder"
+    __table_args__ = (UniqueConstraint("session_id", "user_id", "starts_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(ForeignKey("session.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
+                                         index=True)
+    starts_at: Mapped[datetime] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -2,11 +2,13 @@
 once, explicitly, by create_app."""
 
 from portal import signals
-from portal.meetings import messages, services
+from portal.meetings import messages, reminders, services
+from portal.notify import worker
 
 
 def connect() -> None:
     messages.init()
+    worker.schedule(reminders.send_reminders)  # the delivery worker queues them on its passes
     signals.person_erased.connect(_person_erased)
     signals.data_requested.connect(_data_requested)
 

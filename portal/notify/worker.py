@@ -15,11 +15,17 @@ run one pass, `run_once()`. Any number of workers may run at once, on any machin
 - a failure is retried with exponential backoff (DELIVERY_RETRY_SECONDS, doubling, at most
   DELIVERY_RETRY_MAX_SECONDS) until DELIVERY_MAX_ATTEMPTS, then it has failed;
 - SMS and push wait through quiet hours (portal.notify.quiet) without spending an attempt.
+
+Features may also schedule a job that queues messages when their time comes (reminders): it
+runs at the start of each pass, at most every WORKER_JOB_SECONDS in `run()`, and must be safe
+to run often and in several workers at once.
 """
 
 import signal
 import threading
+import time
 from collections import Counter
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -33,6 +39,12 @@ from portal.notify.models import Delivery, DeliveryStatus, Group
 from portal.notify.services import group_of
 
 INTERRUPTED = "interrupted: the worker stopped during the attempt"
+JOBS: list[Callable[[datetime], object]] = []  # each takes the time of the pass
+
+
+def schedule(job: Callable[[datetime], object]) -> None:
+    if job not in JOBS:
+        JOBS.append(job)
 
 
 def run(poll_seconds: float | None = None, stop: threading.Event | None = None) -> None:
@@ -41,6 +53,8 @@ def run(poll_seconds: float | None = None, stop: threading.Event | None = None) 
     poll = poll_seconds if poll_seconds is not None else current_app.config[
         "WORKER_POLL_SECONDS"]
     stop = stop or threading.Event()
+    job_seconds = current_app.config["WORKER_JOB_SECONDS"]
+    jobs_ran = float("-inf")
     previous = {}
     if threading.current_thread() is threading.main_thread():
         for number in (signal.SIGTERM, signal.SIGINT):
@@ -48,7 +62,10 @@ def run(poll_seconds: float | None = None, stop: threading.Event | None = None) 
     try:
         while not stop.is_set():
             try:
-                busy = sum(run_once(stop=stop).values())
+                jobs = time.monotonic() - jobs_ran >= job_seconds
+                busy = sum(run_once(stop=stop, jobs=jobs).values())
+                if jobs:
+                    jobs_ran = time.monotonic()
             except SQLAlchemyError:  # the database is away: try again after the pause
                 current_app.logger.exception("Delivery pass failed; trying again")
                 db.session.remove()
@@ -62,12 +79,15 @@ def run(poll_seconds: float | None = None, stop: threading.Event | None = None) 
 
 
 def run_once(now: datetime | None = None, limit: int = 1000,
-             stop: threading.Event | None = None) -> Counter:
-    """One pass: put back claims left by stopped workers, then send every delivery that is due
-    (up to `limit`). Returns how many were sent, retried, failed, skipped and held for quiet
-    hours. `now` fixes the clock (tests). Refuses inside a unit of work with changes not yet
-    committed: it commits its own short units of work and would commit those half-way."""
+             stop: threading.Event | None = None, jobs: bool = True) -> Counter:
+    """One pass: the scheduled jobs (unless `jobs` is false), put back claims left by stopped
+    workers, then send every delivery that is due (up to `limit`). Returns how many were
+    sent, retried, failed, skipped and held for quiet hours. `now` fixes the clock (tests).
+    Refuses inside a unit of work with changes not yet committed: it commits its own short
+    units of work and would commit those half-way."""
     _refuse_inside_unfinished_work()
+    if jobs:
+        _run_jobs(now or utcnow())
     outcomes: Counter = Counter()
     _release_stale(now or utcnow())
     while sum(outcomes.values()) < limit and not (stop and stop.is_set()):
@@ -77,6 +97,15 @@ def run_once(now: datetime | None = None, limit: int = 1000,
             break
         outcomes[_deliver(*claim, moment)] += 1
     return outcomes
+
+
+def _run_jobs(now: datetime) -> None:
+    for job in JOBS:
+        try:
+            job(now)
+        except SQLAlchemyError:  # one job's trouble must not stop the sending
+            current_app.logger.exception("Worker job %s failed", job.__name__)
+            db.session.rollback()
 
 
 def _due(now: datetime):

@@ -23,6 +23,11 @@
     }
   }
 
+  // The service worker (/sw.js): notices on this phone, and My calendar and My plan offline.
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js", { scope: "/" }).catch(function () {});
+  }
+
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("htmx:after:swap", function () {
     enhance(document);

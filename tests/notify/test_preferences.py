@@ -85,7 +85,8 @@ def test_deliveries_are_made_only_for_channels_that_reach_the_person(make_user,
     finally:
         app.config["MAIL_SERVER"] = ""
     made = {(d.notification.user_id, d.channel) for d in db.session.scalars(select(Delivery))}
-    # Push is wanted by default but no push channel exists yet: no delivery waits for it.
+    # Push is wanted by default, but neither has turned notices on for a phone: no delivery
+    # waits for it.
     assert made == {(with_email.id, EMAIL), (on_phone.id, SMS)}
 
 
@@ -163,7 +164,7 @@ def test_the_page_shows_the_defaults_and_says_what_is_not_available(client, logi
         "news-app!": True, "news-email!": False, "news-sms!": False, "news-push!": False,
         "coach-app!": True, "coach-email": True, "coach-sms": False, "coach-push": True}
     assert "<strong>SMS:</strong> Not set up in this Bro." in html  # no SMS_PROVIDER here
-    assert "<strong>Push on this phone:</strong> Not available yet." in html
+    assert "<strong>Push on this phone:</strong> Turn on notices on this phone first." in html
     assert "<strong>E-mail:</strong> Not set up in this Bro." in html  # no MAIL_SERVER here
     assert "only when you have said yes to news" in html and 'href="/privacy/consents"' in html
     assert "You cannot turn them off" in html
