@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from portal.i18n import _
+from portal.i18n import _, pgettext
 from portal.notify.services import Message, register, when
 
 
@@ -29,6 +29,12 @@ def _promoted(p):
     return _("A seat became free in %(title)s, and it is yours now. Welcome!", title=p["title"])
 
 
+# Only women-only activities admit people: the message speaks to a woman (see wording.py).
+def _admitted(p):
+    return pgettext("women", "A leader of %(title)s has added you. You can join it now.",
+                    title=p["title"])
+
+
 def init() -> None:
     register("session_cancelled", Message(
         lambda p: _("Cancelled: %(title)s, %(when)s", title=p["title"],
@@ -38,3 +44,6 @@ def init() -> None:
                     when=when(p, "starts_at")), _moved, _link))
     register("promoted", Message(
         lambda p: _("You got a seat in %(title)s", title=p["title"]), _promoted, _link))
+    register("admitted", Message(
+        lambda p: pgettext("women", "You can join %(title)s", title=p["title"]), _admitted,
+        _link))
