@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.dialogues.views import bp as dialogues_bp
     from portal.employment.views import bp as employment_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
@@ -79,7 +80,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp):
+                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, dialogues_bp):
         app.register_blueprint(blueprint)
 
 
@@ -90,6 +91,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
     from portal.activities import hooks as activities
+    from portal.dialogues import hooks as dialogues
     from portal.employment import hooks as employment
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
@@ -101,6 +103,7 @@ def _connect_features(app: Flask) -> None:
     figures.init_app(app)
     accounts.connect()
     activities.connect()
+    dialogues.connect()
     employment.connect()
     goals.connect()
     meeting_figures.register()

@@ -24,6 +24,7 @@ from portal.activities.models import KIND_NAMES, LEVEL_NAMES, Activity, Activity
 from portal.activities.wording import wording
 from portal.audit.models import record
 from portal.audit.services import note_read
+from portal.dialogues import services as dialogues
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.forms import attach_error, normalise_text, show_form
@@ -94,6 +95,8 @@ def show(activity_id):
                   sessions=services.upcoming_sessions(activity),
                   recent=services.recent_sessions(activity) if context["can_lead"] else [],
                   rules=rules.evaluate(activity) if context["can_lead"] else None,
+                  dialogue=dialogues.summary(current_user, activity)
+                  if activity.is_dialogue else None,
                   **context, **names())
 
 
