@@ -40,9 +40,12 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
 # Debian's Chromium for the browser tests (never `playwright install`: no downloads here),
+# Noto Sans Ethiopic (fonts-noto-core) so Tigrinya's Ge'ez letters are not drawn as boxes,
 # and a Java runtime for the Nu HTML checker.
+ETHIOPIC_FONT := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
 browser-deps:
 	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
+	[ -e $(ETHIOPIC_FONT) ] || need="$$need fonts-noto-core"; \
 	command -v java >/dev/null || need="$$need default-jre-headless"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select, update
 
+from portal import work
 from portal.accounts import services
 from portal.accounts.models import Consent, Gender, Membership, Role, Site, User
 from portal.extensions import db, utcnow
@@ -294,7 +295,8 @@ def _seed_amina_meeting() -> None:
     found = meetings.find_slots(amina, amina.home_site, lars.id)
     free = [slot for slot in found if not slot.clash]
     if free:
-        meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")
+        with work.unit():  # booking locks both calendars: only inside a unit of work
+            meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")
 
 
 def _seed_dialogues(sites) -> None:
