@@ -222,3 +222,26 @@ def test_a_new_activity_says_childcare_and_children_welcome(client, login_as, si
             activity.children_welcome) == ("workshop", True, True, True)
     page = client.get(f"/activities/{activity.id}").text
     assert "Childcare available" in page and "Children welcome" in page
+
+
+def test_a_women_only_activity_speaks_to_women_in_arabic(client, login_as, course, make_activity,
+                                                         app):
+    from portal.i18n import force_locale, pgettext
+
+    her = login_as(language="ar")
+    her.gender = Gender.WOMAN
+    db.session.commit()
+    arabic = {"Accept-Language": "ar"}
+    plain = make_activity(title="Norsk A1")
+    assert "انضمام" in client.get(f"/activities/{plain.id}", headers=arabic).text
+    page = client.get(f"/activities/{course.id}", headers=arabic).text
+    assert "انضمّي" in page and "انضمام" not in page
+    client.post(f"/activities/{course.id}/join", headers=arabic)
+    page = client.get(f"/activities/{course.id}", headers=arabic).text
+    assert "لقد انضممتِ. أهلاً بكِ!" in page and "أنتِ مشاركة في هذه الحلقة." in page
+    assert "غادري الحلقة" in page
+    with app.test_request_context(), force_locale("ar"):
+        assert pgettext("women", "You can join %(title)s", title="X") == (
+            "يمكنكِ الانضمام إلى X")
+    with app.test_request_context(), force_locale("nb"):  # alike where the language is
+        assert pgettext("women", "Join") == "Bli med"
