@@ -49,6 +49,7 @@ def _demo_shows_seminars_women_only_and_registration_before_history():
         Kind,
         Session,
     )
+    from portal.dialogues import services as dialogues
     from portal.dialogues.models import Action, Guest, Question
     from portal.reports import services as reports
     from portal.reports.periods import month
@@ -57,6 +58,8 @@ def _demo_shows_seminars_women_only_and_registration_before_history():
         Activity.kind == Kind.DIALOGUE_SEMINAR))
     actions = db.session.scalars(select(Action).where(Action.activity_id == seminar.id)).all()
     assert {a.done_at is None for a in actions} == {True, False}  # done and open ones
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    assert dialogues.took_part(amina, seminar)  # the demo participant sees the actions
     for model in (Guest, Question):
         assert db.session.scalar(select(func.count()).select_from(model)) >= 2
     women_only = db.session.scalars(select(Activity).where(Activity.women_only)).all()
