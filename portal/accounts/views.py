@@ -1,6 +1,5 @@
 """Self-service: register, log in and out, profile, password, reset, invitations."""
 
-from functools import cache
 
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -28,6 +27,7 @@ from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify.mail import mail_configured
 from portal.notify.services import unread_column
+from portal.speed import statement
 from portal.web import redirect
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -50,7 +50,7 @@ def load_user(user_id: str):
     return user
 
 
-@cache
+@statement
 def _user_statement():
     # Built once and reused (every request of a logged-in person runs it).
     return (select(services.User, unread_column())

@@ -13,7 +13,6 @@ from portal.activities import figures, messages, services
 from portal.activities.models import (
     Activity,
     Attendance,
-    CalendarFeed,
     Enrolment,
     Follow,
     Session,
@@ -35,14 +34,13 @@ def erase_person(person: User, actor: User | None = None, now: datetime | None =
                  **_ignored) -> None:
     """person_erased: the person leaves every circle that still has sessions to come, so
     each seat goes to the next in line (who is told), through `services.leave` in the
-    eraser's transaction; the cafés they follow and their calendar address go; they lead
+    eraser's transaction; the cafés they follow go; they lead
     nothing and host no coming café session any more. Their
     attendance and the enrolments of finished courses stay, under the anonymous account, for
     the reports."""
     now = now or utcnow()
     services.leave_running_courses(person, now)
     db.session.execute(delete(Follow).where(Follow.user_id == person.id))
-    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
     # No longer staff: they lead nothing, and their coming café shifts are free again (the
     # café shows "no host yet"); past shifts stay for the reports' count of hosted sessions.
     db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))

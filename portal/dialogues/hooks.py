@@ -11,6 +11,8 @@ lists the actions whose "who" names the person."""
 from sqlalchemy import func, or_, select
 
 from portal import signals
+from portal.activities import pages
+from portal.dialogues import services
 from portal.dialogues.models import Action, Point
 from portal.extensions import db
 
@@ -20,6 +22,15 @@ ERASED = "–"
 def connect() -> None:
     signals.person_erased.connect(erase_person)
     signals.data_requested.connect(personal_data)
+    pages.add_part(page_part)
+
+
+def page_part(user, activity):
+    """The activity's page shows a dialogue seminar's or workshop's guests, questions, main
+    points and actions (as far as this user may see them)."""
+    if not activity.is_dialogue:
+        return None
+    return "dialogues/_summary.html", services.summary(user, activity)
 
 
 def _naming(column, name: str):

@@ -38,7 +38,7 @@ def _item(model, item_id: int):
 
 def _page(activity: Activity, status: int = 200, **bound):
     forms = {key: bound.get(key) or form(formdata=None) for key, form in FORMS.items()}
-    return render("dialogues/manage.html", "dialogues/manage.html", status=status,
+    return render("dialogues/manage.html", status=status,
                   activity=activity, summary=services.summary(current_user, activity),
                   forms=forms)
 
