@@ -245,3 +245,14 @@ def test_a_women_only_activity_speaks_to_women_in_arabic(client, login_as, cours
             "يمكنكِ الانضمام إلى X")
     with app.test_request_context(), force_locale("nb"):  # alike where the language is
         assert pgettext("women", "Join") == "Bli med"
+
+
+def test_my_data_lists_an_admission_and_erasure_removes_it(course, leader, make_user):
+    from portal.privacy.services import erase, my_data
+
+    person = make_user(name="Hodan Warsame")
+    services.admit(leader, course, person.id)
+    assert [a["activity"] for a in my_data(person)["admitted_to"]] == [course.title]
+    erase(None, person)
+    db.session.flush()
+    assert db.session.scalar(select(func.count()).select_from(Admission)) == 0
