@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
     from portal.calendar.views import bp as calendar_bp
+    from portal.dialogues.views import bp as dialogues_bp
     from portal.employment.views import bp as employment_bp
     from portal.feedback.views import bp as feedback_bp
     from portal.goals.views import bp as goals_bp
@@ -84,7 +85,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
                       meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, calendar_bp,
-                      feedback_bp, voice_bp, push_bp):
+                      feedback_bp, voice_bp, push_bp, dialogues_bp):
         app.register_blueprint(blueprint)
 
 
@@ -97,6 +98,7 @@ def _connect_features(app: Flask) -> None:
     from portal.activities import hooks as activities
     from portal.activities import reminders as activity_reminders
     from portal.calendar import hooks as calendar
+    from portal.dialogues import hooks as dialogues
     from portal.employment import hooks as employment
     from portal.feedback import hooks as feedback
     from portal.goals import hooks as goals
@@ -113,6 +115,7 @@ def _connect_features(app: Flask) -> None:
     activities.connect()
     activity_reminders.connect()
     calendar.connect()
+    dialogues.connect()
     employment.connect()
     feedback.connect()
     goals.connect()

@@ -5,11 +5,11 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 
 from portal import work
 from portal.accounts import services
-from portal.accounts.models import Consent, Membership, Role, Site, User
+from portal.accounts.models import Consent, Gender, Membership, Role, Site, User
 from portal.extensions import db, utcnow
 
 DEMO_PASSWORD = "bro-demo-2026"  # demo only: printed, and listed in the README as demo-only
@@ -35,6 +35,7 @@ STAFF = [
     ("Ole Berg", "NO", "nb", Role.VOLUNTEER, 0),
 ]
 
+# Women's names first (the first 16 Latin, the first 10 Arabic): demo people's gender follows.
 LATIN_FIRST = ["Amal", "Hodan", "Olena", "Hiwet", "Nour", "Fatuma", "Mariam", "Samira", "Tigist",
                "Daria", "Leyla", "Aisha", "Zainab", "Rahel", "Iryna", "Khadija", "Abdi", "Yonas",
                "Omar", "Mohammed", "Bilal", "Taras", "Dawit", "Hassan"]
@@ -57,9 +58,10 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     sites = [Site(name=n, country=c, timezone=tz, address=a) for n, c, tz, a in SITES]
     db.session.add_all(sites)
 
-    def person(name, site, role, language, email=None, phone=None, birth_year=None):
+    def person(name, site, role, language, email=None, phone=None, birth_year=None,
+               gender=None):
         user = User(display_name=name, email=email, phone=phone, language=language,
-                    password_hash=password_hash, birth_year=birth_year)
+                    password_hash=password_hash, birth_year=birth_year, gender=gender)
         user.memberships.append(Membership(site=site, role=role))
         db.session.add(user)
         db.session.add(Consent(user=user, purpose=services.PRIVACY_PURPOSE,
@@ -67,7 +69,8 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
         return user
 
     for name, email, language, role, index in DEMO_LOGINS:
-        person(name, sites[index], role, language, email=email, birth_year=1985)
+        person(name, sites[index], role, language, email=email, birth_year=1985,
+               gender=Gender.WOMAN if name in ("Amina Yusuf", "Ingrid Solberg") else None)
     for name, _country, language, role, index in STAFF:
         email = f"staff{index}.{rng.randrange(10_000)}@example.org"
         person(name, sites[index], role, language, email=email)
@@ -76,18 +79,22 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     for _ in range(participants):
         site = rng.choice(sites)
         if rng.random() < 0.4:
-            name = f"{rng.choice(ARABIC_FIRST)} {rng.choice(ARABIC_LAST)}"
-            language = "ar"
+            firsts, lasts, women, language = ARABIC_FIRST, ARABIC_LAST, 10, "ar"
         else:
-            name = f"{rng.choice(LATIN_FIRST)} {rng.choice(LATIN_LAST)}"
+            firsts, lasts, women = LATIN_FIRST, LATIN_LAST, 16
             language = rng.choice([site.language, site.language, "en"])
+        first = rng.randrange(len(firsts))
+        name = f"{firsts[first]} {rng.choice(lasts)}"
+        # Most say it; some would rather not, some leave it empty (it is optional).
+        gender = rng.choices([Gender.WOMAN if first < women else Gender.MAN,
+                              Gender.UNSAID, None], [85, 5, 10])[0]
         prefix, digits = MOBILE_PREFIX[site.country]
         phone = prefix + "".join(str(rng.randrange(10)) for _ in range(digits))
         if phone in phones:
             continue
         phones.add(phone)
         person(name, site, Role.PARTICIPANT, language, phone=phone,
-               birth_year=rng.choice([None, *range(1960, 2008)]))
+               birth_year=rng.choice([None, *range(1960, 2008)]), gender=gender)
     db.session.commit()
     _seed_activities(rng, sites, scale)
     _seed_plans(rng)
@@ -96,8 +103,11 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_co_leaders(rng, sites)
     _seed_feedback(rng)
     _seed_proposals(rng, sites)
+    _seed_dialogues(sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
+    _register_before_history(rng)
+    if scale > 1:
         from portal.reports.services import recount
 
         recount()  # the history was written in bulk, past the reports' upkeep
@@ -137,18 +147,25 @@ def _seed_plans(rng) -> None:
             goals.share(person, coach.id, None)
 
 
+WOMEN, CHILDCARE, CHILDREN = "women_only", "childcare", "children_welcome"
+# (kind, title, languages, seats, what it says (WOMEN …), weekday, start, minutes)
 ACTIVITIES = {
-    "NO": [("language_cafe", "Språkkafé på Tøyen", "norsk", None, False, 1, time(17, 30), 120),
-           ("study_circle", "Norsk for nybegynnere", "norsk, arabisk, tigrinja", 8, False, 0,
+    "NO": [("language_cafe", "Språkkafé på Tøyen", "norsk", None, (CHILDREN,), 1,
+            time(17, 30), 120),
+           ("study_circle", "Norsk for nybegynnere", "norsk, arabisk, tigrinja", 8, (), 0,
             time(10, 0), 90),
-           ("study_circle", "Sykkelkurs for kvinner", "norsk, somali", 6, True, 3,
-            time(12, 0), 90)],
-    "SE": [("language_cafe", "Språkcafé i Rinkeby", "svenska", None, False, 2, time(18, 0), 90),
-           ("study_circle", "Svenska i vardagen", "svenska, arabiska", 10, False, 1,
-            time(13, 0), 135)],
-    "DK": [("language_cafe", "Sprogcafé i Gellerup", "dansk", None, False, 3, time(16, 30), 120),
-           ("study_circle", "Dansk og jobsøgning", "dansk, engelsk", 8, False, 2,
-            time(9, 30), 120)],
+           ("study_circle", "Sykkelkurs for kvinner", "norsk, somali", 6, (WOMEN, CHILDCARE),
+            3, time(12, 0), 90)],
+    "SE": [("language_cafe", "Språkcafé i Rinkeby", "svenska", None, (), 2, time(18, 0), 90),
+           ("study_circle", "Svenska i vardagen", "svenska, arabiska", 10, (CHILDCARE,), 1,
+            time(13, 0), 135),
+           ("language_cafe", "Kvinnocafé", "svenska, arabiska, somaliska", None,
+            (WOMEN, CHILDCARE, CHILDREN), 4, time(10, 0), 120)],
+    "DK": [("language_cafe", "Sprogcafé i Gellerup", "dansk", None, (), 3, time(16, 30), 120),
+           ("study_circle", "Dansk og jobsøgning", "dansk, engelsk", 8, (), 2,
+            time(9, 30), 120),
+           ("study_circle", "Svømning for kvinder", "dansk, arabisk", 8, (WOMEN, CHILDCARE), 5,
+            time(11, 0), 60)],
 }
 
 
@@ -161,25 +178,32 @@ def _seed_activities(rng, sites, scale: int = 1) -> None:
             Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"])))
         participants = list(db.session.scalars(select(User).join(Membership).where(
             Membership.site_id == site.id, Membership.role == "participant")))
+        women = [p for p in participants if p.gender == Gender.WOMAN]
         # Up to ten copies made through the services; larger scales add bulk history instead.
         groups = [(group, *row) for group in range(1, min(scale, 10) + 1)
                   for row in ACTIVITIES[site.country]]
-        for group, kind, title, languages, capacity, women, weekday, start, minutes in groups:
+        for group, kind, title, languages, capacity, says, weekday, start, minutes in groups:
             if group > 1:
                 title = f"{title} ({group})"
             start = time((start.hour + group - 1) % 24, start.minute)  # groups never overlap
             activity = activities.create_activity(leader, site, activities.ActivityData(
                 kind=kind, title=title, languages=languages, capacity=capacity,
-                women_only=women, description=title, level="beginner"))
+                description=title, level="beginner", **dict.fromkeys(says, True)))
+            people = women if WOMEN in says else participants
             first = activities.local_today(site) + timedelta(days=1)
             first += timedelta(days=(weekday - first.weekday()) % 7)
             planned = activities.plan_series(site, first, start, minutes, 1, count=10)
             activities.add_series(leader, activity, planned, keep_holidays=False)
+            if WOMEN in says and group == 1:  # a leader added a woman who gave no gender
+                unsaid = [p for p in participants if p.gender is None]
+                if unsaid:
+                    activities.admit(leader, activity, unsaid[0].id)
+                    people = [*people, unsaid[0]]
             if kind == Kind.STUDY_CIRCLE:
-                for person in rng.sample(participants, min(len(participants), capacity + 3)):
+                for person in rng.sample(people, min(len(people), capacity + 3)):
                     activities.enrol(person, activity.id)
             else:
-                for person in rng.sample(participants, min(len(participants), 12)):
+                for person in rng.sample(people, min(len(people), 12)):
                     activities.follow(person, activity)
             _seed_term(rng, activity, leader, planned[0].starts_at, minutes)
 
@@ -372,6 +396,126 @@ def _seed_amina_meeting() -> None:
     if free:
         with work.unit():  # booking locks both calendars: only inside a unit of work
             meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")
+
+
+def _seed_dialogues(sites) -> None:
+    """A dialogue seminar with NAV and the district at Tøyen, held two weeks ago: guests,
+    questions, main points and agreed actions (one done); a workshop coming up in Rinkeby."""
+    from portal.activities import services as activities
+    from portal.activities.models import Attendance, Kind, Session
+    from portal.dialogues import services as dialogues
+
+    tøyen, rinkeby = sites[0], sites[1]
+    ingrid = db.session.scalar(select(User).where(User.email == "ingrid@example.org"))
+    seminar = activities.create_activity(ingrid, tøyen, activities.ActivityData(
+        kind=Kind.DIALOGUE_SEMINAR, title="Dialogseminar: veien til jobb",
+        description="Deltakere, NAV og bydelen møtes som likeverdige.", languages="norsk",
+        place="Storsalen", capacity=30, childcare=True, children_welcome=True))
+    starts = datetime.combine(activities.local_today(tøyen) - timedelta(days=14), time(17),
+                              ZoneInfo(tøyen.timezone))
+    held = Session(activity_id=seminar.id, starts_at=starts.astimezone(UTC),
+                   local_start=starts.replace(tzinfo=None),
+                   ends_at=(starts + timedelta(hours=2)).astimezone(UTC),
+                   signed_off_at=(starts + timedelta(hours=2)).astimezone(UTC),
+                   signed_off_by_id=ingrid.id)
+    db.session.add(held)
+    db.session.flush()
+    people = list(db.session.scalars(select(User).join(Membership).where(
+        Membership.site_id == tøyen.id, Membership.role == Role.PARTICIPANT)
+        .order_by(User.id).limit(14)))
+    for person in people:
+        activities.enrol(person, seminar.id)
+        db.session.add(Attendance(session_id=held.id, user_id=person.id, status="present",
+                                  minutes=120))
+    for name, organisation in [("Kari Nordmann", "NAV Gamle Oslo"),
+                               ("Per Olsen", "Bydel Gamle Oslo"),
+                               ("Sara Ahmed", "Oslo Voksenopplæring")]:
+        dialogues.add_guest(ingrid, seminar, name, organisation)
+    for question in ["Hva trenger du for å komme i arbeidspraksis?",
+                     "Hva gjør det vanskelig å snakke med NAV?",
+                     "Hvordan kan vi hjelpe hverandre?"]:
+        dialogues.add_question(ingrid, seminar, question)
+    for point in ["Mange vil ha praksis i butikk og barnehage, men vet ikke hvem de kan spørre.",
+                  "Brev fra NAV er vanskelige å forstå; flere ønsker tolk på første møte.",
+                  "Barnepass gjør det mulig for mødre å komme."]:
+        dialogues.add_point(ingrid, seminar, point)
+    today = activities.local_today(tøyen)
+    for what, who, due, done in [
+            ("Lage en liste over butikker og barnehager som tar imot praksis", "NAV",
+             today + timedelta(days=30), False),
+            ("Bestille tolk til første møte for dem som ønsker det", "koordinatoren",
+             today - timedelta(days=3), True),
+            ("Holde et nytt dialogseminar om brev fra NAV", "Bydel Gamle Oslo",
+             today + timedelta(days=60), False)]:
+        action = dialogues.add_action(ingrid, seminar, what, who, due)
+        if done:
+            dialogues.set_done(ingrid, action, True)
+    karin = db.session.scalar(select(User).join(Membership).where(
+        Membership.site_id == rinkeby.id, Membership.role == Role.COORDINATOR))
+    workshop = activities.create_activity(karin, rinkeby, activities.ActivityData(
+        kind=Kind.WORKSHOP, title="Verkstad: kartlägg dina talanger", languages="svenska",
+        description="Tre träffar där vi kartlägger vad vi kan och vill.", capacity=12,
+        childcare=True))
+    first = activities.local_today(rinkeby) + timedelta(days=7)
+    activities.add_series(karin, workshop, activities.plan_series(
+        rinkeby, first, time(17), 120, 1, count=3), keep_holidays=False)
+    dialogues.add_guest(karin, workshop, "Johan Berg", "Arbetsförmedlingen")
+    dialogues.add_question(karin, workshop, "Vad är du bra på, som ingen har frågat om?")
+    db.session.commit()
+
+
+def _register_before_history(rng) -> None:
+    """Demo people were registered before anything happened to them: an account (and its
+    membership and consent) dates from some days before the person's first attendance,
+    meeting, goal or check-in, or from some time in the past year. Staff were there before
+    the first of their place's participants."""
+    from portal.activities.models import Attendance, Session
+    from portal.employment.models import CheckIn
+    from portal.goals.models import Goal
+    from portal.meetings.models import Booking
+
+    first: dict[int, datetime] = {}
+    for statement in (
+            select(Attendance.user_id, func.min(Session.starts_at)).join(
+                Session, Session.id == Attendance.session_id).group_by(Attendance.user_id),
+            select(Booking.participant_id, func.min(Booking.created_at))
+            .group_by(Booking.participant_id),
+            select(Booking.participant_id, func.min(Booking.starts_at))
+            .group_by(Booking.participant_id),
+            select(Goal.owner_id, func.min(Goal.created_at)).group_by(Goal.owner_id),
+            select(CheckIn.participant_id, func.min(CheckIn.created_at))
+            .group_by(CheckIn.participant_id),
+            select(Membership.user_id, func.min(Membership.created_at))
+            .group_by(Membership.user_id)):
+        for user_id, moment in db.session.execute(statement):
+            if moment is not None:
+                moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+                first[user_id] = min(first.get(user_id, moment), moment)
+    now = utcnow()
+    registered: dict[int, datetime] = {}
+    for user_id, moment in first.items():
+        if moment > now - timedelta(days=1):  # nothing happened yet: came some time this year
+            moment = now - timedelta(days=rng.randrange(1, 365))
+        registered[user_id] = moment - timedelta(days=rng.randrange(3, 30),
+                                                 minutes=rng.randrange(600))
+    staff = select(Membership.user_id, Membership.site_id).where(
+        Membership.role != Role.PARTICIPANT)
+    earliest_at = {}
+    for membership in db.session.scalars(select(Membership).where(
+            Membership.role == Role.PARTICIPANT)):
+        at = registered[membership.user_id]
+        earliest_at[membership.site_id] = min(earliest_at.get(membership.site_id, at), at)
+    for user_id, site_id in db.session.execute(staff):
+        registered[user_id] = min(registered.get(user_id, now),
+                                  earliest_at.get(site_id, now) - timedelta(days=30))
+    for model, person, column in ((User, User.id, User.created_at),
+                                  (Membership, Membership.user_id, Membership.created_at),
+                                  (Consent, Consent.user_id, Consent.given_at)):
+        db.session.execute(update(model), [
+            {"id": row_id, column.key: registered[user_id]}
+            for row_id, user_id in db.session.execute(select(model.id, person))
+            if user_id in registered])
+    db.session.commit()
 
 
 def _seed_history(rng, sites, scale: int, weeks: int = 48, group: int = 10) -> None:

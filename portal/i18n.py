@@ -26,7 +26,8 @@ from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 __all__ = [
-    "_", "_l", "ngettext", "lazy_ngettext", "lazy_pgettext", "force_locale", "LANGUAGES", "COOKIE",
+    "_", "_l", "ngettext", "pgettext", "npgettext", "lazy_ngettext", "lazy_pgettext",
+    "force_locale", "LANGUAGES", "COOKIE",
     "select_locale", "html_lang",
     "text_direction", "format_date", "format_datetime", "format_time",
 ]
@@ -179,6 +180,23 @@ def ngettext(singular: str, plural: str, num: int, **variables):
     variables.setdefault("num", num)
     if has_app_context():
         text = _translations().ngettext(singular, plural, num)
+    else:
+        text = singular if num == 1 else plural
+    return _fill(text, variables)
+
+
+def pgettext(context: str, string: str, **variables):
+    """gettext of a message in a context (msgctxt): the same English, another translation.
+    Bro's one context so far is "women": words addressed to a woman, which Arabic (and other
+    languages with gendered verbs) write in the feminine (portal/activities/wording.py)."""
+    text = _translations().pgettext(context, string) if has_app_context() else string
+    return _fill(text, variables)
+
+
+def npgettext(context: str, singular: str, plural: str, num: int, **variables):
+    variables.setdefault("num", num)
+    if has_app_context():
+        text = _translations().npgettext(context, singular, plural, num)
     else:
         text = singular if num == 1 else plural
     return _fill(text, variables)

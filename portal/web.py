@@ -6,6 +6,7 @@ from flask import current_app, make_response, render_template, url_for
 from flask import redirect as plain_redirect
 from htmx_flask import Htmx
 from htmx_flask import request as hx_request
+from werkzeug.routing import IntegerConverter
 
 htmx = Htmx()
 
@@ -54,6 +55,16 @@ def add_vary(response):
     return response
 
 
+class RowId(IntegerConverter):
+    """<int:…> in a URL: a number a database id can be. A longer one is not found (404)
+    instead of failing in the database driver (SQLite's integers end at 2**63)."""
+
+    def __init__(self, url_map, *args, **kwargs) -> None:
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def init_app(app) -> None:
+    app.url_map.converters["int"] = RowId  # before the blueprints add their routes
     htmx.init_app(app)
     app.after_request(add_vary)

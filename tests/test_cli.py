@@ -1,12 +1,14 @@
 """flask commands and the migrations."""
 
+from datetime import timedelta
+
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
 from portal import work
 from portal.accounts.models import Membership, Role, Site, User
-from portal.extensions import db
+from portal.extensions import db, utcnow
 
 
 def test_migrations_build_exactly_the_models(app):
@@ -33,6 +35,58 @@ def test_seed_demo_fills_three_countries_and_prints_one_login_per_role(app):
     again = runner.invoke(args=["seed-demo"])
     assert "nothing was added" in again.output
     assert db.session.scalar(select(func.count()).select_from(Site)) == 3
+    _demo_shows_seminars_women_only_and_registration_before_history()
+
+
+def _demo_shows_seminars_women_only_and_registration_before_history():
+    from portal.accounts.models import Gender
+    from portal.activities.models import (
+        Activity,
+        Admission,
+        Attendance,
+        Enrolment,
+        Follow,
+        Kind,
+        Session,
+    )
+    from portal.dialogues import services as dialogues
+    from portal.dialogues.models import Action, Guest, Question
+    from portal.reports import services as reports
+    from portal.reports.periods import month
+
+    (seminar,) = db.session.scalars(select(Activity).where(
+        Activity.kind == Kind.DIALOGUE_SEMINAR))
+    actions = db.session.scalars(select(Action).where(Action.activity_id == seminar.id)).all()
+    assert {a.done_at is None for a in actions} == {True, False}  # done and open ones
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    assert dialogues.took_part(amina, seminar)  # the demo participant sees the actions
+    for model in (Guest, Question):
+        assert db.session.scalar(select(func.count()).select_from(model)) >= 2
+    women_only = db.session.scalars(select(Activity).where(Activity.women_only)).all()
+    assert len([a for a in women_only if a.childcare]) >= 2  # and some from proposals
+    admitted = set(db.session.scalars(select(Admission.user_id)))
+    assert admitted  # a leader added someone by name
+    for activity in women_only:
+        taking_part = [*db.session.scalars(select(Enrolment.user_id).where(
+            Enrolment.activity_id == activity.id)), *db.session.scalars(
+            select(Follow.user_id).where(Follow.activity_id == activity.id))]
+        # (one just made from a proposal has nobody yet)
+        assert taking_part or activity.status != "open"
+        assert all(db.session.get(User, user_id).gender == Gender.WOMAN
+                   or user_id in admitted for user_id in taking_part)
+    # Registered before their history: no one attended before their account existed …
+    early = db.session.scalar(select(func.count()).select_from(Attendance).join(
+        Session, Session.id == Attendance.session_id).join(
+        Membership, Membership.user_id == Attendance.user_id).where(
+        Session.starts_at < Membership.created_at))
+    assert early == 0
+    # … so no past month shows fewer registered than active.
+    sites = db.session.scalars(select(Site)).all()
+    this_month = utcnow().date().replace(day=1)
+    for back in range(1, 3):
+        first = (this_month - timedelta(days=28 * back)).replace(day=1)
+        counts = reports.build(sites, month(first)).participants
+        assert counts["registered"] >= counts["active"] > 0, (first, counts)
 
 
 def test_demo_logins_work(app, client):

@@ -147,3 +147,13 @@ def test_invalid_utf8_is_refused_cleanly(client, login_as, site):
     response = client.raw.post(f"/accounts/sites/{site.id}/register", data=body,
                                content_type="application/x-www-form-urlencoded")
     assert response.status_code < 500
+
+
+def test_an_id_in_a_path_too_long_for_the_database_is_not_found(client, login_as):
+    login_as(Role.COORDINATOR)
+    huge = "9" * 25
+    for url in (f"/activities/{huge}", f"/activities/{huge}/dialogue",
+                f"/activities/{2**31}/admit"):
+        assert client.get(url).status_code == 404, url
+    for url in (f"/activities/actions/{huge}/done", f"/activities/{huge}/join"):
+        assert client.post(url).status_code == 404, url

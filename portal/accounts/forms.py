@@ -9,12 +9,14 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TelField,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import (
+    AnyOf,
     DataRequired,
     InputRequired,
     Length,
@@ -23,7 +25,7 @@ from wtforms.validators import (
     Regexp,
 )
 
-from portal.accounts.models import Country
+from portal.accounts.models import GENDER_NAMES, GENDER_WHY, Country
 from portal.forms import BaseForm
 from portal.i18n import LANGUAGES, _l, html_lang
 
@@ -67,6 +69,21 @@ def _birth_year():
         description=_l("Some study circles need it. We never ask for your full birth date."))
 
 
+def _gender():
+    """Optional: nothing chosen is an answer too (validate_choice off, so no choice is no
+    error; anything else than the options is one)."""
+    return RadioField(_l("Gender (optional)"), choices=[
+        SelectChoice(gender.value, name) for gender, name in GENDER_NAMES.items()],
+        validate_choice=False, validators=[Optional(), AnyOf(
+            [gender.value for gender in GENDER_NAMES],
+            message=_l("Choose one of the options."))], description=GENDER_WHY)
+
+
+def _gender_word():
+    return StringField(_l("In your own words"), [Optional(), _max(40)],
+                       description=_l("Only if you chose \"Another word\"."))
+
+
 def _new_password(label=None):
     return PasswordField(label or _l("Password"), [_required(), _max(500)], description=_l(
         "At least 10 characters. A sentence you remember is a good password."))
@@ -81,6 +98,8 @@ class RegisterForm(BaseForm):
     site_id = SelectField(_l("Your meeting place"), coerce=int,
                           validators=[InputRequired(message=_l("Choose your meeting place."))])
     birth_year = _birth_year()
+    gender = _gender()
+    gender_word = _gender_word()
     accept_privacy = BooleanField(
         _l("Privacy notice"))  # the sentence beside the box is in the template
     invitation_code = HiddenField()
@@ -94,6 +113,8 @@ class AssistedRegisterForm(BaseForm):
     email = _email()
     language = _language()
     birth_year = _birth_year()
+    gender = _gender()
+    gender_word = _gender_word()
     accept_privacy = BooleanField(_l(
         "The person (and a parent or guardian, for a child) has been shown the privacy notice "
         "and agrees."))
@@ -111,6 +132,8 @@ class ProfileForm(BaseForm):
     email = _email()
     language = _language()
     birth_year = _birth_year()
+    gender = _gender()
+    gender_word = _gender_word()
 
 
 class PasswordForm(BaseForm):

@@ -37,6 +37,26 @@ ROLE_RANK = {Role.PARTICIPANT: 0, Role.VOLUNTEER: 1, Role.COORDINATOR: 2, Role.A
 STAFF_ROLES = (Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN)
 
 
+class Gender(StrEnum):
+    """Optional, as the person says it: women-only activities are open to women, and funders
+    count participation by gender (a Norwegian study association's list asks for it)."""
+
+    WOMAN = "woman"
+    MAN = "man"
+    OTHER = "other"  # in the person's own word (User.gender_word)
+    UNSAID = "unsaid"  # prefer not to say
+
+
+GENDER_NAMES = {
+    Gender.WOMAN: _l("Woman"),
+    Gender.MAN: _l("Man"),
+    Gender.OTHER: _l("Another word"),
+    Gender.UNSAID: _l("I prefer not to say"),
+}
+GENDER_WHY = _l("So that activities for women can be offered to you, and so funders can count "
+                "who takes part. You can leave it out.")
+
+
 class Site(db.Model):
     __tablename__ = "site"
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -78,6 +98,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5), default="nb")
     birth_year: Mapped[int | None]
+    gender: Mapped[Gender | None] = enum_column(Gender, "gender", length=10, nullable=True)
+    gender_word: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Bumped on password change or reset: every other session of this user ends.
     session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

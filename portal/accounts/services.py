@@ -24,6 +24,7 @@ from portal.accounts.models import (
     CodePurpose,
     Consent,
     Country,
+    Gender,
     Invitation,
     LoginSession,
     Membership,
@@ -173,6 +174,8 @@ class Registration:
     phone: str = ""
     email: str = ""
     birth_year: int | None = None
+    gender: str | None = None
+    gender_word: str = ""
     accepted_privacy: bool = False
     invitation_code: str = ""
 
@@ -253,6 +256,7 @@ def register(data: Registration, registered_by: User | None = None) -> User:
     user = User(display_name=data.display_name, phone=phone, email=email,
                 password_hash=hash_password(data.password), language=data.language,
                 birth_year=data.birth_year)
+    set_gender(user, data.gender, data.gender_word)
     user.memberships.append(Membership(site=site, role=Role.PARTICIPANT))
     db.session.add(user)
     db.session.add(Consent(user=user, purpose=PRIVACY_PURPOSE,
@@ -318,14 +322,24 @@ def end_login(user: User) -> None:
 
 
 def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str,
-                   language: str, birth_year: int | None) -> None:
+                   language: str, birth_year: int | None, gender: str | None = None,
+                   gender_word: str = "") -> None:
     phone, email = _contact(phone_raw, email_raw, home_country(user))
     _check_contact_free(phone, email, user)
     user.display_name = display_name
     user.phone, user.email = phone, email
     user.language = language
     user.birth_year = birth_year
+    set_gender(user, gender, gender_word)
     _flush_or_taken()
+
+
+def set_gender(user: User, gender: str | None, word: str = "") -> None:
+    """Optional (None: not given). The person's own word is kept only with "another word"."""
+    if gender is not None and gender not in set(Gender):
+        raise DomainError(_l("Choose one of the options."), field="gender")
+    user.gender = Gender(gender) if gender else None
+    user.gender_word = word.strip()[:40] if user.gender == Gender.OTHER else ""
 
 
 def set_language(user: User, language: str) -> None:

@@ -90,6 +90,7 @@ def register_for(site_id):
         display_name=form.display_name.data, phone=form.phone.data or "",
         email=form.email.data or "", password=services.new_code() + services.new_code(),
         language=form.language.data, site_id=site.id, birth_year=form.birth_year.data,
+        gender=form.gender.data or None, gender_word=form.gender_word.data or "",
         accepted_privacy=form.accept_privacy.data)
     problems = services.registration_problems(data, registered_by=current_user)
     if not valid or problems:

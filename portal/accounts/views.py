@@ -126,7 +126,8 @@ def create():
         display_name=form.display_name.data, phone=form.phone.data or "",
         email=form.email.data or "", password=form.password.data, language=form.language.data,
         site_id=0 if form.site_id.errors else form.site_id.data,  # not one of the choices
-        birth_year=form.birth_year.data, accepted_privacy=form.accept_privacy.data,
+        birth_year=form.birth_year.data, gender=form.gender.data or None,
+        gender_word=form.gender_word.data or "", accepted_privacy=form.accept_privacy.data,
         invitation_code=form.invitation_code.data or "")
     problems = services.registration_problems(data)
     if not valid or problems:  # every mistake at once, each beside its field
@@ -208,7 +209,8 @@ def update():
         return _show_profile(form)
     try:
         services.update_profile(current_user, form.display_name.data, form.phone.data or "",
-                                form.email.data or "", form.language.data, form.birth_year.data)
+                                form.email.data or "", form.language.data, form.birth_year.data,
+                                form.gender.data or None, form.gender_word.data or "")
     except DomainError as error:
         return _show_profile(form, error)
     flash(_("Your profile is saved."), "success")

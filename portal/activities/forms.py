@@ -1,4 +1,5 @@
-"""Activity forms: filters (GET), a new activity, a series of sessions."""
+"""Activity forms: filters (GET), a new activity, a series of sessions, admitting someone to a
+women-only activity."""
 
 from wtforms import (
     BooleanField,
@@ -44,6 +45,9 @@ class FilterForm(BaseForm):
         SelectChoice(str(i), name) for i, name in enumerate(WEEKDAY_NAMES)],
         validators=[Optional()])
     site = SelectField(_l("Meeting place"), validators=[Optional()])
+    women = BooleanField(_l("For women"))
+    childcare = BooleanField(_l("Childcare available"))
+    children = BooleanField(_l("Children welcome"))
 
 
 class ActivityForm(BaseForm):
@@ -61,8 +65,11 @@ class ActivityForm(BaseForm):
                         description=_l("Room or address"))
     capacity = IntegerField(_l("Number of seats"), [Optional(), NumberRange(
         min=1, max=500, message=_l("Write a number from 1 to 500."))],
-        description=_l("Needed for study circles. Leave empty for a language café."))
-    women_only = BooleanField(_l("For women only"))
+        description=_l("Needed for study circles. Leave empty for no limit."))
+    women_only = BooleanField(_l("For women only"), description=_l(
+        "Only women can join or follow it. A leader can add someone by name."))
+    childcare = BooleanField(_l("Childcare available"))
+    children_welcome = BooleanField(_l("Children welcome"))
 
 
 class SeriesForm(BaseForm):
@@ -114,3 +121,9 @@ class NoteForm(BaseForm):
 class CoLeaderForm(BaseForm):
     user_id = SelectField(_l("Participant"), coerce=int,
                           validators=[InputRequired(message=_l("Choose a participant."))])
+
+
+class AdmitForm(BaseForm):
+    # Bounded: a number past the database's integer would fail in the driver, not here.
+    user_id = IntegerField(_l("Person"), [InputRequired(message=REQUIRED), NumberRange(
+        min=1, max=2**31 - 1, message=_l("Choose a participant of this meeting place."))])

@@ -12,6 +12,7 @@ from portal.accounts.models import User
 from portal.activities import figures, messages, services
 from portal.activities.models import (
     Activity,
+    Admission,
     Attendance,
     Enrolment,
     Follow,
@@ -42,6 +43,8 @@ def erase_person(person: User, actor: User | None = None, now: datetime | None =
     now = now or utcnow()
     services.leave_running_courses(person, now)
     db.session.execute(delete(Follow).where(Follow.user_id == person.id))
+    # Being let into a women-only activity tells something about the person: it goes too.
+    db.session.execute(delete(Admission).where(Admission.user_id == person.id))
     # No longer staff: they lead nothing, and their coming café shifts are free again (the
     # café shows "no host yet"); past shifts stay for the reports' count of hosted sessions.
     db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))
@@ -53,8 +56,9 @@ def erase_person(person: User, actor: User | None = None, now: datetime | None =
 
 def personal_data(person: User, **_ignored) -> dict:
     """data_requested: the sections "enrolments" (circles and waiting lists, with status and
-    since when), "following" (cafés), "attendance" (each session marked, with minutes) and
-    "co_leading" (activities they help run as a co-leader) of My data."""
+    since when), "following" (cafés), "attendance" (each session marked, with minutes),
+    "co_leading" (activities they help run as a co-leader) and "admitted_to" (women-only
+    activities a leader let them take part in) of My data."""
     enrolments = db.session.execute(
         select(Activity.title, Enrolment.status, Enrolment.updated_at)
         .join(Activity, Activity.id == Enrolment.activity_id)
@@ -69,7 +73,12 @@ def personal_data(person: User, **_ignored) -> dict:
     co_leading = db.session.scalars(select(Activity.title).join(
         activity_co_leader, activity_co_leader.c.activity_id == Activity.id).where(
         activity_co_leader.c.user_id == person.id).order_by(Activity.title)).all()
+    admitted = db.session.execute(
+        select(Activity.title, Admission.created_at).join(
+            Admission, Admission.activity_id == Activity.id)
+        .where(Admission.user_id == person.id).order_by(Admission.created_at)).all()
     return {
+        "admitted_to": [{"activity": title, "since": at.isoformat()} for title, at in admitted],
         "enrolments": [{"activity": title, "status": str(status), "since": at.isoformat()}
                        for title, status, at in enrolments],
         "following": list(following),

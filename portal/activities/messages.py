@@ -2,7 +2,7 @@
 
 from flask import url_for
 
-from portal.i18n import _
+from portal.i18n import _, pgettext
 from portal.notify.models import Group
 from portal.notify.services import Message, register, when
 
@@ -39,6 +39,12 @@ def _co_leader_removed(p):
     return _("You are no longer a co-leader of %(title)s.", title=p["title"])
 
 
+# Only women-only activities admit people: the message speaks to a woman (see wording.py).
+def _admitted(p):
+    return pgettext("women", "A leader of %(title)s has added you. You can join it now.",
+                    title=p["title"])
+
+
 def init() -> None:
     register("session_cancelled", Message(
         lambda p: _("Cancelled: %(title)s, %(when)s", title=p["title"],
@@ -53,4 +59,7 @@ def init() -> None:
         _link), group=Group.CHANGES)
     register("co_leader_removed", Message(
         lambda p: _("No longer a co-leader: %(title)s", title=p["title"]), _co_leader_removed,
+        _link), group=Group.CHANGES)
+    register("admitted", Message(
+        lambda p: pgettext("women", "You can join %(title)s", title=p["title"]), _admitted,
         _link), group=Group.CHANGES)

@@ -1,4 +1,5 @@
-"""Study circles and language cafés, their sessions, enrolments and followers."""
+"""Study circles, language cafés, dialogue seminars and workshops: their sessions, enrolments
+and followers."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -24,9 +26,15 @@ from portal.i18n import _l
 class Kind(StrEnum):
     STUDY_CIRCLE = "study_circle"
     LANGUAGE_CAFE = "language_cafe"
+    # Participants and invited staff of partner services meet as equals (usually one session).
+    DIALOGUE_SEMINAR = "dialogue_seminar"
+    WORKSHOP = "workshop"  # a short series with a shared goal
 
 
-KIND_NAMES = {Kind.STUDY_CIRCLE: _l("Study circle"), Kind.LANGUAGE_CAFE: _l("Language café")}
+KIND_NAMES = {Kind.STUDY_CIRCLE: _l("Study circle"), Kind.LANGUAGE_CAFE: _l("Language café"),
+              Kind.DIALOGUE_SEMINAR: _l("Dialogue seminar"), Kind.WORKSHOP: _l("Workshop")}
+# Kinds with guests, questions, main points and agreed actions (portal.dialogues).
+DIALOGUE_KINDS = (Kind.DIALOGUE_SEMINAR, Kind.WORKSHOP)
 
 
 class ActivityStatus(StrEnum):
@@ -141,6 +149,9 @@ class Activity(db.Model):
     place: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int | None]  # None: no limit (drop-in café)
     women_only: Mapped[bool] = mapped_column(Boolean, default=False)
+    childcare: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    children_welcome: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                   server_default=false())
     rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id",
                                                               ondelete="SET NULL"))
     status: Mapped[ActivityStatus] = enum_column(ActivityStatus, "status",
@@ -161,7 +172,34 @@ class Activity(db.Model):
 
     @property
     def is_cafe(self) -> bool:
+        """Drop-in: people follow it instead of joining, and volunteers host its sessions."""
         return self.kind == Kind.LANGUAGE_CAFE
+
+    @property
+    def is_circle(self) -> bool:
+        return self.kind == Kind.STUDY_CIRCLE
+
+    @property
+    def is_dialogue(self) -> bool:
+        return self.kind in DIALOGUE_KINDS
+
+
+class Admission(db.Model):
+    """A leader let this person take part in a women-only activity (for example a woman who
+    has not given her gender). Written to the audit log when made."""
+
+    __tablename__ = "admission"
+    __table_args__ = (UniqueConstraint("activity_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = mapped_column(
+        ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    admitted_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
 
 
 class Session(db.Model):

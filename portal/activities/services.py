@@ -1,4 +1,5 @@
-"""Activity verbs: create, schedule a series, browse, join, leave, follow."""
+"""Activity verbs: create, schedule a series, browse, join, leave, follow; admit someone to a
+women-only activity."""
 
 from collections.abc import Callable, Collection
 from dataclasses import dataclass
@@ -13,11 +14,12 @@ from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import work
 from portal.accounts import policy
-from portal.accounts.models import ROLE_RANK, Membership, Role, Site, User
+from portal.accounts.models import ROLE_RANK, Gender, Membership, Role, Site, User
 from portal.activities import calendar
 from portal.activities.models import (
     Activity,
     ActivityStatus,
+    Admission,
     Enrolment,
     EnrolmentStatus,
     Follow,
@@ -74,6 +76,8 @@ class ActivityData:
     place: str = ""
     capacity: int | None = None
     women_only: bool = False
+    childcare: bool = False
+    children_welcome: bool = False
 
 
 def create_activity(user: User, site: Site, data: ActivityData,
@@ -83,7 +87,7 @@ def create_activity(user: User, site: Site, data: ActivityData,
     if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
         raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
     activity = Activity(site=site, status=status, **vars(data))
-    if data.kind == Kind.STUDY_CIRCLE:
+    if data.kind == Kind.STUDY_CIRCLE:  # the other kinds have no funding rule set
         activity.rule_set = default_rule_set(site.country)
     activity.leaders.append(user)
     db.session.add(activity)
@@ -221,6 +225,9 @@ class Filters:
     level: str = ""
     weekday: int | None = None  # 0 = Monday, in the site's local time
     query: str = ""
+    women_only: bool = False
+    childcare: bool = False
+    children_welcome: bool = False
 
 
 PAGE_SIZE = 30
@@ -260,6 +267,9 @@ def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime 
         statement = statement.where(Activity.kind == filters.kind)
     if filters.level:
         statement = statement.where(Activity.level == filters.level)
+    for wanted in ("women_only", "childcare", "children_welcome"):
+        if getattr(filters, wanted):
+            statement = statement.where(getattr(Activity, wanted).is_(True))
     if filters.language:
         statement = statement.where(func.lower(Activity.languages).like(
             f"%{filters.language.lower()}%"))
@@ -340,6 +350,7 @@ def enrol(user: User, activity_id: int) -> Enrolment:
     enrolment = _enrolment(activity_id, user.id)
     if enrolment is not None and enrolment.status != EnrolmentStatus.LEFT:
         return enrolment  # joining twice changes nothing
+    _check_women_only(user, activity)
     full = activity.capacity is not None and enrolled_count(activity) >= activity.capacity
     status = EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED
     if enrolment is None:
@@ -414,12 +425,89 @@ def follow(user: User, activity: Activity) -> None:
     if not activity.is_cafe:
         raise DomainError(_l("Join a study circle instead of following it."))
     if not is_following(user, activity):
+        _check_women_only(user, activity)
         try:
             with db.session.begin_nested():  # rolled back alone if the follow is there already
                 db.session.add(Follow(activity_id=activity.id, user_id=user.id))
                 db.session.flush()
         except IntegrityError:  # the same person pressed twice at once: following once is enough
             pass
+
+
+# -- women only ------------------------------------------------------------------------------
+
+WOMEN_ONLY = _l("This activity is for women only. If you are a woman, you can say so in your "
+                "profile, or ask a leader of the activity to add you.")
+
+
+def may_take_part(user: User, activity: Activity) -> bool:
+    """Everyone, unless the activity is for women only: then women (as they said in their
+    profile) and whoever a leader admitted."""
+    if not activity.women_only:
+        return True
+    if not user.is_authenticated:
+        return False
+    return user.gender == Gender.WOMAN or db.session.scalar(select(Admission.id).where(
+        Admission.activity_id == activity.id, Admission.user_id == user.id)) is not None
+
+
+def _check_women_only(user: User, activity: Activity) -> None:
+    if not may_take_part(user, activity):
+        raise DomainError(WOMEN_ONLY)
+
+
+def admission_candidates(leader: User, activity: Activity, name: str,
+                         limit: int = 20) -> list[User]:
+    """Participants of the activity's meeting place whose name holds `name`, for a leader to
+    admit. Nothing here tells what anyone said about their gender: everyone found can be
+    admitted (a woman admitted changes nothing)."""
+    _check_can_admit(leader, activity)
+    name = name.strip().lower()
+    if len(name) < 2:
+        return []
+    admitted = select(Admission.user_id).where(Admission.activity_id == activity.id)
+    return list(db.session.scalars(select(User).join(Membership).where(
+        Membership.site_id == activity.site_id, Membership.role == Role.PARTICIPANT,
+        User.erased_at.is_(None), User.id.not_in(admitted),
+        func.lower(User.display_name).contains(name, autoescape=True))
+        .order_by(User.display_name).limit(limit)))
+
+
+def admitted(activity: Activity) -> list[Admission]:
+    return list(db.session.scalars(select(Admission).where(
+        Admission.activity_id == activity.id).order_by(Admission.created_at)))
+
+
+def _check_can_admit(leader: User, activity: Activity) -> None:
+    if not can_lead(leader, activity):
+        raise DomainError(_l("Only the leaders of this activity can add people to it."))
+    if not activity.women_only:
+        raise DomainError(_l("Everyone can take part in this activity already."))
+
+
+def admit(leader: User, activity: Activity, person_id: int) -> Admission:
+    """Let one person take part in a women-only activity: a participant of its meeting place.
+    Written to the audit log (who admitted whom); the person is told they can join now."""
+    _check_can_admit(leader, activity)
+    person = db.session.get(User, person_id)
+    if person is None or person.erased_at is not None or person.role_at(
+            activity.site_id) != Role.PARTICIPANT:
+        raise DomainError(_l("Choose a participant of this meeting place."))
+    admission = db.session.scalar(select(Admission).where(
+        Admission.activity_id == activity.id, Admission.user_id == person.id))
+    if admission is not None:
+        return admission
+    admission = Admission(activity_id=activity.id, user_id=person.id, admitted_by_id=leader.id)
+    try:
+        with db.session.begin_nested():  # two leaders admitting the same person at once
+            db.session.add(admission)
+            db.session.flush()
+    except IntegrityError:
+        return db.session.scalar(select(Admission).where(
+            Admission.activity_id == activity.id, Admission.user_id == person.id))
+    record(leader, "activity.admit", "user", person.id)
+    notify([person], "admitted", _params(activity))
+    return admission
 
 
 def unfollow(user: User, activity: Activity) -> None:
@@ -571,6 +659,8 @@ def can_host(user: User, activity: Activity) -> bool:
 
 
 def take_shift(user: User, session: Session) -> None:
+    if not session.activity.is_cafe:
+        raise DomainError(_l("Only language café sessions have hosts."))
     if not can_host(user, session.activity):
         raise DomainError(_l("Only volunteers at this meeting place can host."))
     if session.status == SessionStatus.CANCELLED or session.ends_at <= utcnow():

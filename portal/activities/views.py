@@ -12,9 +12,10 @@ from portal import work
 from portal.accounts import policy
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site, User
-from portal.activities import attendance, calendar, rules, services
+from portal.activities import attendance, calendar, pages, rules, services
 from portal.activities.forms import (
     ActivityForm,
+    AdmitForm,
     CancelForm,
     CoLeaderForm,
     EditActivityForm,
@@ -24,12 +25,13 @@ from portal.activities.forms import (
     SessionForm,
 )
 from portal.activities.models import KIND_NAMES, LEVEL_NAMES, Activity, ActivityStatus, Session
+from portal.activities.wording import wording
 from portal.audit.models import record
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.forms import attach_error, normalise_text, show_form
-from portal.i18n import _, ngettext
+from portal.i18n import _, bdi, ngettext
 from portal.web import ics_response, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
@@ -67,7 +69,9 @@ def index():
         kind=form.kind.data or "", language=form.language.data or "",
         level=form.level.data or "",
         weekday=int(form.weekday.data) if (form.weekday.data or "").isdigit() else None,
-        query=(form.q.data or "") if not form.q.errors else "")
+        query=(form.q.data or "") if not form.q.errors else "",
+        women_only=bool(form.women.data), childcare=bool(form.childcare.data),
+        children_welcome=bool(form.children.data))
     return render("activities/index.html", "activities/_list.html", form=form,
                   listing=services.browse_page(filters, request.args.get("page", 1, type=int)),
                   **names())
@@ -88,6 +92,8 @@ def _participation_context(activity: Activity) -> dict:
         "attendance_opens": attendance.OPENS_BEFORE,
         "can_host": services.can_host(current_user, activity),
         "early": services.may_join_early(current_user, activity),
+        "may_take_part": services.may_take_part(current_user, activity),
+        "say": wording(activity),
     }
 
 
@@ -100,6 +106,7 @@ def show(activity_id):
                   recent=services.recent_sessions(activity)
                   if context["can_take_attendance"] else [],
                   rules=rules.evaluate(activity) if context["can_lead"] else None,
+                  parts=pages.parts(current_user, activity),
                   **context, **names())
 
 
@@ -130,11 +137,8 @@ def join(activity_id):
     def action(activity):
         enrolment = services.enrol(current_user, activity.id)
         if enrolment.status == "waitlisted":
-            return ngettext(
-                "The circle is full. You are number %(num)d on the waiting list.",
-                "The circle is full. You are number %(num)d on the waiting list.",
-                services.waitlist_position(enrolment)), "info"
-        return _("You have joined. Welcome!"), "success"
+            return wording(activity).full(services.waitlist_position(enrolment)), "info"
+        return wording(activity).joined, "success"
     return _change(activity_id, action)
 
 
@@ -143,7 +147,7 @@ def join(activity_id):
 def leave(activity_id):
     def action(activity):
         services.leave(current_user, activity.id)
-        return _("You have left. You can join again at any time."), "info"
+        return wording(activity).left, "info"
     return _change(activity_id, action)
 
 
@@ -152,7 +156,7 @@ def leave(activity_id):
 def follow(activity_id):
     def action(activity):
         services.follow(current_user, activity)
-        return _("You follow this café. Its sessions show on your page."), "success"
+        return wording(activity).followed, "success"
     return _change(activity_id, action)
 
 
@@ -161,8 +165,49 @@ def follow(activity_id):
 def unfollow(activity_id):
     def action(activity):
         services.unfollow(current_user, activity)
-        return _("You no longer follow this café."), "info"
+        return wording(activity).unfollowed, "info"
     return _change(activity_id, action)
+
+
+# -- women only: a leader admits someone by name ----------------------------------------------
+
+def _admissions(activity, form, error=None, status=200):
+    found = []
+    query = (request.args.get("q") or "").strip()[:80]
+    if query:
+        found = services.admission_candidates(current_user, activity, query)
+    return render("activities/admit.html", status=status,
+                  activity=activity, form=form, error=error, query=query, found=found,
+                  admitted=services.admitted(activity))
+
+
+def _women_only_led(activity_id: int) -> Activity:
+    activity = _led_activity(activity_id)
+    if not activity.women_only:
+        abort(404)
+    return activity
+
+
+@bp.get("/<int:activity_id>/admit")
+@login_required
+def admissions(activity_id):
+    return _admissions(_women_only_led(activity_id), AdmitForm(formdata=None))
+
+
+@bp.post("/<int:activity_id>/admit")
+@login_required
+def admit(activity_id):
+    activity = _women_only_led(activity_id)
+    form = AdmitForm()
+    if not form.validate():
+        return _admissions(activity, form, status=422)
+    try:
+        admission = services.admit(current_user, activity, form.user_id.data)
+    except DomainError as error:
+        return _admissions(activity, form, str(error.message), status=422)
+    flash(_("%(name)s can take part now, and has been told.",
+            name=bdi(admission.user.display_name)), "success")
+    return redirect(url_for("activities.admissions", activity_id=activity.id))
 
 
 # -- staff -----------------------------------------------------------------------------------
@@ -211,7 +256,8 @@ def _activity_data(form) -> "services.ActivityData":
         kind=form.kind.data, title=form.title.data, description=form.description.data or "",
         languages=form.languages.data or "", level=form.level.data,
         place=form.place.data or "", capacity=form.capacity.data,
-        women_only=form.women_only.data)
+        women_only=form.women_only.data, childcare=form.childcare.data,
+        children_welcome=form.children_welcome.data)
 
 
 def _show_edit(form, activity, error=None):

@@ -5,8 +5,9 @@ meetings and café shifts, enrolments of finished courses, goal categories and s
 records) under the same id, with nothing left that says who the person was: name, phone,
 e-mail, password, their plan's texts (goals, steps, notes and the comments on them), meeting
 topics and cancel reasons, their messages, calendar address, reset codes, plan sharing and the
-label of the invitation they redeemed (often their name) are removed. Their birth year
-stays, because funders' age rules count it for past courses; on its own it identifies nobody.
+label of the invitation they redeemed (often their name) are removed, and so is their gender
+(the reports then count them among those who did not say). Their birth year stays, because
+funders' age rules count it for past courses; on its own it identifies nobody.
 
 An erased person is nobody's colleague any more: every staff role goes (the reports count
 participant memberships only, so their figures do not move), and with it the work staff do for
@@ -70,6 +71,7 @@ def my_data(user: User) -> dict:
     return {
         "profile": {"name": user.display_name, "phone": user.phone, "email": user.email,
                     "language": user.language, "birth_year": user.birth_year,
+                    "gender": user.gender_word or user.gender,
                     "registered": when(user.created_at), "last_login": when(user.last_login_at)},
         "meeting_places": [{"place": m.site.name, "role": m.role, "since": when(m.created_at)}
                            for m in user.memberships],
@@ -108,6 +110,7 @@ def _erase(actor: User | None, person: User) -> None:
                        .values(label=""))
     person.display_name = ERASED_NAME
     person.phone = person.phone_confirmed = None
+    person.gender, person.gender_word = None, ""
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
     person.password_hash = "erased:" + secrets.token_hex(16)  # matches no password
     person.session_version += 1  # every open session ends

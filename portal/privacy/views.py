@@ -9,7 +9,7 @@ from wtforms import PasswordField
 from wtforms.validators import InputRequired
 
 from portal.accounts import services as accounts
-from portal.accounts.models import User
+from portal.accounts.models import GENDER_NAMES, User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import BaseForm, show_form
@@ -30,7 +30,8 @@ class ConfirmForm(BaseForm):
 @login_required
 def my_data():
     return render("privacy/my_data.html", data=services.my_data(current_user),
-                  consents=consents.every(current_user), consent_title=consents.title)
+                  consents=consents.every(current_user), consent_title=consents.title,
+                  gender_names=GENDER_NAMES)
 
 
 @bp.get("/my-data.json")

@@ -10,7 +10,12 @@ Definitions (also in the README):
   attendance rate: present ÷ marked (present + absent) at a study circle's sessions;
 - shifts: café sessions in the period with at least one host (filled) or none (missing);
 - study circles: each circle with a session in the period, measured as a whole course
-  against its funding rule set.
+  against its funding rule set;
+- dialogue seminars held: their sessions held in the period; agreed actions (of dialogue
+  seminars and workshops) made in the period, and done in it;
+- participation by gender and age band: the active participants, by the gender they gave
+  (not given and "prefer not to say" together) and their age in the year the period ends
+  (from the birth year: under 15, 15–29, 30–49, 50 and over, not given).
 
 Erasure keeps these numbers: attendance and meetings point at a person's id, and erasing a
 person anonymises their account rather than removing the rows (see the privacy issue)."""
@@ -21,8 +26,9 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import and_, case, distinct, func, literal, select, union_all
 
 from portal import work
-from portal.accounts.models import Membership, Role, Site, User
+from portal.accounts.models import Gender, Membership, Role, Site, User
 from portal.activities.models import (
+    DIALOGUE_KINDS,
     Activity,
     Kind,
     Session,
@@ -30,6 +36,7 @@ from portal.activities.models import (
     activity_co_leader,
     shift,
 )
+from portal.dialogues.models import Action
 from portal.extensions import db, utc_hour, utcnow
 from portal.feedback import services as answers
 from portal.goals.models import Goal, GoalStatus
@@ -63,6 +70,8 @@ class Report:
     goals_achieved: int
     meetings: dict
     totals: dict = field(default_factory=dict)
+    dialogues: dict = field(default_factory=dict)
+    participation: dict = field(default_factory=dict)  # (gender, age band): people
     employment: dict = field(default_factory=dict)  # the road to work (reports/employment.py)
     feedback: list[dict] = field(default_factory=list)  # "How was it?" per activity
     meetings_feedback: answers.Summary | None = None
@@ -93,6 +102,8 @@ def build(sites: list[Site], period: Period) -> Report:
                 "shifts_filled": sum(a["shifts_filled"] for a in activities),
                 "shifts_missing": sum(a["shifts_missing"] for a in activities)},
         employment=road_to_work.figures(sites, period),
+        dialogues=dialogue_counts(site_ids, start, end),
+        participation=participation(sites, period, zone),
         feedback=answers.per_activity(site_ids, start, end),
         meetings_feedback=answers.meetings_summary(site_ids, start, end),
         co_leaders=co_leader_count(site_ids, start, end),
@@ -161,6 +172,28 @@ def participant_counts(sites: list[Site], period: Period, zone: str) -> dict:
     active = db.session.scalar(select(func.count(distinct(active_ids.c.user_id))).where(
         active_ids.c.user_id.in_(_participants(site_ids))))
     return {"registered": registered, "new": new, "active": active}
+
+
+GENDERS = ("woman", "man", "other", "not_given")
+AGE_BANDS = ("under_15", "15_29", "30_49", "50_plus", "not_given")
+
+
+def participation(sites: list[Site], period: Period, zone: str) -> dict:
+    """Active participants by gender and age band, counted once each, in one query."""
+    site_ids = [s.id for s in sites]
+    active_ids = _active(sites, period, zone, per_month=False)
+    people = select(active_ids.c.user_id).distinct().where(
+        active_ids.c.user_id.in_(_participants(site_ids))).subquery()
+    age = period.last_day.year - User.birth_year
+    band = case((User.birth_year.is_(None), "not_given"), (age < 15, "under_15"),
+                (age < 30, "15_29"), (age < 50, "30_49"), else_="50_plus")
+    counts = dict.fromkeys(((g, b) for g in GENDERS for b in AGE_BANDS), 0)
+    for gender, age_band, number in db.session.execute(
+            select(User.gender, band, func.count()).join(people, people.c.user_id == User.id)
+            .group_by(User.gender, band)):
+        given = gender if gender in (Gender.WOMAN, Gender.MAN, Gender.OTHER) else "not_given"
+        counts[str(given), age_band] += number
+    return counts
 
 
 def _bucket(column, edges: list[date], period: Period, zone: str):
@@ -247,6 +280,22 @@ def activity_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
         .group_by(Activity.id, Activity.title, Activity.kind, Activity.site_id)
         .order_by(Activity.kind, Activity.title)).mappings().all()
     return [dict(row) for row in rows]
+
+
+def dialogue_counts(site_ids, start: datetime, end: datetime) -> dict:
+    """Dialogue seminars held (their sessions) and the agreed actions of dialogue seminars
+    and workshops made and done in the period."""
+    held = db.session.scalar(
+        select(func.count()).select_from(Session).join(Activity, Activity.id == Session.activity_id)
+        .where(Activity.site_id.in_(site_ids), Activity.kind == Kind.DIALOGUE_SEMINAR,
+               Session.status == SessionStatus.SCHEDULED, Session.starts_at >= start,
+               Session.starts_at < end, Session.starts_at <= utcnow()))
+    made, done = db.session.execute(
+        select(func.count().filter(Action.created_at >= start, Action.created_at < end),
+               func.count().filter(Action.done_at >= start, Action.done_at < end))
+        .join(Activity, Activity.id == Action.activity_id)
+        .where(Activity.site_id.in_(site_ids), Activity.kind.in_(DIALOGUE_KINDS))).one()
+    return {"seminars_held": held, "actions_made": made, "actions_done": done}
 
 
 def circle_rows(site_ids, start: datetime, end: datetime) -> list[dict]:

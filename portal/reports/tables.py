@@ -12,7 +12,7 @@ from portal.feedback.models import FACE_NAMES, FACES
 from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
 from portal.i18n import _, format_day
 from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
-from portal.reports.services import Report, protect, share
+from portal.reports.services import AGE_BANDS, GENDERS, Report, protect, share
 
 
 @dataclass
@@ -50,6 +50,10 @@ def tables(report: Report) -> list[Table]:
         [_("Study circles"), len(report.circles)],
         [_("Study circles at risk or not meeting their rules"),
          sum(c["status"].state in ("at_risk", "fails") for c in report.circles)],
+        [_("Dialogue seminars held"), n(report.dialogues["seminars_held"])],
+        [_("Agreed actions (dialogue seminars and workshops)"),
+         n(report.dialogues["actions_made"])],
+        [_("Agreed actions done"), n(report.dialogues["actions_done"])],
     ])
     months = Table("participants", _("Participants per month"),
                    [_("Month"), _("New participants"), _("Active participants")],
@@ -63,7 +67,7 @@ def tables(report: Report) -> list[Table]:
         _("Attendance rate"), _("Café headcount"), _("Shifts with a host"),
         _("Shifts without a host")],
         [[a["title"], kinds[a["kind"]], n(a["held"]), n(a["cancelled"]),
-          rate(a["present"], a["present"] + a["absent"]) if a["kind"] == "study_circle" else "–",
+          rate(a["present"], a["present"] + a["absent"]) if a["kind"] != "language_cafe" else "–",
           n(a["headcount"]) if a["kind"] == "language_cafe" else "–",
           n(a["shifts_filled"]) if a["kind"] == "language_cafe" else "–",
           n(a["shifts_missing"]) if a["kind"] == "language_cafe" else "–"]
@@ -96,8 +100,26 @@ def tables(report: Report) -> list[Table]:
         _("Month"), _("SMS sent"), _("Segments"), _("Not sent: budget reached")],
         [[format_day(month, "yMMM"), sent, parts, held]
          for month, sent, parts, held in report.sms])
-    return [summary, months, weeks, activities, circles, goals, meetings, feedback,
-            *employment_tables(report, n), proposal_table(report, n), texts]
+    return [summary, months, weeks, activities, circles, goals, meetings,
+            participation_table(report, n), feedback, *employment_tables(report, n),
+            proposal_table(report, n), texts]
+
+
+def participation_table(report: Report, n) -> Table:
+    """Active participants by gender (rows) and age band (columns), with totals; every
+    count protected like the rest."""
+    genders = {"woman": _("Women"), "man": _("Men"), "other": _("Another word"),
+               "not_given": _("Not given")}
+    bands = {"under_15": _("Under 15"), "15_29": _("15–29"), "30_49": _("30–49"),
+             "50_plus": _("50 and over"), "not_given": _("Birth year not given")}
+    counts = report.participation
+    rows = [[genders[g], *(n(counts[g, b]) for b in AGE_BANDS),
+             n(sum(counts[g, b] for b in AGE_BANDS))] for g in GENDERS]
+    rows.append([_("All"), *(n(sum(counts[g, b] for g in GENDERS)) for b in AGE_BANDS),
+                 n(sum(counts.values()))])
+    return Table("participation", _("Participants by gender and age"),
+                 [_("Gender"), *bands.values(), _("All")],
+                 rows if any(counts.values()) else [])
 
 
 def employment_tables(report: Report, n) -> list[Table]:

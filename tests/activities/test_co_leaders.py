@@ -161,6 +161,8 @@ def test_erasure_ends_co_leading_and_my_data_lists_it(team):
 CO_LEADER_EXPECT = {
     "activities.add_co_leader": (DENY, DENY),
     "activities.add_series": (DENY, DENY),
+    "activities.admissions": (DENY, DENY),  # letting someone into a women-only activity
+    "activities.admit": (DENY, DENY),
     "activities.attendance_csv": (DENY, DENY),
     "activities.attendance_export": (DENY, DENY),
     "activities.attendance_list": (OK, DENY),

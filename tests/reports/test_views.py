@@ -66,8 +66,8 @@ def test_csv_and_xlsx_exports_are_audited(client, login_as, site, october):  # n
     assert book.sheetnames == ["Report", "Summary", "Participants per month",
                                "Attendance per week", "Activities",
                                "Study circles and their funding", "Goals by category and status",
-                               "Meetings with coaches", "Feedback per activity",
-                               "Work practice and interviews",
+                               "Meetings with coaches", "Participants by gender and age",
+                               "Feedback per activity", "Work practice and interviews",
                                "Into work or education", "Self-assessment change",
                                "Proposals (I wish…)", "SMS per month"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
