@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := portal:create_app
 
-.PHONY: run test setup assets translations browser-deps db lint clean
+.PHONY: run test setup assets translations browser-deps pdf-deps db lint clean
 
 run: setup
 	$(BIN)/flask db upgrade
@@ -21,7 +21,7 @@ test: setup browser-deps
 	$(BIN)/bandit --quiet --recursive portal --severity-level high
 	$(BIN)/pytest
 
-setup: $(VENV)/.installed assets translations
+setup: $(VENV)/.installed assets translations pdf-deps
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -45,6 +45,19 @@ browser-deps:
 	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
 	command -v java >/dev/null || need="$$need default-jre-headless"; \
 	if [ -n "$$need" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \
+	fi
+
+# What WeasyPrint needs to make PDFs (CVs, certificates): Pango, and the fonts Bro embeds —
+# Noto Sans (Latin with the Nordic letters), Noto Sans Arabic and Ethiopic, DejaVu as a fallback.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
+pdf-deps:
+	@need=""; for p in $(PDF_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || need="$$need $$p"; \
+	done; \
+	if [ -n "$$need" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "Install Pango and these fonts for PDFs:$$need"; exit 0; fi; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \
 	fi
