@@ -63,6 +63,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     from portal.accounts import staff, views  # noqa: F401  (staff adds routes to the blueprint)
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.competences.views import bp as competences_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings import messages as meeting_messages
@@ -77,6 +78,7 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.register_blueprint(activities_bp)
     app.register_blueprint(notify_bp)
     app.register_blueprint(goals_bp)
+    app.register_blueprint(competences_bp)
     app.register_blueprint(meetings_bp)
     app.register_blueprint(reports_bp)
     app.register_blueprint(privacy_bp)
@@ -89,6 +91,8 @@ def create_app(overrides: dict | None = None) -> Flask:
     app.jinja_env.globals["grantable_roles"] = policy.grantable_roles
     meeting_messages.init()
     privacy_messages.init()
+    from portal.competences import hooks as competence_hooks
+    competence_hooks.connect()
 
     errors.init_app(app)
 
