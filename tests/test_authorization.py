@@ -15,8 +15,10 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Kind, Session
+from portal.competences import services as competences
 from portal.extensions import db, utcnow
 from portal.goals import services as goals
+from portal.goals.models import ShareScope
 from portal.meetings import services as meetings
 from portal.meetings.models import Availability, ExtraWindow, TimeOff, Window
 from tests.conftest import Client
@@ -54,6 +56,8 @@ def world(site, make_site, make_user):
     goal = goals.create_goal(owner, goals.GoalData(title="Goal"))
     goals.add_step(goal, "Step")
     goals.share(owner, volunteer.id, None)
+    goals.share(owner, volunteer.id, None, ShareScope.COMPETENCES)
+    language = competences.add_item(owner, competences.LanguageData("Arabic", "native"))
     availability = Availability(host_id=volunteer.id, site_id=site.id, slot_minutes=30,
                                 valid_from=date.today(), windows=[
                                     Window(weekday=d, starts=time(9), ends=time(12))
@@ -74,7 +78,7 @@ def world(site, make_site, make_user):
            "window_id": availability.windows[0].id, "extra_id": availability.extras[0].id,
            "time_off_id": db.session.query(TimeOff).one().id, "user_id": owner.id,
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
-           "purpose": "photos",
+           "purpose": "photos", "kind": "languages", "item_id": language.id,
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -82,7 +86,7 @@ def world(site, make_site, make_user):
 def goal_share(owner) -> int:
     from portal.goals.models import Share
 
-    return db.session.query(Share).filter_by(owner_id=owner.id).one().id
+    return db.session.query(Share).filter_by(owner_id=owner.id, scope=ShareScope.PLAN).one().id
 
 
 # Forms that take something away run after all others, the biggest last.
@@ -203,6 +207,19 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'activities.unhost': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.update': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.update_session': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
+    'competences.add': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.cv': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.download': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.edit': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
+    'competences.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.preview': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.remove': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
+    'competences.save_cv': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.save_licences': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.save_talents': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.shared': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'competences.shared_profile': row(LOGIN, GONE, GONE, OK, GONE, GONE, GONE),
+    'competences.update': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.add_note': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.add_step': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.answer': row(LOGIN, OK, OK, OK, OK, OK, OK),

@@ -55,7 +55,7 @@ def world(site, make_user):
             "user_id": make_user().id, "invitation_id": 1, "token": "x",
             "booking_id": booking.id, "availability_id": availability.id,
             "window_id": availability.windows[0].id, "extra_id": 1, "time_off_id": 1,
-            "key": slots[1].key}
+            "key": slots[1].key, "kind": "languages"}
 
 
 def post_urls(app, world):
@@ -77,7 +77,11 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           "headcount", "lang", "next", "q", "text", "note", "staff_id", "what", "why",
           "target_date", "weekdays", "starts", "ends", "mode", "slot_minutes", "buffer_minutes",
           "valid_from", "valid_until", "last_day", "topic", "interpreter", "extra-day",
-          "extra-starts", "extra-ends"]
+          "extra-starts", "extra-ends", "summary", "personal", "languages", "work", "education",
+          "courses", "certificates", "more", "talents", "classes", "field", "country",
+          "from_year", "to_year", "recognition_applied", "workplace", "issuer", "year",
+          "languages-language", "languages-level", "work-what", "work-from_year",
+          "education-level", "certificates-name"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])
