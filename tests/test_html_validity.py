@@ -54,6 +54,13 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     db.session.commit()
     slots = meetings.find_slots(participant, site, None)
     booking = meetings.book(participant, slots[0].key, "CV", "ar")
+    from portal.competences import services as competences
+    from portal.goals.models import ShareScope
+
+    work = competences.add_item(participant, competences.WorkData("Kokk", "حلب", "Syria", 2010))
+    competences.add_item(participant, competences.LanguageData("العربية", "native"))
+    competences.save_licences(participant, ["B"])
+    goals.share(participant, leader.id, None, ShareScope.COMPETENCES)
 
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
@@ -65,14 +72,16 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                       "/meetings", "/meetings/book", "/meetings/book?host=any",
                       f"/meetings/book/{slots[1].key}", f"/meetings/{booking.id}",
                       f"/meetings/{booking.id}/move", "/privacy/my-data", "/privacy/delete",
-                      "/privacy/consents"],
+                      "/privacy/consents", "/competences", f"/competences/work/{work.id}",
+                      "/competences/cv", "/competences/cv/preview"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
                  f"/activities/{circle.id}/series", f"/activities/sessions/{upcoming.id}",
                  f"/activities/sessions/{held.id}/attendance",
                  f"/activities/{circle.id}/attendance-list", "/goals/shared",
-                 f"/goals/shared/{goal.id}", "/meetings/agenda",
+                 f"/goals/shared/{goal.id}", "/competences/shared",
+                 f"/competences/shared/{participant.id}", "/meetings/agenda",
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
                  f"/privacy/erase/{participant.id}", "/reports", "/reports?period=year",
@@ -97,6 +106,11 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         path = tmp_path / f"{len(files):03d}.html"
         path.write_text(invalid.get_data(as_text=True), encoding="utf-8")
         files.append((path, "form with errors"))
+        if user is participant:
+            invalid = client.post("/competences/education", {"education-from_year": "x"})
+            path = tmp_path / f"{len(files):03d}.html"
+            path.write_text(invalid.get_data(as_text=True), encoding="utf-8")
+            files.append((path, "competences with errors"))
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--filterpattern",
          ".*Attribute “hx-[a-z:-]+” not allowed.*", *(str(p) for p, _ in files)],

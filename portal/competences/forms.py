@@ -14,6 +14,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
+from wtforms.widgets import TextInput
 
 from portal.competences.models import (
     EDUCATION_NAMES,
@@ -42,10 +43,12 @@ def _text(label, length: int, required: bool = False, **kwargs):
 
 
 def _year(label, **kwargs):
+    # A text input with a number keyboard (as GOV.UK does): a number input would refuse
+    # Arabic-Indic digits in some browsers, and could not show a wrong answer back as typed.
     return IntegerField(label, [Optional(), NumberRange(
         min=FIRST_YEAR, max=LAST_YEAR, message=_l("Write a year between %(first)d and %(last)d.",
                                                   first=FIRST_YEAR, last=LAST_YEAR))],
-        render_kw=NUMBER, **kwargs)
+        widget=TextInput(), render_kw=NUMBER, **kwargs)
 
 
 def _level_label(level: LanguageLevel) -> str:

@@ -134,7 +134,7 @@ def save_talents():
     services.save_talents(current_user, form.talents.data or "")
     if wants_fragment():
         return _page("competences/_talents.html", saved=True)
-    return _back("talents")
+    return _back("my-talents")
 
 
 @bp.post("/licences")
@@ -149,7 +149,7 @@ def save_licences():
         else:
             if wants_fragment():
                 return _page("competences/_licences.html", saved=True)
-            return _back("licences")
+            return _back("my-licences")
     return _page("competences/_licences.html", 422, {"licences": form})
 
 
