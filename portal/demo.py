@@ -91,6 +91,7 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     db.session.commit()
     _seed_activities(rng, sites, scale)
     _seed_plans(rng)
+    _seed_competences()
     _seed_meetings(rng, sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
@@ -257,6 +258,44 @@ def _seed_meetings(rng, sites) -> None:
                 scheduled_at=slot.starts_at - timedelta(days=3)))
         db.session.commit()
     _seed_amina_meeting()
+
+
+WORK = [("Cook", "Syria"), ("Tailor", "Eritrea"), ("Shop assistant", "Ukraine"),
+        ("Farmer", "Somalia"), ("Carer for my parents", "Afghanistan"), ("Teacher", "Syria")]
+
+
+def _seed_competences() -> None:
+    """The demo participant's competences and CV choices, and a few for others (with their
+    own random numbers, so the rest of the demo stays as it was)."""
+    from portal.competences import services as competences
+    from portal.competences.models import EducationLevel, LanguageLevel
+
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    add = competences.add_item
+    add(amina, competences.LanguageData("Arabisk", LanguageLevel.NATIVE))
+    add(amina, competences.LanguageData("Engelsk", LanguageLevel.WORK))
+    add(amina, competences.LanguageData("Norsk", LanguageLevel.EVERYDAY))
+    add(amina, competences.WorkData("Kokk", "Restaurant Al-Sham, Aleppo", "Syria", 2008, 2015))
+    add(amina, competences.WorkData("Frivillig på kjøkkenet", "Tøyen frivilligsentral", "Norge",
+                                    2024))
+    add(amina, competences.EducationData(EducationLevel.VOCATIONAL, "Matlaging", "Syria", 2003,
+                                         2005, recognition_applied=True))
+    add(amina, competences.CertificateData("Mattrygghet og hygiene", "Oslo kommune", 2025))
+    competences.save_talents(amina, "Lager mat til mange, syr klær, tålmodig med barn.")
+    competences.save_licences(amina, ["B"])
+    competences.save_cv_choices(amina, competences.CvChoices(
+        language="nb", summary="Jeg søker jobb på et kjøkken eller i en barnehage.",
+        included={kind: {item.id for item in competences.items(amina, kind)}
+                  for kind in competences.KINDS}))
+    people = list(db.session.scalars(select(User).join(Membership).where(
+        Membership.role == "participant", User.id != amina.id).order_by(User.id).limit(60)))
+    rng = random.Random(19)
+    for person in rng.sample(people, min(12, len(people))):
+        what, country = rng.choice(WORK)
+        language = {"NO": "Norsk", "SE": "Svenska", "DK": "Dansk"}[person.home_site.country]
+        add(person, competences.LanguageData(language, rng.choice(list(LanguageLevel)[:3])))
+        add(person, competences.WorkData(what, "", country, rng.randrange(2000, 2015)))
+    db.session.commit()
 
 
 def _seed_amina_meeting() -> None:

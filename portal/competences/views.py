@@ -17,7 +17,7 @@ from portal.i18n import LANGUAGES, _, _l
 from portal.web import redirect, render, wants_fragment
 
 bp = Blueprint("competences", __name__, url_prefix="/competences")
-KIND = "<any(languages, education, work, certificates):kind>"
+KIND = "<kind>"  # languages, education, work or certificates; any other word is not found
 
 
 HEADINGS = {"languages": _l("Languages"), "work": _l("Work experience"),
@@ -67,10 +67,14 @@ def _back(kind: str):
     return redirect(url_for("competences.index", _anchor=kind))
 
 
+def _known(kind: str) -> str:
+    return kind if kind in FORMS else abort(404)
+
+
 @bp.post(f"/{KIND}")
 @login_required
 def add(kind):
-    form = FORMS[kind](prefix=kind)
+    form = FORMS[_known(kind)](prefix=kind)
     if form.validate():
         try:
             services.add_item(current_user, _data(kind, form))
@@ -84,7 +88,7 @@ def add(kind):
 
 
 def _own(kind: str, item_id: int):
-    return services.own_item(current_user, kind, item_id) or abort(404)
+    return services.own_item(current_user, _known(kind), item_id) or abort(404)
 
 
 def _show_edit(kind, item, form, status=200):
@@ -118,7 +122,7 @@ def update(kind, item_id):
 @bp.post(f"/{KIND}/<int:item_id>/remove")
 @login_required
 def remove(kind, item_id):
-    if not services.remove_item(current_user, kind, item_id):
+    if not services.remove_item(current_user, _known(kind), item_id):
         abort(404)
     if wants_fragment():
         return _page("competences/_section.html", kind=kind)
