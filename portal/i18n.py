@@ -1,7 +1,8 @@
 """Locale selection, lazy strings and formatting helpers.
 
 Order: the logged-in user's saved language, then the visitor's cookie, then the browser's
-Accept-Language (Norwegian variants mapped to nb by hand; Babel and Werkzeug do not), then nb.
+Accept-Language (Norwegian variants mapped to nb, and Persian ones to Dari, by hand; Babel and
+Werkzeug do not), then nb.
 """
 
 import re
@@ -26,7 +27,7 @@ from markupsafe import Markup, escape
 
 __all__ = [
     "_", "_l", "ngettext", "lazy_ngettext", "lazy_pgettext", "force_locale", "LANGUAGES", "COOKIE",
-    "select_locale",
+    "select_locale", "html_lang",
     "text_direction", "format_date", "format_datetime", "format_time",
 ]
 
@@ -36,20 +37,38 @@ LANGUAGES = {
     "sv": "Svenska",
     "da": "Dansk",
     "ar": "العربية",
+    "fa_AF": "دری",
+    "uk": "Українська",
     "en": "English",
 }
 COOKIE = "lang"
-_NORWEGIAN = {"no", "nb", "nn"}
+# Browser languages Bro answers in a language it speaks under another code.
+_SPOKEN_AS = {
+    "no": "nb", "nn": "nb",
+    "prs": "fa_AF",  # Dari's own code (ISO 639-3)
+    # Iranian Persian: Dari is the closest language Bro has, and reads far better than Norwegian
+    # to someone who asked for Persian; the spelling and some words differ, the language does not.
+    "fa": "fa_AF",
+}
 
 
 def supported(code: str | None) -> str | None:
-    """Map a language tag to one Bro speaks, or None."""
+    """Map a language tag (fa-AF, fa_AF, prs-AF, no-NO …) to one Bro speaks, or None."""
     if not code:
         return None
-    primary = code.replace("_", "-").split("-")[0].lower()
-    if primary in _NORWEGIAN:
-        return "nb"
-    return primary if primary in LANGUAGES else None
+    primary, *rest = code.replace("_", "-").split("-")
+    primary = primary.lower()
+    if rest and (regional := f"{primary}_{rest[0].upper()}") in LANGUAGES:
+        return regional
+    if primary in LANGUAGES:
+        return primary
+    return _SPOKEN_AS.get(primary)
+
+
+@cache
+def html_lang(code: str) -> str:
+    """The BCP 47 tag for HTML's lang attribute: fa-AF, not Babel's fa_AF."""
+    return code.replace("_", "-")
 
 
 def from_accept_language() -> str | None:

@@ -1,12 +1,9 @@
-"""Response headers, session cookies and role checks."""
+"""Response headers and role checks."""
 
-import time
 from functools import wraps
 
 from flask import abort, request
-from flask.sessions import SecureCookieSessionInterface
 from flask_login import current_user
-from itsdangerous import BadSignature
 
 CSP = "; ".join([
     "default-src 'self'",
@@ -50,47 +47,6 @@ def add_headers(response):
     return response
 
 
-class SessionCookies(SecureCookieSessionInterface):
-    """Flask's signed-cookie sessions, each cookie's signature checked once per worker.
-
-    The cookie is only sent again when the session changes (SESSION_REFRESH_EACH_REQUEST is
-    off), so a browser sends the same bytes with every request. The first time, the cookie is
-    checked as Flask does (signature, age) and its verified content kept, keyed by the exact
-    bytes; after that only the age is checked again and the content decoded afresh for each
-    request (a copy: changing the session never changes what is kept). Different bytes — a
-    changed, forged or expired cookie — are a miss and are checked in full."""
-
-    MAX_ENTRIES = 10_000  # a few MB at most (only verified cookies); emptied when full
-
-    def __init__(self):
-        self._verified: dict[str, tuple[int, str]] = {}
-
-    def open_session(self, app, request):
-        value = request.cookies.get(self.get_cookie_name(app))
-        if not value or not app.secret_key:
-            return super().open_session(app, request)
-        kept = self._verified.get(value)
-        if kept is None:
-            return self._check_and_keep(app, value)
-        signed_at, content = kept
-        age = int(time.time()) - signed_at
-        if not 0 <= age <= app.permanent_session_lifetime.total_seconds():
-            return self.session_class()  # expired, as a full check would say
-        return self.session_class(self.serializer.loads(content))
-
-    def _check_and_keep(self, app, value: str):
-        signer = self.get_signing_serializer(app)
-        max_age = int(app.permanent_session_lifetime.total_seconds())
-        try:
-            data, signed_at = signer.loads(value, max_age=max_age, return_timestamp=True)
-        except BadSignature:
-            return self.session_class()
-        if len(self._verified) >= self.MAX_ENTRIES:
-            self._verified.clear()
-        self._verified[value] = (int(signed_at.timestamp()), self.serializer.dumps(data))
-        return self.session_class(data)
-
-
 def require_admin(view):
     @wraps(view)
     def wrapper(*args, **kwargs):
@@ -102,5 +58,4 @@ def require_admin(view):
 
 
 def init_app(app) -> None:
-    app.session_interface = SessionCookies()
     app.after_request(add_headers)

@@ -2,9 +2,11 @@
 
 from sqlalchemy import select
 
+from portal import work
 from portal.accounts import services as accounts
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
+from portal.audit.services import note_read
 from portal.extensions import db
 
 
@@ -58,3 +60,15 @@ def test_staff_looking_at_a_meeting_or_an_attendance_list_is_logged(client, logi
     event = db.session.scalars(select(AuditEvent)).one()
     assert (event.actor_id, event.action, event.subject_id) == (
         leader.id, "attendance.view", session.id)
+
+
+def test_a_noted_read_is_kept_only_with_the_work_that_showed_it(site, make_user):
+    """note_read joins the request's unit of work: a request that fails keeps no entry."""
+    coordinator = make_user(Role.COORDINATOR)
+    note_read(coordinator, "members.view", "site", site.id)
+    work.roll_back()
+    assert db.session.scalars(select(AuditEvent)).all() == []
+    note_read(coordinator, "members.view", "site", site.id)
+    work.commit()
+    assert [(e.actor_id, e.action) for e in db.session.scalars(select(AuditEvent))] == [
+        (coordinator.id, "members.view")]

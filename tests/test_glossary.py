@@ -24,11 +24,28 @@ _ARABIC_ALEFS = str.maketrans("أإآ", "ااا")
 # و ف (and), ب ل ك (with, for, like) and ال (the) are written onto the next word.
 _ARABIC_PREFIXES = "(?:[وف]?(?:[بك]?ال|لل|[بلك])?)"
 
+# Persian script (Dari): the same marks and alefs as Arabic, Arabic ي ى ك read as Persian ی ک,
+# the ezafe hamza (ۀ, هٔ) read as ه, and the zero-width non-joiner (ZWNJ) that writes
+# می‌تواند or کافه‌ها apart taken out; a ZWNJ in a glossary word also matches a space or
+# nothing (می‌تواند, می تواند, میتواند). There is no ال, and prepositions and را are written
+# apart; only the verb prefixes می and نمی, and ب (also به written onto a noun, as Afghan texts
+# often do) attach to a word.
+_ZWNJ = "\u200c"
+_PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه", "\u0654": None,
+                                  _ZWNJ: None})
+_PERSIAN_PREFIXES = r"(?:ن?می\s?|ب)?"
+
+
+def persian(language: str) -> bool:
+    return language.split("_")[0] == "fa"
+
 
 def plain(text: str, language: str) -> str:
     text = unicodedata.normalize("NFC", text)
-    if language == "ar":
+    if language == "ar" or persian(language):
         text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_ALEFS)
+    if persian(language):
+        text = text.translate(_PERSIAN_LETTERS)
     return text
 
 
@@ -36,10 +53,13 @@ def plain(text: str, language: str) -> str:
 def pattern(variant: str, language: str) -> re.Pattern:
     """A glossary word as a regular expression: whole words (a hyphen joins words: "mail" is
     not in "e-mail"), `*` for any ending or beginning."""
-    core = re.escape(plain(variant.strip("*"), language)).replace(r"\ ", r"\s+")
+    parts = variant.strip("*").split(_ZWNJ) if persian(language) else [variant.strip("*")]
+    core = r"\s?".join(re.escape(plain(part, language)) for part in parts).replace(r"\ ", r"\s+")
     start = "" if variant.startswith("*") else r"(?<![\w-])"
     if start and language == "ar":
         start += _ARABIC_PREFIXES
+    if start and persian(language):
+        start += _PERSIAN_PREFIXES
     end = "" if variant.endswith("*") else r"(?![\w-])"
     return re.compile(start + core + end, re.IGNORECASE)
 
@@ -147,6 +167,24 @@ def test_terms_are_found_as_whole_words(msgid, expected):
     ("مدرب*", "ar", "التدريب", False),
     ("كشف*", "ar", "اكتشف", False),
     ("skriv under", "sv", "Skriv\nunder listan", True),
+    ("شرکت‌کننده*", "fa_AF", "شرکت‌کنندگان", False),
+    ("شرکت‌کننده*", "fa_AF", "شرکت کننده", True),  # a space where the word has a ZWNJ
+    ("شرکت‌کننده*", "fa_AF", "شركتكننده‌ها", True),  # no ZWNJ, Arabic ك
+    ("توان*", "fa_AF", "Bro می‌تواند", True),  # می written on with a ZWNJ
+    ("توان*", "fa_AF", "Bro میتواند", True),
+    ("توان*", "fa_AF", "Bro نمی تواند", True),
+    ("توان*", "fa_AF", "اگر بتوانید", True),
+    ("کد", "fa_AF", "کود دعوت", False),  # Dari spelling, not Iran's
+    ("کد", "fa_AF", "كد دعوت", True),
+    ("پیوند*", "fa_AF", "به حلقه بپیوندید", True),
+    ("حضور", "fa_AF", "ملاقات حضوری", False),
+    ("اطلاعات*", "fa_AF", "اطلاعیه حریم خصوصی", False),
+    ("برنامه", "fa_AF", "برنامهٔ ما", True),  # ezafe hamza
+    ("برنامه", "fa_AF", "برنامۀ ما", True),
+    ("ملاقات*", "fa_AF", "مُلاقاتی", True),  # short vowels
+    ("رهبر", "fa_AF", "رهبری می‌کند", False),
+    ("зустріч*", "uk", "Зустріч скасовано", True),
+    ("черга", "uk", "Твої чергування", False),
 ])
 def test_forbidden_words_match_whole_words_and_arabic_prefixes(variant, language, text, found):
     assert bool(pattern(variant, language).search(plain(text, language))) is found

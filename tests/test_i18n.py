@@ -53,8 +53,9 @@ def test_placeholders_survive_translation(code):
         for index, text in enumerate(strings):
             found = set(pattern.findall(text))
             # Forms for exactly 0, 1 or 2 (Arabic zero/one/two, else "one") may spell the
-            # number out instead of showing it; all other forms must show it.
-            spelled = (0, 1, 2) if code == "ar" else (0,)
+            # number out instead of showing it; all other forms must show it. Ukrainian "one"
+            # is also 21, 31, 101…, so every Ukrainian form shows the number.
+            spelled = {"ar": (0, 1, 2), "uk": ()}.get(code, (0,))
             exact = isinstance(message.id, tuple) and index in spelled
             allowed = wanted - {"%(num)d"} if exact else wanted
             assert allowed <= found <= wanted, (code, message.id, text)
@@ -84,14 +85,88 @@ def test_arabic_plural_header_follows_cldr():
     assert forms[101] == message.string[5]  # other
 
 
+def test_ukrainian_plural_header_follows_cldr():
+    """one: 1, 21, 101; few: 2–4, 22–24; many: 0, 5–20, 25–30, 111 (CLDR, integers)."""
+    catalog = read_po(CATALOGS["uk"].open("rb"))
+    assert catalog.num_plurals == 3
+    translations = Translations.load(str(ROOT / "translations"), ["uk"])
+    message = next(m for m in catalog if m.id and isinstance(m.id, tuple)
+                   and m.id[0] == "Use at least %(num)d character.")
+    one, few, many = message.string
+    expected = {1: one, 21: one, 101: one, 2: few, 4: few, 22: few, 0: many, 5: many,
+                11: many, 12: many, 14: many, 20: many, 111: many}
+    for n, form in expected.items():
+        assert translations.ngettext(*message.id, n) == form, n
+
+
 @pytest.mark.parametrize("header, expected", [
     ("no-NO,no;q=0.9", "nb"), ("nn-NO", "nb"), ("nb", "nb"), ("no", "nb"),
     ("sv-SE,sv;q=0.9,en;q=0.5", "sv"), ("da", "da"), ("ar-SY,ar;q=0.8", "ar"),
+    ("uk-UA,uk;q=0.9,ru;q=0.8", "uk"),
     ("en-GB", "en"), ("fr-FR,de;q=0.8", "nb"), ("fr-FR,da;q=0.5", "da"), ("", "nb"),
+    ("fa-AF", "fa-AF"), ("prs", "fa-AF"), ("prs-AF,en;q=0.5", "fa-AF"), ("fa", "fa-AF"),
+    ("fa-IR,fa;q=0.9,en;q=0.5", "fa-AF"), ("ps-AF,fa;q=0.8", "fa-AF"),
 ])
-def test_accept_language_with_norwegian_variants(client, header, expected):
+def test_accept_language_with_norwegian_and_persian_variants(client, header, expected):
     html = client.get("/", headers={"Accept-Language": header}).get_data(as_text=True)
     assert f'<html lang="{expected}"' in html
+
+
+@pytest.mark.parametrize("tag, expected", [
+    ("fa_AF", "fa_AF"), ("fa-AF", "fa_AF"), ("FA-af", "fa_AF"), ("fa-Arab-AF", "fa_AF"),
+    ("prs", "fa_AF"), ("prs-AF", "fa_AF"), ("fa", "fa_AF"), ("fa-IR", "fa_AF"),
+    ("nb-NO", "nb"), ("nn", "nb"), ("sv-FI", "sv"), ("ar-EG", "ar"),
+    ("ps", None), ("ur-PK", None), ("af", None), ("", None), (None, None),
+])
+def test_supported_maps_regional_tags_and_codes_bro_speaks_under_another_name(tag, expected):
+    """The whole tag first (fa-AF is Dari, and a saved fa_AF must stay Dari), then the language
+    alone; Dari's own code prs and plain Persian get Dari; Pashto and Afrikaans get nothing."""
+    from portal.i18n import supported
+
+    assert supported(tag) == expected
+
+
+def test_dari_pages_are_rtl_with_a_bcp_47_lang_everywhere(client, site):
+    """HTML wants lang="fa-AF"; Babel's fa_AF is not a valid language tag."""
+    html = client.get("/accounts/register", headers={"Accept-Language": "fa-AF"}).text
+    assert '<html lang="fa-AF" dir="rtl">' in html
+    assert '<button type="submit" name="lang" value="fa_AF" lang="fa-AF" dir="rtl"' in html
+    assert '<option lang="fa-AF" selected value="fa_AF">' in html  # the form's choice
+    assert 'lang="fa_AF"' not in html
+    dari = Translations.load(str(ROOT / "translations"), ["fa_AF"])
+    assert dari.gettext("Create your account") in html
+
+
+def test_dari_dates_and_numbers_come_from_cldr_with_latin_digits(app):
+    """CLDR's fa_AF numbers in Persian digits (arabext); Bro shows Latin digits in every
+    language, and Babel's formatting keeps to them for dates, times and numbers."""
+    from datetime import date, datetime, time
+
+    from babel.numbers import format_decimal
+    from flask_babel import force_locale, format_date
+
+    from portal.i18n import format_clock, format_day, weekday_names
+
+    with app.test_request_context(), force_locale("fa_AF"):
+        day = format_day(date(2025, 3, 7))
+        assert "مارچ" in day and "جمعه" in day and "7" in day  # Dari month name (not Iran's)
+        assert format_clock(time(14, 5)) == "14:05"
+        assert "2025" in format_date(datetime(2025, 3, 7, tzinfo=UTC), "short")
+        assert weekday_names()[0] == "دوشنبه"  # the week starts on Monday in every language
+        written = day + format_clock(time(14, 5)) + format_decimal(1234.5, locale="fa_AF")
+    assert not any("\u06f0" <= c <= "\u06f9" or "\u0660" <= c <= "\u0669" for c in written)
+
+
+def test_dari_plural_header_follows_cldr():
+    """CLDR: one is i = 0 or n = 1 (0 and 1 take the first form), other for the rest."""
+    catalog = read_po(CATALOGS["fa_AF"].open("rb"))
+    assert catalog.num_plurals == 2 and catalog.plural_expr == "(n > 1)"
+    translations = Translations.load(str(ROOT / "translations"), ["fa_AF"])
+    message = next(m for m in catalog if m.id and isinstance(m.id, tuple)
+                   and m.id[0] == "%(num)d step")
+    forms = {n: translations.ngettext(*message.id, n) for n in (0, 1, 2, 11)}
+    assert forms == {0: message.string[0], 1: message.string[0], 2: message.string[1],
+                     11: message.string[1]}
 
 
 def test_cookie_beats_browser_and_saved_choice_beats_cookie(client, make_user):
@@ -113,6 +188,13 @@ def test_switching_language_sets_cookie_and_saves_it_for_the_user(client, login_
     assert '<html lang="ar" dir="rtl">' in html
 
 
+def test_switching_to_dari_keeps_babels_code_and_shows_the_html_tag(client, login_as):
+    user = login_as()
+    response = client.post("/language", {"lang": "fa_AF", "next": "/accounts/profile"})
+    assert "lang=fa_AF" in response.headers["Set-Cookie"] and user.language == "fa_AF"
+    assert '<html lang="fa-AF" dir="rtl">' in client.get("/accounts/profile").text
+
+
 def test_switching_to_an_unknown_language_falls_back_and_never_leaves_the_site(client):
     response = client.post("/language", {"lang": "xx", "next": "https://evil.example/"})
     assert response.headers["Location"] == "/"
@@ -122,7 +204,7 @@ def test_switching_to_an_unknown_language_falls_back_and_never_leaves_the_site(c
 def test_language_switcher_names_each_language_in_itself(client):
     html = client.get("/").text
     for code, name in LANGUAGES.items():
-        assert f'lang="{code}"' in html and name in html
+        assert f'value="{code}" lang="{code.replace("_", "-")}"' in html and name in html
 
 
 def test_arabic_pages_are_rtl_translated_and_use_latin_digits(client, site):
@@ -208,7 +290,7 @@ def test_every_literal_in_the_templates_reaches_the_catalogs():
     found = {m.group(2) for path in (root / "templates").rglob("*.*")
              for m in literal.finditer(path.read_text(encoding="utf-8"))}
     assert len(found) > 300
-    for language in ("nb", "sv", "da", "ar"):
+    for language in LANGUAGES:
         with open(root / "translations" / language / "LC_MESSAGES" / "messages.po", "rb") as f:
             catalog = read_po(f)
         missing = sorted(text for text in found

@@ -211,7 +211,7 @@ def may_erase(actor: dict, target: dict) -> bool:
 
 # endpoint: (did it happen?, should it have: the rule for the actor's and target's roles)
 PERSON_ROUTES = {
-    "accounts.issue_code": (lambda response, target: _reset_codes(target), may_act),
+    "staff.issue_code": (lambda response, target: _reset_codes(target), may_act),
     "privacy.erase": (lambda response, target: _erased(target), may_erase),
     # A page, not a change: it "succeeds" when it offers the erase form.
     "privacy.erase_request": (lambda response, target: response.status_code == 200
@@ -220,7 +220,7 @@ PERSON_ROUTES = {
     "competences.shared_profile": (lambda response, target: response.status_code == 200,
                                    lambda actor, target: False),
 }
-INVITATION_ROUTES = {"accounts.revoke"}
+INVITATION_ROUTES = {"staff.revoke"}
 
 
 def test_every_route_on_a_person_or_an_invitation_is_checked(app):

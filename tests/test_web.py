@@ -130,7 +130,7 @@ def test_names_inside_sentences_are_bidi_isolated(client, login_as):
 
 
 def test_shared_page_parts_carry_nothing_personal(app, make_user):
-    """The header, menu and footer are rendered once and reused (portal/fragments.py): each
+    """The header, menu and footer are rendered once and reused (portal/speed.py): each
     visitor still gets their own CSRF token, unread count, return path and admin link."""
     from portal.extensions import db
     from portal.notify.services import notify
@@ -164,7 +164,7 @@ def test_session_cookies_are_checked_once_but_expire_and_stay_private(app, make_
     session, each request its own copy; age and tampering are still checked."""
     import time
 
-    from portal.security import SessionCookies
+    from portal.speed import SessionCookies
 
     interface = app.session_interface
     assert isinstance(interface, SessionCookies)
@@ -198,7 +198,7 @@ def test_template_links_are_remembered_but_always_right(app):
     the memo stays bounded."""
     from flask import url_for
 
-    import portal
+    from portal import speed
 
     link = app.jinja_env.globals["url_for"]
     calls = [("activities.show", {"activity_id": 7}), ("activities.show", {"activity_id": 8}),
@@ -216,9 +216,9 @@ def test_template_links_are_remembered_but_always_right(app):
                     if isinstance(cell.cell_contents, dict))
         kept = [value for key in memo for _name, value in key[2:]]
         assert kept and all(type(value) is int for value in kept)  # no token, no next=
-        for number in range(portal.MAX_LINKS + 5):
+        for number in range(speed.MAX_LINKS + 5):
             assert link("activities.show", activity_id=number) == f"/activities/{number}"
-        assert 0 < len(memo) <= portal.MAX_LINKS
+        assert 0 < len(memo) <= speed.MAX_LINKS
 
 
 def test_start_page_shared_parts_follow_the_language_and_the_role(app, make_user):
@@ -286,7 +286,7 @@ def test_menu_count_comes_with_the_user_and_follows_changes_in_the_request(app, 
         db.session.rollback()
     with app.test_request_context("/"):
         user = load_user(ident)
-        mark_all_read(user)
+        mark_all_read(user.id)
         assert user.unread_on_load == 1 and unread_count(user) == 0
     assert "Messages (" not in client.get("/privacy").text
 

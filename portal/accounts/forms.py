@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 
 from portal.accounts.models import Country
 from portal.forms import BaseForm
-from portal.i18n import LANGUAGES, _l
+from portal.i18n import LANGUAGES, _l, html_lang
 
 REQUIRED = _l("This field is required.")
 
@@ -47,8 +47,8 @@ def _email():
 
 def _language():
     return SelectField(_l("Language"), choices=[
-        SelectChoice(code, name, render_kw={"lang": code}) for code, name in LANGUAGES.items()],
-                       validators=[InputRequired(message=REQUIRED)])
+        SelectChoice(code, name, render_kw={"lang": html_lang(code)})
+        for code, name in LANGUAGES.items()], validators=[InputRequired(message=REQUIRED)])
 
 
 def _birth_year():

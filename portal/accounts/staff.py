@@ -1,6 +1,6 @@
 """Staff pages: members and reset codes, invitations, assisted registration, sites (admin)."""
 
-from flask import abort, current_app, flash, request, url_for
+from flask import Blueprint, abort, current_app, flash, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -8,7 +8,7 @@ from portal import work
 from portal.accounts import policy, services
 from portal.accounts.forms import AssistedRegisterForm, InviteForm, SiteForm
 from portal.accounts.models import ROLE_NAMES, Invitation, Role, User
-from portal.accounts.views import bp, site_or_404
+from portal.accounts.views import site_or_404
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db
@@ -16,6 +16,9 @@ from portal.forms import attach_errors, show_form
 from portal.i18n import _, bdi
 from portal.security import require_admin
 from portal.web import external_url, redirect, render
+
+# Accounts' staff pages: their own blueprint (staff.*), under accounts' URL prefix.
+bp = Blueprint("staff", __name__, url_prefix="/accounts")
 
 MEMBERS_SHOWN = 50
 
@@ -55,7 +58,7 @@ def issue_code(site_id, user_id):
     except DomainError as error:
         work.refuse()
         flash(str(error.message), "error")
-        return redirect(url_for("accounts.members", site_id=site.id))
+        return redirect(url_for("staff.members", site_id=site.id))
     return _show_code(site, person, code)
 
 
@@ -153,7 +156,7 @@ def revoke(site_id, invitation_id):
         flash(str(error.message), "error")
     else:
         flash(_("The invitation no longer works."), "info")
-    return redirect(url_for("accounts.invitations", site_id=site.id))
+    return redirect(url_for("staff.invitations", site_id=site.id))
 
 
 # -- sites (admins) ---------------------------------------------------------------------------
@@ -207,4 +210,4 @@ def _save_site(form, site):
     except DomainError as error:
         return _show_site(form, site, error)
     flash(_("%(name)s is saved.", name=bdi(saved.name)), "success")
-    return redirect(url_for("accounts.sites"))
+    return redirect(url_for("staff.sites"))

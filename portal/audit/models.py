@@ -5,7 +5,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from portal.extensions import UTCDateTime, db, utcnow
+from portal.extensions import db, utcnow
 
 
 class AuditEvent(db.Model):
@@ -18,11 +18,12 @@ class AuditEvent(db.Model):
     action: Mapped[str] = mapped_column(String(60))  # e.g. "attendance.reopen"
     subject_type: Mapped[str] = mapped_column(String(40))
     subject_id: Mapped[int | None]
-    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 def record(actor, action: str, subject_type: str, subject_id: int | None) -> AuditEvent:
-    """Add an event to the current transaction (it is saved with the change it describes)."""
+    """Add an event to the current transaction (it is saved with the change it describes).
+    `actor` is the person acting (only their id is kept), or None for the system."""
     event = AuditEvent(actor_id=actor.id if actor else None, action=action,
                        subject_type=subject_type, subject_id=subject_id)
     db.session.add(event)

@@ -38,6 +38,6 @@ def index():
         first_day=form.first_day.data if not form.first_day.errors else None,
         last_day=form.last_day.data if not form.last_day.errors else None)
     page = request.args.get("page", 1, type=int)
-    rows, total = services.events(filters, page, current_user.timezone)
+    rows, total = services.events(filters, page, zone=current_user.timezone)
     return render("audit/index.html", "audit/_events.html", form=form, rows=rows,
                   total=total, page_number=page, page_size=services.PAGE_SIZE)

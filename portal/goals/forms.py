@@ -5,19 +5,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from portal.forms import BaseForm
-from portal.goals.models import Category, GoalStatus
+from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
 from portal.i18n import _l
 
 REQUIRED = _l("This field is required.")
-CATEGORY_NAMES = {
-    Category.LANGUAGE: _l("Language"), Category.WORK: _l("Work"),
-    Category.EDUCATION: _l("Education"), Category.EVERYDAY: _l("Everyday life"),
-    Category.NETWORK: _l("Network and friends"), Category.OTHER: _l("Other"),
-}
-STATUS_NAMES = {
-    GoalStatus.ACTIVE: _l("I am working on it"), GoalStatus.ACHIEVED: _l("Achieved"),
-    GoalStatus.PAUSED: _l("Paused"), GoalStatus.LET_GO: _l("I let it go"),
-}
 
 
 def _max(length: int):

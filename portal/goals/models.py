@@ -7,7 +7,8 @@ from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
-from portal.extensions import UTCDateTime, db, enum_column, one_of, utcnow
+from portal.extensions import db, enum_column, utcnow
+from portal.i18n import _l
 
 
 class Category(StrEnum):
@@ -19,6 +20,13 @@ class Category(StrEnum):
     OTHER = "other"
 
 
+CATEGORY_NAMES = {
+    Category.LANGUAGE: _l("Language"), Category.WORK: _l("Work"),
+    Category.EDUCATION: _l("Education"), Category.EVERYDAY: _l("Everyday life"),
+    Category.NETWORK: _l("Network and friends"), Category.OTHER: _l("Other"),
+}
+
+
 class GoalStatus(StrEnum):
     ACTIVE = "active"
     ACHIEVED = "achieved"
@@ -26,23 +34,25 @@ class GoalStatus(StrEnum):
     LET_GO = "let_go"
 
 
+STATUS_NAMES = {
+    GoalStatus.ACTIVE: _l("I am working on it"), GoalStatus.ACHIEVED: _l("Achieved"),
+    GoalStatus.PAUSED: _l("Paused"), GoalStatus.LET_GO: _l("I let it go"),
+}
+
+
 class Goal(db.Model):
     __tablename__ = "goal"
-    __table_args__ = (
-        one_of("category", Category),
-        one_of("status", GoalStatus),
-        Index("ix_goal_owner_status", "owner_id", "status"),
-    )
+    __table_args__ = (Index("ix_goal_owner_status", "owner_id", "status"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     title: Mapped[str] = mapped_column(String(160))
     why: Mapped[str] = mapped_column(Text, default="")
-    category: Mapped[str] = mapped_column(String(20), default=Category.OTHER)
-    status: Mapped[str] = mapped_column(String(20), default=GoalStatus.ACTIVE)
+    category: Mapped[Category] = enum_column(Category, "category", default=Category.OTHER)
+    status: Mapped[GoalStatus] = enum_column(GoalStatus, "status", default=GoalStatus.ACTIVE)
     target_date: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    achieved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    achieved_at: Mapped[datetime | None] = mapped_column()
 
     steps: Mapped[list["Step"]] = relationship(
         back_populates="goal", order_by="Step.position, Step.id", cascade="all, delete-orphan")
@@ -61,7 +71,7 @@ class Step(db.Model):
     text: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
     done: Mapped[bool] = mapped_column(Boolean, default=False)
-    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    done_at: Mapped[datetime | None] = mapped_column()
 
     goal: Mapped[Goal] = relationship(back_populates="steps")
 
@@ -89,8 +99,8 @@ class Share(db.Model):
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
     scope: Mapped[ShareScope] = enum_column(ShareScope, "scope", default=ShareScope.PLAN,
                                             server_default=ShareScope.PLAN.value)
-    given_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    given_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column()
 
     owner: Mapped[User] = relationship(foreign_keys=[owner_id])
     staff: Mapped[User] = relationship(foreign_keys=[staff_id])
@@ -107,7 +117,7 @@ class Comment(db.Model):
     author_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
     text: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     author: Mapped[User | None] = relationship()
 
@@ -120,7 +130,7 @@ class ProgressNote(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     goal_id: Mapped[int] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"), index=True)
     text: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class PlanStart(db.Model):
@@ -134,4 +144,4 @@ class PlanStart(db.Model):
     dream: Mapped[str] = mapped_column(Text, default="")
     strengths: Mapped[str] = mapped_column(Text, default="")
     resources: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

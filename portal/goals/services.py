@@ -4,11 +4,14 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
-from portal.accounts.models import User
+from portal.accounts.models import STAFF_ROLES, Membership, User
+from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.goals.models import (
+    Category,
     Comment,
     Goal,
     GoalStatus,
@@ -27,11 +30,9 @@ def goals_of(user: User) -> list[Goal]:
     """Active goals first, then paused, achieved and let go; steps loaded in one more query."""
     order = {GoalStatus.ACTIVE: 0, GoalStatus.PAUSED: 1, GoalStatus.ACHIEVED: 2,
              GoalStatus.LET_GO: 3}
-    from sqlalchemy.orm import selectinload
-
     goals = db.session.scalars(select(Goal).options(selectinload(Goal.steps))
                                .where(Goal.owner_id == user.id).order_by(Goal.created_at))
-    return sorted(goals, key=lambda goal: order[GoalStatus(goal.status)])
+    return sorted(goals, key=lambda goal: order[goal.status])
 
 
 def own_goal(user: User, goal_id: int) -> Goal | None:
@@ -45,27 +46,27 @@ def own_goal(user: User, goal_id: int) -> Goal | None:
 class GoalData:
     title: str
     why: str = ""
-    category: str = "other"
+    category: str = Category.OTHER
     target_date: date | None = None
     status: str = GoalStatus.ACTIVE
 
 
 def create_goal(user: User, data: GoalData) -> Goal:
-    goal = Goal(owner_id=user.id, title=data.title, why=data.why, category=data.category,
-                target_date=data.target_date)
+    goal = Goal(owner_id=user.id, title=data.title, why=data.why,
+                category=Category(data.category), target_date=data.target_date)
     db.session.add(goal)
-    db.session.commit()
+    db.session.flush()  # its id, for the page it leads to
     return goal
 
 
 def update_goal(goal: Goal, data: GoalData) -> bool:
     """Save a goal. Returns True when it has just been achieved (time to celebrate)."""
-    just_achieved = data.status == GoalStatus.ACHIEVED and goal.status != GoalStatus.ACHIEVED
-    goal.title, goal.why, goal.category = data.title, data.why, data.category
-    goal.target_date, goal.status = data.target_date, data.status
+    status = GoalStatus(data.status)
+    just_achieved = status == GoalStatus.ACHIEVED and goal.status != GoalStatus.ACHIEVED
+    goal.title, goal.why, goal.category = data.title, data.why, Category(data.category)
+    goal.target_date, goal.status = data.target_date, status
     goal.achieved_at = utcnow() if just_achieved else (
-        goal.achieved_at if data.status == GoalStatus.ACHIEVED else None)
-    db.session.commit()
+        goal.achieved_at if status == GoalStatus.ACHIEVED else None)
     return just_achieved
 
 
@@ -75,10 +76,9 @@ def add_step(goal: Goal, text: str) -> Step:
                           field="text")
     position = (db.session.scalar(select(func.max(Step.position)).where(
         Step.goal_id == goal.id)) or 0) + 1
-    step = Step(goal_id=goal.id, text=text, position=position)
-    db.session.add(step)
-    db.session.commit()
-    db.session.refresh(goal)
+    step = Step(text=text, position=position)
+    goal.steps.append(step)  # the last one: the list stays in order
+    db.session.flush()
     return step
 
 
@@ -90,7 +90,7 @@ def own_step(user: User, step_id: int) -> Step | None:
 def toggle_step(step: Step) -> None:
     step.done = not step.done
     step.done_at = utcnow() if step.done else None
-    db.session.commit()
+    db.session.flush()  # a step deleted meanwhile (another tab) is "not found" here
 
 
 def move_step(step: Step, direction: int) -> None:
@@ -107,25 +107,25 @@ def move_step(step: Step, direction: int) -> None:
             for number, item in enumerate(steps, start=1):
                 item.position = number
             steps[index].position, steps[other].position = other + 1, index + 1
-        db.session.commit()
-        db.session.refresh(step.goal)
+        db.session.flush()
+        db.session.expire(step.goal, ["steps"])  # read again, in their new order
 
 
 def delete_step(step: Step) -> None:
-    db.session.delete(step)
-    db.session.commit()
+    steps = step.goal.steps
+    if step in steps:  # not deleted a moment ago (another tab, a double tap)
+        steps.remove(step)  # an orphan: deleted with the flush
+        db.session.flush()
 
 
 # -- sharing, by consent --------------------------------------------------------------------
 
 def share_candidates(owner: User) -> list[User]:
     """Staff at the owner's meeting places: the people a plan can be shown to."""
-    from portal.accounts.models import Membership, Role
-
     sites = [m.site_id for m in owner.memberships]
     return list(db.session.scalars(select(User).join(Membership).where(
         Membership.site_id.in_(sites or [-1]),
-        Membership.role.in_([Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]),
+        Membership.role.in_(STAFF_ROLES),
         User.id != owner.id).distinct().order_by(User.display_name)))
 
 
@@ -147,7 +147,7 @@ def share(owner: User, staff_id: int, goal_id: int | None,
         return existing
     given = Share(owner_id=owner.id, staff_id=staff.id, goal_id=goal_id, scope=scope)
     db.session.add(given)
-    db.session.commit()
+    db.session.flush()
     return given
 
 
@@ -156,7 +156,6 @@ def withdraw(owner: User, share_id: int) -> bool:
     if given is None or given.owner_id != owner.id or given.withdrawn_at is not None:
         return False
     given.withdrawn_at = utcnow()
-    db.session.commit()
     return True
 
 
@@ -189,16 +188,13 @@ def goal_shared_with(staff: User, goal_id: int) -> Goal | None:
 
 def record_staff_view(staff: User, goal: Goal) -> None:
     """Every staff view of a shared plan goes to the audit log (who, whose, when)."""
-    from portal.audit.models import record
-
     record(staff, "plan.view", "user", goal.owner_id)
-    db.session.commit()
 
 
 def add_comment(staff: User, goal: Goal, text: str) -> Comment:
     comment = Comment(goal_id=goal.id, author_id=staff.id, text=text)
     db.session.add(comment)
-    db.session.commit()
+    db.session.flush()
     return comment
 
 
@@ -207,8 +203,8 @@ def add_comment(staff: User, goal: Goal, text: str) -> Comment:
 def add_note(goal: Goal, text: str) -> ProgressNote:
     note = ProgressNote(goal_id=goal.id, text=text)
     db.session.add(note)
-    db.session.commit()
-    db.session.refresh(goal)
+    db.session.flush()
+    db.session.expire(goal, ["notes"])  # read again, newest first
     return note
 
 
@@ -226,21 +222,4 @@ def answer(owner: User, question: str, text: str) -> None:
     setattr(start, question, text)
     start.updated_at = utcnow()
     db.session.add(start)
-    db.session.commit()
 
-
-# -- aggregates for leaders (never goal texts) ------------------------------------------------
-
-def goal_counts(site_id: int, start=None, end=None) -> dict[tuple[str, str], int]:
-    """Goals of the site's participants by (category, status): numbers only."""
-    from portal.accounts.models import Membership
-
-    statement = (select(Goal.category, Goal.status, func.count())
-                 .join(Membership, Membership.user_id == Goal.owner_id)
-                 .where(Membership.site_id == site_id)
-                 .group_by(Goal.category, Goal.status))
-    if start is not None:
-        statement = statement.where(Goal.created_at >= start)
-    if end is not None:
-        statement = statement.where(Goal.created_at < end)
-    return {(category, status): count for category, status, count in db.session.execute(statement)}

@@ -8,9 +8,7 @@ from portal.errors import DomainError
 from portal.forms import show_form
 from portal.goals import services
 from portal.goals.forms import (
-    CATEGORY_NAMES,
     QUESTION_TEXT,
-    STATUS_NAMES,
     AnswerForm,
     CommentForm,
     EditGoalForm,
@@ -19,7 +17,7 @@ from portal.goals.forms import (
     ShareForm,
     StepForm,
 )
-from portal.goals.models import ShareScope
+from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES, ShareScope
 from portal.i18n import _, bdi
 from portal.web import redirect, render, wants_fragment
 
@@ -67,11 +65,9 @@ def create():
 
 
 def _steps(goal, form=None, status=200):
-    response = render("goals/show.html", "goals/_steps.html", goal=goal,
-                      form=form or StepForm(formdata=None), note_form=NoteForm(formdata=None),
-                      **names())
-    response.status_code = status
-    return response
+    return render("goals/show.html", "goals/_steps.html", status=status, goal=goal,
+                  form=form or StepForm(formdata=None), note_form=NoteForm(formdata=None),
+                  **names())
 
 
 @bp.get("/<int:goal_id>")
@@ -236,10 +232,8 @@ def comment(goal_id):
     goal = _shared_goal(goal_id)
     form = CommentForm()
     if not form.validate():
-        response = render("goals/shared_goal.html", "goals/shared_goal.html", goal=goal,
-                          form=form, **names())
-        response.status_code = 422
-        return response
+        return render("goals/shared_goal.html", "goals/shared_goal.html", status=422,
+                      goal=goal, form=form, **names())
     services.add_comment(current_user, goal, form.text.data)
     flash(_("Thank you! Your words are saved for them to read."), "success")
     return redirect(url_for("goals.shared_goal", goal_id=goal.id))
@@ -261,11 +255,9 @@ def add_note(goal_id):
 
 
 def _notes(goal, form=None, status=200):
-    response = render("goals/show.html", "goals/_notes.html", goal=goal,
-                      form=StepForm(formdata=None), note_form=form or NoteForm(formdata=None),
-                      **names())
-    response.status_code = status
-    return response
+    return render("goals/show.html", "goals/_notes.html", status=status, goal=goal,
+                  form=StepForm(formdata=None), note_form=form or NoteForm(formdata=None),
+                  **names())
 
 
 # -- the guided start: one question per screen, each one optional -----------------------------
@@ -286,11 +278,9 @@ def _show_question(question, form, status=200):
     following = services.QUESTIONS[index + 1] if index + 1 < len(services.QUESTIONS) else None
     next_url = url_for("goals.start", question=following) if following else url_for(
         "goals.index")
-    response = render("goals/start.html", "goals/start.html", form=form, question=question,
-                      heading=heading, hint=hint, number=index + 1,
-                      total=len(services.QUESTIONS), next_url=next_url)
-    response.status_code = status
-    return response
+    return render("goals/start.html", "goals/start.html", status=status, form=form,
+                  question=question, heading=heading, hint=hint, number=index + 1,
+                  total=len(services.QUESTIONS), next_url=next_url)
 
 
 @bp.post("/start/<question>")

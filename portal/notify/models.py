@@ -2,12 +2,15 @@
 
 from datetime import datetime
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from sqlalchemy import JSON, ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.accounts.models import User
-from portal.extensions import UTCDateTime, db, one_of, utcnow
+from portal.extensions import db, enum_column, utcnow
+
+if TYPE_CHECKING:  # notify keeps user ids: the accounts model only names the relationship
+    from portal.accounts.models import User
 
 
 class EmailStatus(StrEnum):
@@ -24,7 +27,6 @@ class Notification(db.Model):
 
     __tablename__ = "notification"
     __table_args__ = (
-        one_of("email_status", EmailStatus),
         Index("ix_notification_user_unread", "user_id", "read_at"),
         Index("ix_notification_email_status", "email_status"),
     )
@@ -33,10 +35,11 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    email_status: Mapped[str] = mapped_column(String(10), default=EmailStatus.NONE)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_at: Mapped[datetime | None] = mapped_column()
+    email_status: Mapped[EmailStatus] = enum_column(EmailStatus, "email_status", length=10,
+                                                    default=EmailStatus.NONE)
     email_attempts: Mapped[int] = mapped_column(default=0)
-    emailed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    emailed_at: Mapped[datetime | None] = mapped_column()
 
-    user: Mapped[User] = relationship()
+    user: Mapped["User"] = relationship()  # the e-mail's addressee (deliver_emails)

@@ -1,21 +1,22 @@
 """Notify people in their own language: in the app always, by e-mail when they have one."""
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Protocol
 
 from flask import current_app, g, has_app_context, render_template, url_for
 from sqlalchemy import bindparam, func, select, update
 
 from portal import work
-from portal.accounts.models import User
 from portal.extensions import db, utcnow
 from portal.i18n import _, force_locale, format_local
 from portal.notify.mail import mail_configured, send_mail
 from portal.notify.models import EmailStatus, Notification
 
 MAX_EMAIL_ATTEMPTS = 5
+_QUEUED = "bro_emails_queued"  # in the session's info: the transaction e-mails wait for
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,15 @@ def register(kind: str, message: Message) -> None:
     MESSAGES[kind] = message
 
 
-def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
+class Recipient(Protocol):
+    """What notify reads of a person (a User): notify keeps user ids, not the accounts model."""
+
+    id: int
+    email: str | None
+    erased_at: datetime | None
+
+
+def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notification]:
     """Queue one notification per person (call inside the transaction that made the change)."""
     email = mail_configured()
     notifications = [
@@ -53,13 +62,13 @@ def notify(users: list[User], kind: str, params: dict) -> list[Notification]:
 def _send_after_commit() -> None:
     """E-mails leave once the change that caused them is committed (portal.work), once per
     unit of work however many notifications it queued; never for a change rolled back."""
-    if not db.session.info.get("bro_emails_queued"):
-        db.session.info["bro_emails_queued"] = True
+    if _QUEUED not in db.session.info:
         work.after_commit(_send_queued)
+    db.session.info[_QUEUED] = db.session().get_transaction()  # what they wait for
 
 
 def _send_queued() -> None:
-    db.session.info.pop("bro_emails_queued", None)
+    db.session.info.pop(_QUEUED, None)
     deliver_emails()
 
 
@@ -111,7 +120,7 @@ def link(notification: Notification) -> tuple[str, str] | None:
     return None
 
 
-def unread_count(user: User) -> int:
+def unread_count(user: Recipient) -> int:
     """The menu's count. Loaded with the user (accounts.views.load_user: one query less on
     every page) unless this request queued or read messages: then counted again, and through
     the session a Core statement autoflushes too (SQLAlchemy 2.1), so notifications queued
@@ -123,10 +132,12 @@ def unread_count(user: User) -> int:
 
 
 def unread_column():
-    """The unread count as a column beside a User in a select()."""
-    return (select(func.count()).where(Notification.user_id == User.id,
+    """The unread count as a column beside a User in a select() (correlated with the accounts
+    table by its name, as the foreign key names it)."""
+    users = db.metadata.tables["user_account"]
+    return (select(func.count()).where(Notification.user_id == users.c.id,
                                        Notification.read_at.is_(None))
-            .correlate(User).scalar_subquery().label("unread"))
+            .correlate(users).scalar_subquery().label("unread"))
 
 
 def _messages_changed() -> None:
@@ -143,21 +154,27 @@ def _unread_statement():
         notification.c.user_id == bindparam("user_id"), notification.c.read_at.is_(None))
 
 
-def recent(user: User, limit: int = 50) -> list[Notification]:
+def recent(user_id: int, limit: int = 50) -> list[Notification]:
     return list(db.session.scalars(select(Notification).where(
-        Notification.user_id == user.id).order_by(Notification.id.desc()).limit(limit)))
+        Notification.user_id == user_id).order_by(Notification.id.desc()).limit(limit)))
 
 
-def mark_all_read(user: User) -> None:
+def mark_all_read(user_id: int) -> None:
     db.session.execute(update(Notification).where(
-        Notification.user_id == user.id, Notification.read_at.is_(None)).values(read_at=utcnow()))
+        Notification.user_id == user_id, Notification.read_at.is_(None)).values(read_at=utcnow()))
     _messages_changed()
-    db.session.commit()
 
 
 def deliver_emails(limit: int = 100) -> int:
-    """Send pending e-mails, each in its recipient's language. Safe to run in several processes
-    at once: a row is claimed (pending → sending) before it is sent, so none goes out twice."""
+    """The delivery job: send pending e-mails, each in its recipient's language.
+
+    Not a service: it runs where no unit of work has changes waiting — `flask
+    send-notifications`, or after a unit of work committed (notify() arranges that) — and
+    commits its own short transactions: one claims a row (pending → sending), so that no other
+    sender takes it and none goes out twice, even from several processes at once; one settles
+    it after the mail server answered, so no lock is held while it talks. Called in a unit of
+    work with changes not yet committed it refuses: it would commit them half-way."""
+    _refuse_inside_unfinished_work()
     if not mail_configured():
         return 0
     ids = db.session.scalars(select(Notification.id).where(
@@ -188,3 +205,12 @@ def deliver_emails(limit: int = 100) -> int:
             sent += 1
         db.session.commit()
     return sent
+
+
+def _refuse_inside_unfinished_work() -> None:
+    session = db.session()
+    queued = session.info.get(_QUEUED)
+    if session.new or session.dirty or session.deleted or (
+            queued is not None and queued is session.get_transaction()):
+        raise RuntimeError("deliver_emails() inside a unit of work with changes not yet "
+                           "committed: e-mails leave after the commit (notify() arranges it)")

@@ -13,12 +13,12 @@ bp = Blueprint("notify", __name__, url_prefix="/notify")
 @login_required
 def index():
     return render("notify/index.html", "notify/_list.html",
-                  notifications=services.recent(current_user), body=services.body,
+                  notifications=services.recent(current_user.id), body=services.body,
                   link=services.link)
 
 
 @bp.post("/read")
 @login_required
 def read():
-    services.mark_all_read(current_user)
+    services.mark_all_read(current_user.id)
     return redirect(url_for("notify.index"))

@@ -98,7 +98,7 @@ def erase(user_id):
     site_id = person.memberships[0].site_id if person.memberships else None
     services.erase(current_user, person)
     flash(_("The account and its personal data are deleted."), "info")
-    return redirect(url_for("accounts.members", site_id=site_id) if site_id
+    return redirect(url_for("staff.members", site_id=site_id) if site_id
                     else url_for("home.index"))
 
 

@@ -1,9 +1,9 @@
 """Keeps the reports' tables (portal.reports.models, session.present_count/absent_count) equal
 to a recount from the raw rows.
 
-One hook runs after every ORM flush, in the flush's transaction: it looks at what the flush
-wrote — attendance, sessions, meetings, enrolments, a birth year, a circle's rule set, a site's
-time zone — and recounts exactly what those rows feed, from the raw rows:
+After every flush, portal.figures tells what the written rows feed (each feature describes its
+own rows there); this module recounts exactly that, from the raw rows, in the flush's
+transaction:
 - the marks of each session whose attendance changed;
 - who was active at a site in the local months the change touched (old and new values: a
   moved meeting leaves one month and enters another);
@@ -15,15 +15,13 @@ corrections, re-opened lists, moved or cancelled sessions and meetings, erasure.
 Writes that bypass the ORM (the demo's bulk history, imports) call `rebuild` afterwards, as
 does `flask reports-rebuild`."""
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from itertools import chain
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, event, func, inspect, literal, or_, select, union, update
-from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy import Date, func, literal, or_, select, union, update
 
-from portal.accounts.models import Site, User
+from portal import figures
+from portal.accounts.models import Site
 from portal.activities.models import (
     Activity,
     Attendance,
@@ -36,90 +34,8 @@ from portal.meetings.models import Booking, BookingStatus
 from portal.reports.models import ActiveMonth, CourseResult
 
 
-@dataclass
-class _Touched:
-    marks: set[int] = field(default_factory=set)  # sessions whose attendance changed
-    present: set[tuple[int, int]] = field(default_factory=set)  # (session, user) to look at
-    moved: set[tuple[int, datetime]] = field(default_factory=set)  # (session, old/new start)
-    met: set[tuple[int, int, datetime]] = field(default_factory=set)  # (site, user, start)
-    sites: set[int] = field(default_factory=set)  # every month of these sites
-    circles: set[int] = field(default_factory=set)  # activity ids
-    circle_sessions: set[int] = field(default_factory=set)  # their circle, by session id
-    people: set[int] = field(default_factory=set)  # their circles, by user id
-    all_circles: bool = False
-
-
-def _values(obj, name: str) -> set:
-    """The attribute's value before and after the flush (one value if it did not change)."""
-    history = inspect(obj).attrs[name].history
-    return {v for v in chain(history.deleted, history.unchanged, history.added)
-            if v is not None}
-
-
-def _changed(obj, *names: str) -> bool:
-    state = inspect(obj)
-    return any(state.attrs[name].history.has_changes() for name in names)
-
-
-@event.listens_for(OrmSession, "after_flush")
-def _after_flush(session, _context) -> None:
-    touched = _Touched()
-    for obj in session.new:
-        _look_at(session, obj, touched, new=True)
-    for obj in session.dirty:
-        _look_at(session, obj, touched)
-    for obj in session.deleted:
-        _look_at(session, obj, touched, gone=True)
-    if touched != _Touched():
-        _apply(session.connection(), touched)
-
-
-def _look_at(session, obj, touched: _Touched, new=False, gone=False) -> None:
-    """Note what this written object feeds (its old and new values)."""
-    if isinstance(obj, Attendance):
-        if new or gone or _changed(obj, "status", "session_id", "user_id"):
-            touched.marks |= _values(obj, "session_id")
-            touched.present |= {(s, u) for s in _values(obj, "session_id")
-                                for u in _values(obj, "user_id")}
-        if new or gone or _changed(obj, "status", "session_id", "user_id", "minutes"):
-            touched.circle_sessions |= _values(obj, "session_id")
-    elif isinstance(obj, Session):
-        if new or gone or _changed(obj, "starts_at", "ends_at", "status", "activity_id"):
-            touched.circles |= _values(obj, "activity_id")
-        if gone:  # its attendance went with it: recount its site
-            touched.sites |= _sites_of_activities(session, _values(obj, "activity_id"))
-        elif not new and _changed(obj, "activity_id"):  # no service does this
-            touched.sites |= _sites_of_activities(session, _values(obj, "activity_id"))
-        elif not new and _changed(obj, "starts_at"):
-            touched.moved |= {(obj.id, at) for at in _values(obj, "starts_at")}
-    elif isinstance(obj, Booking):
-        if new or gone or _changed(obj, "status", "starts_at", "participant_id", "site_id"):
-            touched.met |= {(site, user, at) for site in _values(obj, "site_id")
-                            for user in _values(obj, "participant_id")
-                            for at in _values(obj, "starts_at")}
-    elif isinstance(obj, Enrolment):
-        if new or gone or _changed(obj, "status", "activity_id", "user_id"):
-            touched.circles |= _values(obj, "activity_id")
-    elif isinstance(obj, User):
-        if gone:
-            touched.all_circles = True  # their enrolments went with them
-        elif not new and _changed(obj, "birth_year"):
-            touched.people.add(obj.id)
-    elif isinstance(obj, Activity):
-        if gone or (not new and _changed(obj, "site_id")):
-            touched.sites |= _values(obj, "site_id")
-        elif not new and _changed(obj, "rule_set_id"):
-            touched.circles.add(obj.id)
-    elif isinstance(obj, Site) and not new and _changed(obj, "timezone"):
-        touched.sites.add(obj.id)
-
-
-def _sites_of_activities(session, activity_ids) -> set[int]:
-    return set(session.connection().scalars(
-        select(Activity.site_id).where(Activity.id.in_(activity_ids))))
-
-
-def _apply(connection, touched: _Touched) -> None:
+def apply(connection, touched: figures.Touched) -> None:
+    """Recount what a flush touched (connected to portal.figures.touched)."""
     if touched.marks:
         count_marks(connection, touched.marks)
     keys = set(touched.met)
@@ -268,7 +184,7 @@ def upsert(connection, table):
     return insert(table)
 
 
-def _mark_circles_changed(connection, touched: _Touched) -> None:
+def _mark_circles_changed(connection, touched: figures.Touched) -> None:
     """Bump `changes` of each circle concerned (a row is made if it has none yet), so a
     course result counted before this change is never kept after it."""
     table = CourseResult.__table__

@@ -1,4 +1,4 @@
-"""axe-core (WCAG 2.0–2.2 A and AA) on every page, in all five languages, for every role.
+"""axe-core (WCAG 2.0–2.2 A and AA) on every page, in every language Bro speaks, for every role.
 
 One browser context per role and language: it logs in once and walks that role's pages. The
 database is emptied after each test (tests/conftest.py), so a login cannot outlive its test;
@@ -13,6 +13,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from portal.extensions import db, utcnow
+from portal.i18n import text_direction
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
 from tests.conftest import PASSWORD
 
@@ -363,7 +364,7 @@ def tab_as(open_tab, make_user, world, base_url):
 
 
 def assert_language(tab, language: str, where: str) -> None:
-    expected = [language, "rtl" if language == "ar" else "ltr"]
+    expected = [language, text_direction(language)]
     actual = tab.page.evaluate(
         "() => [document.documentElement.lang, document.documentElement.dir]")
     assert actual == expected, f"{where}: <html lang dir> is {actual}, expected {expected}"

@@ -51,11 +51,11 @@ def test_only_staff_of_the_owners_site_and_only_own_goals(plan, make_user, make_
     participant = make_user()
     elsewhere = make_user(Role.COORDINATOR, at=make_site("Elsewhere"))
     for person in (participant, elsewhere):
-        with pytest.raises(DomainError):
+        with pytest.raises(DomainError, match="Choose someone from your meeting place"):
             services.share(owner, person.id, None)
     coach = make_user(Role.VOLUNTEER)
     others_goal = services.create_goal(participant, services.GoalData(title="Not yours"))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Choose one of your goals"):
         services.share(owner, coach.id, others_goal.id)
     assert not services.withdraw(participant, services.share(owner, coach.id, None).id)
 

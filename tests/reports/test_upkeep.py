@@ -135,6 +135,19 @@ def test_every_change_keeps_the_figures_equal_to_a_recount(world, monkeypatch):
     assert_kept_equals_recount()
 
 
+@pytest.mark.parametrize("model", ["Attendance", "Session", "Enrolment", "Booking", "User"])
+def test_a_feature_that_stops_describing_its_writes_is_caught(world, monkeypatch, model):
+    """The recount check above is what guards the figures: with one feature's describer
+    switched off, the same story must fail it."""
+    from portal import figures
+
+    watched = {type_.__name__: type_ for type_ in figures.watched()}
+    assert model in watched
+    monkeypatch.setitem(figures._WATCHED, watched[model], lambda *args: None)
+    with pytest.raises(AssertionError):
+        test_every_change_keeps_the_figures_equal_to_a_recount(world, monkeypatch)
+
+
 def test_the_reports_read_the_kept_figures(site, world):
     from portal.activities.models import Attendance
     from portal.reports.periods import year

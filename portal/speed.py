@@ -1,0 +1,158 @@
+"""What makes Bro's pages fast without changing what they show — in one place.
+
+Each piece keeps work that is the same for everyone (or for the same bytes) instead of doing it
+again on every request; none keeps personal data beyond what the browser sent. Measured with
+`bench/run.sh` and `bench/phases.py` (figures in bench/README.md); take one out and the
+logged-in pages get slower by about what its line says:
+
+- `SessionCookies`: a browser sends the same signed cookie with every request; its signature is
+  checked once per worker (about 80–100 µs of HMAC and JSON per logged-in request).
+- `links` and `assets`: `url_for` for templates, remembered for links whose arguments are all
+  ids, and static URLs with a content hash (a page with a list builds the same link for every
+  row; Werkzeug's builder costs a few µs each time).
+- `SharedFragments` (`{% shared key %}…{% endshared %}`): template parts that are the same
+  for everyone (menus, footers per language) rendered once per key.
+- `statement`: SQL statements that every request of a kind runs (the user loader, the menu's
+  count, the start page) built once per process, not on every request.
+The translation catalog looked up once per request and dates formatted once per value live
+with the rest of the language code in portal.i18n.
+"""
+
+import hashlib
+import time
+from functools import cache
+from pathlib import Path
+
+from flask import has_request_context, request, url_for
+from flask.sessions import SecureCookieSessionInterface
+from itsdangerous import BadSignature
+from jinja2 import nodes
+from jinja2.ext import Extension
+
+MAX_LINKS = 10_000  # remembered template links per process
+MAX_FRAGMENTS = 2000  # a key's values are few (languages, endpoints); this is a safety net
+
+
+def statement(build):
+    """Build a SQL statement once per process (use bindparam() for what varies)."""
+    return cache(build)
+
+
+class SessionCookies(SecureCookieSessionInterface):
+    """Flask's signed-cookie sessions, each cookie's signature checked once per worker.
+
+    The cookie is only sent again when the session changes (SESSION_REFRESH_EACH_REQUEST is
+    off), so a browser sends the same bytes with every request. The first time, the cookie is
+    checked as Flask does (signature, age) and its verified content kept, keyed by the exact
+    bytes; after that only the age is checked again and the content decoded afresh for each
+    request (a copy: changing the session never changes what is kept). Different bytes — a
+    changed, forged or expired cookie — are a miss and are checked in full."""
+
+    MAX_ENTRIES = 10_000  # a few MB at most (only verified cookies); emptied when full
+
+    def __init__(self):
+        self._verified: dict[str, tuple[int, str]] = {}
+
+    def open_session(self, app, request):
+        value = request.cookies.get(self.get_cookie_name(app))
+        if not value or not app.secret_key:
+            return super().open_session(app, request)
+        kept = self._verified.get(value)
+        if kept is None:
+            return self._check_and_keep(app, value)
+        signed_at, content = kept
+        age = int(time.time()) - signed_at
+        if not 0 <= age <= app.permanent_session_lifetime.total_seconds():
+            return self.session_class()  # expired, as a full check would say
+        return self.session_class(self.serializer.loads(content))
+
+    def _check_and_keep(self, app, value: str):
+        signer = self.get_signing_serializer(app)
+        max_age = int(app.permanent_session_lifetime.total_seconds())
+        try:
+            data, signed_at = signer.loads(value, max_age=max_age, return_timestamp=True)
+        except BadSignature:
+            return self.session_class()
+        if len(self._verified) >= self.MAX_ENTRIES:
+            self._verified.clear()
+        self._verified[value] = (int(signed_at.timestamp()), self.serializer.dumps(data))
+        return self.session_class(data)
+
+
+def template_helpers(app) -> dict:
+    """`url_for` and `asset` for templates, both remembered (see the module docstring)."""
+
+    @cache
+    def fingerprint(filename: str) -> str:
+        path = Path(app.static_folder) / filename
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "0"
+
+    urls: dict[tuple[str, str], str] = {}
+
+    def asset(filename: str) -> str:
+        """Static URL with a content hash, so files can be cached for a year."""
+        key = (request.script_root, filename)
+        if key not in urls:
+            urls[key] = url_for("static", filename=filename, v=fingerprint(filename))
+        return urls[key]
+
+    links: dict[tuple, str] = {}
+
+    def link(endpoint: str, **values) -> str:
+        """Only links whose arguments are all ids (ints) are kept — never words from a request
+        (`next=`) or secrets (reset tokens, invitation codes); relative endpoints and
+        `_external`, `_anchor` etc. go to `url_for` directly. Emptied when full."""
+        if endpoint[0] == "." or not all(type(value) is int for value in values.values()):
+            return url_for(endpoint, **values)
+        key = (request.script_root, endpoint, *values.items())  # argument order kept
+        url = links.get(key)
+        if url is None:
+            url = url_for(endpoint, **values)
+            if len(links) >= MAX_LINKS:
+                links.clear()
+            links[key] = url
+        return url
+
+    return {"url_for": link, "asset": asset}
+
+
+class SharedFragments(Extension):
+    """`{% shared key, ... %}…{% endshared %}`: template parts that are the same for everyone.
+
+    The body is rendered once per key and the HTML reused, for any visitor. So the body may use
+    only what the key names (plus constants, translations of the key's language and URLs
+    without per-request values): never the user, the CSRF token, counts or the request's path.
+    The key always includes the template, the tag's line and the app's script root (URL
+    prefix). With template auto-reload on (debug), nothing is kept, so edited templates show
+    at once."""
+
+    tags = {"shared"}
+
+    def __init__(self, environment):
+        super().__init__(environment)
+        environment.extend(shared_fragments={})
+
+    def parse(self, parser):
+        lineno = next(parser.stream).lineno
+        key = [nodes.Const(parser.name), nodes.Const(lineno)]
+        while parser.stream.current.type != "block_end":
+            if len(key) > 2:
+                parser.stream.expect("comma")
+            key.append(parser.parse_expression())
+        body = parser.parse_statements(("name:endshared",), drop_needle=True)
+        return nodes.CallBlock(self.call_method("_render", [nodes.Tuple(key, "load")]),
+                               [], [], body).set_lineno(lineno)
+
+    def _render(self, key, caller):
+        if self.environment.auto_reload:  # development with template reloading: never stale
+            return caller()
+        if has_request_context():
+            key = (*key, request.script_root)
+        cache = self.environment.shared_fragments
+        html = cache.get(key)
+        if html is None:
+            html = caller()
+            if len(cache) >= MAX_FRAGMENTS:
+                cache.clear()
+            cache[key] = html
+        return html
