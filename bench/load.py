@@ -70,7 +70,7 @@ def build_database(args) -> dict:
     from flask_migrate import upgrade
     from sqlalchemy import func, select, text
 
-    from portal import create_app, demo
+    from portal import create_app, demo, work
     from portal.accounts.models import Consent, Membership, Role, Site, User
     from portal.accounts.services import PRIVACY_PURPOSE
     from portal.activities import services as activities
@@ -84,7 +84,8 @@ def build_database(args) -> dict:
             with db.engine.begin() as connection:
                 connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
         upgrade()
-        demo.seed()
+        with work.unit():
+            demo.seed()
         site = db.session.scalar(select(Site).order_by(Site.id))
         amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
         version = app.config["PRIVACY_NOTICE_VERSION"]

@@ -71,6 +71,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
     from portal.competences.views import bp as competences_bp
+    from portal.employment.views import bp as employment_bp
     from portal.goals.views import bp as goals_bp
     from portal.home.views import bp as home_bp
     from portal.meetings.views import bp as meetings_bp
@@ -79,19 +80,20 @@ def _register_blueprints(app: Flask) -> None:
     from portal.reports.views import bp as reports_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      competences_bp, meetings_bp, reports_bp, privacy_bp, audit_bp):
+                      competences_bp, meetings_bp, reports_bp, privacy_bp, audit_bp,
+                      employment_bp):
         app.register_blueprint(blueprint)
 
 
 def _connect_features(app: Flask) -> None:
     """What features do for each other (signals, kept figures, notification texts), connected
     here and only here: importing a module never connects anything."""
-    from portal import figures, signals
+    from portal import figures
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
-    from portal.activities import figures as activity_figures
-    from portal.activities import services as activities_services
+    from portal.activities import hooks as activities
     from portal.competences import hooks as competences
+    from portal.employment import hooks as employment
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
     from portal.meetings import messages as meeting_messages
@@ -101,8 +103,8 @@ def _connect_features(app: Flask) -> None:
 
     figures.init_app(app)
     accounts.connect()
-    activity_figures.register()
-    signals.site_timezone_changed.connect(activities_services.keep_wall_times)
+    activities.connect()
+    employment.connect()
     goals.connect()
     competences.connect()
     meeting_figures.register()

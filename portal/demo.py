@@ -93,6 +93,7 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_plans(rng)
     _seed_competences()
     _seed_meetings(rng, sites)
+    _seed_road_to_work(rng, sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
         from portal.reports.services import recount
@@ -396,3 +397,90 @@ def _insert_returning_ids(model, rows: list[dict]) -> list[int]:
                                                                    sort_by_parameter_order=True),
                                 rows)
     return [row[0] for row in result]
+
+
+PARTNERS = {
+    "NO": [("Kafé Bro AS", "employer", "Kari Nordmann"), ("Fretex Oslo", "social_economy", ""),
+           ("NAV Gamle Oslo", "job_centre", "Per Hansen"), ("K-studier", "study_association", "")],
+    "SE": [("ICA Rinkeby", "employer", "Eva Berg"), ("Stadsmissionen", "voluntary", ""),
+           ("Arbetsförmedlingen Spånga", "job_centre", "")],
+    "DK": [("Netto Gellerup", "employer", "Jens Holm"), ("Aarhus Kommune", "municipal", ""),
+           ("Jobcenter Aarhus", "job_centre", "")],
+}
+ROLES = ["Kitchen assistant", "Shop assistant", "Warehouse", "Cleaning", "Reception"]
+
+
+def _seed_road_to_work(rng, sites) -> None:
+    """Partners at every place; for a share of each place's participants, who joined over the
+    past year: work practice in every status, statuses (jobs and education, some still to
+    confirm), interviews and self-assessments, so the reports' road-to-work rows show numbers.
+    The demo participant has work practice going on and a self-assessment due."""
+    from portal.employment import services as employment
+    from portal.employment.models import CheckIn, Interview, Outcome, Placement
+
+    today = utcnow().date()
+    for site in sites:
+        coordinator = db.session.scalar(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == Role.COORDINATOR)
+            .order_by(User.id))
+        partners = [employment.add_partner(coordinator, site, employment.PartnerData(
+            name=name, kind=kind, contact_name=contact)) for name, kind, contact
+            in PARTNERS[site.country]]
+        memberships = list(db.session.scalars(select(Membership).where(
+            Membership.site_id == site.id, Membership.role == Role.PARTICIPANT)
+            .order_by(Membership.id)))
+        for membership in memberships[1::2][:40]:
+            joined = today - timedelta(days=rng.randrange(20, 365))
+            membership.created_at = datetime.combine(joined, time(10), UTC)
+            person = membership.user_id
+            status = rng.choice(["planned", "active", "ended_early", "completed",
+                                 "completed"])
+            starts = joined + timedelta(days=rng.randrange(14, 60))
+            if status == "planned":
+                starts = today + timedelta(days=rng.randrange(3, 30))
+            elif status == "active":
+                starts = min(starts, today - timedelta(days=7))
+            ends = starts + timedelta(weeks=rng.choice([4, 8, 12]))
+            if status in ("completed", "ended_early") and ends >= today:
+                ends = today - timedelta(days=1)
+                starts = min(starts, ends)
+            elif status == "active":
+                ends = max(ends, today + timedelta(days=14))
+            db.session.add(Placement(
+                site_id=site.id, participant_id=person, partner_id=rng.choice(partners).id,
+                role=rng.choice(ROLES), starts_on=starts, ends_on=ends,
+                weekdays=rng.choice(["024", "0123", "13"]), hours_per_week=rng.choice(
+                    [10, 15, 20, 30]), status=status, created_by_id=coordinator.id))
+            exit_after = timedelta(days=rng.randrange(30, 300))
+            kind = rng.choice(["job", "job", "education", "programme", "moved", None])
+            if kind is not None and joined + exit_after <= today:
+                confirmed = rng.random() < 0.85
+                db.session.add(Outcome(
+                    site_id=site.id, participant_id=person, kind=kind,
+                    extent=rng.choice(["part_time", "full_time"]) if kind == "job" else None,
+                    on_date=joined + exit_after, recorded_by_id=coordinator.id,
+                    reported_by_participant=not confirmed,
+                    confirmed_at=utcnow() if confirmed else None,
+                    confirmed_by_id=coordinator.id if confirmed else None))
+            if rng.random() < 0.4:
+                db.session.add(Interview(
+                    site_id=site.id, participant_id=person, employer=rng.choice(partners).name,
+                    on_date=joined + timedelta(days=rng.randrange(10, 200))))
+            respondent = f"{rng.getrandbits(64):016x}"  # random, as the service makes them
+            for months in range(0, (today - joined).days // 91 + 1):
+                level = min(5, 1 + months + rng.randrange(0, 2))
+                db.session.add(CheckIn(
+                    site_id=site.id, participant_id=person, respondent=respondent,
+                    created_at=datetime.combine(joined + timedelta(days=91 * months),
+                                                time(11), UTC),
+                    **{s: max(1, min(5, level + rng.randrange(-1, 2)))
+                       for s in ("language", "network", "next_step", "at_home")}))
+        db.session.commit()
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    ingrid = db.session.scalar(select(User).where(User.email == "ingrid@example.org"))
+    partner = employment.partners_at(amina.home_site)[0]
+    employment.record_placement(ingrid, amina, employment.PlacementData(
+        partner_id=partner.id, role="Kitchen assistant", starts_on=today - timedelta(days=7),
+        ends_on=today + timedelta(weeks=8), weekdays=[0, 2], hours_per_week=12,
+        mentor_name="Ola Nordmann", status="active"))
+    db.session.commit()

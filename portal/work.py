@@ -50,17 +50,18 @@ def refuse() -> None:
 
 @contextmanager
 def unit() -> Iterator[None]:
-    """A CLI command's or worker job's unit of work."""
+    """A CLI command's or worker job's unit of work (one of several in a loop: each commits
+    what came before it in the session too, so start them on a clean session)."""
+    outer = g.get("bro_unit")
     g.bro_unit = True
     try:
         yield
-    except BaseException:
+        commit()
+    except BaseException:  # the work or its commit failed: nothing of it stays
         roll_back()
         raise
-    else:
-        commit()
     finally:
-        g.pop("bro_unit", None)
+        g.bro_unit = outer
 
 
 def lock(statement):
@@ -97,11 +98,21 @@ def _sqlite_connected(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+def _sqlite_savepoint(connection, _name) -> None:
+    """A savepoint (`begin_nested()`, around a flush that may break a unique constraint) opened
+    before the unit of work's first write would start SQLite's transaction itself, and its
+    release would commit it: begin the transaction first, so only the unit's end commits."""
+    dbapi_connection = connection.connection.dbapi_connection
+    if not dbapi_connection.in_transaction:
+        dbapi_connection.execute("BEGIN")
+
+
 def init_app(app) -> None:
     """After db.init_app(): Bro's own engines only (never every engine in the process)."""
     with app.app_context():
         for engine in db.engines.values():
             if engine.dialect.name == "sqlite":
                 event.listen(engine, "connect", _sqlite_connected)
+                event.listen(engine, "savepoint", _sqlite_savepoint)
     app.before_request(_start_request)
     app.after_request(_end_request)

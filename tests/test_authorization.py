@@ -16,6 +16,7 @@ from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Kind, Session
 from portal.competences import services as competences
+from portal.employment import services as employment
 from portal.extensions import db, utcnow
 from portal.goals import services as goals
 from portal.goals.models import ShareScope
@@ -70,6 +71,15 @@ def world(site, make_site, make_user):
     slots = meetings.find_slots(owner, site, volunteer.id)
     booking = meetings.book(owner, slots[0].key)
     invitation, _code = accounts.invite(people["coordinator"], site, Role.VOLUNTEER)
+    partner = employment.add_partner(people["coordinator"], site, employment.PartnerData(
+        name="Partner", kind="employer"))
+    placement = employment.record_placement(people["coordinator"], owner,
+                                            employment.PlacementData(
+        partner_id=partner.id, role="Role", starts_on=monday, ends_on=monday,
+        weekdays=[0], hours_per_week=10))
+    outcome = employment.report_outcome(owner, employment.OutcomeData(kind="job",
+                                                                      on_date=monday))
+    db.session.commit()
     from portal.activities import calendar
 
     ids = {"site_id": site.id, "activity_id": circle.id, "session_id": held.id,
@@ -79,6 +89,8 @@ def world(site, make_site, make_user):
            "time_off_id": db.session.query(TimeOff).one().id, "user_id": owner.id,
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
            "purpose": "photos", "kind": "languages", "item_id": language.id,
+           "partner_id": partner.id, "placement_id": placement.id,
+           "outcome_id": outcome.id,
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -220,6 +232,31 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'competences.shared': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'competences.shared_profile': row(LOGIN, GONE, GONE, OK, GONE, GONE, GONE),
     'competences.update': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
+    'employment.add_interview': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.add_my_interview': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.add_partner': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
+    'employment.answer_check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.change_partner': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.confirm_outcome': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.create_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.edit_partner': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.edit_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.mine': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.new_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.partners': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
+    'employment.people': row(LOGIN, DENY, DENY, DENY, OK, OK, DENY),
+    'employment.person': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.placement': row(LOGIN, OK, GONE, GONE, OK, OK, GONE),
+    'employment.record_outcome': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.remove_partner': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
+    'employment.report_outcome': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.skip_check_in': row(LOGIN, OK, OK, GONE, GONE, GONE, GONE),
+    'employment.statement': row(LOGIN, OK, GONE, GONE, OK, OK, GONE),
+    # The owner has not given the consent for the job centre: refused with an explanation.
+    'employment.statement_csv': row(LOGIN, DENY, GONE, GONE, DENY, DENY, GONE),
+    'employment.statement_pdf': row(LOGIN, DENY, GONE, GONE, DENY, DENY, GONE),
+    'employment.update_placement': row(LOGIN, GONE, GONE, GONE, OK, OK, GONE),
     'goals.add_note': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.add_step': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
     'goals.answer': row(LOGIN, OK, OK, OK, OK, OK, OK),

@@ -4,6 +4,7 @@ from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import func, select, text
 
+from portal import work
 from portal.accounts.models import Membership, Role, Site, User
 from portal.extensions import db
 
@@ -181,7 +182,8 @@ def test_the_reports_migration_fills_its_tables_from_the_rows_there(tmp_path):
     app = create_app_on(f"sqlite:///{tmp_path / 'bro.sqlite3'}")
     with app.app_context():
         upgrade()
-        demo.seed(participants=60)
+        with work.unit():
+            demo.seed(participants=60)
         kept = figures()
         database.session.remove()
         downgrade(revision="33608b86ed0e")
@@ -212,7 +214,8 @@ def test_every_downgrade_keeps_the_rows_of_the_tables_it_keeps(tmp_path):
     steps = 0
     with app.app_context():
         upgrade()
-        demo.seed(participants=60)
+        with work.unit():
+            demo.seed(participants=60)
         before = counts()
         assert before["attendance"] > 0 and before["booking"] > 0
         while db.session.execute(text("SELECT count(*) FROM alembic_version")).scalar():

@@ -58,6 +58,9 @@ def world(make_site, make_user):
         activities.enrol(person, circles[0].id)
     session = circles[0].sessions[0]
     attendance.save(leader, session, {people[0].id: (True, 90)}, None)
+    from portal.privacy import consents
+
+    consents.give(people[0], consents.JOB_CENTRE, "nb")  # for the job-centre statement
     return coordinator, {"site_id": site.id, "activity_id": circles[0].id,
                          "session_id": session.id, "user_id": people[0].id}
 
@@ -106,7 +109,8 @@ def test_every_export_writes_such_text_as_text(app, client, world):
     exports = fetch_every_export(app, client, ids)
     endpoints = {app.url_map.bind("bro.test").match(urlsplit(url).path)[0] for url in exports}
     assert endpoints == {"reports.export_csv", "reports.export_xlsx",
-                         "activities.attendance_csv"}  # a new export: check it shows up here
+                         "activities.attendance_csv",
+                         "employment.statement_csv"}  # a new export: check it shows up here
     texts = {}  # export → the texts that were neutralised, as they were before
     for url, response in exports.items():
         assert response.status_code == 200, url
@@ -131,6 +135,8 @@ def test_every_export_writes_such_text_as_text(app, client, world):
     assert texts[f"/activities/{activity}/attendance-list.csv"] >= set(NAMES)
     assert texts["/reports/export.csv"] >= set(TITLES)
     assert texts["/reports/export.xlsx"] >= {*TITLES, SITE}
+    statement = texts[f"/employment/people/{ids['user_id']}/statement.csv"]
+    assert statement >= {NAMES[0], TITLES[0], SITE}
 
 
 def test_numbers_stay_numbers_and_only_text_is_changed():

@@ -7,6 +7,7 @@ import pytest
 from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Kind, Session
+from portal.employment import services as employment
 from portal.extensions import db, utcnow
 
 NASTY = [
@@ -51,8 +52,19 @@ def world(site, make_user):
     participant = make_user()
     slots = meetings.find_slots(participant, site, None, utcnow().date() + timedelta(days=2))
     booking = meetings.book(participant, slots[0].key)
+    followed = make_user()  # a participant the coordinator or admin records work and outcomes for
+    coordinator = make_user(Role.COORDINATOR)
+    partner = employment.add_partner(coordinator, site, employment.PartnerData(
+        name="Partner", kind="employer"))
+    placement = employment.record_placement(coordinator, followed, employment.PlacementData(
+        partner_id=partner.id, role="Role", starts_on=utcnow().date(),
+        ends_on=utcnow().date(), weekdays=[0], hours_per_week=10))
+    outcome = employment.report_outcome(followed, employment.OutcomeData(
+        kind="job", on_date=utcnow().date()))
+    db.session.commit()
     return {"site_id": site.id, "activity_id": circle.id, "session_id": session.id,
-            "user_id": make_user().id, "invitation_id": 1, "token": "x",
+            "user_id": followed.id, "invitation_id": 1, "token": "x",
+            "partner_id": partner.id, "placement_id": placement.id, "outcome_id": outcome.id,
             "booking_id": booking.id, "availability_id": availability.id,
             "window_id": availability.windows[0].id, "extra_id": 1, "time_off_id": 1,
             "key": slots[1].key, "kind": "languages"}
@@ -77,11 +89,17 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           "headcount", "lang", "next", "q", "text", "note", "staff_id", "what", "why",
           "target_date", "weekdays", "starts", "ends", "mode", "slot_minutes", "buffer_minutes",
           "valid_from", "valid_until", "last_day", "topic", "interpreter", "extra-day",
-          "extra-starts", "extra-ends", "summary", "personal", "languages", "work", "education",
-          "courses", "certificates", "more", "talents", "classes", "field", "country",
-          "from_year", "to_year", "recognition_applied", "workplace", "issuer", "year",
-          "languages-language", "languages-level", "work-what", "work-from_year",
-          "education-level", "certificates-name"]
+          "extra-starts", "extra-ends",
+          # My competences and My CV (portal/competences)
+          "summary", "personal", "languages", "work", "education", "courses", "certificates",
+          "more", "talents", "classes", "field", "country", "from_year", "to_year",
+          "recognition_applied", "workplace", "issuer", "year", "languages-language",
+          "languages-level", "work-what", "work-from_year", "education-level",
+          "certificates-name",
+          # the road to work (portal/employment)
+          "contact_name", "notes", "partner_id", "starts_on", "ends_on", "hours_per_week",
+          "mentor_name", "mentor_phone", "goal_id", "staff_notes", "on_date", "extent",
+          "subsidy", "employer", "held_on", "network", "next_step", "at_home"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

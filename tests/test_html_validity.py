@@ -61,6 +61,20 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     competences.add_item(participant, competences.LanguageData("العربية", "native"))
     competences.save_licences(participant, ["B"])
     goals.share(participant, leader.id, None, ShareScope.COMPETENCES)
+    from portal.employment import services as employment
+
+    partner = employment.add_partner(leader, site, employment.PartnerData(
+        name="Kafé Bro AS", kind="job_centre", contact_name="Kari", notes="Kitchen"))
+    placement = employment.record_placement(leader, participant, employment.PlacementData(
+        partner_id=partner.id, role="Kitchen assistant", starts_on=utcnow().date(),
+        ends_on=utcnow().date() + timedelta(days=30), weekdays=[0, 2], hours_per_week=12,
+        goal_id=goal.id, status="active", staff_notes="Quiet start"))
+    employment.report_outcome(participant, employment.OutcomeData(
+        kind="job", on_date=utcnow().date(), extent="part_time", note="Café"))
+    employment.note_interview(participant, participant, utcnow().date(), "Rema 1000")
+    employment.answer_check_in(participant, {"language": 2, "network": 3, "next_step": 4,
+                                             "at_home": 5})
+    db.session.commit()
 
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
@@ -73,7 +87,10 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                       f"/meetings/book/{slots[1].key}", f"/meetings/{booking.id}",
                       f"/meetings/{booking.id}/move", "/privacy/my-data", "/privacy/delete",
                       "/privacy/consents", "/competences", f"/competences/work/{work.id}",
-                      "/competences/cv", "/competences/cv/preview"],
+                      "/competences/cv", "/competences/cv/preview", "/employment/me",
+                      "/employment/me/check-in",
+                      f"/employment/placements/{placement.id}",
+                      f"/employment/people/{participant.id}/statement"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
@@ -85,7 +102,13 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
                  f"/privacy/erase/{participant.id}", "/reports", "/reports?period=year",
-                 "/reports?period=custom&start=2026-01-01&end=2026-03-31"],
+                 "/reports?period=custom&start=2026-01-01&end=2026-03-31",
+                 f"/employment/sites/{site.id}/partners", f"/employment/partners/{partner.id}/edit",
+                 f"/employment/sites/{site.id}/people", f"/employment/people/{participant.id}",
+                 f"/employment/people/{participant.id}/placements/new",
+                 f"/employment/placements/{placement.id}",
+                 f"/employment/placements/{placement.id}/edit",
+                 f"/employment/people/{participant.id}/statement"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
                 "/reports?period=term", "/audit"],
     }

@@ -18,6 +18,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from portal import work
 from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Enrolment, EnrolmentStatus, Kind, Session
@@ -118,6 +119,7 @@ def test_last_seat_and_same_time_from_two_servers_at_once(app, two_servers, site
         circle = _circle(leader, site, f"Circle {round_number}", capacity=3)
         for _ in range(2):
             activities.enrol(make_user(), circle.id)  # one seat left
+        work.commit()  # the servers see it (and the test holds no lock while they write)
         key = key_at(availability, day, clock(10 + round_number))
         # Half join, half book (swapped every round), alternating servers within each half.
         half = len(browsers) // 2
@@ -282,7 +284,7 @@ def test_kill_9_in_the_middle_of_writes(app, site, make_user, tmp_path):
     session = Session(activity_id=roll.id, starts_at=utcnow() - timedelta(minutes=10),
                       ends_at=utcnow() + timedelta(minutes=110))
     db.session.add(session)
-    db.session.commit()
+    work.commit()
     people = [(p.email, p.id) for p in (make_user() for _ in range(6))]
 
     server = _server(app, tmp_path, "before").start().wait_ready()

@@ -1,7 +1,7 @@
 """competences: languages, education, work, certificates, talents, licences; CV choices; share scope
 
 Revision ID: 1603c91dd2d0
-Revises: 3d73ef2e825d
+Revises: 157124514a2a
 Create Date: 2026-12-06 03:06:11.336460
 
 """
@@ -13,7 +13,7 @@ import portal.extensions
 
 # revision identifiers, used by Alembic.
 revision = '1603c91dd2d0'
-down_revision = '3d73ef2e825d'
+down_revision = '157124514a2a'
 branch_labels = None
 depends_on = None
 

@@ -117,12 +117,14 @@ def normalise_email(raw: str) -> str:
 
 
 def find_by_login(login: str) -> User | None:
-    """A user by e-mail or by phone number (tried as written, then in each Bro country)."""
+    """A user by e-mail or by phone number (tried as written, then in each Bro country).
+    Never an erased account: nobody logs in to it, resets it or hears from it again."""
     login = login.strip()
     if not login:
         return None
     if "@" in login:
-        return db.session.scalar(select(User).where(User.email == login.lower()))
+        return db.session.scalar(select(User).where(User.email == login.lower(),
+                                                    User.erased_at.is_(None)))
     candidates = set()
     for region in (None, *Country):
         try:
@@ -133,7 +135,8 @@ def find_by_login(login: str) -> User | None:
             candidates.add(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
     if not candidates:
         return None
-    return db.session.scalars(select(User).where(User.phone.in_(candidates))).first()
+    return db.session.scalars(select(User).where(User.phone.in_(candidates),
+                                                 User.erased_at.is_(None))).first()
 
 
 TAKEN = _l("This phone number or e-mail address is already registered. Log in instead, or ask "
@@ -410,7 +413,9 @@ def user_for_reset_token(token: str) -> User | None:
     except (BadSignature, ValueError, TypeError):
         return None
     user = db.session.get(User, user_id)
-    return user if user is not None and user.session_version == version else None
+    if user is None or user.erased_at is not None or user.session_version != version:
+        return None
+    return user
 
 
 def reset_with_token(token: str, new_password: str) -> User:

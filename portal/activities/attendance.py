@@ -21,6 +21,7 @@ from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
+from portal.privacy.consents import PHOTOS, who_consents
 
 # A leader may open the list a little before the session starts (arriving early).
 OPENS_BEFORE = timedelta(hours=2)
@@ -57,13 +58,12 @@ def sheet(session: Session) -> list[Row]:
         User.id.in_(expected) | User.id.in_(list(marked) or [-1]))
         .order_by(User.display_name)).all()
     default = 0 if activity.is_cafe else length(session)
-    from portal.privacy.consents import PHOTOS, who_consents
-
     photos = who_consents([u.id for u in users], PHOTOS)
     rows = []
     for user in users:
         attendance = marked.get(user.id)
-        rows.append(Row(user, attendance is not None and attendance.status == "present",
+        rows.append(Row(user, attendance is not None
+                        and attendance.status == AttendanceStatus.PRESENT,
                         attendance.minutes if attendance else default, user.id in photos))
     return rows
 
@@ -96,7 +96,6 @@ def save(leader: User, session: Session, marks: dict[int, tuple[bool, int]],
     if headcount is not None and headcount < 0:
         raise DomainError(_l("The number of people cannot be negative."), field="headcount")
     session.headcount = headcount
-    db.session.commit()
 
 
 def sign_off(leader: User, session: Session) -> None:
@@ -107,7 +106,6 @@ def sign_off(leader: User, session: Session) -> None:
     if session.signed_off_at is None:
         session.signed_off_at, session.signed_off_by_id = utcnow(), leader.id
         record(leader, "attendance.sign_off", "session", session.id)
-        db.session.commit()
 
 
 def reopen(coordinator: User, session: Session) -> None:
@@ -117,4 +115,3 @@ def reopen(coordinator: User, session: Session) -> None:
     if session.signed_off_at is not None:
         session.signed_off_at = session.signed_off_by_id = None
         record(coordinator, "attendance.reopen", "session", session.id)
-        db.session.commit()

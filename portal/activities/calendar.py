@@ -8,6 +8,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
 from sqlalchemy import bindparam, or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager
 
 from portal.accounts.models import User
@@ -103,14 +104,18 @@ def by_week(items: list) -> list[tuple[datetime, list]]:
 
 
 def feed_token(user: User, renew: bool = False) -> str:
+    """The person's calendar address, made on first use; `renew` replaces it."""
     feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     if feed is None:
         feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
-        db.session.add(feed)
-        db.session.commit()
+        try:
+            with db.session.begin_nested():
+                db.session.add(feed)
+                db.session.flush()
+        except IntegrityError:  # made by the same person's other request just now
+            feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
     elif renew:
         feed.token, feed.created_at = secrets.token_urlsafe(32), utcnow()
-        db.session.commit()
     return feed.token
 
 

@@ -15,15 +15,12 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
-from portal.activities.models import Kind, Level
+from portal.activities.models import KIND_NAMES, LEVEL_NAMES, STATUS_NAMES
 from portal.forms import BaseForm
 from portal.i18n import _l
 
 REQUIRED = _l("This field is required.")
 
-KIND_NAMES = {Kind.STUDY_CIRCLE: _l("Study circle"), Kind.LANGUAGE_CAFE: _l("Language café")}
-LEVEL_NAMES = {Level.ALL: _l("All levels"), Level.BEGINNER: _l("Beginner"),
-               Level.INTERMEDIATE: _l("Intermediate"), Level.ADVANCED: _l("Advanced")}
 WEEKDAY_NAMES = [_l("Monday"), _l("Tuesday"), _l("Wednesday"), _l("Thursday"), _l("Friday"),
                  _l("Saturday"), _l("Sunday")]
 
@@ -100,14 +97,9 @@ class CancelForm(BaseForm):
                          [DataRequired(message=REQUIRED), _max(300)])
 
 
-STATUS_NAMES = {"open": _l("Open for new participants"),
-                "closed": _l("Closed for new participants"),
-                "archived": _l("Archived (hidden)")}
-
-
 class EditActivityForm(ActivityForm):
     status = SelectField(_l("Status"), choices=[
-        SelectChoice(key, name) for key, name in STATUS_NAMES.items()],
+        SelectChoice(key.value, name) for key, name in STATUS_NAMES.items()],
         validators=[InputRequired(message=REQUIRED)])
     leaders = SelectMultipleField(_l("Leaders"), coerce=int, validators=[
         DataRequired(message=_l("Choose at least one leader."))])

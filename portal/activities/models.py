@@ -17,12 +17,16 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Site, User
-from portal.extensions import UTCDateTime, db, one_of, utcnow
+from portal.extensions import UTCDateTime, db, enum_column, utcnow
+from portal.i18n import _l
 
 
 class Kind(StrEnum):
     STUDY_CIRCLE = "study_circle"
     LANGUAGE_CAFE = "language_cafe"
+
+
+KIND_NAMES = {Kind.STUDY_CIRCLE: _l("Study circle"), Kind.LANGUAGE_CAFE: _l("Language café")}
 
 
 class ActivityStatus(StrEnum):
@@ -31,11 +35,20 @@ class ActivityStatus(StrEnum):
     ARCHIVED = "archived"
 
 
+STATUS_NAMES = {ActivityStatus.OPEN: _l("Open for new participants"),
+                ActivityStatus.CLOSED: _l("Closed for new participants"),
+                ActivityStatus.ARCHIVED: _l("Archived (hidden)")}
+
+
 class Level(StrEnum):
     ALL = "all"
     BEGINNER = "beginner"
     INTERMEDIATE = "intermediate"
     ADVANCED = "advanced"
+
+
+LEVEL_NAMES = {Level.ALL: _l("All levels"), Level.BEGINNER: _l("Beginner"),
+               Level.INTERMEDIATE: _l("Intermediate"), Level.ADVANCED: _l("Advanced")}
 
 
 class SessionStatus(StrEnum):
@@ -77,7 +90,6 @@ class RuleSet(db.Model):
     new versions are new rows with a later valid_from."""
 
     __tablename__ = "rule_set"
-    __table_args__ = (one_of("counting_rule", CountingRule),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
@@ -93,7 +105,8 @@ class RuleSet(db.Model):
     max_hours_per_meeting: Mapped[int | None]
     min_age: Mapped[int | None]
     age_by_year_end: Mapped[bool] = mapped_column(Boolean, default=False)
-    counting_rule: Mapped[str] = mapped_column(String(40), default=CountingRule.NONE)
+    counting_rule: Mapped[CountingRule] = enum_column(CountingRule, "counting_rule", length=40,
+                                                      default=CountingRule.NONE)
     counting_min_meetings: Mapped[int | None]
     counting_early_window: Mapped[int | None]
     counting_share_percent: Mapped[int | None]
@@ -103,30 +116,28 @@ class RuleSet(db.Model):
 class Activity(db.Model):
     __tablename__ = "activity"
     __table_args__ = (
-        one_of("kind", Kind),
-        one_of("status", ActivityStatus),
-        one_of("level", Level),
         CheckConstraint("capacity IS NULL OR capacity > 0", name="capacity"),
         Index("ix_activity_site_status", "site_id", "status"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="RESTRICT"))
-    kind: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[Kind] = enum_column(Kind, "kind")
     title: Mapped[str] = mapped_column(String(120))
     description: Mapped[str] = mapped_column(Text, default="")
     languages: Mapped[str] = mapped_column(String(120), default="")  # as staff wrote them
-    level: Mapped[str] = mapped_column(String(20), default=Level.ALL)
+    level: Mapped[Level] = enum_column(Level, "level", default=Level.ALL)
     place: Mapped[str] = mapped_column(String(200), default="")
     capacity: Mapped[int | None]  # None: no limit (drop-in café)
     women_only: Mapped[bool] = mapped_column(Boolean, default=False)
     rule_set_id: Mapped[int | None] = mapped_column(ForeignKey("rule_set.id",
                                                               ondelete="SET NULL"))
-    status: Mapped[str] = mapped_column(String(20), default=ActivityStatus.OPEN)
+    status: Mapped[ActivityStatus] = enum_column(ActivityStatus, "status",
+                                                 default=ActivityStatus.OPEN)
     # Bumped at the start of every enrolment change: serialises joins and leaves per activity
     # on SQLite and PostgreSQL alike, and numbers the waiting list.
     queue_counter: Mapped[int] = mapped_column(default=0)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
     rule_set: Mapped[RuleSet | None] = relationship()
@@ -146,7 +157,6 @@ class Session(db.Model):
     __tablename__ = "session"
     __table_args__ = (
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
-        one_of("status", SessionStatus),
         Index("ix_session_activity_starts", "activity_id", "starts_at"),
         Index("ix_session_starts", "starts_at"),
     )
@@ -156,10 +166,11 @@ class Session(db.Model):
     # The wall-clock time people agreed on, in the site's zone: the truth. starts_at/ends_at
     # are derived from it (for queries) and recomputed if the site's zone changes.
     local_start: Mapped[datetime | None] = mapped_column(DateTime)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
     place: Mapped[str] = mapped_column(String(200), default="")  # empty: the activity's place
-    status: Mapped[str] = mapped_column(String(20), default=SessionStatus.SCHEDULED)
+    status: Mapped[SessionStatus] = enum_column(SessionStatus, "status",
+                                                default=SessionStatus.SCHEDULED)
     reason: Mapped[str] = mapped_column(String(300), default="")  # why it was cancelled
     note: Mapped[str] = mapped_column(String(300), default="")  # theme or note of the day
     holiday: Mapped[str] = mapped_column(String(120), default="")  # public holiday kept
@@ -167,7 +178,7 @@ class Session(db.Model):
     # Marks on the list, kept by portal.reports.upkeep whenever attendance changes.
     present_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
     absent_count: Mapped[int] = mapped_column(default=0, server_default=text("0"))
-    signed_off_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # list locked
+    signed_off_at: Mapped[datetime | None]  # list locked
     signed_off_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
 
@@ -179,7 +190,6 @@ class Enrolment(db.Model):
     __tablename__ = "enrolment"
     __table_args__ = (
         UniqueConstraint("activity_id", "user_id"),
-        one_of("status", EnrolmentStatus),
         Index("ix_enrolment_activity_status", "activity_id", "status", "queue_position"),
     )
 
@@ -187,9 +197,9 @@ class Enrolment(db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    status: Mapped[str] = mapped_column(String(20))
+    status: Mapped[EnrolmentStatus] = enum_column(EnrolmentStatus, "status")
     queue_position: Mapped[int]  # order on the waiting list (from Activity.queue_counter)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     activity: Mapped[Activity] = relationship(lazy="joined")
     user: Mapped[User] = relationship()
@@ -205,7 +215,7 @@ class Follow(db.Model):
     activity_id: Mapped[int] = mapped_column(ForeignKey("activity.id", ondelete="CASCADE"))
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class CalendarFeed(db.Model):
@@ -218,7 +228,7 @@ class CalendarFeed(db.Model):
     user_id: Mapped[int] = mapped_column(
         ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
     token: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class AttendanceStatus(StrEnum):
@@ -233,7 +243,6 @@ class Attendance(db.Model):
     __tablename__ = "attendance"
     __table_args__ = (
         UniqueConstraint("session_id", "user_id"),
-        one_of("status", AttendanceStatus),
         CheckConstraint("minutes >= 0", name="minutes"),
         # Covers the reports' scans (who was present, how long) without reading the table.
         Index("ix_attendance_session_status_user", "session_id", "status", "user_id", "minutes"),
@@ -244,6 +253,6 @@ class Attendance(db.Model):
         ForeignKey("session.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
-    status: Mapped[str] = mapped_column(String(10))
+    status: Mapped[AttendanceStatus] = enum_column(AttendanceStatus, "status", length=10)
     minutes: Mapped[int] = mapped_column(default=0)
-    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)

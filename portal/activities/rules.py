@@ -6,8 +6,9 @@ so. Computed in SQL-light fashion: one query for sessions, one for attendance.""
 
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import and_, case, func, literal, or_, select
 
 from portal.accounts.models import User
 from portal.activities.models import (
@@ -21,6 +22,7 @@ from portal.activities.models import (
     Session,
     SessionStatus,
 )
+from portal.exports import csv_text
 from portal.extensions import db, minutes_between, utcnow
 
 
@@ -188,8 +190,6 @@ def judge_course(rule_set: RuleSet, held: int, planned: int, units_held: int,
 def _courses(ids: list[int], now):
     """Per circle: sessions planned and held, rule-set hours (whole units per session, capped
     per meeting) planned and held, minutes held, and the course year."""
-    from sqlalchemy import and_, case, func
-
     minutes = minutes_between(Session.starts_at, Session.ends_at)
     unit = minutes // RuleSet.hour_minutes
     capped = case((and_(RuleSet.max_hours_per_meeting.is_not(None),
@@ -213,8 +213,6 @@ def _courses(ids: list[int], now):
 
 def _counted(ids: list[int], course, now):
     """Per circle: (circle id, enrolled, counted) — who counts, by the rule set's rules."""
-    from sqlalchemy import and_, case, func, literal, or_
-
     held = (select(Session.id, Session.activity_id,
                    func.row_number().over(partition_by=Session.activity_id,
                                           order_by=Session.starts_at).label("n"))
@@ -302,10 +300,6 @@ def attendance_grid(activity: Activity) -> Grid:
 def grid_csv(activity: Activity, status: CircleStatus, grid: Grid) -> str:
     """CSV with only the columns this rule set asks for (fields Bro does not collect, such as
     gender or postcode, stay empty for the association to fill in)."""
-    from zoneinfo import ZoneInfo
-
-    from portal.exports import csv_text
-
     zone = ZoneInfo(activity.site.timezone)
     fields = [f for f in activity.rule_set.list_fields.split(",") if f]
     counted = {p.user.id for p in status.people if p.counts}

@@ -10,6 +10,7 @@ from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
+from portal import work
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
     Activity,
@@ -21,10 +22,11 @@ from portal.activities.models import (
     Session,
     SessionStatus,
 )
+from portal.activities.rules import default_rule_set
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
-from portal.notify.services import deliver_emails, notify
+from portal.notify.services import notify
 
 MAX_SERIES = 60
 HOLIDAY_LANGUAGE = {"NO": "no", "SE": "sv", "DK": "da"}
@@ -64,12 +66,10 @@ def create_activity(user: User, site: Site, data: ActivityData) -> Activity:
         raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
     activity = Activity(site=site, **vars(data))
     if data.kind == Kind.STUDY_CIRCLE:
-        from portal.activities.rules import default_rule_set
-
         activity.rule_set = default_rule_set(site.country)
     activity.leaders.append(user)
     db.session.add(activity)
-    db.session.commit()
+    db.session.flush()  # its id, for the next step (adding sessions)
     return activity
 
 
@@ -86,33 +86,28 @@ def update_activity(user: User, activity_id: int, data: ActivityData, status: st
     """Edit an activity. Seats can't drop below who is enrolled; new seats go to the queue."""
     _lock(activity_id)  # capacity and enrolments change together, one at a time
     activity = db.session.get(Activity, activity_id, populate_existing=True)
-    try:
-        if not can_lead(user, activity):
-            raise DomainError(_l("Only the leaders of this activity can change it."))
-        if data.kind != activity.kind:
-            raise DomainError(_l("The type of an activity cannot be changed."), field="kind")
-        if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
-            raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
-        taken = enrolled_count(activity)
-        if data.capacity is not None and data.capacity < taken:
-            raise DomainError(lazy_ngettext(
-                "%(num)d person has already joined. Choose at least %(num)d seat.",
-                "%(num)d people have already joined. Choose at least %(num)d seats.", taken),
-                field="capacity")
-    except DomainError:
-        db.session.rollback()
-        raise
+    if not can_lead(user, activity):
+        raise DomainError(_l("Only the leaders of this activity can change it."))
+    if data.kind != activity.kind:
+        raise DomainError(_l("The type of an activity cannot be changed."), field="kind")
+    if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
+        raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
+    taken = enrolled_count(activity)
+    if data.capacity is not None and data.capacity < taken:
+        raise DomainError(lazy_ngettext(
+            "%(num)d person has already joined. Choose at least %(num)d seat.",
+            "%(num)d people have already joined. Choose at least %(num)d seats.", taken),
+            field="capacity")
     if leader_ids is not None:
         staff = {u.id: u for u in possible_leaders(activity.site)}
         leaders = [staff[i] for i in leader_ids if i in staff]
         if not leaders:
-            db.session.rollback()
             raise DomainError(_l("Choose at least one leader."), field="leaders")
         activity.leaders = leaders
     for name, value in vars(data).items():
         setattr(activity, name, value)
     activity.status = status
-    _fill_seats_and_commit(activity)
+    _fill_seats(activity)
     return activity
 
 
@@ -193,7 +188,8 @@ def add_series(user: User, activity: Activity, planned: list[PlannedSession],
                                 local_start=item.starts_at.astimezone(
                                     ZoneInfo(activity.site.timezone)).replace(tzinfo=None)))
     db.session.add_all(sessions)
-    db.session.commit()
+    db.session.flush()
+    db.session.expire(activity, ["sessions"])  # read again, in time order, when next used
     return sessions
 
 
@@ -286,49 +282,44 @@ def cafe_sessions(site: Site, start: datetime, end: datetime) -> list[Session]:
 # -- joining, leaving, following ------------------------------------------------------------
 
 def _lock(activity_id: int) -> int:
-    """Start a transaction that owns the activity's enrolments: the first statement is a write
-    on the activity row, which waits for every other join or leave of the same activity
-    (row lock on PostgreSQL, write lock on SQLite). Returns the next waiting-list number."""
-    db.session.commit()
-    counter = db.session.scalar(
+    """Own the activity's enrolments until the unit of work ends: a write on the activity row,
+    which waits for every other join or leave of the same activity (row lock on PostgreSQL,
+    write lock on SQLite). Returns the next waiting-list number. What was read before it may
+    be stale: read again after it (`populate_existing`)."""
+    counter = work.lock(
         update(Activity).where(Activity.id == activity_id)
-        .values(queue_counter=Activity.queue_counter + 1).returning(Activity.queue_counter))
+        .values(queue_counter=Activity.queue_counter + 1)
+        .returning(Activity.queue_counter)).scalar()
     if counter is None:
-        db.session.rollback()
         raise DomainError(_l("This activity does not exist any more."))
     return counter
 
 
 def _enrolment(activity_id: int, user_id: int) -> Enrolment | None:
     return db.session.scalar(select(Enrolment).where(
-        Enrolment.activity_id == activity_id, Enrolment.user_id == user_id))
+        Enrolment.activity_id == activity_id, Enrolment.user_id == user_id)
+        .execution_options(populate_existing=True))
 
 
 def enrol(user: User, activity_id: int) -> Enrolment:
     """Join a study circle: a seat if one is free, otherwise the end of the waiting list."""
     position = _lock(activity_id)
     activity = db.session.get(Activity, activity_id, populate_existing=True)
-    try:
-        if activity.status != ActivityStatus.OPEN:
-            raise DomainError(_l("This activity is not open for new participants."))
-        if activity.is_cafe:
-            raise DomainError(_l("Language cafés have no sign-up: follow the café instead."))
-        enrolment = _enrolment(activity_id, user.id)
-        if enrolment is not None and enrolment.status != EnrolmentStatus.LEFT:
-            db.session.commit()
-            return enrolment  # joining twice changes nothing
-        full = activity.capacity is not None and enrolled_count(activity) >= activity.capacity
-        status = EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED
-        if enrolment is None:
-            enrolment = Enrolment(activity_id=activity_id, user_id=user.id)
-            db.session.add(enrolment)
-        enrolment.status, enrolment.queue_position = status, position
-        enrolment.updated_at = utcnow()
-        db.session.commit()
-        return enrolment
-    except DomainError:
-        db.session.rollback()
-        raise
+    if activity.status != ActivityStatus.OPEN:
+        raise DomainError(_l("This activity is not open for new participants."))
+    if activity.is_cafe:
+        raise DomainError(_l("Language cafés have no sign-up: follow the café instead."))
+    enrolment = _enrolment(activity_id, user.id)
+    if enrolment is not None and enrolment.status != EnrolmentStatus.LEFT:
+        return enrolment  # joining twice changes nothing
+    full = activity.capacity is not None and enrolled_count(activity) >= activity.capacity
+    status = EnrolmentStatus.WAITLISTED if full else EnrolmentStatus.ENROLLED
+    if enrolment is None:
+        enrolment = Enrolment(activity_id=activity_id, user_id=user.id)
+        db.session.add(enrolment)
+    enrolment.status, enrolment.queue_position = status, position
+    enrolment.updated_at = utcnow()
+    return enrolment
 
 
 def leave(user: User, activity_id: int) -> list[Enrolment]:
@@ -336,34 +327,38 @@ def leave(user: User, activity_id: int) -> list[Enrolment]:
     _lock(activity_id)
     enrolment = _enrolment(activity_id, user.id)
     if enrolment is None or enrolment.status == EnrolmentStatus.LEFT:
-        db.session.commit()
         return []
     enrolment.status, enrolment.updated_at = EnrolmentStatus.LEFT, utcnow()
-    return _fill_seats_and_commit(db.session.get(Activity, activity_id))
+    return _fill_seats(db.session.get(Activity, activity_id, populate_existing=True))
 
 
-def _fill_seats_and_commit(activity: Activity) -> list[Enrolment]:
-    """Give free seats to the queue, tell those promoted, and end the transaction."""
-    db.session.flush()
-    promoted = _fill_seats(activity)
-    if promoted:
-        notify([e.user for e in promoted], "promoted", _params(activity))
-    db.session.commit()
-    deliver_emails()
-    return promoted
+def leave_running_courses(user: User, now: datetime) -> list[Enrolment]:
+    """Leave every circle (or its waiting list) that still has sessions to come, so each seat
+    goes to the next in line (when a person is erased). Circles are locked in id order: two
+    such calls at once never wait for each other in a circle. Returns whoever was promoted."""
+    coming = select(Session.activity_id).where(Session.status == SessionStatus.SCHEDULED,
+                                               Session.starts_at > now)
+    running = db.session.scalars(select(Enrolment.activity_id).where(
+        Enrolment.user_id == user.id, Enrolment.status != EnrolmentStatus.LEFT,
+        Enrolment.activity_id.in_(coming)).order_by(Enrolment.activity_id)).all()
+    return [promoted for activity_id in running for promoted in leave(user, activity_id)]
 
 
 def _fill_seats(activity: Activity) -> list[Enrolment]:
-    """Promote from the waiting list, first come first served, while seats are free."""
+    """Promote from the waiting list, first come first served, while seats are free; tell
+    those promoted."""
+    db.session.flush()
     free = None if activity.capacity is None else activity.capacity - enrolled_count(activity)
     waiting = select(Enrolment).where(
         Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.WAITLISTED
-    ).order_by(Enrolment.queue_position)
+    ).order_by(Enrolment.queue_position).execution_options(populate_existing=True)
     if free is not None:
         waiting = waiting.limit(max(free, 0))
     promoted = list(db.session.scalars(waiting))
     for enrolment in promoted:
         enrolment.status, enrolment.updated_at = EnrolmentStatus.ENROLLED, utcnow()
+    if promoted:
+        notify([e.user for e in promoted], "promoted", _params(activity))
     return promoted
 
 
@@ -391,14 +386,17 @@ def follow(user: User, activity: Activity) -> None:
     if not activity.is_cafe:
         raise DomainError(_l("Join a study circle instead of following it."))
     if not is_following(user, activity):
-        db.session.add(Follow(activity_id=activity.id, user_id=user.id))
-        db.session.commit()
+        try:
+            with db.session.begin_nested():  # rolled back alone if the follow is there already
+                db.session.add(Follow(activity_id=activity.id, user_id=user.id))
+                db.session.flush()
+        except IntegrityError:  # the same person pressed twice at once: following once is enough
+            pass
 
 
 def unfollow(user: User, activity: Activity) -> None:
     db.session.execute(Follow.__table__.delete().where(and_(
         Follow.activity_id == activity.id, Follow.user_id == user.id)))
-    db.session.commit()
 
 
 # -- changing one session ------------------------------------------------------------------
@@ -436,8 +434,6 @@ def cancel_session(user: User, session: Session, reason: str) -> None:
         raise DomainError(_l("This session is over and cannot be changed."))
     session.status, session.reason = SessionStatus.CANCELLED, reason
     notify(audience(activity), "session_cancelled", _params(activity, session, reason=reason))
-    db.session.commit()
-    deliver_emails()
 
 
 def move_session(user: User, session: Session, day: date, start: time, minutes: int,
@@ -466,8 +462,6 @@ def move_session(user: User, session: Session, day: date, start: time, minutes: 
     if (starts_at, place) != (old_start, old_place):
         notify(audience(activity), "session_moved", _params(
             activity, session, old_starts_at=old_start.isoformat(), place=place))
-    db.session.commit()
-    deliver_emails()
 
 
 # -- café shifts --------------------------------------------------------------------------
@@ -484,17 +478,17 @@ def take_shift(user: User, session: Session) -> None:
     if session.status == SessionStatus.CANCELLED or session.ends_at <= utcnow():
         raise DomainError(_l("This session is cancelled or over."))
     if user not in session.hosts:
-        session.hosts.append(user)
         try:
-            db.session.commit()
+            with db.session.begin_nested():  # rolled back alone if the shift is there already
+                session.hosts.append(user)
+                db.session.flush()
         except IntegrityError:  # the same person pressed twice at once: one shift is enough
-            db.session.rollback()
+            pass
 
 
 def drop_shift(user: User, session: Session) -> None:
     if user in session.hosts:
         session.hosts.remove(user)
-        db.session.commit()
 
 
 def led_activities(user: User) -> list[tuple[Activity, datetime | None]]:
@@ -533,5 +527,5 @@ def keep_wall_times(site: Site) -> int:
         if starts_at != session.starts_at:
             session.starts_at, session.ends_at = starts_at, starts_at + length
             moved += 1
-    db.session.commit()
+    db.session.flush()
     return moved

@@ -3,16 +3,15 @@
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, request, url_for
+from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal import work
 from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
 from portal.activities import attendance, calendar, rules, services
 from portal.activities.forms import (
-    KIND_NAMES,
-    LEVEL_NAMES,
     ActivityForm,
     CancelForm,
     EditActivityForm,
@@ -20,17 +19,19 @@ from portal.activities.forms import (
     SeriesForm,
     SessionForm,
 )
-from portal.activities.models import Activity, ActivityStatus, Session
+from portal.activities.models import KIND_NAMES, LEVEL_NAMES, Activity, ActivityStatus, Session
+from portal.audit.models import record
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.forms import attach_error, show_form
+from portal.forms import attach_error, normalise_text, show_form
 from portal.i18n import _, force_locale, ngettext
 from portal.meetings import services as meetings
 from portal.meetings.calendar import booking_event
 from portal.web import external_url, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
+
 
 def names() -> dict:
     """Kind and level names, translated once per page (not once per card)."""
@@ -97,6 +98,7 @@ def _change(activity_id: int, action):
     try:
         message, category = action(activity)
     except DomainError as error:
+        work.refuse()  # a rule said no: nothing of the attempt is kept
         message, category = str(error.message), "error"
         if not wants_fragment():
             flash(message, category)
@@ -344,8 +346,6 @@ def cancel_session(session_id):
 # -- calendars ---------------------------------------------------------------------------------
 
 def _ics(sessions, name: str, filename: str, events=()):
-    from flask import make_response
-
     response = make_response(calendar.to_ical(sessions, name, request.host, events))
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
@@ -419,6 +419,7 @@ def _shift(session_id: int, action, message: str):
     try:
         action(current_user, session)
     except DomainError as error:
+        work.refuse()
         flash(str(error.message), "error")
         return redirect(url_for("activities.show", activity_id=activity.id))
     if wants_fragment():
@@ -452,14 +453,11 @@ def _show_attendance(session, marks=None, error=None, status=200):
                "open_for_marking": attendance.is_open_for_marking(session),
                "can_reopen": current_user.has_role(session.activity.site_id, Role.COORDINATOR),
                "length": attendance.length(session)}
-    response = render("activities/attendance.html", "activities/_attendance.html", **context)
-    response.status_code = status
-    return response
+    return render("activities/attendance.html", "activities/_attendance.html", status=status,
+                  **context)
 
 
 def _number(value: str | None) -> int | None:
-    from portal.forms import normalise_text
-
     value = normalise_text(value or "")
     return int(value) if value.isdigit() else None
 
@@ -535,13 +533,8 @@ def attendance_export(activity_id):
 @bp.get("/<int:activity_id>/attendance-list.csv")
 @login_required
 def attendance_csv(activity_id):
-    from flask import make_response
-
     activity, status, grid = _attendance_export(activity_id)
-    from portal.audit.models import record
-
     record(current_user, "attendance_list.export.csv", "activity", activity.id)
-    db.session.commit()
     response = make_response(rules.grid_csv(activity, status, grid))
     response.headers["Content-Type"] = "text/csv; charset=utf-8"
     response.headers["Content-Disposition"] = (

@@ -12,10 +12,11 @@ def connect() -> None:
     signals.data_requested.connect(plan_data)
 
 
-def erase_plan(person, **_) -> None:
+def erase_plan(person, now, **_) -> None:
     """The texts of the person's plan go, and so does its sharing; their goals stay as blank
     rows, because the reports count goals by category and status. Words they left on others'
-    goals stay for the owner to read, from nobody."""
+    goals stay for the owner to read, from nobody; plans shown to them (as staff) are
+    withdrawn, as their owners would, and the owners still see that they once showed them."""
     goal_ids = select(Goal.id).where(Goal.owner_id == person.id)
     for model in (Step, ProgressNote, Comment):
         db.session.execute(delete(model).where(model.goal_id.in_(goal_ids)))
@@ -24,6 +25,9 @@ def erase_plan(person, **_) -> None:
         db.session.execute(delete(model).where(model.owner_id == person.id))
     db.session.execute(update(Comment).where(Comment.author_id == person.id)
                        .values(author_id=None))
+    db.session.execute(update(Share).where(Share.staff_id == person.id,
+                                           Share.withdrawn_at.is_(None))
+                       .values(withdrawn_at=now))
 
 
 def plan_data(person, **_) -> dict:

@@ -9,6 +9,7 @@ from sqlalchemy import text
 from portal.accounts import services
 from portal.accounts.models import ROLE_NAMES, Role
 from portal.activities import services as activities
+from portal.employment import services as employment
 from portal.extensions import db, utcnow
 from portal.forms import safe_next
 from portal.home import services as whats_next
@@ -32,7 +33,10 @@ def index():
                   next_steps=whats_next.next_steps(user),
                   led=activities.led_activities(user) if user.is_staff else [],
                   shifts=activities.my_shifts(user) if user.is_staff else [],
-                  coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN))
+                  coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN),
+                  employment={"placements": employment.current_placements(user, now.date()),
+                              "check_in_due": employment.check_in_due(user, now)}
+                  if employment.takes_part(user) else None)
 
 
 @bp.post("/language")

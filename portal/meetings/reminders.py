@@ -8,6 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 from portal.extensions import db, utcnow
 from portal.meetings.models import Booking, BookingStatus, Reminder
+from portal.meetings.services import params
 from portal.notify.services import deliver_emails, notify
 
 
@@ -48,10 +49,8 @@ def send_reminders(now: datetime | None = None) -> int:
                 continue
             db.session.add(Reminder(booking_id=booking.id, hours_before=hours,
                                     starts_at=booking.starts_at, sent_at=now))
-            notify([booking.participant], "meeting_reminder", {
-                "booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-                "timezone": booking.site.timezone, "mode": booking.mode,
-                "with": booking.host.display_name if booking.host else ""})
+            notify([booking.participant], "meeting_reminder", params(booking),
+                   about=booking.host)
             try:
                 db.session.commit()
             except IntegrityError:  # another sender was first

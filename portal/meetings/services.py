@@ -358,8 +358,8 @@ def book(participant: User, key: str, topic: str = "", interpreter: str = "") ->
         # one write lock of the whole database) are not held while four weeks are computed.
         db.session.rollback()
         raise SlotTaken(_alternatives(participant, availability, starts_at)) from None
-    notify([participant], "booking_confirmed", _params(booking, booking.host))
-    notify([booking.host], "booking_new", _params(booking, participant))
+    notify([participant], "booking_confirmed", params(booking), about=booking.host)
+    notify([booking.host], "booking_new", params(booking), about=participant)
     db.session.commit()
     deliver_emails()
     return booking
@@ -382,10 +382,11 @@ def _check_participant(participant: User, starts_at: datetime, ends_at: datetime
             "another.", limit))
 
 
-def _params(booking: Booking, other: User | None, **extra) -> dict:
+def params(booking: Booking, **extra) -> dict:
+    """A meeting notification's parameters. Never the other person's name: `notify(...,
+    about=)` names them, so an erased person's name is in nobody's messages."""
     return {"booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-            "timezone": booking.site.timezone, "with": other.display_name if other else "",
-            "mode": booking.mode} | extra
+            "timezone": booking.site.timezone, "mode": booking.mode} | extra
 
 
 def change_deadline(booking: Booking) -> datetime:
@@ -416,10 +417,10 @@ def cancel(user: User, booking: Booking, reason: str = "") -> None:
         BookingStatus.CANCELLED, reason.strip(), user.id)
     if by_staff and booking.participant is not None:
         notify([booking.participant], "booking_cancelled",
-               _params(booking, booking.host, reason=booking.cancel_reason))
+               params(booking, reason=booking.cancel_reason), about=booking.host)
     elif booking.host is not None:
         notify([booking.host], "booking_cancelled",
-               _params(booking, booking.participant, reason=booking.cancel_reason))
+               params(booking, reason=booking.cancel_reason), about=booking.participant)
     db.session.commit()
     deliver_emails()
 
@@ -456,7 +457,7 @@ def move(user: User, booking: Booking, key: str) -> Booking:
         raise SlotTaken(_alternatives(user, availability, parsed[1], booking_id)) from None
     if booking.host is not None:
         notify([booking.host], "booking_moved",
-               _params(booking, user, old_starts_at=old_start.isoformat()))
+               params(booking, old_starts_at=old_start.isoformat()), about=user)
     db.session.commit()
     deliver_emails()
     return booking

@@ -23,7 +23,9 @@ class EmailStatus(StrEnum):
 
 class Notification(db.Model):
     """What happened, as a kind and parameters: the text is written in the reader's language
-    when it is shown or e-mailed, never stored."""
+    when it is shown or e-mailed, never stored. The person a message is about (the other side
+    of a meeting) is `about`, never a name in the parameters: their name is read when the
+    message is shown, so a changed name shows as it is now and an erased person's as "–"."""
 
     __tablename__ = "notification"
     __table_args__ = (
@@ -35,6 +37,8 @@ class Notification(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(40))
     params: Mapped[dict] = mapped_column(JSON, default=dict)
+    about_id: Mapped[int | None] = mapped_column(
+        ForeignKey("user_account.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     read_at: Mapped[datetime | None] = mapped_column()
     email_status: Mapped[EmailStatus] = enum_column(EmailStatus, "email_status", length=10,
@@ -42,4 +46,5 @@ class Notification(db.Model):
     email_attempts: Mapped[int] = mapped_column(default=0)
     emailed_at: Mapped[datetime | None] = mapped_column()
 
-    user: Mapped["User"] = relationship()  # the e-mail's addressee (deliver_emails)
+    user: Mapped["User"] = relationship(foreign_keys=[user_id])  # the e-mail's addressee
+    about: Mapped["User | None"] = relationship(foreign_keys=[about_id], lazy="joined")

@@ -6,7 +6,7 @@ from datetime import datetime
 from functools import cache
 from typing import Protocol
 
-from flask import current_app, g, has_app_context, render_template, url_for
+from flask import current_app, g, has_app_context, render_template
 from sqlalchemy import bindparam, func, select, update
 
 from portal import work
@@ -43,11 +43,15 @@ class Recipient(Protocol):
     erased_at: datetime | None
 
 
-def notify(users: Iterable[Recipient], kind: str, params: dict) -> list[Notification]:
-    """Queue one notification per person (call inside the transaction that made the change)."""
+def notify(users: Iterable[Recipient], kind: str, params: dict,
+           about: Recipient | None = None) -> list[Notification]:
+    """Queue one notification per person (call inside the transaction that made the change).
+    `about`: the person the message names (the other side of a meeting), kept by id; their
+    name is read when the message is shown, never stored in `params`."""
     email = mail_configured()
     notifications = [
         Notification(user_id=user.id, kind=kind, params=params,
+                     about_id=about.id if about is not None else None,
                      email_status=EmailStatus.PENDING if email and user.email
                      else EmailStatus.NONE)
         for user in {user.id: user for user in users}.values()
@@ -76,48 +80,28 @@ def when(params: dict, key: str) -> str:
     return format_local(datetime.fromisoformat(params[key]), params["timezone"], "yMMMMEEEEd")
 
 
+def _params(notification: Notification) -> dict:
+    """The stored parameters, and as "with" the name of the person the message is about, as
+    it is now ("–" once they are erased)."""
+    about = notification.about
+    return notification.params | {"with": about.display_name if about else ""}
+
+
 def subject(notification: Notification) -> str:
-    p = notification.params
-    if notification.kind in MESSAGES:
-        return MESSAGES[notification.kind].subject(p)
-    if notification.kind == "session_cancelled":
-        return _("Cancelled: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
-    if notification.kind == "session_moved":
-        return _("New time: %(title)s, %(when)s", title=p["title"], when=when(p, "starts_at"))
-    if notification.kind == "promoted":
-        return _("You got a seat in %(title)s", title=p["title"])
-    return _("News from Bro")
+    message = MESSAGES.get(notification.kind)
+    return message.subject(_params(notification)) if message else _("News from Bro")
 
 
 def body(notification: Notification) -> str:
     """The message in the current language (force_locale picks the reader's)."""
-    p = notification.params
-    if notification.kind in MESSAGES:
-        return MESSAGES[notification.kind].body(p)
-    if notification.kind == "session_cancelled":
-        text = _("The session of %(title)s on %(when)s is cancelled.", title=p["title"],
-                 when=when(p, "starts_at"))
-        if p.get("reason"):
-            text += " " + _("Reason: %(reason)s", reason=p["reason"])
-        return text
-    if notification.kind == "session_moved":
-        return _("The session of %(title)s on %(old)s is moved to %(when)s.", title=p["title"],
-                 old=when(p, "old_starts_at"), when=when(p, "starts_at"))
-    if notification.kind == "promoted":
-        return _("A seat became free in %(title)s, and it is yours now. Welcome!",
-                 title=p["title"])
-    return ""
+    message = MESSAGES.get(notification.kind)
+    return message.body(_params(notification)) if message else ""
 
 
 def link(notification: Notification) -> tuple[str, str] | None:
     """Where the reader can see what the notification is about, if anywhere."""
-    p = notification.params
-    if notification.kind in MESSAGES:
-        message = MESSAGES[notification.kind]
-        return message.link(p) if message.link else None
-    if p.get("activity_id"):
-        return url_for("activities.show", activity_id=p["activity_id"]), _("Open the activity")
-    return None
+    message = MESSAGES.get(notification.kind)
+    return message.link(_params(notification)) if message and message.link else None
 
 
 def unread_count(user: Recipient) -> int:

@@ -1,34 +1,37 @@
-"""A person's own data: everything Bro holds about them, and erasure by anonymisation.
+"""A person's own data: everything Bro holds about them, and erasure by anonymising.
 
-Erasing keeps the rows that numbers are made of (membership, attendance, past meetings,
-enrolments of finished courses, goal categories and statuses, consent records) under the same
-id, with nothing left that says who the person was: name, phone, e-mail, password, texts they
-wrote, messages, calendar address and plan sharing are removed. Their birth year stays, because
-funders' age rules count it for past courses; on its own it identifies nobody."""
+Erasing keeps the rows that numbers are made of (participant memberships, attendance, past
+meetings and café shifts, enrolments of finished courses, goal categories and statuses, consent
+records) under the same id, with nothing left that says who the person was: name, phone,
+e-mail, password, their plan's texts (goals, steps, notes and the comments on them), meeting
+topics and cancel reasons, their messages, calendar address, reset codes, plan sharing and the
+label of the invitation they redeemed (often their name) are removed. Their birth year
+stays, because funders' age rules count it for past courses; on its own it identifies nobody.
+
+An erased person is nobody's colleague any more: every staff role goes (the reports count
+participant memberships only, so their figures do not move), and with it the work staff do for
+others — leading activities, coming café shifts, free times for meetings. Their coming
+meetings, on either side, are cancelled and the other person told. The account can never be
+used again: no login, no reset code or link (portal.accounts.services refuses erased accounts).
+
+Other people's messages never hold the person's name: a notification names the person it is
+about by id (`Notification.about`), and the name is read when the message is shown, so it reads
+"–" once they are erased. Messages stored before that (with the name in their parameters) were
+rewritten by migration 157124514a2a, so there is nothing to scan for on erasure."""
 
 import secrets
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 
+from portal import signals
 from portal.accounts import policy
-from portal.accounts.models import Consent, ResetCode, Role, User
-from portal.activities import services as activities
-from portal.activities.models import (
-    Activity,
-    Attendance,
-    CalendarFeed,
-    Enrolment,
-    EnrolmentStatus,
-    Follow,
-    Session,
-    SessionStatus,
-)
+from portal.accounts.models import Consent, Invitation, LoginSession, ResetCode, Role, User
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.goals.models import Comment, Goal, PlanStart, ProgressNote, Share, Step
 from portal.i18n import _l
-from portal.meetings.models import Booking, BookingStatus
+from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
+from portal.meetings.services import params as meeting_params
 from portal.notify.models import Notification
 from portal.notify.services import notify
 
@@ -54,32 +57,15 @@ def _last_admin(person: User) -> bool:
 
 
 def my_data(user: User) -> dict:
-    """Everything about the person, as plain data (for JSON and the readable page)."""
+    """Everything about the person, as plain data (for JSON and the readable page): their
+    account here, and each feature's sections through `data_requested`."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    goals = list(db.session.scalars(select(Goal).where(Goal.owner_id == user.id)
-                                    .order_by(Goal.created_at)))
-    plan = db.session.scalar(select(PlanStart).where(PlanStart.owner_id == user.id))
-    attendance = db.session.execute(
-        select(Activity.title, Session.starts_at, Attendance.status, Attendance.minutes)
-        .join(Session, Session.id == Attendance.session_id)
-        .join(Activity, Activity.id == Session.activity_id)
-        .where(Attendance.user_id == user.id).order_by(Session.starts_at)).all()
-    enrolments = db.session.execute(
-        select(Activity.title, Enrolment.status, Enrolment.updated_at)
-        .join(Activity, Activity.id == Enrolment.activity_id)
-        .where(Enrolment.user_id == user.id).order_by(Enrolment.updated_at)).all()
-    follows = db.session.scalars(select(Activity.title).join(
-        Follow, Follow.activity_id == Activity.id).where(Follow.user_id == user.id)).all()
-    bookings = list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == user.id).order_by(Booking.starts_at)))
-    shares = list(db.session.scalars(select(Share).where(Share.owner_id == user.id)
-                                     .order_by(Share.given_at)))
-    notifications = list(db.session.scalars(select(Notification).where(
-        Notification.user_id == user.id).order_by(Notification.created_at)))
     consents = list(db.session.scalars(select(Consent).where(Consent.user_id == user.id)
                                        .order_by(Consent.given_at)))
+    bookings = list(db.session.scalars(select(Booking).where(
+        Booking.participant_id == user.id).order_by(Booking.starts_at)))
     return {
         "profile": {"name": user.display_name, "phone": user.phone, "email": user.email,
                     "language": user.language, "birth_year": user.birth_year,
@@ -89,70 +75,40 @@ def my_data(user: User) -> dict:
         "consents": [{"purpose": c.purpose, "notice_version": c.notice_version,
                       "language": c.language, "given": when(c.given_at),
                       "withdrawn": when(c.withdrawn_at)} for c in consents],
-        "enrolments": [{"activity": title, "status": status, "since": when(at)}
-                       for title, status, at in enrolments],
-        "following": list(follows),
-        "attendance": [{"activity": title, "session": when(at), "status": status,
-                        "minutes": minutes} for title, at, status, minutes in attendance],
-        "plan": {"dream": plan.dream if plan else "", "strengths": plan.strengths if plan else "",
-                 "help": plan.resources if plan else ""},
-        "goals": [{"title": g.title, "why": g.why, "category": g.category, "status": g.status,
-                   "target_date": g.target_date.isoformat() if g.target_date else None,
-                   "created": when(g.created_at), "achieved": when(g.achieved_at),
-                   "steps": [{"text": s.text, "done": s.done} for s in g.steps],
-                   "notes": [{"text": n.text, "date": when(n.created_at)} for n in g.notes],
-                   "comments": [{"text": c.text, "date": when(c.created_at),
-                                 "from": c.author.display_name if c.author else None}
-                                for c in g.comments]} for g in goals],
-        "shared_with": [{"staff": s.staff.display_name, "goal": s.goal.title if s.goal else None,
-                         "given": when(s.given_at), "withdrawn": when(s.withdrawn_at)}
-                        for s in shares],
         "meetings": [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
                       "end": when(b.ends_at), "mode": b.mode, "topic": b.topic,
                       "interpreter": b.interpreter, "status": b.status} for b in bookings],
-        "notifications": [{"kind": n.kind, "created": when(n.created_at),
-                           "read": when(n.read_at)} for n in notifications],
-    }
+    } | signals.collect(signals.data_requested, user)
 
 
 def erase(actor: User | None, person: User) -> None:
-    """Erase a person's data (see the module docstring). Others are told what changes for them:
-    a freed seat goes to the waiting list, a host hears that a coming meeting is cancelled."""
+    """Erase a person's data (see the module docstring), as one change within the caller's
+    unit of work: it stands or falls whole. Others are told what changes for them: a freed
+    seat goes to the waiting list, the other side of a coming meeting hears that it is
+    cancelled; e-mails leave after the commit."""
     if actor is not None and not can_erase(actor, person):  # None: retention, by the system
         raise DomainError(_l("This account cannot be deleted here."))
+    _erase(actor, person)
+
+
+def _erase(actor: User | None, person: User) -> None:
     person_id, now = person.id, utcnow()
-    coming = select(Session.activity_id).where(Session.status == SessionStatus.SCHEDULED,
-                                               Session.starts_at > now)
-    open_enrolments = list(db.session.scalars(select(Enrolment.activity_id).where(
-        Enrolment.user_id == person_id, Enrolment.status != EnrolmentStatus.LEFT,
-        Enrolment.activity_id.in_(coming))))
-    for activity_id in open_enrolments:  # a seat in a running course goes to the next in line
-        activities.leave(db.session.get(User, person_id), activity_id)
-    person = db.session.get(User, person_id)
-    for booking in db.session.scalars(select(Booking).where(
-            Booking.participant_id == person_id, Booking.status == BookingStatus.BOOKED,
-            Booking.starts_at > now)):
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_by_id = actor.id if actor else None
-        if booking.host is not None:
-            notify([booking.host], "booking_cancelled", {
-                "booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-                "timezone": booking.site.timezone, "with": "", "mode": booking.mode})
+    _cancel_coming_meetings(actor, person, now)
+    # Each feature erases what it keeps about the person (portal/*/hooks.py): seats, follows,
+    # leadership and shifts (activities), the plan (goals), their messages (notify), the road
+    # to work (employment).
+    signals.person_erased.send(person, actor=actor, now=now)
+    _end_staff_work(person)
     db.session.execute(update(Booking).where(Booking.participant_id == person_id)
-                       .values(topic=""))
-    goal_ids = select(Goal.id).where(Goal.owner_id == person_id)
-    for model in (Step, ProgressNote, Comment):
-        db.session.execute(delete(model).where(model.goal_id.in_(goal_ids)))
-    db.session.execute(update(Goal).where(Goal.owner_id == person_id).values(title="", why=""))
-    for model, column in ((Share, Share.owner_id), (PlanStart, PlanStart.owner_id),
-                          (Notification, Notification.user_id), (Follow, Follow.user_id),
-                          (CalendarFeed, CalendarFeed.user_id), (ResetCode, ResetCode.user_id)):
+                       .values(topic="", cancel_reason=""))
+    for model, column in ((ResetCode, ResetCode.user_id), (LoginSession, LoginSession.user_id)):
         db.session.execute(delete(model).where(column == person_id))
-    db.session.execute(update(Comment).where(Comment.author_id == person_id)
-                       .values(author_id=None))
     db.session.execute(update(Consent).where(Consent.user_id == person_id,
                                              Consent.withdrawn_at.is_(None))
                        .values(withdrawn_at=now))
+    # Who an invitation was for, as the inviter wrote it: often the person's name.
+    db.session.execute(update(Invitation).where(Invitation.used_by_id == person_id)
+                       .values(label=""))
     person.display_name = ERASED_NAME
     person.phone = None
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
@@ -160,4 +116,36 @@ def erase(actor: User | None, person: User) -> None:
     person.session_version += 1  # every open session ends
     person.erased_at = now
     record(actor, "account.erase" if actor else "account.erase.retention", "user", person_id)
-    db.session.commit()
+
+
+def _cancel_coming_meetings(actor: User | None, person: User, now) -> None:
+    """Coming meetings end, on either side; the other person is told (the message names the
+    erased person as "–"). What the person wrote when cancelling goes, here and in the other
+    person's message, and so do the places they gave as a host."""
+    for booking in list(db.session.scalars(select(Booking).where(
+            or_(Booking.participant_id == person.id, Booking.host_id == person.id),
+            Booking.status == BookingStatus.BOOKED, Booking.starts_at > now))):
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_by_id = actor.id if actor else None
+        other = booking.host if booking.participant_id == person.id else booking.participant
+        if other is not None:
+            notify([other], "booking_cancelled", meeting_params(booking), about=person)
+    theirs = set(db.session.scalars(select(Booking.id).where(
+        Booking.cancelled_by_id == person.id, Booking.cancel_reason != "")))
+    for message in db.session.scalars(select(Notification).where(
+            Notification.about_id == person.id, Notification.kind == "booking_cancelled")):
+        if message.params.get("booking_id") in theirs and message.params.get("reason"):
+            message.params = {k: v for k, v in message.params.items() if k != "reason"}
+    db.session.execute(update(Booking).where(Booking.cancelled_by_id == person.id)
+                       .values(cancel_reason=""))
+    # Where a host said to meet: a room, or their own phone number or video link.
+    db.session.execute(update(Booking).where(Booking.host_id == person.id).values(place=""))
+
+
+def _end_staff_work(person: User) -> None:
+    """No longer staff anywhere: the participant memberships stay (the reports count them),
+    every staff role goes, and with it free times for meetings and days off. (Leadership and
+    shifts go in activities' handler, plans shown to them in goals'.)"""
+    person.memberships = [m for m in person.memberships if m.role == Role.PARTICIPANT]
+    for model in (Availability, TimeOff):  # windows and one-off times go with their rows
+        db.session.execute(delete(model).where(model.host_id == person.id))

@@ -32,6 +32,7 @@ from portal.extensions import db, utc_hour, utcnow
 from portal.goals.models import Goal, GoalStatus
 from portal.meetings.models import Booking, BookingStatus
 from portal.reports import courses, upkeep
+from portal.reports import employment as road_to_work
 from portal.reports.models import ActiveMonth, CourseResult
 from portal.reports.periods import Period
 
@@ -58,6 +59,7 @@ class Report:
     goals_achieved: int
     meetings: dict
     totals: dict = field(default_factory=dict)
+    employment: dict = field(default_factory=dict)  # the road to work (reports/employment.py)
 
 
 def build(sites: list[Site], period: Period) -> Report:
@@ -78,7 +80,8 @@ def build(sites: list[Site], period: Period) -> Report:
                 "cancelled": sum(a["cancelled"] for a in activities),
                 "headcount": sum(a["headcount"] or 0 for a in activities),
                 "shifts_filled": sum(a["shifts_filled"] for a in activities),
-                "shifts_missing": sum(a["shifts_missing"] for a in activities)})
+                "shifts_missing": sum(a["shifts_missing"] for a in activities)},
+        employment=road_to_work.figures(sites, period))
 
 
 # -- participants ----------------------------------------------------------------------------

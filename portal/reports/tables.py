@@ -18,7 +18,7 @@ class Table:
 
 
 def tables(report: Report) -> list[Table]:
-    from portal.activities.forms import KIND_NAMES
+    from portal.activities.models import KIND_NAMES
     from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
     from portal.meetings.forms import STATUS_NAMES as MEETING_STATUS_NAMES
 
@@ -80,4 +80,41 @@ def tables(report: Report) -> list[Table]:
     meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
                      [[str(MEETING_STATUS_NAMES[status]), n(m[status])]
                       for status in ("booked", "held", "no_show", "cancelled")])
-    return [summary, months, weeks, activities, circles, goals, meetings]
+    return [summary, months, weeks, activities, circles, goals, meetings,
+            *employment_tables(report, n)]
+
+
+def employment_tables(report: Report, n) -> list[Table]:
+    """The road to work: work practice and interviews, exits by the month people joined, and
+    the self-assessment's median change (left out while fewer than REPORT_SMALL_CELL people
+    answered twice: a median of so few would single them out)."""
+    from portal.employment.models import STATEMENT_TEXT
+
+    e = report.employment
+    work = Table("work", _("Work practice and interviews"), [_("Measure"), _("Number")], [
+        [_("People in work practice"), n(e["in_practice"])],
+        [_("Work practice completed"), n(e["completed"])],
+        [_("Job interviews"), n(e["interviews"])],
+    ])
+    exits = Table("exits", _("Into work or education"), [
+        _("Month joined"), _("Joined"),
+        _("Job within 3 months"), _("Job within 6 months"), _("Job within 12 months"),
+        _("Education within 3 months"), _("Education within 6 months"),
+        _("Education within 12 months")],
+        [[format_day(row["month"], "yMMM"), n(row["joined"]),
+          *(n(row[f"{kind}_{months}"]) for kind in ("job", "education")
+            for months in (3, 6, 12))] for row in e["exits"]])
+    check_ins = e["check_ins"]
+    limit = current_app.config["REPORT_SMALL_CELL"]
+    shown = check_ins["people"] >= limit
+
+    def change(value):
+        if not shown or value is None:
+            return "–"
+        return f"{value:+g}"
+
+    assessment = Table("self_assessment", _("Self-assessment change"),
+                       [_("Sentence"), _("People"), _("Median change (scale 1 to 5)")],
+                       [[str(text), n(check_ins["people"]), change(check_ins["median"][key])]
+                        for key, text in STATEMENT_TEXT.items()])
+    return [work, exits, assessment]

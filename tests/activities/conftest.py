@@ -1,8 +1,18 @@
 import pytest
+from sqlalchemy import event
 
 from portal.accounts.models import Role
 from portal.activities import services
 from portal.activities.models import Kind
+from portal.extensions import db
+from portal.i18n import force_locale
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages outside a request are in the default language (nb): read English."""
+    with force_locale("en"):
+        yield
 
 
 @pytest.fixture
@@ -17,3 +27,26 @@ def make_activity(site, leader):
             kind=kind, title=title, capacity=capacity, **extra))
 
     return make
+
+
+@pytest.fixture
+def first_elsewhere():
+    """first_elsewhere("INSERT INTO follow", statement): another request gets there first —
+    `statement` runs and commits on a connection of its own right before this session's next
+    SQL that starts so (after the service checked, before it writes)."""
+    listeners = []
+
+    def arrange(start: str, statement) -> None:
+        pending = [statement]
+
+        def run_first(_conn, _cursor, sql, *_args):
+            if pending and sql.startswith(start):
+                with db.engine.begin() as other:
+                    other.execute(pending.pop())
+
+        event.listen(db.engine, "before_cursor_execute", run_first)
+        listeners.append(run_first)
+
+    yield arrange
+    for listener in listeners:
+        event.remove(db.engine, "before_cursor_execute", listener)

@@ -43,10 +43,10 @@ def test_save_marks_and_minutes_then_sign_off_locks(held, leader, make_user):
     attendance.save(leader, session, {olena.id: (False, 45)}, None)
     assert db.session.scalar(select(Attendance.minutes).where(
         Attendance.user_id == olena.id)) == 0
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="between 0 and the length of the session"):
         attendance.save(leader, session, {amina.id: (True, 91)}, None)
     attendance.sign_off(leader, session)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="This list is signed off"):
         attendance.save(leader, session, {amina.id: (False, 0)}, None)
     assert db.session.scalar(select(AuditEvent.action)) == "attendance.sign_off"
 
@@ -54,7 +54,7 @@ def test_save_marks_and_minutes_then_sign_off_locks(held, leader, make_user):
 def test_only_coordinators_reopen_and_it_is_logged(held, leader, make_user):
     circle, session, members = held
     attendance.sign_off(leader, session)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only a coordinator can open a signed-off list"):
         attendance.reopen(leader, session)  # a volunteer leader may not
     coordinator = make_user(Role.COORDINATOR)
     attendance.reopen(coordinator, session)
@@ -70,15 +70,15 @@ def test_future_sessions_cannot_be_marked_or_signed(make_activity, leader, make_
     session = Session(activity_id=circle.id, starts_at=start, ends_at=start + timedelta(hours=1))
     db.session.add(session)
     db.session.commit()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="from shortly before the session starts"):
         attendance.save(leader, session, {}, None)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="once the session has started"):
         attendance.sign_off(leader, session)
 
 
 def test_only_leaders_take_attendance(held, make_user):
     circle, session, members = held
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only the leaders of this activity can take"):
         attendance.save(make_user(Role.VOLUNTEER), session, {}, None)
 
 
@@ -93,7 +93,7 @@ def test_cafe_headcount_and_followers(make_activity, leader, make_user):
     assert [r.user.display_name for r in attendance.sheet(session)] == ["Follower"]
     attendance.save(leader, session, {follower.id: (True, 120)}, 14)
     assert session.headcount == 14
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="number of people cannot be negative"):
         attendance.save(leader, session, {}, -1)
 
 

@@ -1,11 +1,13 @@
 from datetime import date, time, timedelta
 
 from icalendar import Calendar
+from sqlalchemy import func, select
 
+from portal import work
 from portal.accounts.models import Role
 from portal.activities import calendar, services
-from portal.activities.models import Kind
-from portal.extensions import db
+from portal.activities.models import CalendarFeed, Kind
+from portal.extensions import db, utcnow
 from portal.meetings.models import Booking, Mode
 
 
@@ -154,3 +156,13 @@ def test_public_place_page(client, site, make_activity, leader, make_site):
     assert "No language cafés planned yet." in empty.text
     assert client.get("/activities/places/999999").status_code == 404
     assert f"/activities/places/{site.id}" in client.get("/").text
+
+
+def test_two_first_visits_at_once_make_one_calendar_address(make_user, first_elsewhere):
+    person = make_user()
+    work.commit()
+    first_elsewhere("INSERT INTO calendar_feed", CalendarFeed.__table__.insert().values(
+        user_id=person.id, token="made-by-the-other-visit", created_at=utcnow()))
+    assert calendar.feed_token(person) == "made-by-the-other-visit"
+    work.commit()
+    assert db.session.scalar(select(func.count()).select_from(CalendarFeed)) == 1

@@ -5,11 +5,13 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import func, select
 
+from portal import work
 from portal.accounts.models import Role
 from portal.activities import services
-from portal.activities.models import Enrolment, EnrolmentStatus, Kind, Session
+from portal.activities.models import Enrolment, EnrolmentStatus, Follow, Kind, Session, shift
 from portal.errors import DomainError
-from portal.extensions import db
+from portal.extensions import db, utcnow
+from portal.notify.models import Notification
 
 
 def status_of(user, activity):
@@ -18,10 +20,10 @@ def status_of(user, activity):
 
 
 def test_only_staff_create_activities_and_circles_need_seats(site, make_user, leader):
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only volunteers and coordinators can create"):
         services.create_activity(make_user(), site, services.ActivityData(
             kind=Kind.LANGUAGE_CAFE, title="Café"))
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError, match="needs a number of seats") as caught:
         services.create_activity(leader, site, services.ActivityData(
             kind=Kind.STUDY_CIRCLE, title="Circle"))
     assert caught.value.field == "capacity"
@@ -67,7 +69,7 @@ def test_rejoining_goes_to_the_end_of_the_queue(make_activity, make_user):
 def test_cafes_are_followed_not_joined(make_activity, make_user):
     cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
     person = make_user()
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="follow the café instead"):
         services.enrol(person, cafe.id)
     services.follow(person, cafe)
     services.follow(person, cafe)
@@ -118,17 +120,17 @@ def test_public_holidays_are_flagged_and_skipped_or_kept(site, make_activity, le
     assert len(kept) == 3 and kept[2].holiday
 
 
-@pytest.mark.parametrize("kwargs, field", [
-    ({"minutes": 0}, "minutes"),
-    ({"first_day": date(2020, 1, 1)}, "first_day"),
-    ({"count": None}, "until"),
-    ({"count": 500}, "until"),
+@pytest.mark.parametrize("kwargs, field, message", [
+    ({"minutes": 0}, "minutes", "must end after it starts"),
+    ({"first_day": date(2020, 1, 1)}, "first_day", "cannot start in the past"),
+    ({"count": None}, "until", "Choose an end date or a number of sessions"),
+    ({"count": 500}, "until", "at most 60 sessions"),
 ])
-def test_series_rejects_bad_plans(site, kwargs, field):
+def test_series_rejects_bad_plans(site, kwargs, field, message):
     args = {"first_day": next_weekday(2), "start": time(18, 0), "minutes": 60,
             "every_weeks": 1, "count": 4}
     args.update(kwargs)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError, match=message) as caught:
         services.plan_series(site, **args)
     assert caught.value.field == field
 
@@ -136,11 +138,11 @@ def test_series_rejects_bad_plans(site, kwargs, field):
 def test_series_rejects_overlaps_and_non_leaders(site, make_activity, leader, make_user):
     circle = make_activity()
     planned = services.plan_series(site, next_weekday(1), time(18, 0), 90, 1, count=2)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only the leaders of this activity can change its"):
         services.add_series(make_user(Role.VOLUNTEER), circle, planned, keep_holidays=True)
     services.add_series(leader, circle, planned, keep_holidays=True)
     later = services.plan_series(site, next_weekday(1), time(19, 0), 60, 1, count=1)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="overlaps another session of this activity"):
         services.add_series(leader, circle, later, keep_holidays=True)
     assert db.session.scalar(select(func.count()).select_from(Session)) == 2
     coordinator = make_user(Role.COORDINATOR)
@@ -179,11 +181,12 @@ def test_concurrent_joins_and_leaves_never_overfill(app, make_activity, make_use
         with app.app_context():
             try:
                 barrier.wait(timeout=10)
-                for user_id in chunk:
-                    person = db.session.get(type(people[0]), user_id)
-                    services.enrol(person, circle_id)
+                for user_id in chunk:  # each join and leave a unit of work, as a request is
+                    with work.unit():
+                        services.enrol(db.session.get(type(people[0]), user_id), circle_id)
                 for user_id in chunk[:1]:
-                    services.leave(db.session.get(type(people[0]), user_id), circle_id)
+                    with work.unit():
+                        services.leave(db.session.get(type(people[0]), user_id), circle_id)
             except Exception as error:  # noqa: BLE001 - collected and asserted below
                 errors.append(error)
             finally:
@@ -216,16 +219,16 @@ def test_capacity_cannot_drop_below_enrolled_and_new_seats_promote(make_activity
     for person in people:
         services.enrol(person, circle.id)
     data = services.ActivityData(kind=circle.kind, title=circle.title, capacity=1)
-    with pytest.raises(DomainError) as caught:
+    with pytest.raises(DomainError, match="people have already joined") as caught:
         services.update_activity(leader, circle.id, data, "open")
     assert caught.value.field == "capacity"
     data.capacity = 3
     services.update_activity(leader, circle.id, data, "open")
     assert status_of(people[2], circle) == "enrolled"
     assert status_of(people[3], circle) == "waitlisted"
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="Only the leaders of this activity can change it"):
         services.update_activity(make_user(Role.VOLUNTEER), circle.id, data, "open")
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="type of an activity cannot be changed"):
         services.update_activity(leader, circle.id, services.ActivityData(
             kind=Kind.LANGUAGE_CAFE, title="x"), "open")
 
@@ -247,3 +250,87 @@ def test_sessions_keep_their_wall_time_when_the_site_changes_zone(site, make_act
     assert session.ends_at - session.starts_at == timedelta(minutes=60)
     services.move_session(leader, session, monday, time(19, 30), 60, "", "")
     assert session.local_start == datetime.combine(monday, time(19, 30))
+
+
+def test_joins_and_leaves_refuse_to_run_outside_a_unit_of_work(app, make_activity, make_user):
+    """The lock that serialises a circle's joins is held until the unit of work ends: where
+    none would end it (a thread or script of its own), enrolling is refused outright."""
+    circle = make_activity(capacity=1)
+    person = make_user()
+    circle_id, person_id = circle.id, person.id
+    outcome = []
+
+    def alone():
+        with app.app_context():
+            try:
+                services.enrol(db.session.get(type(person), person_id), circle_id)
+            except RuntimeError as error:
+                outcome.append(str(error))
+            finally:
+                db.session.remove()
+
+    thread = threading.Thread(target=alone)
+    thread.start()
+    thread.join(30)
+    assert outcome == ["lock() outside a unit of work (a request, unit(), a test)"]
+
+
+def test_a_leave_rolled_back_promotes_and_tells_nobody(make_activity, make_user, smtp_server):
+    circle = make_activity(capacity=1)
+    first, second = make_user(), make_user()
+    services.enrol(first, circle.id)
+    services.enrol(second, circle.id)
+    work.commit()
+    assert [e.user_id for e in services.leave(first, circle.id)] == [second.id]
+    work.roll_back()
+    assert status_of(first, circle) == "enrolled" and status_of(second, circle) == "waitlisted"
+    assert db.session.scalar(select(func.count()).select_from(Notification)) == 0
+    services.leave(first, circle.id)
+    assert smtp_server == []  # the e-mail leaves with the commit, not before
+    work.commit()
+    assert [m["To"] for m in smtp_server] == [second.email]
+
+
+@pytest.fixture
+def cafe_session(site, make_activity, leader):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    services.add_series(leader, cafe, services.plan_series(site, next_weekday(0), time(18, 0),
+                                                           90, 1, count=1), True)
+    return cafe.sessions[0]
+
+
+def test_a_shift_is_kept_only_when_the_unit_of_work_commits(cafe_session, make_user):
+    volunteer = make_user(Role.VOLUNTEER)
+    services.take_shift(volunteer, cafe_session)
+    work.roll_back()
+    assert db.session.scalar(select(func.count()).select_from(shift)) == 0
+    services.take_shift(volunteer, cafe_session)
+    work.commit()
+    assert db.session.scalar(select(func.count()).select_from(shift)) == 1
+
+
+def test_a_shift_taken_twice_at_once_is_kept_once(cafe_session, make_user):
+    """The same volunteer presses "I'll host" twice: the second press finds the first one's
+    shift only when it stores its own; it is not an error, and one shift stays."""
+    volunteer = make_user(Role.VOLUNTEER)
+    work.commit()
+    assert cafe_session.hosts == []  # what the second press saw
+    with db.engine.begin() as first_press:
+        first_press.execute(shift.insert().values(session_id=cafe_session.id,
+                                                  user_id=volunteer.id, created_at=utcnow()))
+    services.take_shift(volunteer, cafe_session)
+    work.commit()
+    assert db.session.scalar(select(func.count()).select_from(shift)) == 1
+    assert cafe_session.hosts == [volunteer]
+
+
+def test_following_twice_at_once_follows_once(make_activity, make_user, first_elsewhere):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None)
+    person = make_user()
+    work.commit()
+    first_elsewhere("INSERT INTO follow", Follow.__table__.insert().values(
+        activity_id=cafe.id, user_id=person.id, created_at=utcnow()))
+    services.follow(person, cafe)
+    work.commit()
+    assert db.session.scalar(select(func.count()).select_from(Follow)) == 1
+    assert services.is_following(person, cafe)

@@ -69,6 +69,10 @@ def test_joining_a_cafe_is_refused_kindly(client, login_as, make_activity):
     response = client.post(f"/activities/{cafe.id}/join")
     assert response.status_code == 303
     assert "follow the café instead" in client.get(f"/activities/{cafe.id}").text
+    fragment = client.post(f"/activities/{cafe.id}/join", htmx=True)
+    assert fragment.status_code == 200 and "follow the café instead" in fragment.text
+    # A refusal keeps nothing of the attempt, not even the number it drew for the queue.
+    assert db.session.get(Activity, cafe.id).queue_counter == 0
 
 
 def test_archived_and_missing_activities_are_404(client, login_as, make_activity):

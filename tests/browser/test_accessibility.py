@@ -207,6 +207,13 @@ def open_language_menu(tab, world):
     tab.page.locator("details.language-menu button[lang=ar]").wait_for()
 
 
+def open_site_menu(tab, world):
+    """The menu opens in the flow, above the four places it pushes down."""
+    tab.visit("/")
+    tab.page.locator("details.site-menu summary").click()
+    tab.page.locator("details.site-menu .menu-list a").last.wait_for()
+
+
 PAGES = {
     "visitor": [
         visit("/"),
@@ -284,6 +291,7 @@ PAGES = {
         visit("/accounts/sites/{site}/edit"),
         visit("/reports?period=term"),
         visit("/audit"),
+        Step("/ (menu open)", open_site_menu),
     ],
 }
 

@@ -4,7 +4,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.browser.conftest import LANGUAGES, NARROW_PHONE, PHONE
+from portal.i18n import LANGUAGES, html_lang
+from tests.browser.conftest import NARROW_PHONE, PHONE
 from tests.conftest import PASSWORD
 
 pytestmark = [pytest.mark.browser, pytest.mark.filterwarnings("ignore:.*base_url.*")]
@@ -54,7 +55,8 @@ def test_register_log_out_log_in_and_switch_to_arabic(tab, site):
     page.wait_for_url(path_is("/"))
     assert_on_my_page(tab)
 
-    page.locator(".main-nav button[type=submit]").click()  # "Log out"
+    page.locator("details.site-menu summary").click()  # "Menu"
+    page.locator(".site-menu button[type=submit]").click()  # "Log out"
     page.wait_for_url(path_is("/"))
     assert page.locator(".main-nav a[href='/accounts/login']").is_visible()
     tab.check("start page after logging out")
@@ -72,7 +74,8 @@ def test_register_log_out_log_in_and_switch_to_arabic(tab, site):
     menu.locator("summary").click()
     arabic = menu.locator("button[lang=ar]")
     assert arabic.is_visible() and arabic.inner_text().strip() == "العربية"
-    assert menu.locator("button[lang]").evaluate_all("bs => bs.map(b => b.lang)") == LANGUAGES
+    assert menu.locator("button[lang]").evaluate_all("bs => bs.map(b => b.lang)") == [
+        html_lang(code) for code in LANGUAGES]
     with page.expect_navigation():
         arabic.click()
     html = page.locator("html")

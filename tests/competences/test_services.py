@@ -197,3 +197,14 @@ def test_my_data_has_a_competences_section(amina, make_course):
     assert data["driving_licence"] == ["B"]
     assert data["cv"]["language"] == "en" and data["cv"]["courses_left_out"] == ["Norsk A1"]
 
+
+
+def test_deleting_an_account_removes_the_competences_through_the_signal(amina, make_user):
+    from portal.privacy import services as privacy
+
+    language(amina)
+    services.save_talents(amina, "Cooking")
+    services.save_cv_choices(amina, services.CvChoices(language="en"))
+    privacy.erase(amina, amina)
+    for model in OWNED:
+        assert db.session.scalar(select(func.count()).select_from(model)) == 0, model

@@ -66,7 +66,8 @@ def test_csv_and_xlsx_exports_are_audited(client, login_as, site, october):  # n
     assert book.sheetnames == ["Report", "Summary", "Participants per month",
                                "Attendance per week", "Activities",
                                "Study circles and their funding", "Goals by category and status",
-                               "Meetings with coaches"]
+                               "Meetings with coaches", "Work practice and interviews",
+                               "Into work or education", "Self-assessment change"]
     summary = {row[0]: row[1] for row in book["Summary"].iter_rows(values_only=True)}
     assert summary["Participants registered"] == 7 and summary["New participants"] == "<5"
     events = db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)).all()

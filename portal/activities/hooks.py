@@ -1,0 +1,74 @@
+"""What activities do for other features: their messages, the kept report figures their
+changes feed, and their part when a person is erased, asks for their data or a meeting
+place changes its time zone (portal.signals). Connected by create_app through `connect()`,
+never by importing this module."""
+
+from datetime import datetime
+
+from sqlalchemy import delete, select
+
+from portal import signals
+from portal.accounts.models import User
+from portal.activities import figures, messages, services
+from portal.activities.models import (
+    Activity,
+    Attendance,
+    CalendarFeed,
+    Enrolment,
+    Follow,
+    Session,
+    activity_leader,
+    shift,
+)
+from portal.extensions import db, utcnow
+
+
+def connect() -> None:
+    messages.init()
+    figures.register()
+    signals.person_erased.connect(erase_person)
+    signals.data_requested.connect(personal_data)
+    signals.site_timezone_changed.connect(services.keep_wall_times)
+
+
+def erase_person(person: User, actor: User | None = None, now: datetime | None = None,
+                 **_ignored) -> None:
+    """person_erased: the person leaves every circle that still has sessions to come, so
+    each seat goes to the next in line (who is told), through `services.leave` in the
+    eraser's transaction; the cafés they follow and their calendar address go; they lead
+    nothing and host no coming café session any more. Their
+    attendance and the enrolments of finished courses stay, under the anonymous account, for
+    the reports."""
+    now = now or utcnow()
+    services.leave_running_courses(person, now)
+    db.session.execute(delete(Follow).where(Follow.user_id == person.id))
+    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
+    # No longer staff: they lead nothing, and their coming café shifts are free again (the
+    # café shows "no host yet"); past shifts stay for the reports' count of hosted sessions.
+    db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))
+    db.session.execute(delete(shift).where(shift.c.user_id == person.id, shift.c.session_id.in_(
+        select(Session.id).where(Session.starts_at > now))))
+
+
+def personal_data(person: User, **_ignored) -> dict:
+    """data_requested: the sections "enrolments" (circles and waiting lists, with status and
+    since when), "following" (cafés) and "attendance" (each session marked, with minutes) of
+    My data."""
+    enrolments = db.session.execute(
+        select(Activity.title, Enrolment.status, Enrolment.updated_at)
+        .join(Activity, Activity.id == Enrolment.activity_id)
+        .where(Enrolment.user_id == person.id).order_by(Enrolment.updated_at)).all()
+    following = db.session.scalars(select(Activity.title).join(
+        Follow, Follow.activity_id == Activity.id).where(Follow.user_id == person.id)).all()
+    attendance = db.session.execute(
+        select(Activity.title, Session.starts_at, Attendance.status, Attendance.minutes)
+        .join(Session, Session.id == Attendance.session_id)
+        .join(Activity, Activity.id == Session.activity_id)
+        .where(Attendance.user_id == person.id).order_by(Session.starts_at)).all()
+    return {
+        "enrolments": [{"activity": title, "status": str(status), "since": at.isoformat()}
+                       for title, status, at in enrolments],
+        "following": list(following),
+        "attendance": [{"activity": title, "session": at.isoformat(), "status": str(status),
+                        "minutes": minutes} for title, at, status, minutes in attendance],
+    }

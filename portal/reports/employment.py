@@ -1,0 +1,121 @@
+"""The road to work in numbers: work practice, job interviews, exits to work or education
+after joining, and the self-assessment's change. Numbers only, in a fixed number of queries;
+the tables protect small counts like every other report table.
+
+Definitions (also in the README):
+- in work practice: participants with a placement that was going on, completed or ended
+  early, whose dates touch the period; completed: placements completed whose last day is in it;
+- job interviews: interviews dated in the period;
+- exits, by the month people joined ("joining": their participant membership's created_at at
+  the place, as a local date): participants who joined in a month of the period and have a
+  confirmed status "job" (or "education") dated on or after joining and at most 3, 6 or 12
+  calendar months after it. Each person counts once per kind, by their first such status;
+- self-assessment change: people (anonymous respondents) with at least two answered check-ins
+  at the place by the end of the period; per sentence, the median of latest minus first.
+"""
+
+from datetime import date, timedelta
+from statistics import median
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import distinct, func, select
+
+from portal.accounts.models import Membership, Role, Site
+from portal.employment.models import (
+    CheckIn,
+    Interview,
+    Outcome,
+    OutcomeKind,
+    Placement,
+    PlacementStatus,
+    Statement,
+)
+from portal.extensions import db
+from portal.reports.periods import Period, _add_months
+
+WITHIN_MONTHS = (3, 6, 12)
+BEGUN = (PlacementStatus.ACTIVE, PlacementStatus.COMPLETED, PlacementStatus.ENDED_EARLY)
+
+
+def figures(sites: list[Site], period: Period) -> dict:
+    site_ids = [s.id for s in sites]
+    return {**work_counts(site_ids, period),
+            "exits": exits_by_month(sites, period),
+            "check_ins": check_in_change(site_ids, period, sites[0].timezone)}
+
+
+def work_counts(site_ids: list[int], period: Period) -> dict:
+    first, last = period.start, period.last_day
+    in_practice, completed = db.session.execute(
+        select(func.count(distinct(Placement.participant_id)).filter(
+                   Placement.status.in_(BEGUN), Placement.starts_on <= last,
+                   Placement.ends_on >= first),
+               func.count().filter(Placement.status == PlacementStatus.COMPLETED,
+                                   Placement.ends_on >= first, Placement.ends_on <= last))
+        .where(Placement.site_id.in_(site_ids))).one()
+    interviews = db.session.scalar(select(func.count()).select_from(Interview).where(
+        Interview.site_id.in_(site_ids), Interview.on_date >= first,
+        Interview.on_date <= last))
+    return {"in_practice": in_practice, "completed": completed, "interviews": interviews}
+
+
+def months_later(day: date, months: int) -> date:
+    """The same day `months` calendar months later, or the month's last day (31 Jan + 1
+    month is 28 or 29 Feb)."""
+    first = _add_months(day.replace(day=1), months)
+    last = _add_months(first, 1) - timedelta(days=1)
+    return first.replace(day=min(day.day, last.day))
+
+
+def exits_by_month(sites: list[Site], period: Period) -> list[dict]:
+    """One row per month of the period: who joined then, and of them how many went on to a
+    job or to education within 3, 6 and 12 months (see the module's definitions)."""
+    site_ids = [s.id for s in sites]
+    zones = {s.id: ZoneInfo(s.timezone) for s in sites}
+    zone = ZoneInfo(sites[0].timezone)
+    start = period.utc(sites[0].timezone)[0] - timedelta(days=1)  # zones differ by hours
+    end = period.utc(sites[0].timezone)[1] + timedelta(days=1)
+    joined: dict[int, date] = {}
+    for user_id, site_id, created_at in db.session.execute(
+            select(Membership.user_id, Membership.site_id, Membership.created_at).where(
+                Membership.site_id.in_(site_ids), Membership.role == Role.PARTICIPANT,
+                Membership.created_at >= start, Membership.created_at < end)):
+        day = created_at.astimezone(zones.get(site_id, zone)).date()
+        if period.start <= day < period.end:
+            joined[user_id] = min(day, joined.get(user_id, day))
+    first_exit: dict[tuple[int, str], date] = {}
+    for user_id, kind, on_date in db.session.execute(
+            select(Outcome.participant_id, Outcome.kind, Outcome.on_date).where(
+                Outcome.participant_id.in_(list(joined) or [-1]),
+                Outcome.site_id.in_(site_ids), Outcome.confirmed_at.is_not(None),
+                Outcome.kind.in_([OutcomeKind.JOB, OutcomeKind.EDUCATION]))):
+        if on_date >= joined[user_id]:
+            key = (user_id, kind)
+            first_exit[key] = min(on_date, first_exit.get(key, on_date))
+    rows = {month: {"month": month, "joined": 0,
+                    **{f"{kind}_{n}": 0 for kind in ("job", "education") for n in WITHIN_MONTHS}}
+            for month in period.months()}
+    for user_id, day in joined.items():
+        row = rows[day.replace(day=1)]
+        row["joined"] += 1
+        for kind in ("job", "education"):
+            exit_on = first_exit.get((user_id, kind))
+            for n in WITHIN_MONTHS:
+                if exit_on is not None and exit_on <= months_later(day, n):
+                    row[f"{kind}_{n}"] += 1
+    return list(rows.values())
+
+
+def check_in_change(site_ids: list[int], period: Period, zone: str) -> dict:
+    """How many respondents answered twice or more by the end of the period, and the median
+    change (latest minus first) per sentence; None for the medians when nobody did."""
+    end = period.utc(zone)[1]
+    answers: dict[str, list[CheckIn]] = {}
+    for check_in in db.session.scalars(select(CheckIn).where(
+            CheckIn.site_id.in_(site_ids), CheckIn.skipped.is_(False),
+            CheckIn.created_at < end).order_by(CheckIn.created_at, CheckIn.id)):
+        answers.setdefault(check_in.respondent, []).append(check_in)
+    pairs = [(rows[0], rows[-1]) for rows in answers.values() if len(rows) >= 2]
+    return {"people": len(pairs), "median": {
+        s.value: median(last.answer(s) - first.answer(s) for first, last in pairs)
+        if pairs else None for s in Statement}}
