@@ -96,7 +96,7 @@ def _connect_features(app: Flask) -> None:
     from portal.employment import hooks as employment
     from portal.goals import hooks as goals
     from portal.meetings import figures as meeting_figures
-    from portal.meetings import messages as meeting_messages
+    from portal.meetings import hooks as meetings
     from portal.notify import hooks as notify
     from portal.privacy import messages as privacy_messages
     from portal.reports import hooks as reports
@@ -108,7 +108,7 @@ def _connect_features(app: Flask) -> None:
     goals.connect()
     competences.connect()
     meeting_figures.register()
-    meeting_messages.init()
+    meetings.connect()
     notify.connect()
     privacy_messages.init()
     reports.connect()

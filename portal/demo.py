@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import select
 
+from portal import work
 from portal.accounts import services
 from portal.accounts.models import Consent, Membership, Role, Site, User
 from portal.extensions import db, utcnow
@@ -43,7 +44,6 @@ ARABIC_FIRST = ["فاطمة", "مريم", "نور", "خديجة", "زينب", "�
                 "أحمد", "محمد", "يوسف", "عمر", "خالد", "سامي"]
 ARABIC_LAST = ["حسن", "الخطيب", "إبراهيم", "السيد", "عثمان", "منصور", "النجار", "حداد",
                "الأحمد", "يوسف"]
-LANGUAGES_BY_SCRIPT = {"latin": ["nb", "sv", "da", "en"], "arabic": ["ar"]}
 MOBILE_PREFIX = {"NO": ("+474", 7), "SE": ("+4670", 7), "DK": ("+4520", 6)}
 
 
@@ -310,7 +310,8 @@ def _seed_amina_meeting() -> None:
     found = meetings.find_slots(amina, amina.home_site, lars.id)
     free = [slot for slot in found if not slot.clash]
     if free:
-        meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")
+        with work.unit():  # booking locks both calendars: only inside a unit of work
+            meetings.book(amina, free[min(3, len(free) - 1)].key, "CV and job applications")
 
 
 def _seed_history(rng, sites, scale: int, weeks: int = 48, group: int = 10) -> None:

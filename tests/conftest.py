@@ -115,6 +115,17 @@ def _headers(htmx: bool, extra):
 
 
 @pytest.fixture
+def english():
+    """Service messages outside a request are in the default language (nb): read English.
+    Feature test folders whose tests match on messages use it for every test (their
+    conftest.py)."""
+    from portal.i18n import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
 def client(app):
     return Client(app.test_client())
 

@@ -303,8 +303,7 @@ def test_a_cancelled_meeting_and_a_cancelled_session_agree_with_their_nouns(app)
     a meeting (لقاء, möte) need different words, so the meeting's status has a context."""
     from flask_babel import force_locale, gettext
 
-    from portal.meetings.forms import STATUS_NAMES
-    from portal.meetings.models import BookingStatus
+    from portal.meetings.models import STATUS_NAMES, BookingStatus
 
     expected = {"ar": ("ملغاة", "ملغى"), "sv": ("Inställd", "Inställt"), "nb": ("Avlyst", "Avlyst")}
     with app.test_request_context():

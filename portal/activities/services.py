@@ -1,17 +1,20 @@
 """Activity verbs: create, schedule a series, browse, join, leave, follow."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.rrule import WEEKLY, rrule
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, union_all, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
 from portal import work
 from portal.accounts.models import Membership, Role, Site, User
+from portal.activities import calendar
 from portal.activities.models import (
     Activity,
     ActivityStatus,
@@ -21,6 +24,8 @@ from portal.activities.models import (
     Kind,
     Session,
     SessionStatus,
+    activity_leader,
+    shift,
 )
 from portal.activities.rules import default_rule_set
 from portal.errors import DomainError
@@ -529,3 +534,33 @@ def keep_wall_times(site: Site) -> int:
             moved += 1
     db.session.flush()
     return moved
+
+
+def session_times(run_by: Collection[int], start: datetime, end: datetime,
+                  joined_by: User | None = None) -> list[tuple[int, datetime, datetime]]:
+    """(person, start, end) of the scheduled sessions that take people's time in the period
+    (what meetings need to know about activities). The sessions run by the people `run_by`:
+    the study circles they lead and the café sessions they host, a shift they took (leading a
+    café is organising it; its hosts are the ones who are there). With `joined_by`, also the
+    sessions that person takes part in (calendar.busy_times)."""
+    taken = list(db.session.execute(_sessions_run_statement(), {
+        "people": list(run_by), "start": start, "end": end}).all()) if run_by else []
+    if joined_by is not None:
+        taken += [(joined_by.id, starts_at, ends_at)
+                  for starts_at, ends_at in calendar.busy_times(joined_by, start, end)]
+    return taken
+
+
+@cache
+def _sessions_run_statement():
+    def run(people, link):
+        return (select(people.c.user_id, Session.starts_at, Session.ends_at)
+                .join(Session, link).where(
+                    people.c.user_id.in_(bindparam("people", expanding=True)),
+                    Session.status == SessionStatus.SCHEDULED,
+                    Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))
+
+    circles = select(Activity.id).where(Activity.kind == Kind.STUDY_CIRCLE)
+    led = run(activity_leader, Session.activity_id == activity_leader.c.activity_id).where(
+        Session.activity_id.in_(circles))
+    return union_all(led, run(shift, Session.id == shift.c.session_id))

@@ -1,5 +1,7 @@
 """Availability and booking forms."""
 
+from babel import Locale
+from flask_babel import get_locale
 from wtforms import (
     DateField,
     IntegerField,
@@ -12,16 +14,10 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from portal.forms import BaseForm
-from portal.i18n import _l, lazy_ngettext, lazy_pgettext, weekday_names
-from portal.meetings.models import BookingStatus, Mode
+from portal.i18n import _l, lazy_ngettext, weekday_names
+from portal.meetings.models import MODE_NAMES, Mode
 
 REQUIRED = _l("This field is required.")
-MODE_NAMES = {Mode.IN_PERSON: _l("In person"), Mode.PHONE: _l("By phone"),
-              Mode.VIDEO: _l("Video call")}
-# "Cancelled" has a context: sessions and meetings differ in gender (Arabic, Swedish).
-STATUS_NAMES = {BookingStatus.BOOKED: _l("Booked"), BookingStatus.HELD: _l("Held"),
-                BookingStatus.NO_SHOW: _l("Did not come"),
-                BookingStatus.CANCELLED: lazy_pgettext("meeting", "Cancelled")}
 # Interpreter languages often asked for; staff can arrange others on request.
 INTERPRETER_LANGUAGES = ["ar", "ti", "so", "fa", "ps", "uk", "ku", "ckb", "en", "fr"]
 
@@ -78,9 +74,6 @@ class TimeOffForm(BaseForm):
 
 
 def interpreter_choices():
-    from babel import Locale
-    from flask_babel import get_locale
-
     locale = get_locale()
     names = sorted(((code, Locale.parse(code).get_display_name(locale) or code)
                     for code in INTERPRETER_LANGUAGES), key=lambda item: item[1])
@@ -89,9 +82,6 @@ def interpreter_choices():
 
 
 def interpreter_name(code: str) -> str:
-    from babel import Locale
-    from flask_babel import get_locale
-
     return Locale.parse(code).get_display_name(get_locale()) if code else ""
 
 

@@ -7,13 +7,18 @@ from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Time, UniqueC
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import Site, User
-from portal.extensions import UTCDateTime, db, one_of, utcnow
+from portal.extensions import db, enum_column, utcnow
+from portal.i18n import _l, lazy_pgettext
 
 
 class Mode(StrEnum):
     IN_PERSON = "in_person"
     PHONE = "phone"
     VIDEO = "video"
+
+
+MODE_NAMES = {Mode.IN_PERSON: _l("In person"), Mode.PHONE: _l("By phone"),
+              Mode.VIDEO: _l("Video call")}
 
 
 class BookingStatus(StrEnum):
@@ -23,8 +28,11 @@ class BookingStatus(StrEnum):
     CANCELLED = "cancelled"
 
 
-# Statuses that occupy the host's time: only one of these per host and start time.
-ACTIVE_STATUSES = (BookingStatus.BOOKED, BookingStatus.HELD, BookingStatus.NO_SHOW)
+# "Cancelled" has a context: sessions and meetings differ in gender (Arabic, Swedish).
+STATUS_NAMES = {BookingStatus.BOOKED: _l("Booked"), BookingStatus.HELD: _l("Held"),
+                BookingStatus.NO_SHOW: _l("Did not come"),
+                BookingStatus.CANCELLED: lazy_pgettext("meeting", "Cancelled")}
+
 SLOT_MINUTES = (15, 30, 45, 60)
 
 
@@ -34,7 +42,6 @@ class Availability(db.Model):
 
     __tablename__ = "availability"
     __table_args__ = (
-        one_of("mode", Mode),
         CheckConstraint("slot_minutes IN (15, 30, 45, 60)", name="slot_minutes"),
         CheckConstraint("buffer_minutes >= 0 AND buffer_minutes <= 60", name="buffer_minutes"),
         CheckConstraint("valid_until IS NULL OR valid_until >= valid_from", name="dates"),
@@ -44,14 +51,14 @@ class Availability(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     host_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     site_id: Mapped[int] = mapped_column(ForeignKey("site.id", ondelete="CASCADE"))
-    mode: Mapped[str] = mapped_column(String(20), default=Mode.IN_PERSON)
+    mode: Mapped[Mode] = enum_column(Mode, "mode", default=Mode.IN_PERSON)
     place: Mapped[str] = mapped_column(String(300), default="")  # room, phone note or video link
     languages: Mapped[str] = mapped_column(String(120), default="")  # as the host wrote them
     slot_minutes: Mapped[int] = mapped_column(default=30)
     buffer_minutes: Mapped[int] = mapped_column(default=0)
     valid_from: Mapped[date]
     valid_until: Mapped[date | None]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     host: Mapped[User] = relationship(lazy="joined")
     site: Mapped[Site] = relationship(lazy="joined")
@@ -115,8 +122,6 @@ class Booking(db.Model):
 
     __tablename__ = "booking"
     __table_args__ = (
-        one_of("status", BookingStatus),
-        one_of("mode", Mode),
         CheckConstraint("ends_at > starts_at", name="ends_after_start"),
         # The rule that must hold under any concurrency: one active meeting per host and time.
         Index("uq_booking_host_start_active", "host_id", "starts_at", unique=True,
@@ -136,19 +141,20 @@ class Booking(db.Model):
         ForeignKey("user_account.id", ondelete="SET NULL"))
     availability_id: Mapped[int | None] = mapped_column(
         ForeignKey("availability.id", ondelete="SET NULL"))
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    mode: Mapped[str] = mapped_column(String(20))
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    mode: Mapped[Mode] = enum_column(Mode, "mode")
     place: Mapped[str] = mapped_column(String(300), default="")
     topic: Mapped[str] = mapped_column(String(300), default="")
     interpreter: Mapped[str] = mapped_column(String(5), default="")  # a language code or ""
-    status: Mapped[str] = mapped_column(String(20), default=BookingStatus.BOOKED)
+    status: Mapped[BookingStatus] = enum_column(BookingStatus, "status",
+                                                default=BookingStatus.BOOKED)
     cancel_reason: Mapped[str] = mapped_column(String(300), default="")
     cancelled_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("user_account.id", ondelete="SET NULL"))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
     # When the current time was agreed (booked or moved): reminders due before it are skipped.
-    scheduled_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    scheduled_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     site: Mapped[Site] = relationship(lazy="joined")
     host: Mapped[User | None] = relationship(foreign_keys=[host_id], lazy="joined")
@@ -173,5 +179,5 @@ class Reminder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     booking_id: Mapped[int] = mapped_column(ForeignKey("booking.id", ondelete="CASCADE"))
     hours_before: Mapped[int]
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    starts_at: Mapped[datetime]
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -6,10 +6,11 @@ from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from portal import work
 from portal.extensions import db, utcnow
+from portal.meetings import messages
 from portal.meetings.models import Booking, BookingStatus, Reminder
-from portal.meetings.services import params
-from portal.notify.services import deliver_emails, notify
+from portal.notify.services import notify
 
 
 def hours_before() -> list[int]:
@@ -36,26 +37,35 @@ def due(hours: int, later_than: int, now: datetime) -> list[Booking]:
 
 
 def send_reminders(now: datetime | None = None) -> int:
-    """Queue each due reminder once. The reminder row is the claim: it and the notification
-    are written in one transaction, and the unique key (meeting, kind, meeting time) lets only
-    one of two senders running at once commit. A moved meeting has a new time, so reminders
-    for its old time are never sent; a cancelled one is no longer booked."""
+    """Queue each due reminder once, each in a unit of work of its own (a job: it runs outside
+    any request), so one that fails leaves the others sent. A moved meeting has a new time,
+    so reminders for its old time are never sent; a cancelled one is no longer booked."""
     now = now or utcnow()
     queued = 0
     kinds = hours_before()
     for hours, later_than in zip(kinds, [*kinds[1:], 0], strict=True):
-        for booking in due(hours, later_than, now):
-            if booking.participant is None:
-                continue
-            db.session.add(Reminder(booking_id=booking.id, hours_before=hours,
-                                    starts_at=booking.starts_at, sent_at=now))
-            notify([booking.participant], "meeting_reminder", params(booking),
-                   about=booking.host)
-            try:
-                db.session.commit()
-            except IntegrityError:  # another sender was first
-                db.session.rollback()
-                continue
-            queued += 1
-    deliver_emails(limit=1000)
+        for booking_id, starts_at in [(b.id, b.starts_at) for b in due(hours, later_than, now)]:
+            with work.unit():
+                queued += _remind(booking_id, starts_at, hours, now)
     return queued
+
+
+def _remind(booking_id: int, starts_at: datetime, hours: int, now: datetime) -> bool:
+    """The reminder row is the claim: it and the notification are written in one unit of
+    work, and the unique key (meeting, kind, meeting time) lets only one of two senders
+    running at once write it. False when another sender was first, or the meeting was
+    cancelled or moved since it was found due."""
+    booking = db.session.get(Booking, booking_id, populate_existing=True)
+    if (booking.status != BookingStatus.BOOKED or booking.starts_at != starts_at
+            or booking.participant is None):
+        return False
+    try:
+        with db.session.begin_nested():
+            db.session.add(Reminder(booking_id=booking.id, hours_before=hours,
+                                    starts_at=starts_at, sent_at=now))
+            db.session.flush()
+    except IntegrityError:
+        return False
+    notify([booking.participant], "meeting_reminder", messages.params(booking),
+           about=booking.host)
+    return True

@@ -1,19 +1,25 @@
-"""Meeting verbs: publish availability, book, move, cancel, mark held or no-show."""
+"""Meeting verbs: publish availability, book, move, cancel, mark held or no-show.
 
+They change the session and flush; the request (or job) that calls them commits once at its
+end (portal.work)."""
+
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import cache
+from functools import cache, cached_property
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from portal import work
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
-from portal.activities import calendar
+from portal.activities.services import session_times
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
+from portal.meetings import messages
 from portal.meetings import slots as slot_rules
 from portal.meetings.models import (
     SLOT_MINUTES,
@@ -25,21 +31,25 @@ from portal.meetings.models import (
     TimeOff,
     Window,
 )
-from portal.notify.services import deliver_emails, notify
+from portal.notify.models import Notification
+from portal.notify.services import notify
 
 DAYS_AHEAD = 28  # how far ahead participants can book
 
 
 class SlotTaken(DomainError):
-    """The time went to someone else a moment ago: offer the next free times instead."""
+    """The time went to someone else a moment ago: offer the next free times instead. They
+    are looked up when first asked for, so that a request can let go of the calendars it
+    locked first (`work.roll_back()`): looking up weeks of free times while holding SQLite's
+    one write lock made other writers give up (a 503) when many booked at once."""
 
-    def __init__(self, alternatives: list):
+    def __init__(self, next_free_times: Callable[[], list]):
         super().__init__(_l("Sorry, that time was just taken. Here are the next free times."))
-        self.alternatives = alternatives
+        self._next_free_times = next_free_times
 
-
-class _Taken(Exception):  # noqa: N818 - internal signal inside book() and move()
-    """The slot is not free: roll back first, then offer alternatives."""
+    @cached_property
+    def alternatives(self) -> list:
+        return self._next_free_times()
 
 
 # -- permissions ---------------------------------------------------------------------------
@@ -122,7 +132,7 @@ def create_availability(user: User, site: Site, data: AvailabilityData,
     availability.windows = [Window(weekday=day, starts=window.starts, ends=window.ends)
                             for day in sorted(set(window.weekdays))]
     db.session.add(availability)
-    db.session.commit()
+    db.session.flush()
     return availability
 
 
@@ -131,19 +141,16 @@ def update_availability(availability: Availability, data: AvailabilityData) -> N
     _check_availability(data)
     for name, value in vars(data).items():
         setattr(availability, name, value)
-    db.session.commit()
 
 
 def add_window(availability: Availability, window: WindowData) -> None:
     _check_window(window)
     availability.windows.extend(Window(weekday=day, starts=window.starts, ends=window.ends)
                                 for day in sorted(set(window.weekdays)))
-    db.session.commit()
 
 
 def remove_window(availability: Availability, window_id: int) -> None:
     availability.windows = [w for w in availability.windows if w.id != window_id]
-    db.session.commit()
 
 
 def add_extra(availability: Availability, day: date, starts: time, ends: time) -> None:
@@ -152,18 +159,15 @@ def add_extra(availability: Availability, day: date, starts: time, ends: time) -
     if day < slot_rules.local_today(availability.site):
         raise DomainError(_l("Choose today or a later date."), field="day")
     availability.extras.append(ExtraWindow(day=day, starts=starts, ends=ends))
-    db.session.commit()
 
 
 def remove_extra(availability: Availability, extra_id: int) -> None:
     availability.extras = [e for e in availability.extras if e.id != extra_id]
-    db.session.commit()
 
 
 def delete_availability(availability: Availability) -> None:
     """No new bookings in it; meetings already booked stay (they keep their own time)."""
     db.session.delete(availability)
-    db.session.commit()
 
 
 def own_availability(user: User, availability_id: int) -> Availability | None:
@@ -183,7 +187,6 @@ def add_time_off(user: User, first_day: date, last_day: date | None) -> list[Boo
     if last_day < first_day:
         raise DomainError(_l("The end date is before the first date."), field="last_day")
     db.session.add(TimeOff(host_id=user.id, first_day=first_day, last_day=last_day))
-    db.session.commit()
     return [b for b in agenda_of(user, first_day - timedelta(days=1),
                                  last_day + timedelta(days=1))
             if b.is_active and first_day <= _local_day(b) <= last_day]
@@ -193,7 +196,6 @@ def remove_time_off(user: User, time_off_id: int) -> bool:
     """Remove one's own days off; False if there were none by that id (someone else's)."""
     removed = db.session.execute(TimeOff.__table__.delete().where(
         TimeOff.id == time_off_id, TimeOff.host_id == user.id)).rowcount
-    db.session.commit()
     return removed == 1
 
 
@@ -253,13 +255,13 @@ def find_slots(participant: User, site: Site, host_id: int | None,
 
 def _participant_busy(participant: User, start: datetime, end: datetime,
                       ignore_booking: int | None = None) -> list[tuple[datetime, datetime]]:
-    busy = calendar.busy_times(participant, start, end) + [
+    """The sessions the person joined (and, for staff booking a colleague, those they run)
+    and their other meetings."""
+    running = {participant.id} if participant.is_staff else set()
+    sessions = session_times(running, start, end, joined_by=participant)
+    return [(starts_at, ends_at) for _person, starts_at, ends_at in sessions] + [
         (starts_at, ends_at) for booking_id, starts_at, ends_at
         in _meetings_between(participant, start, end) if booking_id != ignore_booking]
-    if participant.is_staff:  # staff booking a colleague: the sessions they run count too
-        busy += [(starts_at, ends_at) for _person, starts_at, ends_at
-                 in slot_rules.sessions_run({participant.id}, start, end)]
-    return busy
 
 
 def _overlaps(busy, start: datetime, end: datetime) -> bool:
@@ -288,7 +290,17 @@ def _meetings_between_statement(hosting: bool):
 
 
 def slot_for(key: str, participant: User, ignore_booking: int | None = None):
-    """The free slot a key names, or None (taken, past, or never offered)."""
+    """The free slot a key names, or None (taken, past, or never offered), flagged when it
+    clashes with the participant's sessions or other meetings."""
+    slot = _free_slot(key, ignore_booking)
+    if slot is None:
+        return None
+    busy = _participant_busy(participant, slot.starts_at, slot.ends_at, ignore_booking)
+    return replace(slot, clash=_overlaps(busy, slot.starts_at, slot.ends_at))
+
+
+def _free_slot(key: str, ignore_booking: int | None = None) -> slot_rules.Slot | None:
+    """The slot a key names if its host is free then (the participant's side aside)."""
     parsed = slot_rules.parse_key(key)
     if parsed is None:
         return None
@@ -299,11 +311,7 @@ def slot_for(key: str, participant: User, ignore_booking: int | None = None):
     day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
     found = slot_rules.free_slots(site, day, day, ignore_booking=ignore_booking,
                                   offered=[availability])
-    slot = next((s for s in found if s.starts_at == parsed[1]), None)
-    if slot is None:
-        return None
-    busy = _participant_busy(participant, slot.starts_at, slot.ends_at, ignore_booking)
-    return replace(slot, clash=_overlaps(busy, slot.starts_at, slot.ends_at))
+    return next((s for s in found if s.starts_at == parsed[1]), None)
 
 
 def _alternatives(participant: User, availability: Availability, after: datetime,
@@ -318,50 +326,69 @@ def _alternatives(participant: User, availability: Availability, after: datetime
 # -- booking -------------------------------------------------------------------------------
 
 def _lock_people(*user_ids: int) -> None:
-    """Start a transaction that owns these people's calendars: a write on their rows, in id
+    """Own these people's calendars until the unit of work ends: a write on their rows, in id
     order, waits for any other booking of the same host or participant (row locks on
     PostgreSQL, the write lock on SQLite). The unique index stays the last word."""
-    db.session.commit()
     for user_id in sorted(set(user_ids)):
-        db.session.execute(update(User).where(User.id == user_id)
-                           .values(session_version=User.session_version))
+        work.lock(update(User).where(User.id == user_id)
+                  .values(session_version=User.session_version))
 
 
-def book(participant: User, key: str, topic: str = "", interpreter: str = "") -> Booking:
+def _claim(participant: User, availability: Availability, key: str,
+           moving: Booking | None = None, **details) -> Booking:
+    """Give a meeting the free time `key` names: a new meeting (with `details`), or the one
+    `moving` to it. Lock the host's and the participant's calendars, check the time again with
+    what is committed now, and write; the partial unique index is the last word (in a
+    savepoint, so the unit of work stays usable when it refuses). Whoever loses the time gets
+    SlotTaken, with the next free times."""
+    moving_id = moving.id if moving is not None else None
+    after = slot_rules.parse_key(key)[1]
+
+    def taken() -> SlotTaken:
+        return SlotTaken(lambda: _alternatives(participant, availability, after, moving_id))
+
+    _lock_people(availability.host_id, participant.id)
+    if moving is not None:
+        moving = db.session.get(Booking, moving_id, populate_existing=True)
+        if moving.status != BookingStatus.BOOKED:
+            raise DomainError(_l("This meeting is cancelled."))
+    slot = _free_slot(key, moving_id)
+    if slot is None:
+        raise taken()
+    _check_participant(participant, slot.starts_at, slot.ends_at, moving_id)  # their side
+    booking = moving or Booking(site_id=availability.site_id, host_id=availability.host_id,
+                                participant_id=participant.id, **details)
+    try:
+        with db.session.begin_nested():
+            booking.availability_id, booking.mode, booking.place = (
+                availability.id, availability.mode, availability.place)
+            booking.starts_at, booking.ends_at, booking.scheduled_at = (
+                slot.starts_at, slot.ends_at, utcnow())
+            db.session.add(booking)
+            db.session.flush()
+    except IntegrityError:
+        raise taken() from None
+    return booking
+
+
+def _offered_availability(key: str) -> Availability:
     parsed = slot_rules.parse_key(key)
     availability = db.session.get(Availability, parsed[0]) if parsed else None
     if availability is None:
         raise DomainError(_l("This time is not offered any more. Please choose another."))
+    return availability
+
+
+def book(participant: User, key: str, topic: str = "", interpreter: str = "") -> Booking:
+    availability = _offered_availability(key)
     if not participant.role_at(availability.site_id) and not participant.is_admin:
         raise DomainError(_l("You can only book meetings at your own meeting place."))
     if availability.host_id == participant.id:
         raise DomainError(_l("You cannot book a meeting with yourself."))
-    host_id, starts_at = availability.host_id, parsed[1]
-    _lock_people(host_id, participant.id)
-    try:
-        slot = slot_for(key, participant)
-        if slot is None:
-            raise _Taken
-        _check_participant(participant, slot.starts_at, slot.ends_at)
-        booking = Booking(site_id=availability.site_id, host_id=host_id,
-                          participant_id=participant.id, availability_id=availability.id,
-                          starts_at=slot.starts_at, ends_at=slot.ends_at,
-                          mode=availability.mode, place=availability.place,
-                          topic=topic, interpreter=interpreter)
-        db.session.add(booking)
-        db.session.flush()
-    except DomainError:
-        db.session.rollback()
-        raise
-    except (_Taken, IntegrityError):  # IntegrityError: the database's last word
-        # The next free times are looked up after the rollback, so the locks (on SQLite the
-        # one write lock of the whole database) are not held while four weeks are computed.
-        db.session.rollback()
-        raise SlotTaken(_alternatives(participant, availability, starts_at)) from None
-    notify([participant], "booking_confirmed", params(booking), about=booking.host)
-    notify([booking.host], "booking_new", params(booking), about=participant)
-    db.session.commit()
-    deliver_emails()
+    booking = _claim(participant, availability, key, topic=topic, interpreter=interpreter)
+    notify([participant], "booking_confirmed", messages.params(booking),
+           about=availability.host)
+    notify([availability.host], "booking_new", messages.params(booking), about=participant)
     return booking
 
 
@@ -380,13 +407,6 @@ def _check_participant(participant: User, starts_at: datetime, ends_at: datetime
             "another.",
             "You have %(num)d meetings booked already. Please cancel one before you book "
             "another.", limit))
-
-
-def params(booking: Booking, **extra) -> dict:
-    """A meeting notification's parameters. Never the other person's name: `notify(...,
-    about=)` names them, so an erased person's name is in nobody's messages."""
-    return {"booking_id": booking.id, "starts_at": booking.starts_at.isoformat(),
-            "timezone": booking.site.timezone, "mode": booking.mode} | extra
 
 
 def change_deadline(booking: Booking) -> datetime:
@@ -417,12 +437,11 @@ def cancel(user: User, booking: Booking, reason: str = "") -> None:
         BookingStatus.CANCELLED, reason.strip(), user.id)
     if by_staff and booking.participant is not None:
         notify([booking.participant], "booking_cancelled",
-               params(booking, reason=booking.cancel_reason), about=booking.host)
+               messages.params(booking, reason=booking.cancel_reason), about=booking.host)
     elif booking.host is not None:
         notify([booking.host], "booking_cancelled",
-               params(booking, reason=booking.cancel_reason), about=booking.participant)
-    db.session.commit()
-    deliver_emails()
+               messages.params(booking, reason=booking.cancel_reason),
+               about=booking.participant)
 
 
 def move(user: User, booking: Booking, key: str) -> Booking:
@@ -430,36 +449,14 @@ def move(user: User, booking: Booking, key: str) -> Booking:
     if booking.participant_id != user.id or not can_change(user, booking):
         raise DomainError(_l("It is too late to change this meeting online. Please call or "
                              "message your contact person."))
-    parsed = slot_rules.parse_key(key)
-    availability = db.session.get(Availability, parsed[0]) if parsed else None
-    if availability is None or availability.host_id != booking.host_id:
+    availability = _offered_availability(key)
+    if availability.host_id != booking.host_id:
         raise DomainError(_l("This time is not offered any more. Please choose another."))
-    booking_id, old_start = booking.id, booking.starts_at
-    _lock_people(booking.host_id, user.id)
-    booking = db.session.get(Booking, booking_id, populate_existing=True)
-    try:
-        if booking.status != BookingStatus.BOOKED:
-            raise DomainError(_l("This meeting is cancelled."))
-        slot = slot_for(key, user, ignore_booking=booking.id)
-        if slot is None:
-            raise _Taken
-        _check_participant(user, slot.starts_at, slot.ends_at, ignore_booking=booking.id)
-        booking.availability_id, booking.mode, booking.place = (
-            availability.id, availability.mode, availability.place)
-        booking.starts_at, booking.ends_at, booking.scheduled_at = (
-            slot.starts_at, slot.ends_at, utcnow())
-        db.session.flush()
-    except DomainError:
-        db.session.rollback()
-        raise
-    except (_Taken, IntegrityError):
-        db.session.rollback()  # before looking up the alternatives (see book)
-        raise SlotTaken(_alternatives(user, availability, parsed[1], booking_id)) from None
+    old_start = booking.starts_at
+    booking = _claim(user, availability, key, moving=booking)
     if booking.host is not None:
         notify([booking.host], "booking_moved",
-               params(booking, old_starts_at=old_start.isoformat()), about=user)
-    db.session.commit()
-    deliver_emails()
+               messages.params(booking, old_starts_at=old_start.isoformat()), about=user)
     return booking
 
 
@@ -473,8 +470,7 @@ def mark(user: User, booking: Booking, status: str) -> None:
         raise DomainError(_l("This meeting is cancelled."))
     if booking.starts_at > utcnow():
         raise DomainError(_l("You can mark a meeting when it has started."))
-    booking.status = status
-    db.session.commit()
+    booking.status = BookingStatus(status)
 
 
 # -- lists ---------------------------------------------------------------------------------
@@ -545,3 +541,46 @@ def coordinated_sites(user: User) -> list[Site]:
 def staff_sites(user: User) -> list[Site]:
     return [m.site for m in user.memberships if m.role in STAFF_ROLES]
 
+
+# -- a person's data: erased, or asked for (portal.signals; see hooks.py) ------------------
+
+def forget(person: User, actor: User | None, now: datetime) -> None:
+    """What meetings keep about a person being erased. Their coming meetings are cancelled on
+    either side (as a participant, and as a host) and the other person is told (the message
+    names the person by account, so it reads "–"); the topics they wrote, their cancel
+    reasons (here and in the other side's message) and the places they gave as a host (a
+    room, their phone number, a video link) are cleared; their free times and days off are
+    removed. The meetings stay, anonymous, so the reports keep their numbers."""
+    mine = or_(Booking.participant_id == person.id, Booking.host_id == person.id)
+    for booking in list(db.session.scalars(select(Booking).where(
+            mine, Booking.status == BookingStatus.BOOKED, Booking.starts_at > now))):
+        booking.status = BookingStatus.CANCELLED
+        booking.cancelled_by_id = actor.id if actor else None
+        other = booking.participant if booking.host_id == person.id else booking.host
+        if other is not None:
+            notify([other], "booking_cancelled", messages.params(booking), about=person)
+    theirs = set(db.session.scalars(select(Booking.id).where(
+        Booking.cancelled_by_id == person.id, Booking.cancel_reason != "")))
+    for message in db.session.scalars(select(Notification).where(
+            Notification.about_id == person.id, Notification.kind == "booking_cancelled")):
+        if message.params.get("booking_id") in theirs and message.params.get("reason"):
+            message.params = {k: v for k, v in message.params.items() if k != "reason"}
+    db.session.execute(update(Booking).where(Booking.cancelled_by_id == person.id)
+                       .values(cancel_reason=""))
+    db.session.execute(update(Booking).where(Booking.participant_id == person.id)
+                       .values(topic=""))
+    db.session.execute(update(Booking).where(Booking.host_id == person.id).values(place=""))
+    for model in (Availability, TimeOff):
+        db.session.execute(delete(model).where(model.host_id == person.id))
+
+
+def data_of(person: User) -> list[dict]:
+    """The meetings a person booked, as plain data (their part of My data)."""
+    def when(moment):
+        return moment.isoformat() if moment else None
+
+    bookings = db.session.scalars(select(Booking).where(
+        Booking.participant_id == person.id).order_by(Booking.starts_at))
+    return [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
+             "end": when(b.ends_at), "mode": str(b.mode), "topic": b.topic,
+             "interpreter": b.interpreter, "status": str(b.status)} for b in bookings]

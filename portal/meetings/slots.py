@@ -17,14 +17,7 @@ from flask import current_app
 from sqlalchemy import bindparam, or_, select, union_all
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site
-from portal.activities.models import (
-    Activity,
-    Kind,
-    Session,
-    SessionStatus,
-    activity_leader,
-    shift,
-)
+from portal.activities.services import session_times
 from portal.extensions import db, utcnow
 from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
 
@@ -118,40 +111,16 @@ def _busy(host_ids: set[int], start: datetime, end: datetime,
           ignore: int | None) -> dict[int, list[tuple[datetime, datetime]]]:
     """When the hosts are taken, with two hours' margin on each side of the period: their
     meetings that are not cancelled (all but `ignore`) on either side — staff may book a
-    colleague too — and the sessions they run (see sessions_run)."""
+    colleague too — and the sessions they run (activities.services.session_times)."""
     busy: dict[int, list[tuple[datetime, datetime]]] = defaultdict(list)
     start, end = start - timedelta(hours=2), end + timedelta(hours=2)
     rows = [*db.session.execute(_busy_statement(), {
                 "hosts": list(host_ids), "start": start, "end": end,
                 "ignore": ignore or 0}),  # booking ids start at 1
-            *sessions_run(host_ids, start, end)]
+            *session_times(host_ids, start, end)]
     for host_id, starts_at, ends_at in rows:
         busy[host_id].append((starts_at, ends_at))
     return busy
-
-
-def sessions_run(people: set[int], start: datetime,
-                 end: datetime) -> list[tuple[int, datetime, datetime]]:
-    """(person, start, end) of the scheduled sessions these people run in the period: the study
-    circles they lead and the café sessions they host. Leading a café is organising it; its
-    hosts are the ones who are there."""
-    return list(db.session.execute(_sessions_run_statement(), {
-        "people": list(people), "start": start, "end": end}).all())
-
-
-@cache
-def _sessions_run_statement():
-    def run(people, link):
-        return (select(people.c.user_id, Session.starts_at, Session.ends_at)
-                .join(Session, link).where(
-                    people.c.user_id.in_(bindparam("people", expanding=True)),
-                    Session.status == SessionStatus.SCHEDULED,
-                    Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))
-
-    circles = select(Activity.id).where(Activity.kind == Kind.STUDY_CIRCLE)
-    led = run(activity_leader, Session.activity_id == activity_leader.c.activity_id).where(
-        Session.activity_id.in_(circles))
-    return union_all(led, run(shift, Session.id == shift.c.session_id))
 
 
 @cache

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 
+from portal import work
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import utcnow
@@ -16,8 +17,6 @@ from portal.meetings import services
 from portal.meetings import slots as slot_rules
 from portal.meetings.calendar import booking_ical
 from portal.meetings.forms import (
-    MODE_NAMES,
-    STATUS_NAMES,
     AvailabilityForm,
     BookForm,
     CancelBookingForm,
@@ -28,7 +27,13 @@ from portal.meetings.forms import (
     WindowForm,
     interpreter_name,
 )
-from portal.meetings.models import Availability, Booking, BookingStatus
+from portal.meetings.models import (
+    MODE_NAMES,
+    STATUS_NAMES,
+    Availability,
+    Booking,
+    BookingStatus,
+)
 from portal.web import redirect, render
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -39,8 +44,6 @@ def names() -> dict:
             "weekday_names": weekday_names(),
             "interpreter_name": interpreter_name,
             "status_names": {k: str(v) for k, v in STATUS_NAMES.items()}}
-
-
 
 
 def _booking(booking_id: int) -> Booking:
@@ -121,8 +124,10 @@ def create(key):
         booking = services.book(current_user, key, form.topic.data or "",
                                 form.interpreter.data or "")
     except services.SlotTaken as error:
+        work.roll_back()  # nothing to keep: let go of the calendars before the look-ups
         return _show_confirm(key, form, None, error, error.alternatives)
     except DomainError as error:
+        work.roll_back()
         return _show_confirm(key, form, services.slot_for(key, current_user), error)
     flash(_("Your meeting is booked. We have sent you a confirmation."), "success")
     return redirect(url_for("meetings.show", booking_id=booking.id))
@@ -133,13 +138,11 @@ def _show_booking(booking, cancel_form=None, status=200):
     form = cancel_form or (StaffCancelForm(formdata=None) if staff and
                            booking.participant_id != current_user.id
                            else CancelBookingForm(formdata=None))
-    response = render("meetings/show.html", "meetings/show.html", booking=booking,
-                      cancel_form=form, staff=staff and booking.participant_id != current_user.id,
-                      can_change=services.can_change(current_user, booking),
-                      deadline=services.change_deadline(booking),
-                      started=booking.starts_at <= utcnow(), **names())
-    response.status_code = status
-    return response
+    return render("meetings/show.html", "meetings/show.html", status=status, booking=booking,
+                  cancel_form=form, staff=staff and booking.participant_id != current_user.id,
+                  can_change=services.can_change(current_user, booking),
+                  deadline=services.change_deadline(booking),
+                  started=booking.starts_at <= utcnow(), **names())
 
 
 @bp.get("/<int:booking_id>")
@@ -189,9 +192,11 @@ def move_to(booking_id, key):
     try:
         services.move(current_user, booking, key)
     except services.SlotTaken as error:
+        work.refuse()
         flash(str(error.message), "error")
         return redirect(url_for("meetings.move", booking_id=booking.id))
     except DomainError as error:
+        work.refuse()
         flash(str(error.message), "error")
         return redirect(url_for("meetings.show", booking_id=booking.id))
     flash(_("Your meeting has a new time. Your contact person has been told."), "success")
@@ -213,6 +218,7 @@ def _mark(booking_id: int, status: str, message: str):
     try:
         services.mark(current_user, booking, status)
     except DomainError as error:
+        work.refuse()
         flash(str(error.message), "error")
     else:
         flash(message, "success")
@@ -288,15 +294,13 @@ def _staff_site():
 
 def _show_availability(form=None, off_form=None, status=200):
     site = _staff_site()
-    response = render(
-        "meetings/availability.html", "meetings/availability.html", site=site,
+    return render(
+        "meetings/availability.html", "meetings/availability.html", status=status, site=site,
         sites=services.staff_sites(current_user),
         availability=services.my_availability(current_user),
         form=form or AvailabilityForm(formdata=None, valid_from=slot_rules.local_today(site)),
         off_form=off_form or TimeOffForm(formdata=None),
         days_off=services.days_off(current_user), **names())
-    response.status_code = status
-    return response
 
 
 @bp.get("/availability")
@@ -349,13 +353,11 @@ def _own(availability_id: int) -> Availability:
 
 
 def _show_edit(item, form=None, window_form=None, extra_form=None, status=200):
-    response = render(
-        "meetings/edit_availability.html", "meetings/edit_availability.html", item=item,
-        form=form or EditAvailabilityForm(formdata=None, obj=item),
+    return render(
+        "meetings/edit_availability.html", "meetings/edit_availability.html", status=status,
+        item=item, form=form or EditAvailabilityForm(formdata=None, obj=item),
         window_form=window_form or WindowForm(formdata=None),
         extra_form=extra_form or ExtraForm(formdata=None, prefix="extra"), **names())
-    response.status_code = status
-    return response
 
 
 @bp.get("/availability/<int:availability_id>")

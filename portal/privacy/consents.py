@@ -58,7 +58,6 @@ def give(user: User, purpose: str, language: str) -> None:
     if given(user)[purpose] is None:
         db.session.add(Consent(user_id=user.id, purpose=purpose, language=language,
                                notice_version=current_app.config["PRIVACY_NOTICE_VERSION"]))
-        db.session.commit()
 
 
 def withdraw(user: User, purpose: str) -> None:
@@ -67,7 +66,6 @@ def withdraw(user: User, purpose: str) -> None:
     db.session.execute(update(Consent).where(
         Consent.user_id == user.id, Consent.purpose == purpose,
         Consent.withdrawn_at.is_(None)).values(withdrawn_at=utcnow()))
-    db.session.commit()
 
 
 def who_consents(user_ids: list[int], purpose: str) -> set[int]:

@@ -21,7 +21,7 @@ rewritten by migration 157124514a2a, so there is nothing to scan for on erasure.
 
 import secrets
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, select, update
 
 from portal import signals
 from portal.accounts import policy
@@ -30,10 +30,6 @@ from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
-from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
-from portal.meetings.services import params as meeting_params
-from portal.notify.models import Notification
-from portal.notify.services import notify
 
 ERASED_NAME = "–"
 
@@ -64,8 +60,6 @@ def my_data(user: User) -> dict:
 
     consents = list(db.session.scalars(select(Consent).where(Consent.user_id == user.id)
                                        .order_by(Consent.given_at)))
-    bookings = list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == user.id).order_by(Booking.starts_at)))
     return {
         "profile": {"name": user.display_name, "phone": user.phone, "email": user.email,
                     "language": user.language, "birth_year": user.birth_year,
@@ -75,9 +69,6 @@ def my_data(user: User) -> dict:
         "consents": [{"purpose": c.purpose, "notice_version": c.notice_version,
                       "language": c.language, "given": when(c.given_at),
                       "withdrawn": when(c.withdrawn_at)} for c in consents],
-        "meetings": [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
-                      "end": when(b.ends_at), "mode": b.mode, "topic": b.topic,
-                      "interpreter": b.interpreter, "status": b.status} for b in bookings],
     } | signals.collect(signals.data_requested, user)
 
 
@@ -93,14 +84,12 @@ def erase(actor: User | None, person: User) -> None:
 
 def _erase(actor: User | None, person: User) -> None:
     person_id, now = person.id, utcnow()
-    _cancel_coming_meetings(actor, person, now)
     # Each feature erases what it keeps about the person (portal/*/hooks.py): seats, follows,
-    # leadership and shifts (activities), the plan (goals), their messages (notify), the road
-    # to work (employment).
+    # leadership and shifts (activities), meetings and free times (meetings), the plan
+    # (goals), their messages (notify), the road to work (employment).
     signals.person_erased.send(person, actor=actor, now=now)
-    _end_staff_work(person)
-    db.session.execute(update(Booking).where(Booking.participant_id == person_id)
-                       .values(topic="", cancel_reason=""))
+    # No longer staff anywhere: the participant memberships stay (the reports count them).
+    person.memberships = [m for m in person.memberships if m.role == Role.PARTICIPANT]
     for model, column in ((ResetCode, ResetCode.user_id), (LoginSession, LoginSession.user_id)):
         db.session.execute(delete(model).where(column == person_id))
     db.session.execute(update(Consent).where(Consent.user_id == person_id,
@@ -116,36 +105,3 @@ def _erase(actor: User | None, person: User) -> None:
     person.session_version += 1  # every open session ends
     person.erased_at = now
     record(actor, "account.erase" if actor else "account.erase.retention", "user", person_id)
-
-
-def _cancel_coming_meetings(actor: User | None, person: User, now) -> None:
-    """Coming meetings end, on either side; the other person is told (the message names the
-    erased person as "–"). What the person wrote when cancelling goes, here and in the other
-    person's message, and so do the places they gave as a host."""
-    for booking in list(db.session.scalars(select(Booking).where(
-            or_(Booking.participant_id == person.id, Booking.host_id == person.id),
-            Booking.status == BookingStatus.BOOKED, Booking.starts_at > now))):
-        booking.status = BookingStatus.CANCELLED
-        booking.cancelled_by_id = actor.id if actor else None
-        other = booking.host if booking.participant_id == person.id else booking.participant
-        if other is not None:
-            notify([other], "booking_cancelled", meeting_params(booking), about=person)
-    theirs = set(db.session.scalars(select(Booking.id).where(
-        Booking.cancelled_by_id == person.id, Booking.cancel_reason != "")))
-    for message in db.session.scalars(select(Notification).where(
-            Notification.about_id == person.id, Notification.kind == "booking_cancelled")):
-        if message.params.get("booking_id") in theirs and message.params.get("reason"):
-            message.params = {k: v for k, v in message.params.items() if k != "reason"}
-    db.session.execute(update(Booking).where(Booking.cancelled_by_id == person.id)
-                       .values(cancel_reason=""))
-    # Where a host said to meet: a room, or their own phone number or video link.
-    db.session.execute(update(Booking).where(Booking.host_id == person.id).values(place=""))
-
-
-def _end_staff_work(person: User) -> None:
-    """No longer staff anywhere: the participant memberships stay (the reports count them),
-    every staff role goes, and with it free times for meetings and days off. (Leadership and
-    shifts go in activities' handler, plans shown to them in goals'.)"""
-    person.memberships = [m for m in person.memberships if m.role == Role.PARTICIPANT]
-    for model in (Availability, TimeOff):  # windows and one-off times go with their rows
-        db.session.execute(delete(model).where(model.host_id == person.id))

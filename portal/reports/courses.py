@@ -52,7 +52,6 @@ def count_all(batch: int = 500) -> int:
     for first in range(0, len(circles), batch):
         part = circles[first:first + batch]
         _keep(part, rules.evaluate_many(part))
-    db.session.commit()
     return len(circles)
 
 

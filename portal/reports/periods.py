@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-KINDS = ("month", "term", "year", "custom")
 MAX_DAYS = 3 * 366  # custom periods up to three years
 
 

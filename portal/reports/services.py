@@ -20,6 +20,7 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import and_, case, distinct, func, literal, select, union_all
 
+from portal import work
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import (
     Activity,
@@ -241,10 +242,12 @@ def circle_rows(site_ids, start: datetime, end: datetime) -> list[dict]:
 
 
 def recount() -> int:
-    """Recount every figure the reports keep from the raw rows (portal.reports.upkeep), and
-    count every study circle's course again. Returns how many circles were counted."""
-    upkeep.rebuild(db.session.connection())
-    db.session.commit()
+    """A job (`flask reports-rebuild`): recount every figure the reports keep from the raw
+    rows (portal.reports.upkeep) in a unit of its own, then count every study circle's course
+    again (courses keep their results beside the session: the recount must be committed
+    first). Returns how many circles were counted."""
+    with work.unit():
+        upkeep.rebuild(db.session.connection())
     return courses.count_all()
 
 

@@ -20,7 +20,7 @@ class Table:
 def tables(report: Report) -> list[Table]:
     from portal.activities.models import KIND_NAMES
     from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
-    from portal.meetings.forms import STATUS_NAMES as MEETING_STATUS_NAMES
+    from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
 
     limit = current_app.config["REPORT_SMALL_CELL"]
 

@@ -1,18 +1,19 @@
 """Leader reports: a dashboard per meeting place and period, and exports (CSV, XLSX).
 Only coordinators of a site (and administrators) see its numbers; every export is audited."""
 
-from flask import Blueprint, abort, current_app, make_response, request, url_for
+from flask import Blueprint, abort, current_app, make_response, request
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from portal.audit.models import record
 from portal.exports import csv_text
-from portal.extensions import db, utcnow
+from portal.extensions import utcnow
 from portal.i18n import _, format_day
 from portal.reports import services
 from portal.reports.forms import ReportForm
 from portal.reports.periods import period_for
 from portal.reports.tables import tables
+from portal.reports.workbook import workbook
 from portal.web import render
 
 bp = Blueprint("reports", __name__, url_prefix="/reports")
@@ -100,8 +101,6 @@ def export_csv():
 @bp.get("/export.xlsx")
 @login_required
 def export_xlsx():
-    from portal.reports.workbook import workbook
-
     form, sites, period = _scope()
     report = services.build(sites, period)
     data = workbook(report, tables(report))
@@ -118,9 +117,3 @@ def _audit(sites, action: str) -> None:
     """Who exported what, when: one entry per meeting place (numbers only, no content)."""
     for site in sites:
         record(current_user, action, "site", site.id)
-    db.session.commit()
-
-
-def export_url(fmt: str, query: dict, table: str | None = None) -> str:
-    args = dict(query) | ({"table": table} if table else {})
-    return url_for(f"reports.export_{fmt}", **args)

@@ -5,14 +5,11 @@ from portal.accounts.models import Role
 from portal.activities import services
 from portal.activities.models import Kind
 from portal.extensions import db
-from portal.i18n import force_locale
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Service messages outside a request are in the default language (nb): read English."""
-    with force_locale("en"):
-        yield
+def _english(english):
+    """Every test here reads service messages in English (tests/conftest.py)."""
 
 
 @pytest.fixture

@@ -1,10 +1,6 @@
 import pytest
 
-from portal.i18n import force_locale
-
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Service messages outside a request are in the default language (nb): read English."""
-    with force_locale("en"):
-        yield
+def _english(english):
+    """Every test here reads service messages in English (tests/conftest.py)."""

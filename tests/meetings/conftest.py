@@ -2,6 +2,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from portal import work
 from portal.accounts.models import Role
 from portal.extensions import db, utcnow
 from portal.meetings.models import Availability, Mode, Window
@@ -40,7 +41,7 @@ def make_availability(site, coach):
             valid_until=valid_until,
             windows=[Window(weekday=d, starts=starts, ends=ends) for d in weekdays])
         db.session.add(availability)
-        db.session.commit()
+        work.commit()
         return availability
 
     return make

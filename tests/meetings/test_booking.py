@@ -4,15 +4,15 @@ import os
 import subprocess
 import sys
 import threading
-import time as clock
 from datetime import time, timedelta
 from email.header import decode_header, make_header
 
 import pytest
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import select, text, update
+from sqlalchemy.exc import IntegrityError, OperationalError
 
-from portal.accounts.models import Role
+from portal import work
+from portal.accounts.models import Role, User
 from portal.activities import services as activities
 from portal.activities.models import Kind
 from portal.errors import DomainError
@@ -38,6 +38,7 @@ def test_booking_confirms_to_both_in_their_own_language(slot, coach, make_user, 
     availability, day, key = slot
     person = make_user(language="sv", email="amal@example.org", name="Amal")
     booking = services.book(person, key, "CV", "ar")
+    work.commit()  # e-mails leave once the booking is stored
     assert (booking.host_id, booking.participant_id, booking.status) == (
         coach.id, person.id, BookingStatus.BOOKED)
     assert (booking.mode, booking.place, booking.topic, booking.interpreter) == (
@@ -60,31 +61,55 @@ def test_booking_confirms_to_both_in_their_own_language(slot, coach, make_user, 
 def test_one_booking_per_time_and_a_friendly_answer_with_next_times(slot, make_user):
     availability, day, key = slot
     services.book(make_user(), key)
-    with pytest.raises(services.SlotTaken) as taken:
+    with pytest.raises(services.SlotTaken, match="just taken") as taken:
         services.book(make_user(), key)
-    assert "just taken" in str(taken.value.message)
     alternatives = [s.starts_at for s in taken.value.alternatives]
     assert alternatives and all(t > services.slot_rules.parse_key(key)[1] for t in alternatives)
 
 
-def test_the_next_free_times_are_looked_up_after_letting_go_of_the_locks(slot, make_user,
-                                                                         monkeypatch):
-    """Found by wapiti's logged-in scan (hundreds of bookings of taken times at once): the
-    next free times were computed inside the booking's transaction, holding SQLite's one
-    write lock, until other writers gave up after the busy timeout (503)."""
+def _someone_else_can_book_with(host_id: int) -> bool:
+    """Whether another connection can take this host's calendar now (a write on their row,
+    giving up after a tenth of a second)."""
+    with db.engine.connect() as other:
+        try:
+            other.execute(text("PRAGMA busy_timeout = 100" if other.dialect.name == "sqlite"
+                               else "SET lock_timeout = '100ms'"))
+            other.execute(update(User).where(User.id == host_id)
+                          .values(session_version=User.session_version))
+        except OperationalError:
+            return False
+        finally:
+            other.invalidate()  # never back to the pool with that short timeout
+    return True
+
+
+def test_a_booking_owns_both_calendars_until_its_unit_of_work_ends(slot, coach, make_user):
     availability, day, key = slot
     services.book(make_user(), key)
+    assert not _someone_else_can_book_with(coach.id)
+    work.commit()
+    assert _someone_else_can_book_with(coach.id)
+
+
+def test_the_next_free_times_are_looked_up_after_letting_go_of_the_locks(
+        client, login_as, slot, coach, make_user, monkeypatch):
+    """Found by wapiti's logged-in scan (hundreds of bookings of taken times at once): the
+    next free times were computed while the booking held SQLite's one write lock, until
+    other writers gave up after the busy timeout (503)."""
+    availability, day, key = slot
+    services.book(make_user(), key)
+    login_as()
     looked_up = services._alternatives
-    inside_a_transaction = []
+    free_to_book = []
 
     def spy(*args, **kwargs):
-        inside_a_transaction.append(db.session().in_transaction())
+        free_to_book.append(_someone_else_can_book_with(coach.id))
         return looked_up(*args, **kwargs)
 
     monkeypatch.setattr(services, "_alternatives", spy)
-    with pytest.raises(services.SlotTaken) as taken:
-        services.book(make_user(), key)
-    assert inside_a_transaction == [False] and taken.value.alternatives
+    response = client.post(f"/meetings/book/{key}", {"topic": ""})
+    assert response.status_code == 422 and "just taken" in response.get_data(as_text=True)
+    assert free_to_book == [True]
 
 
 def test_the_database_itself_refuses_a_second_active_booking(slot, coach, make_user):
@@ -94,16 +119,16 @@ def test_the_database_itself_refuses_a_second_active_booking(slot, coach, make_u
                    starts_at=first.starts_at, ends_at=first.ends_at, mode=first.mode)
     db.session.add(twin)
     with pytest.raises(IntegrityError):
-        db.session.commit()
+        work.commit()
     db.session.rollback()
     # A cancelled meeting does not hold the time.
     first = db.session.get(Booking, first.id)
     first.status = BookingStatus.CANCELLED
-    db.session.commit()
+    work.commit()
     twin = Booking(site_id=first.site_id, host_id=coach.id, participant_id=make_user().id,
                    starts_at=first.starts_at, ends_at=first.ends_at, mode=first.mode)
     db.session.add(twin)
-    db.session.commit()
+    work.commit()
 
 
 def test_many_people_at_once_get_one_booking(app, slot, make_user):
@@ -115,7 +140,8 @@ def test_many_people_at_once_get_one_booking(app, slot, make_user):
         with app.app_context():
             try:
                 barrier.wait(timeout=10)
-                services.book(db.session.get(type(availability.host), user_id), key)
+                with work.unit():  # as a request would be
+                    services.book(db.session.get(User, user_id), key)
                 results.append("booked")
             except services.SlotTaken:
                 results.append("taken")
@@ -134,18 +160,20 @@ def test_many_people_at_once_get_one_booking(app, slot, make_user):
 
 
 BOOK_IN_A_PROCESS = """
-import sys, time
-from portal import create_app
+import sys
+from portal import create_app, work
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.meetings import services
 app = create_app()
 with app.app_context():
     user = db.session.get(User, int(sys.argv[1]))
-    while time.time() < float(sys.argv[3]):
-        time.sleep(0.002)
+    services.slot_for(sys.argv[2], user)  # warm, as a worker that has served pages is
+    print("ready", flush=True)
+    sys.stdin.readline()  # all start together, when the test says go
     try:
-        services.book(user, sys.argv[2])
+        with work.unit():
+            services.book(user, sys.argv[2])
         print("booked")
     except services.SlotTaken:
         print("taken")
@@ -158,10 +186,15 @@ def test_separate_processes_at_once_get_one_booking(app, slot, make_user):
     ids = [make_user().id for _ in range(6)]
     env = dict(os.environ, DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
                SECRET_KEY="test-secret-key", MAIL_SERVER="")
-    start = str(clock.time() + 6)
-    processes = [subprocess.Popen([sys.executable, "-c", BOOK_IN_A_PROCESS, str(i), key, start],
-                                  env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                                  text=True) for i in ids]
+    processes = [subprocess.Popen([sys.executable, "-c", BOOK_IN_A_PROCESS, str(i), key],
+                                  env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, text=True) for i in ids]
+    # Each one has started Bro and looked at the time before any of them books.
+    ready = [p.stdout.readline().strip() for p in processes]
+    assert ready == ["ready"] * len(ids), [p.stderr.read() for p in processes]
+    for process in processes:
+        process.stdin.write("go\n")
+        process.stdin.flush()
     outputs = [p.communicate(timeout=120) for p in processes]
     answers = sorted(out.strip() for out, _err in outputs)
     assert answers == ["booked"] + ["taken"] * 5, [err for _out, err in outputs]
@@ -191,9 +224,9 @@ def test_not_with_yourself_not_at_another_place_not_off_the_grid(slot, coach, ma
     stranger = make_user(at=make_site("Elsewhere"))
     with pytest.raises(DomainError, match="your own meeting place"):
         services.book(stranger, key)
-    with pytest.raises(services.SlotTaken):
+    with pytest.raises(services.SlotTaken, match="just taken"):
         services.book(make_user(), key_at(availability, day, time(10, 10)))
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="not offered any more"):
         services.book(make_user(), "999-20300101T0900")
 
 
@@ -238,7 +271,7 @@ def test_the_host_is_not_offered_while_running_a_circle_or_a_cafe_shift(site, sl
     assert not offered(time(9)) and not offered(time(9, 30))
     assert offered(time(10)) and offered(time(10, 30)) and organised.hosts == []
     assert not offered(time(11)) and not offered(time(11, 30))
-    with pytest.raises(services.SlotTaken):  # and the booking itself checks again
+    with pytest.raises(services.SlotTaken, match="just taken"):  # the booking checks again
         services.book(person, key_at(availability, day, time(11)))
     activities.drop_shift(coach, hosted)
     assert offered(time(11))
@@ -286,7 +319,7 @@ def test_participants_cancel_until_the_cut_off_and_the_host_is_told(slot, coach,
     late = services.book(person, key_at(availability, day, time(11)))
     late.starts_at = utcnow() + timedelta(hours=1)
     late.ends_at = late.starts_at + timedelta(minutes=30)
-    db.session.commit()
+    work.commit()
     with pytest.raises(DomainError, match="too late"):
         services.cancel(person, late)
     with pytest.raises(DomainError, match="why"):
@@ -308,9 +341,9 @@ def test_moving_keeps_the_host_and_tells_them(slot, coach, make_user):
         Notification.kind == "booking_moved")).one()
     assert moved.user_id == coach.id
     services.book(make_user(), key)  # the old time is free again
-    with pytest.raises(services.SlotTaken):
+    with pytest.raises(services.SlotTaken, match="just taken"):
         services.move(person, booking, key)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="too late to change"):  # only the participant moves
         services.move(coach, booking, key_at(availability, day, time(9)))
 
 
@@ -322,10 +355,10 @@ def test_held_and_no_show_only_once_started_and_only_by_staff(slot, coach, make_
         services.mark(coach, booking, BookingStatus.HELD)
     booking.starts_at = utcnow() - timedelta(minutes=5)
     booking.ends_at = booking.starts_at + timedelta(minutes=30)
-    db.session.commit()
-    with pytest.raises(DomainError):
+    work.commit()
+    with pytest.raises(DomainError, match="cannot change this meeting"):
         services.mark(person, booking, BookingStatus.HELD)
-    with pytest.raises(DomainError):
+    with pytest.raises(DomainError, match="cannot change this meeting"):
         services.mark(make_user(Role.VOLUNTEER), booking, BookingStatus.HELD)
     services.mark(coach, booking, BookingStatus.NO_SHOW)
     services.mark(coach, booking, BookingStatus.HELD)  # corrected

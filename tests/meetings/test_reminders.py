@@ -6,7 +6,9 @@ from datetime import time, timedelta
 import pytest
 from sqlalchemy import select
 
+from portal import work
 from portal.extensions import db, utcnow
+from portal.meetings import reminders as job
 from portal.meetings import services
 from portal.meetings.models import Booking, BookingStatus
 from portal.meetings.reminders import send_reminders
@@ -22,7 +24,7 @@ def booking(make_availability, make_user):
     booking = services.book(make_user(email="amal@example.org"),
                             key_at(availability, day, time(10)))
     booking.scheduled_at = booking.starts_at - timedelta(days=5)  # booked well ahead
-    db.session.commit()
+    work.commit()
     return booking
 
 
@@ -48,7 +50,7 @@ def test_a_day_before_then_two_hours_before_each_once(booking):
 def test_reminders_go_out_by_email_in_the_participants_language(booking, smtp_server):
     person = booking.participant
     person.language = "da"
-    db.session.commit()
+    work.commit()
     send_reminders(booking.starts_at - timedelta(hours=20))
     assert [m["To"] for m in smtp_server] == ["amal@example.org"]
     assert "Påmindelse" in smtp_server[0].get_payload(decode=True).decode()
@@ -59,6 +61,17 @@ def test_never_for_cancelled_meetings(booking):
     assert send_reminders(booking.starts_at - timedelta(hours=20)) == 0
 
 
+def test_not_for_a_meeting_cancelled_after_it_was_found_due(booking, monkeypatch):
+    """Each reminder is claimed in a unit of work of its own, which reads the meeting again."""
+    moment = booking.starts_at - timedelta(hours=20)
+    found = job.due(24, 2, moment)
+    services.cancel(booking.participant, booking)  # while the job is running
+    work.commit()
+    monkeypatch.setattr(job, "due", lambda hours, *_args: found if hours == 24 else [])
+    assert send_reminders(moment) == 0
+    assert reminders() == []
+
+
 def test_a_moved_meeting_is_reminded_for_its_new_time_only(booking):
     send_reminders(booking.starts_at - timedelta(hours=20))
     assert len(reminders()) == 1
@@ -67,7 +80,7 @@ def test_a_moved_meeting_is_reminded_for_its_new_time_only(booking):
     booking.starts_at += timedelta(days=2)
     booking.ends_at += timedelta(days=2)
     booking.scheduled_at = old_start - timedelta(hours=20)
-    db.session.commit()
+    work.commit()
     assert send_reminders(old_start - timedelta(hours=19)) == 0  # nothing for the old time
     assert send_reminders(booking.starts_at - timedelta(hours=20)) == 1
     assert reminders()[-1].params["starts_at"] == booking.starts_at.isoformat()
@@ -75,7 +88,7 @@ def test_a_moved_meeting_is_reminded_for_its_new_time_only(booking):
 
 def test_no_day_before_reminder_for_a_meeting_booked_the_evening_before(booking):
     booking.scheduled_at = booking.starts_at - timedelta(hours=12)
-    db.session.commit()
+    work.commit()
     assert send_reminders(booking.starts_at - timedelta(hours=11)) == 0
     assert send_reminders(booking.starts_at - timedelta(hours=1)) == 1  # the 2-hour one
 
@@ -86,7 +99,7 @@ def test_two_senders_at_once_send_each_reminder_once(app, make_availability, mak
     for hour in (9, 10, 11):
         booking = services.book(make_user(), key_at(availability, day, time(hour)))
         booking.scheduled_at = utcnow() - timedelta(days=3)
-    db.session.commit()
+    work.commit()
     moment = min(db.session.scalars(select(Booking.starts_at))) - timedelta(hours=20)
     barrier, counts, errors = threading.Barrier(4), [], []
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from portal import work
 from portal.accounts.models import Membership, Role
 from portal.extensions import db
 from portal.meetings import services
@@ -45,7 +46,7 @@ def test_days_off_public_holidays_and_dates_are_respected(site, make_availabilit
     day = working_day()
     make_availability(weekdays=range(7), valid_until=day + timedelta(days=30))
     db.session.add(TimeOff(host_id=coach.id, first_day=day, last_day=day))
-    db.session.commit()
+    work.commit()
     assert free_slots(site, day, day) == []
     assert free_slots(site, day + timedelta(days=31), day + timedelta(days=31)) == []
     constitution_day = date(day.year + 1, 5, 17)  # Norway's national day: a public holiday
@@ -59,7 +60,7 @@ def test_extra_windows_add_times_on_one_day(site, make_availability):
     day = working_day()
     availability = make_availability(weekdays=[])
     availability.extras.append(ExtraWindow(day=day, starts=time(14), ends=time(15)))
-    db.session.commit()
+    work.commit()
     assert local_times(free_slots(site, day, day)) == ["14:00", "14:30"]
     assert free_slots(site, day + timedelta(days=1), day + timedelta(days=1)) == []
 
@@ -73,7 +74,7 @@ def test_people_who_are_no_longer_staff_offer_nothing(site, make_availability, c
     assert services.slot_for(key, participant) is not None
     membership = db.session.query(Membership).filter_by(user_id=coach.id).one()
     membership.role = Role.PARTICIPANT
-    db.session.commit()
+    work.commit()
     assert free_slots(site, day, day) == []
     assert services.slot_for(key, participant) is None  # a time chosen before: gone too
 
@@ -116,7 +117,7 @@ def test_the_skipped_hour_of_spring_gives_no_slots(site, make_availability):
         year += 1
     availability = make_availability(weekdays=[])
     availability.extras.append(ExtraWindow(day=march_end, starts=time(1), ends=time(4)))
-    db.session.commit()
+    work.commit()
     # 02:00–02:59 does not exist that night in Oslo.
     assert local_times(free_slots(site, march_end, march_end)) == [
         "01:00", "01:30", "03:00", "03:30"]

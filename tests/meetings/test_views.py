@@ -6,6 +6,7 @@ import pytest
 from icalendar import Calendar
 from sqlalchemy import select
 
+from portal import work
 from portal.accounts.models import Role
 from portal.extensions import db, utcnow
 from portal.meetings import services
@@ -119,6 +120,21 @@ def test_participant_cancels_and_moves(client, setup, make_user):
     assert db.session.get(Booking, booking.id).status == BookingStatus.CANCELLED
 
 
+def test_moving_to_a_time_just_taken_keeps_the_meeting_and_says_so(client, setup, make_user):
+    availability, day, key = setup
+    owner = make_user()
+    booking = services.book(owner, key)
+    taken = key_at(availability, day, time(11))
+    services.book(make_user(), taken)
+    client.login(owner.email)
+    response = client.post(f"/meetings/{booking.id}/move/{taken}")
+    assert response.status_code == 303
+    assert response.headers["Location"].endswith(f"/meetings/{booking.id}/move")
+    assert db.session.get(Booking, booking.id).starts_at == services.slot_rules.parse_key(
+        key)[1]
+    assert "just taken" in client.get(f"/meetings/{booking.id}/move").get_data(as_text=True)
+
+
 def test_staff_cancel_needs_a_reason_and_marks_from_the_agenda(client, setup, make_user,
                                                                coach):
     availability, day, key = setup
@@ -132,7 +148,7 @@ def test_staff_cancel_needs_a_reason_and_marks_from_the_agenda(client, setup, ma
     later = services.book(make_user(name="Olena"), key_at(availability, day, time(9)))
     later.starts_at = utcnow() - timedelta(minutes=40)
     later.ends_at = later.starts_at + timedelta(minutes=30)
-    db.session.commit()
+    work.commit()
     agenda = client.get("/meetings/agenda").get_data(as_text=True)
     assert "Did they come?" in agenda and f"/meetings/{later.id}/held?back=agenda" in agenda
     response = client.post(f"/meetings/{later.id}/no-show?back=agenda")
