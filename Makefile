@@ -40,8 +40,9 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
 # Debian's Chromium for the browser tests (never `playwright install`: no downloads here),
-# and a Java runtime for the Nu HTML checker.
-browser-deps:
+# and a Java runtime for the Nu HTML checker. The fonts come with pdf-deps: Noto Sans Ethiopic
+# (fonts-noto-core) also keeps Chromium from drawing Tigrinya's Ge'ez letters as boxes.
+browser-deps: pdf-deps
 	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
 	command -v java >/dev/null || need="$$need default-jre-headless"; \
 	if [ -n "$$need" ]; then \

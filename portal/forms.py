@@ -12,6 +12,8 @@ from flask_wtf import FlaskForm
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField
 
+from portal.web import render
+
 # Arabic-Indic and Extended Arabic-Indic (Persian) digits to ASCII.
 _DIGITS = {ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")}
 _DIGITS |= {ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")}
@@ -117,8 +119,6 @@ def safe_next(target: str | None, default: str) -> str:
 def show_form(page: str, fragment: str, form, error=None, other_forms=(), **context):
     """A form page: 200 when fresh, 422 with the user's input and errors beside each field.
     `other_forms` are further forms on the same page whose errors also make it a 422."""
-    from portal.web import render
-
     if error is not None:
         attach_error(form, error)
     status = 422 if form.errors or any(other.errors for other in other_forms) else 200

@@ -39,6 +39,7 @@ LANGUAGES = {
     "ar": "العربية",
     "fa_AF": "دری",
     "uk": "Українська",
+    "ti": "ትግርኛ",
     "en": "English",
 }
 COOKIE = "lang"

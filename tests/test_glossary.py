@@ -35,13 +35,30 @@ _PERSIAN_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ۀ": "ه"
                                   _ZWNJ: None})
 _PERSIAN_PREFIXES = r"(?:ن?می\s?|ب)?"
 
+# Ge'ez script (Tigrinya): the old word space ፡ reads as a space and the rare gemination and
+# vowel-length marks are taken out. A letter is a consonant with its vowel, so an ending
+# changes the word's last letter (ትልሚ, ትልመይ, ትልምኹም): a `*` at the end lets the last
+# letter take any vowel of its row (the rows are eight code points, from U+1200). ብ (with, by)
+# and ን (to, for) are written onto the next word.
+_ETHIOPIC = {"ti"}
+_ETHIOPIC_MARKS = re.compile("[\u135d-\u135f]")
+_ETHIOPIC_PREFIXES = "(?:[ብን])?"
+
 
 def persian(language: str) -> bool:
     return language.split("_")[0] == "fa"
 
 
+def ethiopic_row(letter: str) -> str:
+    """A Ge'ez letter's row (the same consonant with every vowel) as a character class."""
+    first = 0x1200 + (ord(letter) - 0x1200) // 8 * 8
+    return f"[{chr(first)}-{chr(first + 7)}]"
+
+
 def plain(text: str, language: str) -> str:
     text = unicodedata.normalize("NFC", text)
+    if language in _ETHIOPIC:
+        text = _ETHIOPIC_MARKS.sub("", text).replace("\u1361", " ")
     if language == "ar" or persian(language):
         text = _ARABIC_MARKS.sub("", text).translate(_ARABIC_ALEFS)
     if persian(language):
@@ -55,11 +72,15 @@ def pattern(variant: str, language: str) -> re.Pattern:
     not in "e-mail"), `*` for any ending or beginning."""
     parts = variant.strip("*").split(_ZWNJ) if persian(language) else [variant.strip("*")]
     core = r"\s?".join(re.escape(plain(part, language)) for part in parts).replace(r"\ ", r"\s+")
+    if language in _ETHIOPIC and variant.endswith("*") and "\u1200" <= core[-1] <= "\u137f":
+        core = core[:-1] + ethiopic_row(core[-1])
     start = "" if variant.startswith("*") else r"(?<![\w-])"
     if start and language == "ar":
         start += _ARABIC_PREFIXES
     if start and persian(language):
         start += _PERSIAN_PREFIXES
+    if start and language in _ETHIOPIC:
+        start += _ETHIOPIC_PREFIXES
     end = "" if variant.endswith("*") else r"(?![\w-])"
     return re.compile(start + core + end, re.IGNORECASE)
 
@@ -185,6 +206,20 @@ def test_terms_are_found_as_whole_words(msgid, expected):
     ("رهبر", "fa_AF", "رهبری می‌کند", False),
     ("зустріч*", "uk", "Зустріч скасовано", True),
     ("черга", "uk", "Твої чергування", False),
+    ("ቆጸራ", "ti", "ቆጸራ።", True),  # Ethiopic full stop ends a word
+    ("ቆጸራ", "ti", "ቆጸራታትኩም", False),
+    ("ቆጸራ*", "ti", "ቆጸራታትኩም", True),
+    ("ቆጸራ", "ti", "ብቆጸራ", True),  # ብ and ን are written onto the word
+    ("ቆጸራ", "ti", "ንቆጸራ፣", True),
+    ("ርክብ*", "ti", "ርክባት", True),  # an ending changes the last letter's vowel
+    ("ርክብ*", "ti", "ሰኑይ ርክቡ", True),
+    ("ርክብ*", "ti", "ርክክብ", False),
+    ("ርክብ*", "ti", "ተራኸቡ", False),
+    ("ትልሚ*", "ti", "ትልምኹም", True),
+    ("ቤት ሻሂ", "ti", "ቤት፡ሻሂ", True),  # the old word space
+    ("ቤት ሻሂ", "ti", "ቤት\nሻሂ", True),
+    ("*ኽእ*", "ti", "ክርእይዎ ይኽእሉ", True),
+    ("*ኽእ*", "ti", "ክርእይዎ ይፍቀደሎም", False),
 ])
 def test_forbidden_words_match_whole_words_and_arabic_prefixes(variant, language, text, found):
     assert bool(pattern(variant, language).search(plain(text, language))) is found

@@ -102,7 +102,7 @@ def test_ukrainian_plural_header_follows_cldr():
 @pytest.mark.parametrize("header, expected", [
     ("no-NO,no;q=0.9", "nb"), ("nn-NO", "nb"), ("nb", "nb"), ("no", "nb"),
     ("sv-SE,sv;q=0.9,en;q=0.5", "sv"), ("da", "da"), ("ar-SY,ar;q=0.8", "ar"),
-    ("uk-UA,uk;q=0.9,ru;q=0.8", "uk"),
+    ("uk-UA,uk;q=0.9,ru;q=0.8", "uk"), ("ti-ER,ti;q=0.9,en;q=0.5", "ti"), ("ti", "ti"),
     ("en-GB", "en"), ("fr-FR,de;q=0.8", "nb"), ("fr-FR,da;q=0.5", "da"), ("", "nb"),
     ("fa-AF", "fa-AF"), ("prs", "fa-AF"), ("prs-AF,en;q=0.5", "fa-AF"), ("fa", "fa-AF"),
     ("fa-IR,fa;q=0.9,en;q=0.5", "fa-AF"), ("ps-AF,fa;q=0.8", "fa-AF"),
@@ -116,6 +116,7 @@ def test_accept_language_with_norwegian_and_persian_variants(client, header, exp
     ("fa_AF", "fa_AF"), ("fa-AF", "fa_AF"), ("FA-af", "fa_AF"), ("fa-Arab-AF", "fa_AF"),
     ("prs", "fa_AF"), ("prs-AF", "fa_AF"), ("fa", "fa_AF"), ("fa-IR", "fa_AF"),
     ("nb-NO", "nb"), ("nn", "nb"), ("sv-FI", "sv"), ("ar-EG", "ar"),
+    ("ti-ER", "ti"), ("ti-ET", "ti"), ("tig", None),  # Tigre is another language
     ("ps", None), ("ur-PK", None), ("af", None), ("", None), (None, None),
 ])
 def test_supported_maps_regional_tags_and_codes_bro_speaks_under_another_name(tag, expected):
@@ -167,6 +168,36 @@ def test_dari_plural_header_follows_cldr():
     forms = {n: translations.ngettext(*message.id, n) for n in (0, 1, 2, 11)}
     assert forms == {0: message.string[0], 1: message.string[0], 2: message.string[1],
                      11: message.string[1]}
+
+
+def test_tigrinya_plural_header_follows_cldr():
+    """CLDR: one is n = 0..1 (0 and 1 take the first form), other for the rest."""
+    catalog = read_po(CATALOGS["ti"].open("rb"))
+    assert catalog.num_plurals == 2 and catalog.plural_expr == "(n > 1)"
+    translations = Translations.load(str(ROOT / "translations"), ["ti"])
+    message = next(m for m in catalog if m.id and isinstance(m.id, tuple)
+                   and m.id[0] == "%(num)d step")
+    forms = {n: translations.ngettext(*message.id, n) for n in (0, 1, 2, 11)}
+    assert forms == {0: message.string[0], 1: message.string[0], 2: message.string[1],
+                     11: message.string[1]}
+
+
+def test_tigrinya_pages_run_left_to_right_with_dates_from_cldr(app, client, site):
+    from datetime import date, time
+
+    from flask_babel import force_locale
+
+    from portal.i18n import format_clock, format_day, weekday_names
+
+    html = client.get("/accounts/register", headers={"Accept-Language": "ti-ER"}).text
+    assert '<html lang="ti" dir="ltr">' in html
+    tigrinya = Translations.load(str(ROOT / "translations"), ["ti"])
+    assert tigrinya.gettext("Create your account") in html
+    with app.test_request_context(), force_locale("ti"):
+        day = format_day(date(2025, 3, 7))
+        assert "መጋ" in day and "ዓር" in day and "7" in day  # March (መጋቢት), Friday (ዓርቢ)
+        assert "2:05" in format_clock(time(14, 5))  # CLDR's ti clock: 2:05 ድ.ቀ. (afternoon)
+        assert weekday_names()[0] == "ሰኑይ"  # the week starts on Monday in every language
 
 
 def test_cookie_beats_browser_and_saved_choice_beats_cookie(client, make_user):

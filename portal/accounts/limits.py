@@ -6,14 +6,13 @@ number, upper case, a hidden bidi control), so rewriting it gives no fresh tries
 
 from flask import current_app, g, request
 
+from portal.accounts.services import find_by_login
 from portal.extensions import limiter
 from portal.forms import normalise_text
 
 
 def person_for_login():
     """The account a posted `login` field names (looked up once per request), or None."""
-    from portal.accounts.services import find_by_login
-
     if "bro_login_person" not in g:
         g.bro_login_person = find_by_login(_typed_login())
     return g.bro_login_person

@@ -25,7 +25,15 @@ from sqlalchemy import delete, select, update
 
 from portal import signals
 from portal.accounts import policy
-from portal.accounts.models import Consent, Invitation, LoginSession, ResetCode, Role, User
+from portal.accounts.models import (
+    Consent,
+    Invitation,
+    LoginSession,
+    Membership,
+    ResetCode,
+    Role,
+    User,
+)
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
@@ -45,8 +53,6 @@ def can_erase(actor: User, person: User) -> bool:
 
 
 def _last_admin(person: User) -> bool:
-    from portal.accounts.models import Membership
-
     others = db.session.scalar(select(Membership.id).where(
         Membership.role == Role.ADMIN, Membership.user_id != person.id).limit(1))
     return others is None

@@ -35,7 +35,7 @@ from portal.meetings.models import Booking, BookingStatus
 from portal.reports import courses, upkeep
 from portal.reports import employment as road_to_work
 from portal.reports.models import ActiveMonth, CourseResult
-from portal.reports.periods import Period
+from portal.reports.periods import Period, buckets
 
 
 def report_sites(user: User) -> list[Site]:
@@ -97,8 +97,6 @@ def _kept_months(sites: list[Site], period: Period, zone: str) -> bool:
     same in every site's zone as in the report's (Oslo, Stockholm and Copenhagen agree).
     Custom periods that cut a month, and sites whose months begin at other moments, are
     counted from the raw rows."""
-    from portal.reports.periods import buckets
-
     if period.start.day != 1 or period.end.day != 1:
         return False
     months = buckets(period.months(), period.end, zone)
@@ -144,8 +142,6 @@ def participant_counts(sites: list[Site], period: Period, zone: str) -> dict:
 def _bucket(column, edges: list[date], period: Period, zone: str):
     """Which part of the period (a local month or week, cut at `edges`) a moment falls in, as
     an SQL CASE: the database groups by local month or week on SQLite and PostgreSQL alike."""
-    from portal.reports.periods import buckets
-
     clamped = [max(edge, period.start) for edge in edges]
     return case(*[(column < ends, i) for i, _starts, ends in buckets(clamped, period.end, zone)],
                 else_=None)

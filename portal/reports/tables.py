@@ -5,7 +5,11 @@ from dataclasses import dataclass
 
 from flask import current_app
 
+from portal.activities.models import KIND_NAMES
+from portal.employment.models import STATEMENT_TEXT
+from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
 from portal.i18n import _, format_day
+from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
 from portal.reports.services import Report, protect, share
 
 
@@ -18,10 +22,6 @@ class Table:
 
 
 def tables(report: Report) -> list[Table]:
-    from portal.activities.models import KIND_NAMES
-    from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
-    from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
-
     limit = current_app.config["REPORT_SMALL_CELL"]
 
     def n(value):
@@ -88,8 +88,6 @@ def employment_tables(report: Report, n) -> list[Table]:
     """The road to work: work practice and interviews, exits by the month people joined, and
     the self-assessment's median change (left out while fewer than REPORT_SMALL_CELL people
     answered twice: a median of so few would single them out)."""
-    from portal.employment.models import STATEMENT_TEXT
-
     e = report.employment
     work = Table("work", _("Work practice and interviews"), [_("Measure"), _("Number")], [
         [_("People in work practice"), n(e["in_practice"])],
