@@ -1,9 +1,7 @@
 """The CV as a PDF: its text read back with pypdf, as an employer's computer would."""
 
-import io
 
 import pytest
-from pypdf import PdfReader
 
 from portal import pdf
 from portal.accounts.models import Role
@@ -11,6 +9,7 @@ from portal.competences import cv as cv_document
 from portal.competences import services
 from portal.competences.models import EducationLevel, LanguageLevel
 from tests.competences.conftest import AMINA
+from tests.pdfs import fonts_of, text_of
 
 HEADINGS = {
     "sv": ("Arbetslivserfarenhet", "Utbildning", "Kurser", "Språk", "Certifikat", "Körkort",
@@ -91,11 +90,6 @@ def choose(person, language, keep, course):
         courses={course.id}))
 
 
-def text_of(pdf: bytes) -> tuple[str, PdfReader]:
-    reader = PdfReader(io.BytesIO(pdf))
-    return "\n".join(page.extract_text() for page in reader.pages), reader
-
-
 def test_a_swedish_cv_has_swedish_headings_the_arabic_name_and_nothing_left_out(
         client, swedish_amina, make_course):
     keep, _dropped, course, _other = fill(swedish_amina, make_course)
@@ -121,12 +115,7 @@ def test_the_fonts_are_embedded_and_the_text_is_tagged(swedish_amina, make_cours
     keep, _dropped, course, _other = fill(swedish_amina, make_course)
     choose(swedish_amina, "en", keep, course)
     _text, reader = text_of(cv_document.pdf_of(services.cv_of(swedish_amina)))
-    fonts = {}
-    for font in reader.pages[0]["/Resources"]["/Font"].values():
-        font = font.get_object()
-        descriptor = font["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
-        fonts[font["/BaseFont"].split("+", 1)[1]] = any(
-            key in descriptor for key in ("/FontFile", "/FontFile2", "/FontFile3"))
+    fonts = fonts_of(reader)
     assert {"Noto-Sans", "Noto-Sans-Bold", "Noto-Sans-Arabic-Bold"} <= set(fonts)
     assert all(fonts.values()), fonts  # every font is in the file, not borrowed from the reader
     assert "/StructTreeRoot" in reader.trailer["/Root"]  # tagged: read in order by readers
