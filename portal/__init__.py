@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.certificates.views import bp as certificates_bp
     from portal.competences.views import bp as competences_bp
     from portal.employment.views import bp as employment_bp
     from portal.goals.views import bp as goals_bp
@@ -81,7 +82,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
                       competences_bp, meetings_bp, reports_bp, privacy_bp, audit_bp,
-                      employment_bp):
+                      employment_bp, certificates_bp):
         app.register_blueprint(blueprint)
 
 
@@ -92,6 +93,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
     from portal.activities import hooks as activities
+    from portal.certificates import hooks as certificates
     from portal.competences import hooks as competences
     from portal.employment import hooks as employment
     from portal.goals import hooks as goals
@@ -107,6 +109,7 @@ def _connect_features(app: Flask) -> None:
     employment.connect()
     goals.connect()
     competences.connect()
+    certificates.connect()
     meeting_figures.register()
     meetings.connect()
     notify.connect()

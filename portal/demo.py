@@ -94,6 +94,7 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_competences()
     _seed_meetings(rng, sites)
     _seed_road_to_work(rng, sites)
+    _seed_certificates(sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
         from portal.reports.services import recount
@@ -205,6 +206,64 @@ def _seed_term(rng, activity, leader, first_coming, minutes: int, weeks: int = 8
                 session_id=session.id, user_id=user_id,
                 status="present" if present else "absent",
                 minutes=(minutes if rng.random() < 0.9 else minutes // 2) if present else 0))
+    db.session.commit()
+
+
+FINISHED = {"NO": ("Norsk på jobben (vår)", 120), "SE": ("Svenska för vardagen (vår)", 135),
+            "DK": ("Dansk på arbejdspladsen (forår)", 120)}
+
+
+def _seed_certificates(sites) -> None:
+    """At every place a study circle that ended last term (the demo participant took part in
+    Tøyen's), and certificates for most of what participants completed there or in work
+    practice: My certificates and the public check have something to show. Its own random
+    numbers, so the rest of the demo stays as it was."""
+    from portal.activities import services as activities
+    from portal.activities.models import Attendance, Kind, Session
+    from portal.certificates import services as certificates
+    from portal.employment.models import Placement
+
+    rng = random.Random(23)
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    people = []
+    for site in sites:
+        leader = db.session.scalar(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"])))
+        title, minutes = FINISHED[site.country]
+        circle = activities.create_activity(leader, site, activities.ActivityData(
+            kind=Kind.STUDY_CIRCLE, title=title, capacity=12, level="beginner"))
+        members = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == "participant",
+            User.id != amina.id).order_by(User.id)))
+        members = rng.sample(members, min(8, len(members)))
+        if site.id == amina.home_site.id:
+            members.append(amina)
+        for person in members:
+            activities.enrol(person, circle.id)
+        start = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
+        for week in range(26, 18, -1):
+            starts = start - timedelta(weeks=week)
+            session = Session(activity_id=circle.id, starts_at=starts,
+                              ends_at=starts + timedelta(minutes=minutes),
+                              signed_off_at=starts + timedelta(minutes=minutes),
+                              signed_off_by_id=leader.id)
+            db.session.add(session)
+            db.session.flush()
+            for person in members:
+                present = person is amina or rng.random() < 0.85
+                db.session.add(Attendance(
+                    session_id=session.id, user_id=person.id,
+                    status="present" if present else "absent",
+                    minutes=(minutes if rng.random() < 0.9 else minutes - 30) if present else 0))
+        people += members
+    people += db.session.scalars(select(User).join(
+        Placement, Placement.participant_id == User.id).where(
+        Placement.status == "completed").distinct().order_by(User.id))
+    db.session.flush()
+    for person in dict.fromkeys(people):
+        for item in certificates.earned(person):
+            if person is amina or rng.random() < 0.7:
+                certificates.issue(person, item.kind, item.source_id)
     db.session.commit()
 
 

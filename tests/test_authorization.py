@@ -15,6 +15,8 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Kind, Session
+from portal.certificates import services as certificates
+from portal.certificates.models import CertificateKind
 from portal.competences import services as competences
 from portal.employment import services as employment
 from portal.extensions import db, utcnow
@@ -76,7 +78,8 @@ def world(site, make_site, make_user):
     placement = employment.record_placement(people["coordinator"], owner,
                                             employment.PlacementData(
         partner_id=partner.id, role="Role", starts_on=monday, ends_on=monday,
-        weekdays=[0], hours_per_week=10))
+        weekdays=[0], hours_per_week=10, status="completed"))
+    certificate = certificates.issue(owner, CertificateKind.WORK_PRACTICE, placement.id)
     outcome = employment.report_outcome(owner, employment.OutcomeData(kind="job",
                                                                       on_date=monday))
     db.session.commit()
@@ -90,7 +93,8 @@ def world(site, make_site, make_user):
            "invitation_id": invitation.id, "key": slots[1].key, "question": "dream",
            "purpose": "photos", "kind": "languages", "item_id": language.id,
            "partner_id": partner.id, "placement_id": placement.id,
-           "outcome_id": outcome.id,
+           "outcome_id": outcome.id, "certificate_id": certificate.id,
+           "code": certificates.shown(certificate.code),
            "token": calendar.feed_token(owner)}
     return people, ids
 
@@ -219,6 +223,13 @@ EXPECT: dict[str, dict] = {  # role: anon owner peer volunteer coordinator admin
     'activities.unhost': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'activities.update': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
     'activities.update_session': row(LOGIN, DENY, DENY, OK, OK, OK, DENY),
+    # The owner completed the work practice (world); the study circle is still running.
+    'certificates.check': row(OK, OK, OK, OK, OK, OK, OK),
+    'certificates.download': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
+    'certificates.index': row(LOGIN, OK, OK, OK, OK, OK, OK),
+    'certificates.issue_course': row(LOGIN, GONE, GONE, GONE, GONE, GONE, GONE),
+    'certificates.issue_work_practice': row(LOGIN, OK, GONE, GONE, GONE, GONE, GONE),
+    'certificates.verify': row(OK, OK, OK, OK, OK, OK, OK),
     'competences.add': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'competences.cv': row(LOGIN, OK, OK, OK, OK, OK, OK),
     'competences.download': row(LOGIN, OK, OK, OK, OK, OK, OK),

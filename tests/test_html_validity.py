@@ -69,6 +69,19 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         partner_id=partner.id, role="Kitchen assistant", starts_on=utcnow().date(),
         ends_on=utcnow().date() + timedelta(days=30), weekdays=[0, 2], hours_per_week=12,
         goal_id=goal.id, status="active", staff_notes="Quiet start"))
+    done = employment.record_placement(leader, participant, employment.PlacementData(
+        partner_id=partner.id, role="Oppvask", starts_on=utcnow().date() - timedelta(days=60),
+        ends_on=utcnow().date() - timedelta(days=30), weekdays=[1], hours_per_week=8,
+        status="completed"))
+    employment.record_placement(leader, participant, employment.PlacementData(
+        partner_id=partner.id, role="Lager", starts_on=utcnow().date() - timedelta(days=90),
+        ends_on=utcnow().date() - timedelta(days=70), weekdays=[1], hours_per_week=8,
+        status="completed"))  # completed, its certificate not made yet
+    from portal.certificates import services as certificates
+    from portal.certificates.models import CertificateKind
+
+    code = certificates.shown(certificates.issue(participant, CertificateKind.WORK_PRACTICE,
+                                                 done.id).code)
     employment.report_outcome(participant, employment.OutcomeData(
         kind="job", on_date=utcnow().date(), extent="part_time", note="Café"))
     employment.note_interview(participant, participant, utcnow().date(), "Rema 1000")
@@ -79,7 +92,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     pages = {
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
                "/accounts/forgot", "/accounts/join", "/activities", f"/activities/{circle.id}",
-               f"/activities/places/{site.id}", "/no-such-page"],
+               f"/activities/places/{site.id}", "/no-such-page", "/c", f"/c/{code}",
+               "/c/00000-00000", "/c?code=abc"],
         participant: ["/", "/accounts/profile", "/accounts/password", "/activities/calendar",
                       "/notify", f"/activities/{cafe.id}", "/goals", "/goals/new",
                       f"/goals/{goal.id}", f"/goals/{goal.id}/edit", "/goals/sharing",
@@ -90,7 +104,7 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                       "/competences/cv", "/competences/cv/preview", "/employment/me",
                       "/employment/me/check-in",
                       f"/employment/placements/{placement.id}",
-                      f"/employment/people/{participant.id}/statement"],
+                      f"/employment/people/{participant.id}/statement", "/certificates"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",

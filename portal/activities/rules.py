@@ -55,6 +55,7 @@ class Person:
     user: User
     meetings: int = 0
     minutes: int = 0
+    units: int = 0  # hours present in the rule set's units (what a certificate states)
     counts: bool = False
     reasons: list[str] = field(default_factory=list)
 
@@ -103,6 +104,7 @@ def evaluate(activity: Activity) -> CircleStatus | None:
             continue
         person.meetings += 1
         person.minutes += present_minutes
+        person.units += units(rule_set, present_minutes)
         window = rule_set.counting_early_window or 0
         early[user_id] = early.get(user_id, False) or order[session_id] < window
     held_minutes = sum(minutes[s.id] for s in held)

@@ -268,6 +268,8 @@ class CourseDone:
     first_day: date
     last_day: date
     hours: int  # whole clock hours present
+    units: int  # hours present in the rule set's units (Sweden: study hours of 45 minutes)
+    hour_minutes: int
 
 
 def completed_courses(owner: User) -> list[CourseDone]:
@@ -291,7 +293,8 @@ def completed_courses(owner: User) -> list[CourseDone]:
         zone = activity.site.timezone
         done.append(CourseDone(activity.id, activity.title, activity.site.name,
                                _local_day(first, zone), _local_day(last, zone),
-                               person.minutes // 60))
+                               person.minutes // 60, person.units,
+                               activity.rule_set.hour_minutes))
     return sorted(done, key=lambda course: course.last_day, reverse=True)
 
 
