@@ -461,8 +461,8 @@ def _show_attendance(session, marks=None, error=None, status=200):
 def _not_reported(session) -> str | None:
     """Why the study association will not take this session, in words for its leader."""
     reason = rules.why_not_reported(session)
-    if reason is None:
-        return None
+    if reason is None or (reason == rules.FEW_PRESENT and not attendance.is_marked(session)):
+        return None  # nobody marked yet: the list is being taken, not short of people
     rule_set = session.activity.rule_set
     if reason == rules.SHORT:
         return ngettext("The study association cannot take this session: it is shorter than "

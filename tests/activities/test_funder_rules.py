@@ -142,3 +142,13 @@ def test_the_leader_sees_why_a_session_does_not_count(client, make_site, make_us
     assert "fewer than 3 people were present, the leader included" in page
     circle_page = client.get(f"/activities/{circle.id}").get_data(as_text=True)
     assert "1 session held cannot be reported" in circle_page
+
+
+def test_an_unmarked_list_gives_no_warning_until_someone_is_marked(client, make_site,
+                                                                   make_user):
+    circle, sessions = circle_at(make_site, make_user, "SE", [(monday_weeks_ago(1), 135)])
+    services.enrol(make_user(), circle.id)
+    client.login(circle.leaders[0].email)
+    page = client.get(f"/activities/sessions/{sessions[0].id}/attendance").get_data(
+        as_text=True)
+    assert "cannot take this session" not in page  # the list is still being taken
