@@ -99,7 +99,9 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           # the road to work (portal/employment)
           "contact_name", "notes", "partner_id", "starts_on", "ends_on", "hours_per_week",
           "mentor_name", "mentor_phone", "goal_id", "staff_notes", "on_date", "extent",
-          "subsidy", "employer", "held_on", "network", "next_step", "at_home"]
+          "subsidy", "employer", "held_on", "network", "next_step", "at_home",
+          # funder details (Norway) and certificates
+          "postcode", "gender", "c1-language"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

@@ -9,6 +9,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    RadioField,
     SelectField,
     StringField,
     TelField,
@@ -104,6 +105,16 @@ class ProfileForm(BaseForm):
     email = _email()
     language = _language()
     birth_year = _birth_year()
+    # Shown only to participants of a course whose funder's attendance list asks for them.
+    postcode = StringField(_l("Postcode (optional)"), [Optional(), _max(10)],
+                           description=_l("The study association asks for it on the attendance "
+                                          "list of your course. Four digits, for example 0655."))
+    gender = RadioField(_l("Gender (optional)"), [Optional()],
+                        choices=[SelectChoice("", _l("I would rather not say")),
+                                 SelectChoice("female", _l("Woman")),
+                                 SelectChoice("male", _l("Man"))], default="",
+                        description=_l("The study association's attendance list asks for it. "
+                                       "Only your course's leader and coordinators see it."))
 
 
 class PasswordForm(BaseForm):

@@ -54,6 +54,10 @@ class Site(db.Model):
         return {"NO": "nb", "SE": "sv", "DK": "da"}[self.country]
 
 
+# Gender as a funder's attendance list asks for it ("" when not given).
+GENDERS = ("female", "male")
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
     __table_args__ = (
@@ -69,6 +73,9 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5), default="nb")
     birth_year: Mapped[int | None]
+    # Asked only of participants of courses whose funder's list has them (Norway), optional.
+    postcode: Mapped[str] = mapped_column(String(10), default="", server_default="")
+    gender: Mapped[str] = mapped_column(String(10), default="", server_default="")  # GENDERS
     # Bumped on password change or reset: every other session of this user ends.
     session_version: Mapped[int] = mapped_column(default=0)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import selectinload
 from portal import signals
 from portal.accounts import policy
 from portal.accounts.models import (
+    GENDERS,
     ROLE_RANK,
     Consent,
     Country,
@@ -325,6 +326,17 @@ def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str
     user.language = language
     user.birth_year = birth_year
     _flush_or_taken()
+
+
+def save_funder_details(user: User, postcode: str | None, gender: str | None) -> None:
+    """Postcode and gender for a funder's attendance list (Norway), both optional."""
+    postcode = (postcode or "").replace(" ", "")
+    if postcode and not (len(postcode) == 4 and postcode.isascii() and postcode.isdigit()):
+        raise DomainError(_l("Write the four digits of your postcode, for example 0655."),
+                          field="postcode")
+    if gender and gender not in GENDERS:
+        raise DomainError(_l("Choose one of the options."), field="gender")
+    user.postcode, user.gender = postcode, gender or ""
 
 
 def set_language(user: User, language: str) -> None:

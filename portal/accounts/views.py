@@ -22,6 +22,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.limits import login_limits, per_ip
 from portal.accounts.models import ROLE_NAMES, LoginSession, Site
+from portal.activities import rules
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form
@@ -181,7 +182,7 @@ def logout():
 
 def _show_profile(form, error=None):
     return show_form("accounts/profile.html", "accounts/_profile_form.html", form, error,
-                     role_names=ROLE_NAMES)
+                     role_names=ROLE_NAMES, asked=rules.funder_details_asked(current_user))
 
 
 @bp.get("/profile")
@@ -203,6 +204,8 @@ def update():
     try:
         services.update_profile(current_user, form.display_name.data, form.phone.data or "",
                                 form.email.data or "", form.language.data, form.birth_year.data)
+        if rules.funder_details_asked(current_user):
+            services.save_funder_details(current_user, form.postcode.data, form.gender.data)
     except DomainError as error:
         return _show_profile(form, error)
     flash(_("Your profile is saved."), "success")

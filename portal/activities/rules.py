@@ -372,6 +372,23 @@ def _counts(rule_set: RuleSet, person: Person, early: bool, held_minutes: int,
     return person.meetings > 0
 
 
+FUNDER_DETAILS = ("gender", "postcode")  # what a funder's list may ask that Bro asks for
+
+
+def funder_details_asked(user: User) -> set[str]:
+    """Which of FUNDER_DETAILS the attendance lists of the person's study circles ask for
+    (Norway: gender and postcode): the profile offers these, optional, and only these."""
+    lists = db.session.scalars(select(RuleSet.list_fields).join(
+        Activity, Activity.rule_set_id == RuleSet.id).join(
+        Enrolment, Enrolment.activity_id == Activity.id).where(
+        Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ENROLLED)).all()
+    return {field for fields in lists for field in fields.split(",")} & set(FUNDER_DETAILS)
+
+
+# How a Norwegian attendance list writes gender (kjønn: K, M).
+GENDER_ON_LIST = {"female": "K", "male": "M"}
+
+
 @dataclass
 class Grid:
     sessions: list[Session]
@@ -402,15 +419,16 @@ def attendance_grid(activity: Activity) -> Grid:
 
 
 def grid_csv(activity: Activity, status: CircleStatus, grid: Grid) -> str:
-    """CSV with only the columns this rule set asks for (fields Bro does not collect, such as
-    gender or postcode, stay empty for the association to fill in)."""
+    """CSV with only the columns this rule set asks for; gender and postcode as each person
+    gave them (optional: empty when not given)."""
     zone = ZoneInfo(activity.site.timezone)
     fields = [f for f in activity.rule_set.list_fields.split(",") if f]
     counted = {p.user.id for p in status.people if p.counts}
     rows = [[*fields, *(s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
                         for s in grid.sessions), "counted"]]
     for user, minutes in grid.rows:
-        values = {"name": user.display_name, "birth_year": user.birth_year or ""}
+        values = {"name": user.display_name, "birth_year": user.birth_year or "",
+                  "gender": GENDER_ON_LIST.get(user.gender, ""), "postcode": user.postcode}
         rows.append([*(values.get(f, "") for f in fields),
                      *("" if m is None else m for m in minutes),
                      "yes" if user.id in counted else "no"])

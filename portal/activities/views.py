@@ -77,6 +77,8 @@ def _participation_context(activity: Activity) -> dict:
         "can_lead": services.can_lead(current_user, activity),
         "attendance_opens": attendance.OPENS_BEFORE,
         "can_host": services.can_host(current_user, activity),
+        "asks_postcode": activity.rule_set is not None
+        and "postcode" in activity.rule_set.list_fields.split(","),
     }
 
 

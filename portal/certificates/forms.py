@@ -1,10 +1,11 @@
 """The two small forms of certificates: the language of a download, and a code to check."""
 
 from wtforms import SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length
 
 from portal.forms import BaseForm
-from portal.i18n import LANGUAGES, _l
+from portal.i18n import LANGUAGES, _l, html_lang
 
 REQUIRED = _l("This field is required.")
 
@@ -15,8 +16,9 @@ class LanguageForm(BaseForm):
     language = SelectField(_l("Language of the certificate"), choices=[])
 
     def offer(self, first: str) -> "LanguageForm":
-        self.language.choices = [(code, LANGUAGES[code]) for code in
-                                 sorted(LANGUAGES, key=lambda code: code != first)]
+        self.language.choices = [
+            SelectChoice(code, LANGUAGES[code], render_kw={"lang": html_lang(code)})
+            for code in sorted(LANGUAGES, key=lambda code: code != first)]
         if self.language.data not in LANGUAGES:
             self.language.data = first
         return self

@@ -69,6 +69,7 @@ def my_data(user: User) -> dict:
     return {
         "profile": {"name": user.display_name, "phone": user.phone, "email": user.email,
                     "language": user.language, "birth_year": user.birth_year,
+                    "postcode": user.postcode, "gender": user.gender,
                     "registered": when(user.created_at), "last_login": when(user.last_login_at)},
         "meeting_places": [{"place": m.site.name, "role": m.role, "since": when(m.created_at)}
                            for m in user.memberships],
@@ -106,6 +107,7 @@ def _erase(actor: User | None, person: User) -> None:
                        .values(label=""))
     person.display_name = ERASED_NAME
     person.phone = None
+    person.postcode = person.gender = ""
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
     person.password_hash = "erased:" + secrets.token_hex(16)  # matches no password
     person.session_version += 1  # every open session ends

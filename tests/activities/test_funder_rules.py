@@ -152,3 +152,54 @@ def test_an_unmarked_list_gives_no_warning_until_someone_is_marked(client, make_
     page = client.get(f"/activities/sessions/{sessions[0].id}/attendance").get_data(
         as_text=True)
     assert "cannot take this session" not in page  # the list is still being taken
+
+
+def test_a_norwegian_course_asks_for_postcode_and_gender_and_fills_the_list(
+        client, make_site, make_user):
+    """Asked of participants of the Norwegian course only, optional and explained; the
+    funder's list gets them as given (gender K/M, empty when not given)."""
+    import csv
+    import io
+
+    from portal.privacy import services as privacy
+
+    circle, sessions = circle_at(make_site, make_user, "NO", [(monday_weeks_ago(2), 60)])
+    asked, other = make_user(name="Aisha"), make_user(name="Bashir")
+    present_everywhere(circle, sessions, [asked, other])
+    client.login(asked.email)
+    course = client.get(f"/activities/{circle.id}").get_data(as_text=True)
+    assert "asks for your postcode and gender" in course
+    page = client.get("/accounts/profile").get_data(as_text=True)
+    assert "Postcode (optional)" in page and "Gender (optional)" in page
+    form = {"display_name": "Aisha", "email": asked.email, "language": "en",
+            "birth_year": "1990"}
+    wrong = client.post("/accounts/profile", {**form, "postcode": "06a5", "gender": "female"})
+    assert wrong.status_code == 422 and "four digits of your postcode" in wrong.text
+    assert client.post("/accounts/profile", {**form, "postcode": " 0655 ",
+                                             "gender": "female"}).status_code == 303
+    assert (asked.postcode, asked.gender) == ("0655", "female")
+    assert client.post("/accounts/profile", {**form, "postcode": "0655",
+                                             "gender": "other"}).status_code == 422
+
+    client.login(circle.leaders[0].email)
+    response = client.get(f"/activities/{circle.id}/attendance-list.csv")
+    rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
+    assert rows[0][:4] == ["name", "birth_year", "gender", "postcode"]
+    assert ["Aisha", "1990", "K", "0655"] == rows[1][:4]
+    assert ["Bashir", "1990", "", ""] == rows[2][:4]  # not given: left empty
+
+    assert privacy.my_data(asked)["profile"]["postcode"] == "0655"
+    privacy.erase(asked, asked)
+    assert (asked.postcode, asked.gender) == ("", "")
+
+
+def test_no_one_else_is_asked_for_postcode_or_gender(client, make_site, make_user):
+    circle, sessions = circle_at(make_site, make_user, "SE", [(monday_weeks_ago(2), 135)])
+    person = make_user(name="Sara")
+    services.enrol(person, circle.id)
+    client.login(person.email)
+    assert "Postcode" not in client.get("/accounts/profile").text
+    assert client.post("/accounts/profile", {
+        "display_name": "Sara", "email": person.email, "language": "en",
+        "postcode": "0655", "gender": "female"}).status_code == 303
+    assert (person.postcode, person.gender) == ("", "")  # not asked, not kept
