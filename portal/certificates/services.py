@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import User
-from portal.activities.models import Activity
+from portal.activities.models import Activity, Session, SessionStatus
 from portal.audit.models import record
 from portal.certificates.models import CertificateKind, CourseCertificate
 from portal.competences.services import completed_courses
@@ -47,7 +47,7 @@ def earned(person: User) -> list[Earned]:
     found = [Earned(CertificateKind.COURSE, course.activity_id, course.title, course.place,
                     _country_of_circle(course.activity_id), course.first_day, course.last_day,
                     course.units, course.hour_minutes)
-             for course in completed_courses(person)]
+             for course in completed_courses(person) if _lists_signed(course.activity_id)]
     placements = db.session.scalars(select(Placement).where(
         Placement.participant_id == person.id, Placement.status == PlacementStatus.COMPLETED))
     found += [Earned(CertificateKind.WORK_PRACTICE, p.id, p.role, p.partner.name,
@@ -59,6 +59,14 @@ def earned(person: User) -> list[Earned]:
     for item in found:
         item.certificate = issued.get((item.kind, item.source_id))
     return sorted(found, key=lambda item: item.last_day, reverse=True)
+
+
+def _lists_signed(activity_id: int) -> bool:
+    """A certificate states what the signed attendance lists say: every list of the course
+    signed off by its leader, so the hours on it will not change."""
+    return db.session.scalar(select(Session.id).where(
+        Session.activity_id == activity_id, Session.status == SessionStatus.SCHEDULED,
+        Session.signed_off_at.is_(None)).limit(1)) is None
 
 
 def _country_of_circle(activity_id: int) -> str:

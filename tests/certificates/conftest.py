@@ -26,16 +26,19 @@ def malmo(make_site):
 
 @pytest.fixture
 def make_circle(make_user):
-    """A study circle under its country's rule set whose sessions (`minutes` long, one a week)
-    ended `days_ago` days back; `present` maps a person to their minutes at each session."""
+    """A study circle under its country's rule set whose sessions (`minutes` long, one a week,
+    their lists signed off unless `signed` is false) began `days_ago` days back; `present` maps
+    a person to their minutes at each session."""
 
-    def make(site, title, present, minutes, days_ago=60):
+    def make(site, title, present, minutes, days_ago=60, signed=True):
         leader = make_user(Role.VOLUNTEER, at=site, name=f"Leader of {title}")
         circle = activities.create_activity(leader, site, activities.ActivityData(
             kind=Kind.STUDY_CIRCLE, title=title, capacity=20))
         start = utcnow() - timedelta(days=days_ago)
         sessions = [Session(activity_id=circle.id, starts_at=start + timedelta(days=7 * i),
-                            ends_at=start + timedelta(days=7 * i, minutes=length))
+                            ends_at=start + timedelta(days=7 * i, minutes=length),
+                            signed_off_at=start + timedelta(days=7 * i, minutes=length)
+                            if signed else None, signed_off_by_id=leader.id if signed else None)
                     for i, length in enumerate(minutes)]
         db.session.add_all(sessions)
         db.session.flush()

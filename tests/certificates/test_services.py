@@ -38,6 +38,19 @@ def test_norwegian_hours_are_hours_of_60_minutes(site, make_user, make_circle):
     assert services.earned(kari) == []
 
 
+def test_a_course_gets_certificates_once_every_list_is_signed(site, make_user, make_circle):
+    """The hours printed are those of the signed lists: not before the last one is signed."""
+    ola = make_user(name="Ola")
+    circle = make_circle(site, "Norsk på jobben", {ola: (120, 120)}, minutes=(120, 120),
+                         signed=False)
+    assert services.earned(ola) == []
+    with pytest.raises(DomainError, match="no record that you completed"):
+        services.issue(ola, CertificateKind.COURSE, circle.id)
+    for session in circle.sessions:
+        session.signed_off_at = session.ends_at
+    assert [item.hours for item in services.earned(ola)] == [4]
+
+
 def test_a_certificate_is_made_once_with_a_code_and_an_audit_event(swedish_course):
     amina, circle = swedish_course["amina"], swedish_course["circle"]
     first = services.issue(amina, CertificateKind.COURSE, circle.id)
