@@ -70,6 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts import views as accounts
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
+    from portal.calendar.views import bp as calendar_bp
     from portal.certificates.views import bp as certificates_bp
     from portal.competences.views import bp as competences_bp
     from portal.employment.views import bp as employment_bp
@@ -82,7 +83,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
                       competences_bp, meetings_bp, reports_bp, privacy_bp, audit_bp,
-                      employment_bp, certificates_bp):
+                      employment_bp, calendar_bp, certificates_bp):
         app.register_blueprint(blueprint)
 
 
@@ -93,6 +94,7 @@ def _connect_features(app: Flask) -> None:
     from portal.accounts import hooks as accounts
     from portal.accounts import policy
     from portal.activities import hooks as activities
+    from portal.calendar import hooks as calendar
     from portal.certificates import hooks as certificates
     from portal.competences import hooks as competences
     from portal.employment import hooks as employment
@@ -106,6 +108,7 @@ def _connect_features(app: Flask) -> None:
     figures.init_app(app)
     accounts.connect()
     activities.connect()
+    calendar.connect()
     employment.connect()
     goals.connect()
     competences.connect()
@@ -141,6 +144,7 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.globals.update(
         LANGUAGES=i18n.LANGUAGES,
         text_direction=i18n.text_direction, html_lang=i18n.html_lang, bdi=i18n.bdi,
+        unchecked=i18n.unchecked,
         get_locale=get_locale, format_date=i18n.format_date,
         format_datetime=i18n.format_datetime, field_attrs=field_attrs,
         format_local=i18n.format_local, format_day=i18n.format_day,

@@ -104,6 +104,11 @@ def load(overrides: dict | None = None) -> dict:
         "RETENTION_WARNING_DAYS": int(os.environ.get("RETENTION_WARNING_DAYS", "30")),
         # One JSON line per request, without personal data (on by default in production).
         "REQUEST_LOG": os.environ.get("REQUEST_LOG", "1" if production else "0") == "1",
+        # Catalogs a native speaker has read through (comma-separated codes): the language
+        # menu marks every other one as a test version, in its own language.
+        "REVIEWED_LANGUAGES": frozenset(
+            code.strip() for code in os.environ.get("REVIEWED_LANGUAGES", "").split(",")
+            if code.strip()),
         "SEND_FILE_MAX_AGE_DEFAULT": 60 * 60 * 24 * 365,  # static URLs carry a content hash
     }
     config.update(overrides or {})

@@ -116,12 +116,15 @@ def safe_next(target: str | None, default: str) -> str:
     return default
 
 
-def show_form(page: str, fragment: str, form, error=None, other_forms=(), **context):
-    """A form page: 200 when fresh, 422 with the user's input and errors beside each field.
-    `other_forms` are further forms on the same page whose errors also make it a 422."""
+def show_form(page: str, fragment: str, form, error=None, other_forms=(),
+              status: int | None = None, **context):
+    """A form page: 200 when fresh, 422 with the user's input and errors beside each field
+    (or `status`, when a refusal has its own). `other_forms` are further forms on the same
+    page whose errors also make it a 422."""
     if error is not None:
         attach_error(form, error)
-    status = 422 if form.errors or any(other.errors for other in other_forms) else 200
+    if status is None:
+        status = 422 if form.errors or any(other.errors for other in other_forms) else 200
     return render(page, fragment, status=status, form=form, **context)
 
 

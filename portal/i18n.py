@@ -40,6 +40,7 @@ LANGUAGES = {
     "fa_AF": "دری",
     "uk": "Українська",
     "ti": "ትግርኛ",
+    "so": "Soomaali",
     "en": "English",
 }
 COOKIE = "lang"
@@ -51,6 +52,25 @@ _SPOKEN_AS = {
     # to someone who asked for Persian; the spelling and some words differ, the language does not.
     "fa": "fa_AF",
 }
+
+
+SOURCE = "en"  # the language Bro is written in: nothing to check
+
+
+def unchecked(code: str) -> str:
+    """What the language menu says after a language whose catalog no native speaker has read
+    yet (REVIEWED_LANGUAGES): "test version", in that language. Empty once it is read."""
+    if code == SOURCE or code in current_app.config["REVIEWED_LANGUAGES"]:
+        return ""
+    return _unchecked_in(code)
+
+
+@cache
+def _unchecked_in(code: str) -> str:
+    from babel.support import Translations
+
+    catalog = Translations.load(current_app.config["BABEL_TRANSLATION_DIRECTORIES"], [code])
+    return catalog.pgettext("an unchecked translation, in the language menu", "test version")
 
 
 def supported(code: str | None) -> str | None:

@@ -18,9 +18,10 @@ def wants_fragment() -> bool:
     )
 
 
-def render(page: str, fragment: str, status: int = 200, **context):
-    """The full page for plain requests; the fragment file (which the page includes) for htmx."""
-    template = fragment if wants_fragment() else page
+def render(page: str, fragment: str | None = None, status: int = 200, **context):
+    """The full page for plain requests; for htmx, the fragment file the page includes, when
+    the page has one (a page without one is its own answer)."""
+    template = fragment if fragment and wants_fragment() else page
     return make_response(render_template(template, **context), status)
 
 
@@ -31,6 +32,14 @@ def redirect(url: str):
         response.headers["HX-Redirect"] = url
         return response
     return plain_redirect(url, code=303)
+
+
+def ics_response(data: bytes, filename: str):
+    """An iCalendar file to download or subscribe to."""
+    response = make_response(data)
+    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def external_url(endpoint: str, **values) -> str:

@@ -9,7 +9,8 @@ import pytest
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
-from portal.i18n import LANGUAGES
+from portal import config
+from portal.i18n import LANGUAGES, unchecked
 
 ROOT = Path(__file__).resolve().parent.parent
 CATALOGS = {code: ROOT / "translations" / code / "LC_MESSAGES" / "messages.po"
@@ -236,6 +237,29 @@ def test_language_switcher_names_each_language_in_itself(client):
     html = client.get("/").text
     for code, name in LANGUAGES.items():
         assert f'value="{code}" lang="{code.replace("_", "-")}"' in html and name in html
+
+
+def test_a_catalog_no_native_speaker_has_read_is_marked_in_its_own_language(app, client):
+    """Until an administrator records a review (REVIEWED_LANGUAGES), the language menu says
+    "test version" after the language's name, in that language, whatever the page's language."""
+    html = client.get("/", headers={"Accept-Language": "en"}).text
+    assert ('lang="sv" dir="ltr">Svenska <span class="unchecked">(testversion)</span>'
+            in html)
+    assert 'dir="rtl">دری <span class="unchecked">(نسخهٔ آزمایشی)</span>' in html
+    assert '>English</button>' in html  # the source language: nothing to check
+    reviewed = app.config["REVIEWED_LANGUAGES"]
+    app.config["REVIEWED_LANGUAGES"] = frozenset({"sv"})
+    try:
+        assert unchecked("sv") == "" and unchecked("uk") == "тестова версія"
+    finally:
+        app.config["REVIEWED_LANGUAGES"] = reviewed
+
+
+def test_reviewed_languages_come_from_the_environment(monkeypatch):
+    monkeypatch.setenv("REVIEWED_LANGUAGES", "nb, sv,,da")
+    assert config.load()["REVIEWED_LANGUAGES"] == {"nb", "sv", "da"}
+    monkeypatch.delenv("REVIEWED_LANGUAGES")
+    assert config.load()["REVIEWED_LANGUAGES"] == frozenset()
 
 
 def test_arabic_pages_are_rtl_translated_and_use_latin_digits(client, site):

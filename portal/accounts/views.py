@@ -1,6 +1,5 @@
 """Self-service: register, log in and out, profile, password, reset, invitations."""
 
-from functools import cache
 
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
@@ -9,6 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
+from portal import signals
 from portal.accounts import services
 from portal.accounts.forms import (
     ForgotForm,
@@ -22,13 +22,13 @@ from portal.accounts.forms import (
 )
 from portal.accounts.limits import login_limits, per_ip
 from portal.accounts.models import ROLE_NAMES, LoginSession, Site
-from portal.activities import rules
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify.mail import mail_configured
 from portal.notify.services import unread_column
+from portal.speed import statement
 from portal.web import redirect
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -51,7 +51,7 @@ def load_user(user_id: str):
     return user
 
 
-@cache
+@statement
 def _user_statement():
     # Built once and reused (every request of a logged-in person runs it).
     return (select(services.User, unread_column())
@@ -182,7 +182,7 @@ def logout():
 
 def _show_profile(form, error=None):
     return show_form("accounts/profile.html", "accounts/_profile_form.html", form, error,
-                     role_names=ROLE_NAMES, asked=rules.funder_details_asked(current_user))
+                     role_names=ROLE_NAMES, asked=signals.asked_fields(current_user))
 
 
 @bp.get("/profile")
@@ -204,7 +204,7 @@ def update():
     try:
         services.update_profile(current_user, form.display_name.data, form.phone.data or "",
                                 form.email.data or "", form.language.data, form.birth_year.data)
-        if rules.funder_details_asked(current_user):
+        if signals.asked_fields(current_user):
             services.save_funder_details(current_user, form.postcode.data, form.gender.data)
     except DomainError as error:
         return _show_profile(form, error)

@@ -9,11 +9,10 @@ from sqlalchemy import delete, select
 
 from portal import signals
 from portal.accounts.models import User
-from portal.activities import figures, messages, services
+from portal.activities import figures, messages, rules, services
 from portal.activities.models import (
     Activity,
     Attendance,
-    CalendarFeed,
     Enrolment,
     Follow,
     Session,
@@ -29,20 +28,20 @@ def connect() -> None:
     signals.person_erased.connect(erase_person)
     signals.data_requested.connect(personal_data)
     signals.site_timezone_changed.connect(services.keep_wall_times)
+    signals.profile_fields_asked.connect(rules.funder_details_asked)
 
 
 def erase_person(person: User, actor: User | None = None, now: datetime | None = None,
                  **_ignored) -> None:
     """person_erased: the person leaves every circle that still has sessions to come, so
     each seat goes to the next in line (who is told), through `services.leave` in the
-    eraser's transaction; the cafés they follow and their calendar address go; they lead
+    eraser's transaction; the cafés they follow go; they lead
     nothing and host no coming café session any more. Their
     attendance and the enrolments of finished courses stay, under the anonymous account, for
     the reports."""
     now = now or utcnow()
     services.leave_running_courses(person, now)
     db.session.execute(delete(Follow).where(Follow.user_id == person.id))
-    db.session.execute(delete(CalendarFeed).where(CalendarFeed.user_id == person.id))
     # No longer staff: they lead nothing, and their coming café shifts are free again (the
     # café shows "no host yet"); past shifts stay for the reports' count of hosted sessions.
     db.session.execute(delete(activity_leader).where(activity_leader.c.user_id == person.id))

@@ -3,12 +3,11 @@
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.rrule import WEEKLY, rrule
-from sqlalchemy import and_, bindparam, func, or_, select, union_all, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -24,14 +23,13 @@ from portal.activities.models import (
     Kind,
     Session,
     SessionStatus,
-    activity_leader,
-    shift,
 )
 from portal.activities.rules import default_rule_set
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l, lazy_ngettext
 from portal.notify.services import notify
+from portal.speed import statement
 
 MAX_SERIES = 60
 HOLIDAY_LANGUAGE = {"NO": "no", "SE": "sv", "DK": "da"}
@@ -539,10 +537,9 @@ def keep_wall_times(site: Site) -> int:
 def session_times(run_by: Collection[int], start: datetime, end: datetime,
                   joined_by: User | None = None) -> list[tuple[int, datetime, datetime]]:
     """(person, start, end) of the scheduled sessions that take people's time in the period
-    (what meetings need to know about activities). The sessions run by the people `run_by`:
-    the study circles they lead and the café sessions they host, a shift they took (leading a
-    café is organising it; its hosts are the ones who are there). With `joined_by`, also the
-    sessions that person takes part in (calendar.busy_times)."""
+    (what meetings need to know about activities): the sessions the people `run_by` run
+    (calendar.runners) and, with `joined_by`, those that person takes part in
+    (calendar.busy_times)."""
     taken = list(db.session.execute(_sessions_run_statement(), {
         "people": list(run_by), "start": start, "end": end}).all()) if run_by else []
     if joined_by is not None:
@@ -551,16 +548,11 @@ def session_times(run_by: Collection[int], start: datetime, end: datetime,
     return taken
 
 
-@cache
+@statement
 def _sessions_run_statement():
-    def run(people, link):
-        return (select(people.c.user_id, Session.starts_at, Session.ends_at)
-                .join(Session, link).where(
-                    people.c.user_id.in_(bindparam("people", expanding=True)),
-                    Session.status == SessionStatus.SCHEDULED,
-                    Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))
-
-    circles = select(Activity.id).where(Activity.kind == Kind.STUDY_CIRCLE)
-    led = run(activity_leader, Session.activity_id == activity_leader.c.activity_id).where(
-        Session.activity_id.in_(circles))
-    return union_all(led, run(shift, Session.id == shift.c.session_id))
+    runner = calendar.runners()
+    return (select(runner.c.user_id, Session.starts_at, Session.ends_at)
+            .join(Session, Session.id == runner.c.session_id)
+            .where(runner.c.user_id.in_(bindparam("people", expanding=True)),
+                   Session.status == SessionStatus.SCHEDULED,
+                   Session.starts_at < bindparam("end"), Session.ends_at > bindparam("start")))

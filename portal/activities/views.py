@@ -25,10 +25,8 @@ from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.forms import attach_error, normalise_text, show_form
-from portal.i18n import _, force_locale, ngettext
-from portal.meetings import services as meetings
-from portal.meetings.calendar import booking_event
-from portal.web import external_url, redirect, render, wants_fragment
+from portal.i18n import _, ngettext
+from portal.web import ics_response, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
@@ -345,50 +343,7 @@ def cancel_session(session_id):
     return redirect(url_for("activities.show", activity_id=session.activity_id))
 
 
-# -- calendars ---------------------------------------------------------------------------------
-
-def _ics(sessions, name: str, filename: str, events=()):
-    response = make_response(calendar.to_ical(sessions, name, request.host, events))
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
-
-
-@bp.get("/calendar")
-@login_required
-def my_calendar():
-    token = calendar.feed_token(current_user)
-    now = utcnow()
-    items = sorted([*calendar.upcoming(current_user),
-                    *meetings.next_meetings(current_user, now, now + timedelta(days=56))],
-                   key=lambda item: item.starts_at)
-    return render("activities/calendar.html", "activities/calendar.html",
-                  weeks=calendar.by_week(items),
-                  feed_url=external_url("activities.feed", token=token))
-
-
-@bp.post("/calendar/feed")
-@login_required
-def renew_feed():
-    calendar.feed_token(current_user, renew=True)
-    flash(_("Your calendar has a new address. The old one no longer works."), "success")
-    return redirect(url_for("activities.my_calendar"))
-
-
-@bp.get("/calendar/<token>.ics")
-def feed(token):
-    """The secret address a phone's calendar subscribes to (no login: the token is the key)."""
-    user = calendar.user_for_feed(token)
-    if user is None:
-        abort(404)
-    now = utcnow()
-    start, end = now - timedelta(days=30), now + timedelta(days=365)
-    sessions = calendar.calendar_sessions(user, start, end)
-    with force_locale(user.language):
-        events = [booking_event(b, request.host, user.id)
-                  for b in meetings.all_meetings(user, start, end)]
-    return _ics(sessions, "Bro", "bro.ics", events)
-
+# -- a session in a phone's calendar ------------------------------------------------------------
 
 @bp.get("/sessions/<int:session_id>.ics")
 def session_ics(session_id):
@@ -396,7 +351,9 @@ def session_ics(session_id):
     if session is None:
         abort(404)
     visible_activity(session.activity_id)
-    return _ics([session], session.activity.title, f"bro-{session.id}.ics")
+    return ics_response(calendar.ical(session.activity.title,
+                                      [calendar.session_event(session, request.host)]),
+                        f"bro-{session.id}.ics")
 
 
 @bp.get("/places/<int:site_id>")
@@ -404,7 +361,7 @@ def place(site_id):
     """A meeting place's public page: open activities and the coming weeks' cafés."""
     site = db.session.get(Site, site_id) or abort(404)
     now = utcnow()
-    return render("activities/place.html", "activities/place.html", site=site,
+    return render("activities/place.html", site=site,
                   listing=services.browse_page(services.Filters(site_id=site.id),
                                                request.args.get("page", 1, type=int)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
@@ -560,8 +517,8 @@ def _attendance_export(activity_id: int):
 @login_required
 def attendance_export(activity_id):
     activity, status, grid = _attendance_export(activity_id)
-    return render("activities/attendance_list.html", "activities/attendance_list.html",
-                  activity=activity, circle_status=status, grid=grid)
+    return render("activities/attendance_list.html", activity=activity, circle_status=status,
+                  grid=grid)
 
 
 @bp.get("/<int:activity_id>/attendance-list.csv")

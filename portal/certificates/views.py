@@ -32,7 +32,7 @@ def _page(status: int = 200):
     items = [(item, LanguageForm(formdata=None, prefix=f"c{item.certificate.id}")
               .offer(_country_language(item.country)) if item.certificate else None)
              for item in services.earned(current_user)]
-    return render("certificates/index.html", "certificates/index.html", status=status,
+    return render("certificates/index.html", status=status,
                   items=items, shown=services.shown, kinds=CertificateKind)
 
 
@@ -90,7 +90,7 @@ def _public(response):
 def verify():
     """Type the code from the paper; a code that can be one opens its page."""
     if "code" not in request.args:
-        return _public(render("certificates/verify.html", "certificates/verify.html",
+        return _public(render("certificates/verify.html",
                               form=CheckForm(formdata=None)))
     form = CheckForm(request.args)
     if form.validate():
@@ -98,7 +98,7 @@ def verify():
         if code is not None:
             return redirect(url_for("certificates.check", code=services.shown(code)))
         form.code.errors.append(_not_a_code())
-    return _public(render("certificates/verify.html", "certificates/verify.html", status=422,
+    return _public(render("certificates/verify.html", status=422,
                           form=form))
 
 
@@ -111,8 +111,8 @@ def _not_a_code() -> str:
 def check(code):
     certificate = services.check(code)
     if certificate is None:
-        return _public(render("certificates/unknown.html", "certificates/unknown.html",
+        return _public(render("certificates/unknown.html",
                               status=404, form=CheckForm(formdata=None)))
-    return _public(render("certificates/check.html", "certificates/check.html",
+    return _public(render("certificates/check.html",
                           certificate=certificate, initials=services.initials(
                               certificate.holder_name), kinds=CertificateKind))

@@ -157,7 +157,7 @@ def people(site_id):
     site = _managed_site(site_id)
     rows = services.people_at(current_user, site)
     record(current_user, "employment.list", "site", site.id)
-    return render("employment/people.html", "employment/people.html", site=site, rows=rows,
+    return render("employment/people.html", site=site, rows=rows,
                   **names())
 
 
@@ -326,8 +326,7 @@ def placement(placement_id):
     if staff:
         services.note_staff_read(current_user, placement.participant)
     goal = db.session.get(Goal, placement.goal_id) if placement.goal_id else None
-    return render("employment/placement.html", "employment/placement.html",
-                  placement=placement, staff=staff, goal=goal,
+    return render("employment/placement.html", placement=placement, staff=staff, goal=goal,
                   meetings=services.follow_up_meetings(placement), **names())
 
 
@@ -467,13 +466,10 @@ def _statement_person(user_id: int) -> User:
 
 
 def _show_statement(person, form, error=None, status=None):
-    response = show_form("employment/statement.html", "employment/_statement_form.html",
-                         form, error, person=person,
-                         consent=services.has_statement_consent(person),
-                         own=person.id == current_user.id)
-    if status is not None:
-        response.status_code = status
-    return response
+    return show_form("employment/statement.html", "employment/_statement_form.html", form,
+                     error, status=status, person=person,
+                     consent=services.has_statement_consent(person),
+                     own=person.id == current_user.id)
 
 
 def _default_period() -> dict:

@@ -36,8 +36,7 @@ def _goal(goal_id: int):
 @bp.get("")
 @login_required
 def index():
-    return render("goals/index.html", "goals/index.html",
-                  goals=services.goals_of(current_user),
+    return render("goals/index.html", goals=services.goals_of(current_user),
                   start=services.plan_start(current_user), questions=QUESTION_TEXT, **names())
 
 
@@ -209,8 +208,7 @@ def withdraw(share_id):
 @bp.get("/shared")
 @login_required
 def shared():
-    return render("goals/shared.html", "goals/shared.html",
-                  people=services.shared_with(current_user), **names())
+    return render("goals/shared.html", people=services.shared_with(current_user), **names())
 
 
 def _shared_goal(goal_id: int):
@@ -222,7 +220,7 @@ def _shared_goal(goal_id: int):
 def shared_goal(goal_id):
     goal = _shared_goal(goal_id)
     services.record_staff_view(current_user, goal)
-    return render("goals/shared_goal.html", "goals/shared_goal.html", goal=goal,
+    return render("goals/shared_goal.html", goal=goal,
                   form=CommentForm(formdata=None), **names())
 
 
@@ -232,7 +230,7 @@ def comment(goal_id):
     goal = _shared_goal(goal_id)
     form = CommentForm()
     if not form.validate():
-        return render("goals/shared_goal.html", "goals/shared_goal.html", status=422,
+        return render("goals/shared_goal.html", status=422,
                       goal=goal, form=form, **names())
     services.add_comment(current_user, goal, form.text.data)
     flash(_("Thank you! Your words are saved for them to read."), "success")
@@ -278,7 +276,7 @@ def _show_question(question, form, status=200):
     following = services.QUESTIONS[index + 1] if index + 1 < len(services.QUESTIONS) else None
     next_url = url_for("goals.start", question=following) if following else url_for(
         "goals.index")
-    return render("goals/start.html", "goals/start.html", status=status, form=form,
+    return render("goals/start.html", status=status, form=form,
                   question=question, heading=heading, hint=hint, number=index + 1,
                   total=len(services.QUESTIONS), next_url=next_url)
 

@@ -8,41 +8,36 @@ Run through the session, Core statements autoflush like ORM queries (SQLAlchemy 
 """
 
 from datetime import datetime
-from functools import cache
 
-from sqlalchemy import bindparam, case, func, or_, select
+from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.engine import Row
 
 from portal.accounts.models import Site, User
-from portal.activities.models import Activity, Enrolment, EnrolmentStatus, Follow, Session
+from portal.activities.calendar import taking_part
+from portal.activities.models import Activity, Session
 from portal.extensions import db
 from portal.goals.models import Goal, GoalStatus, Step
 from portal.meetings.models import Booking, BookingStatus
 from portal.meetings.services import involving
+from portal.speed import statement
 
 
 def next_sessions(user: User, start: datetime, end: datetime, limit: int) -> list[Row]:
     """Sessions (cancelled ones too) of circles the person is in or waiting for and of cafés
-    they follow, soonest first: starts_at, status, activity_id, title, timezone. The same
-    choice as activities.calendar.my_sessions."""
+    they follow, soonest first: starts_at, status, activity_id, title, timezone (the choice
+    is activities.calendar.taking_part)."""
     return db.session.execute(_sessions_statement(limit), {
         "user_id": user.id, "start": start, "end": end}).all()
 
 
-@cache
+@statement
 def _sessions_statement(limit: int):
     session, activity, site = Session.__table__, Activity.__table__, Site.__table__
-    enrolment, follow = Enrolment.__table__, Follow.__table__
-    joined = select(enrolment.c.activity_id).where(
-        enrolment.c.user_id == bindparam("user_id"), enrolment.c.status != EnrolmentStatus.LEFT)
-    followed = select(follow.c.activity_id).where(follow.c.user_id == bindparam("user_id"))
     return (select(session.c.starts_at, session.c.status, session.c.activity_id, activity.c.title,
                    site.c.timezone)
             .select_from(session.join(activity, activity.c.id == session.c.activity_id)
                          .join(site, site.c.id == activity.c.site_id))
-            .where(or_(session.c.activity_id.in_(joined), session.c.activity_id.in_(followed)),
-                   session.c.ends_at > bindparam("start"), session.c.starts_at < bindparam("end"))
-            .order_by(session.c.starts_at).limit(limit))
+            .where(*taking_part()).order_by(session.c.starts_at).limit(limit))
 
 
 def next_meetings(user: User, start: datetime, end: datetime, limit: int) -> list[Row]:
@@ -54,7 +49,7 @@ def next_meetings(user: User, start: datetime, end: datetime, limit: int) -> lis
         "user_id": user.id, "start": start, "end": end}).all()
 
 
-@cache
+@statement
 def _meetings_statement(limit: int, hosting: bool):
     # Participants only ever take part: for them, one index and one join less.
     booking, site = Booking.__table__, Site.__table__
@@ -86,7 +81,7 @@ def next_steps(user: User, limit: int = 2) -> list[Row]:
     return db.session.execute(_steps_statement(limit), {"owner_id": user.id}).all()
 
 
-@cache
+@statement
 def _steps_statement(limit: int):
     step, goal = Step.__table__, Goal.__table__
     first_open = (select(step.c.goal_id, func.min(step.c.position).label("position"))

@@ -22,11 +22,11 @@ bp = Blueprint("home", __name__, url_prefix="")
 @bp.get("/")
 def index():
     if not current_user.is_authenticated:
-        return render("home/index.html", "home/index.html", sites=services.all_sites())
+        return render("home/index.html", sites=services.all_sites())
     user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     now = utcnow()
     until = now + timedelta(days=56)
-    return render("home/dashboard.html", "home/dashboard.html", role_names=ROLE_NAMES,
+    return render("home/dashboard.html", role_names=ROLE_NAMES,
                   coming=whats_next.soonest_first(
                       whats_next.next_meetings(user, now, until, limit=2),
                       whats_next.next_sessions(user, now, until, limit=3)),
@@ -51,8 +51,7 @@ def switch_language():
 
 @bp.get("/privacy")
 def privacy():
-    return render("home/privacy.html", "home/privacy.html",
-                  version=current_app.config["PRIVACY_NOTICE_VERSION"],
+    return render("home/privacy.html", version=current_app.config["PRIVACY_NOTICE_VERSION"],
                   min_age=current_app.config["MIN_SELF_REGISTRATION_AGE"])
 
 

@@ -1,7 +1,8 @@
 """Meetings as iCalendar events (one file per meeting, and in the person's calendar feed)."""
 
-from icalendar import Calendar, Event
+from icalendar import Event
 
+from portal.activities.calendar import ical
 from portal.extensions import utcnow
 from portal.i18n import _
 from portal.meetings.models import Booking, BookingStatus
@@ -27,8 +28,5 @@ def booking_event(booking: Booking, host: str, for_user_id: int | None) -> Event
 
 
 def booking_ical(booking: Booking, host: str, for_user_id: int | None) -> bytes:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Bro//Bro participant portal//EN")
-    calendar.add("version", "2.0")
-    calendar.add_component(booking_event(booking, host, for_user_id))
-    return calendar.to_ical()
+    event = booking_event(booking, host, for_user_id)
+    return ical(str(event["summary"]), [event])

@@ -161,7 +161,6 @@ class Booking(db.Model):
     participant: Mapped[User | None] = relationship(foreign_keys=[participant_id],
                                                     lazy="joined")
 
-    calendar_kind = "meeting"  # how calendar templates tell meetings from sessions
 
     @property
     def is_active(self) -> bool:

@@ -6,7 +6,7 @@ end (portal.work)."""
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
-from functools import cache, cached_property
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -33,6 +33,7 @@ from portal.meetings.models import (
 )
 from portal.notify.models import Notification
 from portal.notify.services import notify
+from portal.speed import statement
 
 DAYS_AHEAD = 28  # how far ahead participants can book
 
@@ -225,7 +226,7 @@ def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
     return dict(rows.all())
 
 
-@cache
+@statement
 def _load_statement():
     return select(Booking.host_id, func.count()).where(
         Booking.site_id == bindparam("site_id"), Booking.status == BookingStatus.BOOKED,
@@ -282,7 +283,7 @@ def _meetings_between(participant: User, start: datetime, end: datetime):
         "user_id": participant.id, "start": start, "end": end}).all()
 
 
-@cache
+@statement
 def _meetings_between_statement(hosting: bool):
     return select(Booking.id, Booking.starts_at, Booking.ends_at).where(
         involving(hosting), Booking.status == BookingStatus.BOOKED,
@@ -494,9 +495,8 @@ def next_meetings(user: User, start: datetime, end: datetime,
         "user_id": user.id, "start": start, "end": end}))
 
 
-@cache
+@statement
 def _next_meetings_statement(limit: int | None, hosting: bool):
-    # Built once and reused.
     return (select(Booking).where(
         involving(hosting), Booking.status != BookingStatus.CANCELLED,
         Booking.ends_at > bindparam("start"), Booking.starts_at < bindparam("end"))

@@ -9,7 +9,6 @@ Windows are local wall times in the site's zone. Each slot is converted on its o
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -20,6 +19,7 @@ from portal.accounts.models import STAFF_ROLES, Membership, Site
 from portal.activities.services import session_times
 from portal.extensions import db, utcnow
 from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
+from portal.speed import statement
 
 
 @dataclass(frozen=True)
@@ -70,10 +70,7 @@ def _staff_at(site_id):
                                             Membership.role.in_(STAFF_ROLES))
 
 
-# The statements below are built once per process: SQLAlchemy then reuses them and their cache
-# keys instead of building them again on every page of free times.
-
-@cache
+@statement
 def _availabilities_statement(by_host: bool, by_id: bool):
     statement = select(Availability).where(
         Availability.site_id == bindparam("site_id"),
@@ -100,7 +97,7 @@ def _days_off(host_ids: set[int], first_day: date, last_day: date) -> dict[int, 
     return off
 
 
-@cache
+@statement
 def _days_off_statement():
     return select(TimeOff.host_id, TimeOff.first_day, TimeOff.last_day).where(
         TimeOff.host_id.in_(bindparam("hosts", expanding=True)),
@@ -123,7 +120,7 @@ def _busy(host_ids: set[int], start: datetime, end: datetime,
     return busy
 
 
-@cache
+@statement
 def _busy_statement():
     def side(person):
         return select(person, Booking.starts_at, Booking.ends_at).where(

@@ -4,7 +4,7 @@ Participants reach only their own meetings, hosts theirs, coordinators their sit
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from flask import Blueprint, abort, flash, make_response, request, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from portal import work
@@ -34,7 +34,7 @@ from portal.meetings.models import (
     Booking,
     BookingStatus,
 )
-from portal.web import redirect, render
+from portal.web import ics_response, redirect, render
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
 
@@ -63,7 +63,7 @@ def _day(value: str | None) -> date | None:
 @login_required
 def index():
     coming, past = services.my_bookings(current_user)
-    return render("meetings/index.html", "meetings/index.html", coming=coming, past=past,
+    return render("meetings/index.html", coming=coming, past=past,
                   is_staff=bool(services.staff_sites(current_user)), **names())
 
 
@@ -138,7 +138,7 @@ def _show_booking(booking, cancel_form=None, status=200):
     form = cancel_form or (StaffCancelForm(formdata=None) if staff and
                            booking.participant_id != current_user.id
                            else CancelBookingForm(formdata=None))
-    return render("meetings/show.html", "meetings/show.html", status=status, booking=booking,
+    return render("meetings/show.html", status=status, booking=booking,
                   cancel_form=form, staff=staff and booking.participant_id != current_user.id,
                   can_change=services.can_change(current_user, booking),
                   deadline=services.change_deadline(booking),
@@ -207,10 +207,8 @@ def move_to(booking_id, key):
 @login_required
 def ics(booking_id):
     booking = _booking(booking_id)
-    response = make_response(booking_ical(booking, request.host, current_user.id))
-    response.headers["Content-Type"] = "text/calendar; charset=utf-8"
-    response.headers["Content-Disposition"] = f'attachment; filename="bro-meeting-{booking.id}.ics"'
-    return response
+    return ics_response(booking_ical(booking, request.host, current_user.id),
+                        f"bro-meeting-{booking.id}.ics")
 
 
 def _mark(booking_id: int, status: str, message: str):
@@ -277,7 +275,7 @@ def agenda():
     now = utcnow()
     bookings = services.agenda(current_user, site, now - timedelta(days=14),
                                now + timedelta(days=28))
-    return render("meetings/agenda.html", "meetings/agenda.html", site=site,
+    return render("meetings/agenda.html", site=site,
                   coordinated=coordinated, groups=_agenda_groups(bookings, zone, now),
                   **names())
 

@@ -3,7 +3,6 @@
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
 from typing import Protocol
 
 from flask import current_app, g, has_app_context, render_template
@@ -14,6 +13,7 @@ from portal.extensions import db, utcnow
 from portal.i18n import _, force_locale, format_local
 from portal.notify.mail import mail_configured, send_mail
 from portal.notify.models import EmailStatus, Notification
+from portal.speed import statement
 
 MAX_EMAIL_ATTEMPTS = 5
 _QUEUED = "bro_emails_queued"  # in the session's info: the transaction e-mails wait for
@@ -129,10 +129,10 @@ def _messages_changed() -> None:
         g.bro_messages_changed = True
 
 
-@cache
+@statement
 def _unread_statement():
-    # Built once and reused: every logged-in page shows the count in its menu. On the table,
-    # not the entity: a Core statement skips the ORM's per-execution setup.
+    # On the table, not the entity: a Core statement skips the ORM's per-execution setup
+    # (every logged-in page shows the count in its menu).
     notification = Notification.__table__
     return select(func.count()).select_from(notification).where(
         notification.c.user_id == bindparam("user_id"), notification.c.read_at.is_(None))

@@ -29,9 +29,8 @@ class ConfirmForm(BaseForm):
 @bp.get("/my-data")
 @login_required
 def my_data():
-    return render("privacy/my_data.html", "privacy/my_data.html",
-                  data=services.my_data(current_user), consents=consents.every(current_user),
-                  consent_title=consents.title)
+    return render("privacy/my_data.html", data=services.my_data(current_user),
+                  consents=consents.every(current_user), consent_title=consents.title)
 
 
 @bp.get("/my-data.json")
@@ -88,7 +87,7 @@ def _person(user_id: int) -> User:
 @bp.get("/erase/<int:user_id>")
 @login_required
 def erase_request(user_id):
-    return render("privacy/erase.html", "privacy/erase.html", person=_person(user_id))
+    return render("privacy/erase.html", person=_person(user_id))
 
 
 @bp.post("/erase/<int:user_id>")

@@ -8,16 +8,17 @@ from flask import url_for
 from sqlalchemy import func, select
 
 from portal import signals, work
-from portal.activities import calendar, services
+from portal.activities import services
 from portal.activities.models import (
     Attendance,
     AttendanceStatus,
-    CalendarFeed,
     Enrolment,
     Follow,
     Kind,
     Session,
 )
+from portal.calendar.models import CalendarFeed
+from portal.calendar.services import feed_token
 from portal.extensions import db, utcnow
 from portal.notify import services as notify
 from portal.notify.models import Notification
@@ -71,7 +72,7 @@ def busy_person(site, make_activity, make_user):
     services.follow(person, cafe)
     db.session.add(Attendance(session_id=held.id, user_id=person.id,
                               status=AttendanceStatus.PRESENT, minutes=90))
-    calendar.feed_token(person)
+    feed_token(person)
     work.commit()
     return person, waiting, running, queue, finished
 

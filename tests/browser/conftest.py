@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from portal import work
 from portal.i18n import LANGUAGES as SPOKEN
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,6 +105,7 @@ class Tab:
     def visit(self, path: str, status: int = 200):
         """Load a page, check its HTTP status and that it logged no error."""
         self.allowed_statuses = {status} if status >= 400 else set()
+        work.commit()  # what the test set up is the server's to read, as the test client does
         response = self.page.goto(path)
         assert response is not None and response.status == status, (
             f"{path}: expected HTTP {status}, got {response and response.status}")

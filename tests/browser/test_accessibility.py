@@ -13,7 +13,7 @@ from datetime import date, time, timedelta
 import pytest
 
 from portal.extensions import db, utcnow
-from portal.i18n import text_direction
+from portal.i18n import html_lang, text_direction
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
 from tests.conftest import PASSWORD
 
@@ -397,7 +397,7 @@ def tab_as(open_tab, make_user, world, base_url):
 
 
 def assert_language(tab, language: str, where: str) -> None:
-    expected = [language, text_direction(language)]
+    expected = [html_lang(language), text_direction(language)]
     actual = tab.page.evaluate(
         "() => [document.documentElement.lang, document.documentElement.dir]")
     assert actual == expected, f"{where}: <html lang dir> is {actual}, expected {expected}"

@@ -121,7 +121,7 @@ def test_the_menu_opens_without_javascript_and_every_link_in_it_works(open_tab, 
     menu = page.locator("details.site-menu")
     with app.test_request_context():
         expected = [url_for(endpoint) for endpoint in (
-            "meetings.index", "activities.my_calendar", "accounts.profile", "staff.sites",
+            "meetings.index", "calendar.index", "accounts.profile", "staff.sites",
             "audit.index")]
 
     menu.locator("summary").click()

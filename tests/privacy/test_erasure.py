@@ -12,8 +12,8 @@ from portal.accounts import services as accounts
 from portal.accounts.models import LoginSession, Membership, ResetCode, Role, User
 from portal.activities import attendance
 from portal.activities import services as activities
-from portal.activities.calendar import feed_token
 from portal.activities.models import Activity, Enrolment, Kind, Session
+from portal.calendar.services import feed_token
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.goals import services as goals

@@ -1,0 +1,107 @@
+"""What My calendar shows and what its feed holds, read from the features that own them."""
+
+import secrets
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from icalendar import Event
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from portal.accounts.models import User
+from portal.activities import calendar as activities
+from portal.calendar.models import CalendarFeed
+from portal.employment.services import CalendarDay, placement_days
+from portal.extensions import db, utcnow
+from portal.meetings import services as meetings
+from portal.meetings.calendar import booking_event
+
+PAGE_DAYS = 56  # the page: eight weeks ahead
+FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=365)  # the phone's feed
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One line of My calendar: a session, a meeting or a work-practice day (`kind`), when it
+    is in local time (a whole day at midnight) and the thing itself, for its row."""
+
+    kind: str
+    local: datetime
+    item: object
+
+    @property
+    def whole_day(self) -> bool:
+        return self.kind == "placement"
+
+
+def weeks(user: User, days: int = PAGE_DAYS) -> list[tuple[date, list[Entry]]]:
+    """The coming weeks of the person's calendar, each under its Monday (weeks start on Monday
+    everywhere): whole days first in a day, then by time."""
+    now = utcnow()
+    end = now + timedelta(days=days)
+    entries = [
+        *(Entry("session", _local(s.starts_at, s.activity.site.timezone), s)
+          for s in activities.calendar_sessions(user, now, end)),
+        *(Entry("meeting", _local(b.starts_at, b.site.timezone), b)
+          for b in meetings.next_meetings(user, now, end)),
+        *(Entry("placement", datetime.combine(d.day, datetime.min.time()), d)
+          for d in placement_days(user, now.date(), end.date())),
+    ]
+    entries.sort(key=lambda e: (e.local.date(), not e.whole_day, e.local))
+    grouped: dict[date, list[Entry]] = {}
+    for entry in entries:
+        day = entry.local.date()
+        grouped.setdefault(day - timedelta(days=day.weekday()), []).append(entry)
+    return list(grouped.items())
+
+
+def _local(moment: datetime, timezone: str) -> datetime:
+    return moment.astimezone(ZoneInfo(timezone))
+
+
+def feed(user: User, host: str) -> bytes:
+    """The person's feed, from a month back to a year ahead: sessions and meetings (cancelled
+    ones marked so, so a phone drops them) and work-practice days. In the person's language,
+    which the caller has set."""
+    now = utcnow()
+    start, end = now - FEED_PAST, now + FEED_AHEAD
+    sessions = activities.calendar_sessions(user, start, end)
+    events = [
+        *(activities.session_event(session, host) for session in sessions),
+        *(booking_event(b, host, user.id) for b in meetings.all_meetings(user, start, end)),
+        *(_placement_event(d, host) for d in placement_days(user, start.date(), end.date())),
+    ]
+    return activities.ical("Bro", events)
+
+
+def _placement_event(day: CalendarDay, host: str) -> Event:
+    event = Event()
+    event.add("uid", f"placement-{day.placement_id}-{day.day.isoformat()}@{host}")
+    event.add("dtstamp", utcnow())
+    event.add("dtstart", day.day)  # a date: a whole-day event
+    event.add("dtend", day.day + timedelta(days=1))
+    event.add("summary", day.title)
+    event.add("location", day.place)
+    return event
+
+
+def feed_token(user: User, renew: bool = False) -> str:
+    """The person's calendar address, made on first use; `renew` replaces it."""
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    if feed is None:
+        feed = CalendarFeed(user_id=user.id, token=secrets.token_urlsafe(32))
+        try:
+            with db.session.begin_nested():
+                db.session.add(feed)
+                db.session.flush()
+        except IntegrityError:  # made by the same person's other request just now
+            feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.user_id == user.id))
+    elif renew:
+        feed.token, feed.created_at = secrets.token_urlsafe(32), utcnow()
+    return feed.token
+
+
+def user_for_feed(token: str) -> User | None:
+    feed = db.session.scalar(select(CalendarFeed).where(CalendarFeed.token == token))
+    return db.session.get(User, feed.user_id) if feed else None
