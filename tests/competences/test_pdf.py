@@ -52,7 +52,8 @@ def fill(person, make_course):
 
 @pytest.fixture
 def make_course(make_user):
-    """Courses at the person's own (Swedish) meeting place."""
+    """Courses at the person's own (Swedish) meeting place, with a companion at every session
+    (Sweden reports a session only with three present, the leader included)."""
     from datetime import timedelta
 
     from portal.activities import services as activities
@@ -71,10 +72,12 @@ def make_course(make_user):
                     for i, minutes in enumerate(present[person])]
         db.session.add_all(sessions)
         db.session.flush()
-        activities.enrol(person, circle.id)
-        db.session.add_all(Attendance(session_id=s.id, user_id=person.id, minutes=minutes,
-                                      status=AttendanceStatus.PRESENT)
-                           for s, minutes in zip(sessions, present[person], strict=True))
+        companion = make_user(at=site, name="Companion")
+        for someone in (person, companion):
+            activities.enrol(someone, circle.id)
+            db.session.add_all(Attendance(session_id=s.id, user_id=someone.id, minutes=minutes,
+                                          status=AttendanceStatus.PRESENT)
+                               for s, minutes in zip(sessions, present[person], strict=True))
         db.session.flush()
         return circle
 
