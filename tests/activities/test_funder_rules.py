@@ -182,6 +182,9 @@ def test_a_norwegian_course_asks_for_postcode_and_gender_and_fills_the_list(
                                              "gender": "other"}).status_code == 422
 
     client.login(circle.leaders[0].email)
+    listing = client.get(f"/activities/{circle.id}/attendance-list").text
+    assert "<th scope=\"col\">Postcode</th>" in listing and "<td>0655</td>" in listing
+    assert "<td>Woman</td>" in listing
     response = client.get(f"/activities/{circle.id}/attendance-list.csv")
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True))))
     assert rows[0][:4] == ["name", "birth_year", "gender", "postcode"]
