@@ -47,24 +47,25 @@ translations: $(VENV)/.installed
 	$(BIN)/pybabel compile -d translations --statistics
 
 # Debian's Chromium for the browser tests (never `playwright install`: no downloads here),
-# Noto Sans Ethiopic (fonts-noto-core) so Tigrinya's Ge'ez letters are not drawn as boxes,
-# and a Java runtime for the Nu HTML checker.
-ETHIOPIC_FONT := /usr/share/fonts/truetype/noto/NotoSansEthiopic-Regular.ttf
-browser-deps:
+# and a Java runtime for the Nu HTML checker. The fonts come with pdf-deps: Noto Sans Ethiopic
+# (fonts-noto-core) also keeps Chromium from drawing Tigrinya's Ge'ez letters as boxes.
+browser-deps: pdf-deps
 	@need=""; [ -x /usr/bin/chromium ] || need="$$need chromium"; \
-	[ -e $(ETHIOPIC_FONT) ] || need="$$need fonts-noto-core"; \
 	command -v java >/dev/null || need="$$need default-jre-headless"; \
 	if [ -n "$$need" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \
 	fi
 
-# WeasyPrint (PDF statements) needs Pango, and DejaVu fonts cover Latin, the Nordic letters
-# and Arabic.
+# What WeasyPrint needs to make PDFs (CVs, certificates): Pango, and the fonts Bro embeds —
+# Noto Sans (Latin with the Nordic letters), Noto Sans Arabic and Ethiopic, DejaVu as a fallback.
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core fonts-noto-core
 pdf-deps:
-	@need=""; for pkg in libpango-1.0-0 libpangoft2-1.0-0 fonts-dejavu-core; do \
-	  dpkg -s $$pkg >/dev/null 2>&1 || need="$$need $$pkg"; done; \
+	@need=""; for p in $(PDF_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q "ok installed" || need="$$need $$p"; \
+	done; \
 	if [ -n "$$need" ]; then \
+	  if ! command -v apt-get >/dev/null; then echo "Install Pango and these fonts for PDFs:$$need"; exit 0; fi; \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$need; \
 	fi

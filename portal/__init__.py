@@ -71,6 +71,8 @@ def _register_blueprints(app: Flask) -> None:
     from portal.activities.views import bp as activities_bp
     from portal.audit.views import bp as audit_bp
     from portal.calendar.views import bp as calendar_bp
+    from portal.certificates.views import bp as certificates_bp
+    from portal.competences.views import bp as competences_bp
     from portal.dialogues.views import bp as dialogues_bp
     from portal.employment.views import bp as employment_bp
     from portal.feedback.views import bp as feedback_bp
@@ -84,8 +86,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.voice.views import bp as voice_bp
 
     for blueprint in (home_bp, accounts.bp, staff.bp, activities_bp, notify_bp, goals_bp,
-                      meetings_bp, reports_bp, privacy_bp, audit_bp, employment_bp, calendar_bp,
-                      feedback_bp, voice_bp, push_bp, dialogues_bp):
+                      competences_bp, meetings_bp, reports_bp, privacy_bp, audit_bp,
+                      employment_bp, calendar_bp, feedback_bp, voice_bp, push_bp, dialogues_bp,
+                      certificates_bp):
         app.register_blueprint(blueprint)
 
 
@@ -98,6 +101,8 @@ def _connect_features(app: Flask) -> None:
     from portal.activities import hooks as activities
     from portal.activities import reminders as activity_reminders
     from portal.calendar import hooks as calendar
+    from portal.certificates import hooks as certificates
+    from portal.competences import hooks as competences
     from portal.dialogues import hooks as dialogues
     from portal.employment import hooks as employment
     from portal.feedback import hooks as feedback
@@ -119,6 +124,8 @@ def _connect_features(app: Flask) -> None:
     employment.connect()
     feedback.connect()
     goals.connect()
+    competences.connect()
+    certificates.connect()
     meeting_figures.register()
     meetings.connect()
     notify.connect()

@@ -111,6 +111,9 @@ def load(overrides: dict | None = None) -> dict:
         "LOGIN_LIMIT_PER_ACCOUNT": os.environ.get("LOGIN_LIMIT_PER_ACCOUNT", "5 per 10 minutes"),
         "REGISTER_LIMIT_PER_IP": os.environ.get("REGISTER_LIMIT_PER_IP", "20 per hour"),
         "JOIN_LIMIT_PER_IP": os.environ.get("JOIN_LIMIT_PER_IP", "20 per 10 minutes"),
+        # The public page that checks a certificate's code: enough for an employer, too few
+        # to try codes.
+        "CHECK_LIMIT_PER_IP": os.environ.get("CHECK_LIMIT_PER_IP", "30 per 10 minutes"),
         "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "RESET_CODE_HOURS": 24,

@@ -98,12 +98,14 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     db.session.commit()
     _seed_activities(rng, sites, scale)
     _seed_plans(rng)
+    _seed_competences()
     _seed_meetings(rng, sites)
     _seed_road_to_work(rng, sites)
     _seed_co_leaders(rng, sites)
     _seed_feedback(rng)
     _seed_proposals(rng, sites)
     _seed_dialogues(sites)
+    _seed_certificates(sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
     _register_before_history(rng)
@@ -327,6 +329,63 @@ def _seed_feedback(rng) -> None:
                                mode="in_person", place="Rom 2", topic="CV and job applications",
                                status=BookingStatus.HELD, created_at=starts - timedelta(days=3),
                                scheduled_at=starts - timedelta(days=3)))
+
+
+FINISHED = {"NO": ("Norsk på jobben (vår)", 120), "SE": ("Svenska för vardagen (vår)", 135),
+            "DK": ("Dansk på arbejdspladsen (forår)", 120)}
+
+
+def _seed_certificates(sites) -> None:
+    """At every place a study circle that ended last term (the demo participant took part in
+    Tøyen's), and certificates for most of what participants completed there or in work
+    practice: My certificates and the public check have something to show. Its own random
+    numbers, so the rest of the demo stays as it was."""
+    from portal.activities import services as activities
+    from portal.activities.models import Attendance, Kind, Session
+    from portal.certificates import services as certificates
+    from portal.employment.models import Placement
+
+    rng = random.Random(23)
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    people = []
+    for site in sites:
+        leader = db.session.scalar(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"])))
+        title, minutes = FINISHED[site.country]
+        circle = activities.create_activity(leader, site, activities.ActivityData(
+            kind=Kind.STUDY_CIRCLE, title=title, capacity=12, level="beginner"))
+        members = list(db.session.scalars(select(User).join(Membership).where(
+            Membership.site_id == site.id, Membership.role == "participant",
+            User.id != amina.id).order_by(User.id)))
+        members = rng.sample(members, min(8, len(members)))
+        if site.id == amina.home_site.id:
+            members.append(amina)
+        for person in members:
+            activities.enrol(person, circle.id)
+        start = utcnow().replace(hour=9, minute=0, second=0, microsecond=0)
+        for week in range(26, 18, -1):
+            starts = start - timedelta(weeks=week)
+            session = Session(activity_id=circle.id, starts_at=starts,
+                              ends_at=starts + timedelta(minutes=minutes),
+                              signed_off_at=starts + timedelta(minutes=minutes),
+                              signed_off_by_id=leader.id)
+            db.session.add(session)
+            db.session.flush()
+            for person in members:
+                present = person is amina or rng.random() < 0.85
+                db.session.add(Attendance(
+                    session_id=session.id, user_id=person.id,
+                    status="present" if present else "absent",
+                    minutes=(minutes if rng.random() < 0.9 else minutes - 30) if present else 0))
+        people += members
+    people += db.session.scalars(select(User).join(
+        Placement, Placement.participant_id == User.id).where(
+        Placement.status == "completed").distinct().order_by(User.id))
+    db.session.flush()
+    for person in dict.fromkeys(people):
+        for item in certificates.earned(person):
+            if person is amina or rng.random() < 0.7:
+                certificates.issue(person, item.kind, item.source_id)
     db.session.commit()
 
 
@@ -381,6 +440,44 @@ def _seed_meetings(rng, sites) -> None:
                 scheduled_at=slot.starts_at - timedelta(days=3)))
         db.session.commit()
     _seed_amina_meeting()
+
+
+WORK = [("Cook", "Syria"), ("Tailor", "Eritrea"), ("Shop assistant", "Ukraine"),
+        ("Farmer", "Somalia"), ("Carer for my parents", "Afghanistan"), ("Teacher", "Syria")]
+
+
+def _seed_competences() -> None:
+    """The demo participant's competences and CV choices, and a few for others (with their
+    own random numbers, so the rest of the demo stays as it was)."""
+    from portal.competences import services as competences
+    from portal.competences.models import EducationLevel, LanguageLevel
+
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    add = competences.add_item
+    add(amina, competences.LanguageData("Arabisk", LanguageLevel.NATIVE))
+    add(amina, competences.LanguageData("Engelsk", LanguageLevel.WORK))
+    add(amina, competences.LanguageData("Norsk", LanguageLevel.EVERYDAY))
+    add(amina, competences.WorkData("Kokk", "Restaurant Al-Sham, Aleppo", "Syria", 2008, 2015))
+    add(amina, competences.WorkData("Frivillig på kjøkkenet", "Tøyen frivilligsentral", "Norge",
+                                    2024))
+    add(amina, competences.EducationData(EducationLevel.VOCATIONAL, "Matlaging", "Syria", 2003,
+                                         2005, recognition_applied=True))
+    add(amina, competences.CertificateData("Mattrygghet og hygiene", "Oslo kommune", 2025))
+    competences.save_talents(amina, "Lager mat til mange, syr klær, tålmodig med barn.")
+    competences.save_licences(amina, ["B"])
+    competences.save_cv_choices(amina, competences.CvChoices(
+        language="nb", summary="Jeg søker jobb på et kjøkken eller i en barnehage.",
+        included={kind: {item.id for item in competences.items(amina, kind)}
+                  for kind in competences.KINDS}))
+    people = list(db.session.scalars(select(User).join(Membership).where(
+        Membership.role == "participant", User.id != amina.id).order_by(User.id).limit(60)))
+    rng = random.Random(19)
+    for person in rng.sample(people, min(12, len(people))):
+        what, country = rng.choice(WORK)
+        language = {"NO": "Norsk", "SE": "Svenska", "DK": "Dansk"}[person.home_site.country]
+        add(person, competences.LanguageData(language, rng.choice(list(LanguageLevel)[:3])))
+        add(person, competences.WorkData(what, "", country, rng.randrange(2000, 2015)))
+    db.session.commit()
 
 
 def _seed_amina_meeting() -> None:

@@ -1,6 +1,6 @@
 """Extension objects, bound to the app in create_app(). Imports nothing from portal."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from enum import StrEnum
 
 from flask_babel import Babel
@@ -113,3 +113,34 @@ def _hour_sqlite(element, compiler, **kw):
 def _hour_postgresql(element, compiler, **kw):
     (moment,) = (compiler.process(c, **kw) for c in element.clauses)
     return f"to_char({moment}, 'YYYY-MM-DD HH24')"
+
+
+MONDAY = date(2000, 1, 3)  # weeks are counted from this Monday
+
+
+def week_number(day: date) -> int:
+    """The week a day falls in (Monday to Sunday), as `weeks_since` counts it in SQL."""
+    return (day - MONDAY).days // 7
+
+
+class weeks_since(FunctionElement):  # noqa: N801
+    """The week (Monday to Sunday, counted from MONDAY) of a session's local wall time, or of
+    its UTC start when it has none: weeks_since(local_start, starts_at)."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "weeks_since"
+
+
+@compiles(weeks_since, "sqlite")
+def _weeks_sqlite(element, compiler, **kw):
+    local, utc = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"CAST((julianday(date(COALESCE({local}, {utc}))) - julianday('{MONDAY}')) / 7 "
+            "AS INTEGER)")
+
+
+@compiles(weeks_since, "postgresql")
+def _weeks_postgresql(element, compiler, **kw):
+    local, utc = (compiler.process(c, **kw) for c in element.clauses)
+    return (f"((CAST(COALESCE({local}, {utc} AT TIME ZONE 'UTC') AS DATE) "
+            f"- DATE '{MONDAY}') / 7)")

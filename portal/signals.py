@@ -25,6 +25,16 @@ everything its feature keeps about the person."""
 site_timezone_changed = _signals.signal("site-timezone-changed")
 """Sent by accounts.save_site when a meeting place's time zone changed. sender: the Site."""
 
+profile_fields_asked = _signals.signal("profile-fields-asked")
+"""Sent by accounts' profile page. sender: the User. Each handler returns a set of the
+optional profile fields its feature needs asked of this person ("postcode", "gender" for a
+funder's attendance list); the page shows only those."""
+
+
+def asked_fields(user) -> set[str]:
+    """profile_fields_asked, merged."""
+    return set().union(*(found or set() for _r, found in profile_fields_asked.send(user)))
+
 
 def collect(signal, sender, **kwargs) -> dict:
     """Send a signal whose handlers return dicts, and merge what they return."""

@@ -17,7 +17,8 @@ PORTAL = Path(__file__).resolve().parents[1] / "portal"
 
 # Bottom to top: each feature may import the ones before it, never one after it.
 LAYERS = ["audit", "notify", "push", "accounts", "privacy", "activities", "dialogues", "goals",
-          "meetings", "employment", "voice", "calendar", "feedback", "home", "reports"]
+          "competences", "meetings", "employment", "certificates", "voice", "calendar",
+          "feedback", "home", "reports"]
 ON_TOP = {"__init__", "cli", "demo"}
 
 

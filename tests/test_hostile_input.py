@@ -71,7 +71,7 @@ def world(site, make_user):
             "partner_id": partner.id, "placement_id": placement.id, "outcome_id": outcome.id,
             "booking_id": booking.id, "availability_id": availability.id,
             "window_id": availability.windows[0].id, "extra_id": 1, "time_off_id": 1,
-            "key": slots[1].key, "proposal_id": proposal.id}
+            "key": slots[1].key, "proposal_id": proposal.id, "kind": "languages"}
 
 
 def post_urls(app, world):
@@ -94,6 +94,12 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           "target_date", "weekdays", "starts", "ends", "mode", "slot_minutes", "buffer_minutes",
           "valid_from", "valid_until", "last_day", "topic", "interpreter", "extra-day",
           "extra-starts", "extra-ends",
+          # My competences and My CV (portal/competences)
+          "summary", "personal", "languages", "work", "education", "courses", "certificates",
+          "more", "talents", "classes", "field", "country", "from_year", "to_year",
+          "recognition_applied", "workplace", "issuer", "year", "languages-language",
+          "languages-level", "work-what", "work-from_year", "education-level",
+          "certificates-name",
           # the road to work (portal/employment)
           "contact_name", "notes", "partner_id", "starts_on", "ends_on", "hours_per_week",
           "mentor_name", "mentor_phone", "goal_id", "staff_notes", "on_date", "extent",
@@ -103,7 +109,9 @@ FIELDS = ["display_name", "phone", "email", "password", "current_password", "lan
           # how was it? (portal/feedback)
           "face", "comment", "change", "skip",
           # proposals (portal/voice)
-          "can_help", "into"]
+          "can_help", "into",
+          # funder details (Norway) and certificates
+          "postcode", "gender", "c1-language"]
 
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.ADMIN])

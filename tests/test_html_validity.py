@@ -63,6 +63,13 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
     db.session.commit()
     slots = meetings.find_slots(participant, site, None)
     booking = meetings.book(participant, slots[0].key, "CV", "ar")
+    from portal.competences import services as competences
+    from portal.goals.models import ShareScope
+
+    work = competences.add_item(participant, competences.WorkData("Kokk", "حلب", "Syria", 2010))
+    competences.add_item(participant, competences.LanguageData("العربية", "native"))
+    competences.save_licences(participant, ["B"])
+    goals.share(participant, leader.id, None, ShareScope.COMPETENCES)
     from portal.employment import services as employment
 
     partner = employment.add_partner(leader, site, employment.PartnerData(
@@ -71,6 +78,19 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         partner_id=partner.id, role="Kitchen assistant", starts_on=utcnow().date(),
         ends_on=utcnow().date() + timedelta(days=30), weekdays=[0, 2], hours_per_week=12,
         goal_id=goal.id, status="active", staff_notes="Quiet start"))
+    done = employment.record_placement(leader, participant, employment.PlacementData(
+        partner_id=partner.id, role="Oppvask", starts_on=utcnow().date() - timedelta(days=60),
+        ends_on=utcnow().date() - timedelta(days=30), weekdays=[1], hours_per_week=8,
+        status="completed"))
+    employment.record_placement(leader, participant, employment.PlacementData(
+        partner_id=partner.id, role="Lager", starts_on=utcnow().date() - timedelta(days=90),
+        ends_on=utcnow().date() - timedelta(days=70), weekdays=[1], hours_per_week=8,
+        status="completed"))  # completed, its certificate not made yet
+    from portal.certificates import services as certificates
+    from portal.certificates.models import CertificateKind
+
+    code = certificates.shown(certificates.issue(participant, CertificateKind.WORK_PRACTICE,
+                                                 done.id).code)
     employment.report_outcome(participant, employment.OutcomeData(
         kind="job", on_date=utcnow().date(), extent="part_time", note="Café"))
     employment.note_interview(participant, participant, utcnow().date(), "Rema 1000")
@@ -82,7 +102,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
                "/accounts/forgot", "/accounts/forgot/sms", "/accounts/reset/sms",
                "/accounts/join", "/activities", f"/activities/{circle.id}",
-               f"/activities/places/{site.id}", "/no-such-page"],
+               f"/activities/places/{site.id}", "/no-such-page", "/c", f"/c/{code}",
+               "/c/00000-00000", "/c?code=abc"],
         participant: ["/", "/accounts/profile", "/accounts/password", "/accounts/phone",
                       "/activities/calendar",
                       "/notify", "/notify/settings", f"/activities/{cafe.id}", "/goals",
@@ -91,10 +112,12 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                       "/meetings", "/meetings/book", "/meetings/book?host=any",
                       f"/meetings/book/{slots[1].key}", f"/meetings/{booking.id}",
                       f"/meetings/{booking.id}/move", "/privacy/my-data", "/privacy/delete",
-                      "/privacy/consents", "/employment/me", "/employment/me/check-in",
+                      "/privacy/consents", "/competences", f"/competences/work/{work.id}",
+                      "/competences/cv", "/competences/cv/preview", "/employment/me",
+                      "/employment/me/check-in",
                       f"/employment/placements/{placement.id}",
                       f"/employment/people/{participant.id}/statement",
-                      f"/feedback/sessions/{over.id}"],
+                      f"/feedback/sessions/{over.id}", "/certificates"],
         leader: ["/", f"/accounts/sites/{site.id}/members", f"/accounts/sites/{site.id}/register",
                  f"/accounts/sites/{site.id}/invitations", "/activities/new",
                  f"/activities/{circle.id}", f"/activities/{circle.id}/edit",
@@ -103,7 +126,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/activities/{circle.id}/attendance-list", f"/activities/{cafe.id}/co-leaders",
                  f"/reports/activities/{circle.id}/feedback",
                  f"/reports/activities/{circle.id}/feedback?period=year",
-                 "/goals/shared",
+                 "/goals/shared", "/competences/shared",
+                 f"/competences/shared/{participant.id}",
                  f"/goals/shared/{goal.id}", "/meetings/agenda",
                  f"/meetings/agenda?site={site.id}", "/meetings/availability",
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
@@ -136,6 +160,11 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         path = tmp_path / f"{len(files):03d}.html"
         path.write_text(invalid.get_data(as_text=True), encoding="utf-8")
         files.append((path, "form with errors"))
+        if user is participant:
+            invalid = client.post("/competences/education", {"education-from_year": "x"})
+            path = tmp_path / f"{len(files):03d}.html"
+            path.write_text(invalid.get_data(as_text=True), encoding="utf-8")
+            files.append((path, "competences with errors"))
     result = subprocess.run(
         [java, "-jar", str(VNU), "--errors-only", "--filterpattern",
          ".*Attribute “hx-[a-z:-]+” not allowed.*", *(str(p) for p, _ in files)],

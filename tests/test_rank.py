@@ -217,6 +217,9 @@ PERSON_ROUTES = {
     # A page, not a change: it "succeeds" when it offers the erase form.
     "privacy.erase_request": (lambda response, target: response.status_code == 200
                               and f"/privacy/erase/{target.id}" in response.text, may_erase),
+    # Someone's competences are read only while they share them: never by rank (no share here).
+    "competences.shared_profile": (lambda response, target: response.status_code == 200,
+                                   lambda actor, target: False),
 }
 
 

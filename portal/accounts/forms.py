@@ -132,6 +132,10 @@ class ProfileForm(BaseForm):
     email = _email()
     language = _language()
     birth_year = _birth_year()
+    # Shown only to participants of a course whose funder's attendance list asks for them.
+    postcode = StringField(_l("Postcode (optional)"), [Optional(), _max(10)],
+                           description=_l("The study association asks for it on the attendance "
+                                          "list of your course. Four digits, for example 0655."))
     gender = _gender()
     gender_word = _gender_word()
 

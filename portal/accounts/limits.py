@@ -42,10 +42,14 @@ def login_limits(view):
     return per_ip("LOGIN_LIMIT_PER_IP")(per_account(view))
 
 
+# Pages that tell whether a code works: the invitation, and a certificate's check.
+LIMITED_PAGES = {"accounts.join", "certificates.check", "certificates.verify"}
+
+
 def _unlimited() -> bool:
-    """Only form posts and the invitation page (it tells whether a code works) carry limits;
-    other requests skip the limiter's bookkeeping."""
-    return request.method != "POST" and request.endpoint != "accounts.join"
+    """Only form posts and the pages that tell whether a code works carry limits; other
+    requests skip the limiter's bookkeeping."""
+    return request.method != "POST" and request.endpoint not in LIMITED_PAGES
 
 
 def workers_sharing_memory(argv=None, environ=None) -> int:

@@ -80,6 +80,9 @@ class Site(db.Model):
         return {"NO": "nb", "SE": "sv", "DK": "da"}[self.country]
 
 
+# Gender as a funder's attendance list asks for it ("" when not given).
+
+
 class User(UserMixin, db.Model):
     __tablename__ = "user_account"  # "user" is reserved in PostgreSQL
     __table_args__ = (
@@ -98,6 +101,8 @@ class User(UserMixin, db.Model):
     password_hash: Mapped[str] = mapped_column(String(200))
     language: Mapped[str] = mapped_column(String(5), default="nb")
     birth_year: Mapped[int | None]
+    # Asked only of participants of courses whose funder's list has them (Norway), optional.
+    postcode: Mapped[str] = mapped_column(String(10), default="", server_default="")
     gender: Mapped[Gender | None] = enum_column(Gender, "gender", length=10, nullable=True)
     gender_word: Mapped[str] = mapped_column(String(40), default="", server_default="")
     # Bumped on password change or reset: every other session of this user ends.

@@ -342,6 +342,15 @@ def set_gender(user: User, gender: str | None, word: str = "") -> None:
     user.gender_word = word.strip()[:40] if user.gender == Gender.OTHER else ""
 
 
+def save_postcode(user: User, postcode: str | None) -> None:
+    """A postcode for a funder's attendance list (Norway), optional."""
+    postcode = (postcode or "").replace(" ", "")
+    if postcode and not (len(postcode) == 4 and postcode.isascii() and postcode.isdigit()):
+        raise DomainError(_l("Write the four digits of your postcode, for example 0655."),
+                          field="postcode")
+    user.postcode = postcode
+
+
 def set_language(user: User, language: str) -> None:
     user.language = language
 

@@ -8,7 +8,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
-from portal import work
+from portal import signals, work
 from portal.accounts import phone as phone_codes
 from portal.accounts import services
 from portal.accounts.forms import (
@@ -188,7 +188,7 @@ def logout():
 
 def _show_profile(form, error=None):
     return show_form("accounts/profile.html", "accounts/_profile_form.html", form, error,
-                     role_names=ROLE_NAMES)
+                     role_names=ROLE_NAMES, asked=signals.asked_fields(current_user))
 
 
 @bp.get("/profile")
@@ -211,6 +211,8 @@ def update():
         services.update_profile(current_user, form.display_name.data, form.phone.data or "",
                                 form.email.data or "", form.language.data, form.birth_year.data,
                                 form.gender.data or None, form.gender_word.data or "")
+        if "postcode" in signals.asked_fields(current_user):
+            services.save_postcode(current_user, form.postcode.data)
     except DomainError as error:
         return _show_profile(form, error)
     flash(_("Your profile is saved."), "success")

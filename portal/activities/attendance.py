@@ -44,6 +44,12 @@ def is_open_for_marking(session: Session) -> bool:
             and session.starts_at - OPENS_BEFORE <= utcnow())
 
 
+def is_marked(session: Session) -> bool:
+    """Whether anyone has been marked on the list yet (present or absent)."""
+    return session.signed_off_at is not None or db.session.scalar(
+        select(Attendance.id).where(Attendance.session_id == session.id).limit(1)) is not None
+
+
 def sheet(session: Session) -> list[Row]:
     """Everyone expected (enrolled, or following a café) plus anyone already marked."""
     activity: Activity = session.activity

@@ -9,7 +9,7 @@ from sqlalchemy import delete, select
 
 from portal import signals
 from portal.accounts.models import User
-from portal.activities import figures, messages, services
+from portal.activities import figures, messages, rules, services
 from portal.activities.models import (
     Activity,
     Admission,
@@ -30,6 +30,7 @@ def connect() -> None:
     signals.person_erased.connect(erase_person)
     signals.data_requested.connect(personal_data)
     signals.site_timezone_changed.connect(services.keep_wall_times)
+    signals.profile_fields_asked.connect(rules.funder_details_asked)
 
 
 def erase_person(person: User, actor: User | None = None, now: datetime | None = None,

@@ -122,6 +122,16 @@ class RuleSet(db.Model):
     min_meetings: Mapped[int | None]
     min_hours: Mapped[int | None]  # in this rule set's hours
     max_hours_per_meeting: Mapped[int | None]
+    # A meeting is reported only with at least this many hours and people present (the leader
+    # included), and a week reports at most so many meetings and hours (Sweden: 1, 3, 3, 12).
+    min_hours_per_meeting: Mapped[int | None]
+    min_present: Mapped[int | None]
+    max_meetings_per_week: Mapped[int | None]
+    max_hours_per_week: Mapped[int | None]
+    # Norway: the leader may be counted to reach min_participants, and the course is then
+    # funded as one without a teacher.
+    leader_may_complete: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                      server_default=text("false"))
     min_age: Mapped[int | None]
     age_by_year_end: Mapped[bool] = mapped_column(Boolean, default=False)
     counting_rule: Mapped[CountingRule] = enum_column(CountingRule, "counting_rule", length=40,

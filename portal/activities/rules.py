@@ -4,6 +4,7 @@ Everything is computed from stored minutes: units per session are floor(minutes 
 (Sweden: part-hours are not reported and not added up), capped per meeting where the rules say
 so. Computed in SQL-light fashion: one query for sessions, one for attendance."""
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
@@ -23,7 +24,7 @@ from portal.activities.models import (
     SessionStatus,
 )
 from portal.exports import csv_text
-from portal.extensions import db, minutes_between, utcnow
+from portal.extensions import db, minutes_between, utcnow, week_number, weeks_since
 
 
 def default_rule_set(country: str, today: date | None = None) -> RuleSet | None:
@@ -55,6 +56,7 @@ class Person:
     user: User
     meetings: int = 0
     minutes: int = 0
+    units: int = 0  # hours present in the rule set's units (what a certificate states)
     counts: bool = False
     reasons: list[str] = field(default_factory=list)
 
@@ -72,6 +74,7 @@ class CircleStatus:
     state: str  # "meets", "at_risk" or "fails"
     problems: list[str]
     fresh_until: datetime | None = None  # evaluate_many: when the next session starts
+    unreported: dict[int, str] = field(default_factory=dict)  # evaluate: held, not reported
 
 
 def evaluate(activity: Activity) -> CircleStatus | None:
@@ -81,32 +84,36 @@ def evaluate(activity: Activity) -> CircleStatus | None:
     now = utcnow()
     sessions = list(db.session.scalars(select(Session).where(
         Session.activity_id == activity.id, Session.status == SessionStatus.SCHEDULED)
-        .order_by(Session.starts_at)))
-    held = [s for s in sessions if s.starts_at <= now]
+        .order_by(Session.starts_at, Session.id)))
+    all_held = [s for s in sessions if s.starts_at <= now]
     minutes = {s.id: int((s.ends_at - s.starts_at).total_seconds() // 60) for s in sessions}
-    units_held = sum(units(rule_set, minutes[s.id]) for s in held)
     units_planned = sum(units(rule_set, minutes[s.id]) for s in sessions)
-    order = {s.id: index for index, s in enumerate(held)}
     enrolled = list(db.session.scalars(select(User).join(
         Enrolment, Enrolment.user_id == User.id).where(
         Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED)
         .order_by(User.display_name)))
     people = {user.id: Person(user) for user in enrolled}
-    early: dict[int, bool] = {}
     rows = db.session.execute(select(Attendance.user_id, Attendance.session_id,
                                      Attendance.minutes).where(
-        Attendance.session_id.in_([s.id for s in held] or [-1]),
-        Attendance.status == AttendanceStatus.PRESENT))
+        Attendance.session_id.in_([s.id for s in all_held] or [-1]),
+        Attendance.status == AttendanceStatus.PRESENT)).all()
+    present = Counter(session_id for _user, session_id, _minutes in rows)
+    reported, unreported = reportable(rule_set, all_held, minutes, present)
+    held = [s for s in all_held if s.id in reported]
+    units_held = sum(reported.values())
+    order = {s.id: index for index, s in enumerate(held)}
+    early: dict[int, bool] = {}
     for user_id, session_id, present_minutes in rows:
         person = people.get(user_id)
-        if person is None:
-            continue
+        if person is None or session_id not in reported:
+            continue  # not enrolled, or a meeting the funder does not take
         person.meetings += 1
         person.minutes += present_minutes
+        person.units += min(units(rule_set, present_minutes), reported[session_id])
         window = rule_set.counting_early_window or 0
         early[user_id] = early.get(user_id, False) or order[session_id] < window
     held_minutes = sum(minutes[s.id] for s in held)
-    course_year = (held[0] if held else sessions[0] if sessions else None)
+    course_year = (all_held[0] if all_held else sessions[0] if sessions else None)
     course_year = course_year.starts_at.year if course_year else now.year
     for person in people.values():
         person.counts = _counts(rule_set, person, early.get(person.user.id, False),
@@ -115,13 +122,64 @@ def evaluate(activity: Activity) -> CircleStatus | None:
     state, problems = _judge(rule_set, len(held), len(sessions), units_held, units_planned,
                              len(enrolled), counted)
     return CircleStatus(rule_set, len(held), len(sessions), units_held, units_planned,
-                        len(enrolled), list(people.values()), counted, state, problems)
+                        len(enrolled), list(people.values()), counted, state, problems,
+                        unreported=unreported)
+
+
+# Why a held meeting is not reported (CircleStatus.unreported, and the leader's list).
+SHORT, FEW_PRESENT, WEEK_MEETINGS, WEEK_HOURS = "short", "few_present", "week_meetings", \
+    "week_hours"
+
+
+def reportable(rule_set: RuleSet, held: list[Session], minutes: dict[int, int],
+               present: Counter) -> tuple[dict[int, int], dict[int, str]]:
+    """The held meetings the funder takes, each with the hours it reports, and why each other
+    one is not (Sweden: at least one study hour and three present, the leader included; at
+    most three meetings and twelve study hours a week, the first ones of the week first).
+    `held` in order of time; `present`: people marked present per session."""
+    reported, unreported = {}, {}
+    weeks: dict[int, list[int]] = {}  # week → [meetings, hours] reported so far
+    for session in held:
+        value = units(rule_set, minutes[session.id])
+        if rule_set.min_hours_per_meeting and value < rule_set.min_hours_per_meeting:
+            unreported[session.id] = SHORT
+            continue
+        if rule_set.min_present and present[session.id] + 1 < rule_set.min_present:
+            unreported[session.id] = FEW_PRESENT
+            continue
+        week = weeks.setdefault(week_number((session.local_start or session.starts_at).date()),
+                                [0, 0])
+        if rule_set.max_meetings_per_week and week[0] >= rule_set.max_meetings_per_week:
+            unreported[session.id] = WEEK_MEETINGS
+            continue
+        if rule_set.max_hours_per_week:
+            if week[1] >= rule_set.max_hours_per_week:
+                unreported[session.id] = WEEK_HOURS
+                continue
+            value = min(value, rule_set.max_hours_per_week - week[1])
+        week[0] += 1
+        week[1] += value
+        reported[session.id] = value
+    return reported, unreported
+
+
+def why_not_reported(session: Session) -> str | None:
+    """For the leader signing the list: why the funder will not take this meeting, or None."""
+    activity = session.activity
+    if activity.rule_set is None or session.starts_at > utcnow():
+        return None
+    status = evaluate(activity)
+    return status.unreported.get(session.id)
 
 
 def _judge(rule_set: RuleSet, held: int, planned: int, units_held: int, units_planned: int,
            enrolled: int, counted: int) -> tuple[str, list[str]]:
-    """meets / on track / at risk / fails, and what the plan lacks."""
-    group = enrolled + (1 if rule_set.leader_counts else 0)
+    """meets / on track / at risk / fails, and what the plan lacks. "without_teacher": the
+    course reaches its participants only with its leader counted (Norway allows it, and funds
+    it as a course without a teacher)."""
+    leader_may_complete = rule_set.leader_may_complete and not rule_set.leader_counts
+    leader = 1 if rule_set.leader_counts or leader_may_complete else 0
+    group = enrolled + leader
     problems = []
     if rule_set.min_meetings and planned < rule_set.min_meetings:
         problems.append("meetings")
@@ -132,15 +190,17 @@ def _judge(rule_set: RuleSet, held: int, planned: int, units_held: int, units_pl
     if rule_set.max_participants and group > rule_set.max_participants:
         problems.append("too_many")
     planned_ok = not problems
+    with_leader = counted + (1 if leader_may_complete else 0)
+    minimum = rule_set.min_participants or 0
     meets = ((not rule_set.min_meetings or held >= rule_set.min_meetings)
              and (not rule_set.min_hours or units_held >= rule_set.min_hours)
-             and (not rule_set.min_participants or counted >= rule_set.min_participants)
-             and planned_ok)
+             and with_leader >= minimum and planned_ok)
+    if leader_may_complete and (counted < minimum if meets else enrolled < minimum <= group):
+        problems.append("without_teacher")
     if meets:
         return "meets", problems
     if planned_ok:
-        return ("at_risk" if held and rule_set.min_participants and
-                counted < rule_set.min_participants else "on_track"), problems
+        return ("at_risk" if held and with_leader < minimum else "on_track"), problems
     return "fails", problems
 
 
@@ -187,37 +247,81 @@ def judge_course(rule_set: RuleSet, held: int, planned: int, units_held: int,
                         counted, state, problems, fresh_until)
 
 
+def _unit():
+    """A session's rule-set hours in SQL: whole units, capped per meeting (as `units`)."""
+    unit = minutes_between(Session.starts_at, Session.ends_at) // RuleSet.hour_minutes
+    return case((and_(RuleSet.max_hours_per_meeting.is_not(None),
+                      unit > RuleSet.max_hours_per_meeting), RuleSet.max_hours_per_meeting),
+                else_=unit)
+
+
+def _reported(ids: list[int], now):
+    """The held meetings the funder takes, as `reportable` finds them, in SQL: (id,
+    activity_id, minutes, units reported, n: its place among the circle's reported ones)."""
+    present = (select(func.count()).where(Attendance.session_id == Session.id,
+                                          Attendance.status == AttendanceStatus.PRESENT)
+               .correlate(Session).scalar_subquery())
+    unit = _unit()
+    takes = and_(or_(RuleSet.min_hours_per_meeting.is_(None),
+                     unit >= RuleSet.min_hours_per_meeting),
+                 or_(RuleSet.min_present.is_(None), present + 1 >= RuleSet.min_present))
+    held = (select(Session.id, Session.activity_id, Session.starts_at,
+                   minutes_between(Session.starts_at, Session.ends_at).label("minutes"),
+                   unit.label("unit"), weeks_since(Session.local_start,
+                                                   Session.starts_at).label("week"),
+                   RuleSet.max_meetings_per_week, RuleSet.max_hours_per_week)
+            .join(Activity, Activity.id == Session.activity_id)
+            .join(RuleSet, RuleSet.id == Activity.rule_set_id)
+            .where(Session.activity_id.in_(ids), Session.status == SessionStatus.SCHEDULED,
+                   Session.starts_at <= now, takes).subquery())
+    in_week = {"partition_by": (held.c.activity_id, held.c.week),
+               "order_by": (held.c.starts_at, held.c.id)}
+    ranked = select(held, func.row_number().over(**in_week).label("in_week"),
+                    func.coalesce(func.sum(held.c.unit).over(**in_week, rows=(None, -1)), 0)
+                    .label("before")).subquery()
+    room = ranked.c.max_hours_per_week - ranked.c.before
+    units_reported = case((and_(ranked.c.max_hours_per_week.is_not(None),
+                                ranked.c.unit > room), room), else_=ranked.c.unit)
+    kept = or_(ranked.c.max_meetings_per_week.is_(None),
+               ranked.c.in_week <= ranked.c.max_meetings_per_week)
+    kept = and_(kept, or_(ranked.c.max_hours_per_week.is_(None), room > 0))
+    return select(ranked.c.id, ranked.c.activity_id, ranked.c.minutes,
+                  units_reported.label("units"),
+                  func.row_number().over(partition_by=ranked.c.activity_id,
+                                         order_by=(ranked.c.starts_at, ranked.c.id))
+                  .label("n")).where(kept).subquery()
+
+
 def _courses(ids: list[int], now):
-    """Per circle: sessions planned and held, rule-set hours (whole units per session, capped
-    per meeting) planned and held, minutes held, and the course year."""
-    minutes = minutes_between(Session.starts_at, Session.ends_at)
-    unit = minutes // RuleSet.hour_minutes
-    capped = case((and_(RuleSet.max_hours_per_meeting.is_not(None),
-                        unit > RuleSet.max_hours_per_meeting), RuleSet.max_hours_per_meeting),
-                  else_=unit)
+    """Per circle: sessions planned and meetings the funder takes (held), rule-set hours
+    planned and reported, minutes of those meetings, and the course year."""
+    capped = _unit()
     is_held = Session.starts_at <= now
+    reported = _reported(ids, now)
+    held = (select(reported.c.activity_id, func.count().label("held"),
+                   func.sum(reported.c.units).label("units"),
+                   func.sum(reported.c.minutes).label("minutes"))
+            .group_by(reported.c.activity_id).subquery())
     first = func.coalesce(func.min(Session.starts_at).filter(is_held), func.min(Session.starts_at))
     return (select(Session.activity_id.label("id"),
                    func.count().label("planned"),
-                   func.count().filter(is_held).label("held"),
+                   func.coalesce(func.max(held.c.held), 0).label("held"),
                    func.coalesce(func.sum(capped), 0).label("units_planned"),
-                   func.coalesce(func.sum(capped).filter(is_held), 0).label("units_held"),
-                   func.coalesce(func.sum(minutes).filter(is_held), 0).label("held_minutes"),
+                   func.coalesce(func.max(held.c.units), 0).label("units_held"),
+                   func.coalesce(func.max(held.c.minutes), 0).label("held_minutes"),
                    func.min(Session.starts_at).filter(~is_held).label("next_start"),
                    func.extract("year", first).label("year"))
             .join(Activity, Activity.id == Session.activity_id)
             .join(RuleSet, RuleSet.id == Activity.rule_set_id)
+            .outerjoin(held, held.c.activity_id == Session.activity_id)
             .where(Session.activity_id.in_(ids), Session.status == SessionStatus.SCHEDULED)
             .group_by(Session.activity_id).subquery())
 
 
 def _counted(ids: list[int], course, now):
-    """Per circle: (circle id, enrolled, counted) — who counts, by the rule set's rules."""
-    held = (select(Session.id, Session.activity_id,
-                   func.row_number().over(partition_by=Session.activity_id,
-                                          order_by=Session.starts_at).label("n"))
-            .where(Session.activity_id.in_(ids), Session.status == SessionStatus.SCHEDULED,
-                   Session.starts_at <= now).subquery())
+    """Per circle: (circle id, enrolled, counted) — who counts, by the rule set's rules, at
+    the meetings the funder takes."""
+    held = _reported(ids, now)
     window = func.coalesce(RuleSet.counting_early_window, 0)
     attended = (select(held.c.activity_id, Attendance.user_id,
                        func.count().label("meetings"),
@@ -268,6 +372,23 @@ def _counts(rule_set: RuleSet, person: Person, early: bool, held_minutes: int,
     return person.meetings > 0
 
 
+FUNDER_DETAILS = ("gender", "postcode")  # what a funder's list may ask that Bro asks for
+
+
+def funder_details_asked(user: User) -> set[str]:
+    """Which of FUNDER_DETAILS the attendance lists of the person's study circles ask for
+    (Norway: gender and postcode): the profile offers these, optional, and only these."""
+    lists = db.session.scalars(select(RuleSet.list_fields).join(
+        Activity, Activity.rule_set_id == RuleSet.id).join(
+        Enrolment, Enrolment.activity_id == Activity.id).where(
+        Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ENROLLED)).all()
+    return {field for fields in lists for field in fields.split(",")} & set(FUNDER_DETAILS)
+
+
+# How a Norwegian attendance list writes gender (kjønn: K, M).
+GENDER_ON_LIST = {"woman": "K", "man": "M"}
+
+
 @dataclass
 class Grid:
     sessions: list[Session]
@@ -298,15 +419,16 @@ def attendance_grid(activity: Activity) -> Grid:
 
 
 def grid_csv(activity: Activity, status: CircleStatus, grid: Grid) -> str:
-    """CSV with only the columns this rule set asks for (fields Bro does not collect, such as
-    gender or postcode, stay empty for the association to fill in)."""
+    """CSV with only the columns this rule set asks for; gender and postcode as each person
+    gave them (optional: empty when not given)."""
     zone = ZoneInfo(activity.site.timezone)
     fields = [f for f in activity.rule_set.list_fields.split(",") if f]
     counted = {p.user.id for p in status.people if p.counts}
     rows = [[*fields, *(s.starts_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
                         for s in grid.sessions), "counted"]]
     for user, minutes in grid.rows:
-        values = {"name": user.display_name, "birth_year": user.birth_year or ""}
+        values = {"name": user.display_name, "birth_year": user.birth_year or "",
+                  "gender": GENDER_ON_LIST.get(user.gender, ""), "postcode": user.postcode}
         rows.append([*(values.get(f, "") for f in fields),
                      *("" if m is None else m for m in minutes),
                      "yes" if user.id in counted else "no"])

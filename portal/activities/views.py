@@ -94,6 +94,8 @@ def _participation_context(activity: Activity) -> dict:
         "early": services.may_join_early(current_user, activity),
         "may_take_part": services.may_take_part(current_user, activity),
         "say": wording(activity),
+        "asks_postcode": activity.rule_set is not None
+        and "postcode" in activity.rule_set.list_fields.split(","),
     }
 
 
@@ -483,9 +485,41 @@ def _show_attendance(session, marks=None, error=None, status=200, note_form=None
                "can_sign_off": services.can_lead(current_user, session.activity),
                "can_reopen": current_user.has_role(session.activity.site_id, Role.COORDINATOR),
                "length": attendance.length(session),
-               "note_form": note_form or NoteForm(formdata=None, note=session.note)}
+               "note_form": note_form or NoteForm(formdata=None, note=session.note),
+               "not_reported": _not_reported(session)}
     return render("activities/attendance.html", "activities/_attendance.html", status=status,
                   **context)
+
+
+def _not_reported(session) -> str | None:
+    """Why the study association will not take this session, in words for its leader."""
+    reason = rules.why_not_reported(session)
+    if reason is None or (reason == rules.FEW_PRESENT and not attendance.is_marked(session)):
+        return None  # nobody marked yet: the list is being taken, not short of people
+    rule_set = session.activity.rule_set
+    if reason == rules.SHORT:
+        return ngettext("The study association cannot take this session: it is shorter than "
+                        "one study hour (%(num)d minutes). It counts neither for the circle "
+                        "nor for anyone's sessions.",
+                        "The study association cannot take this session: it is shorter than "
+                        "one study hour (%(num)d minutes). It counts neither for the circle "
+                        "nor for anyone's sessions.", rule_set.hour_minutes)
+    if reason == rules.FEW_PRESENT:
+        return ngettext("The study association cannot take this session: fewer than %(num)d "
+                        "person was present, the leader included. It counts neither for the "
+                        "circle nor for anyone's sessions.",
+                        "The study association cannot take this session: fewer than %(num)d "
+                        "people were present, the leader included. It counts neither for the "
+                        "circle nor for anyone's sessions.", rule_set.min_present)
+    if reason == rules.WEEK_MEETINGS:
+        return ngettext("The study association cannot take this session: the circle already "
+                        "has %(num)d session this week.",
+                        "The study association cannot take this session: the circle already "
+                        "has %(num)d sessions this week.", rule_set.max_meetings_per_week)
+    return ngettext("The study association cannot take this session: the circle already has "
+                    "%(num)d study hour this week.",
+                    "The study association cannot take this session: the circle already has "
+                    "%(num)d study hours this week.", rule_set.max_hours_per_week)
 
 
 def _number(value: str | None) -> int | None:

@@ -1,12 +1,13 @@
 """The job-centre statement as a PDF (WeasyPrint, from an HTML template) and as CSV rows.
 
 Both are written in the language of the meeting place's country: the statement goes to NAV,
-Arbetsförmedlingen or Jobcenter, whatever language the person reads Bro in.
-(`html_to_pdf` is a stand-in for the shared portal/pdf.py: use that once it is on main.)"""
+Arbetsförmedlingen or Jobcenter, whatever language the person reads Bro in. The PDF is made
+by portal/pdf.py, like every PDF of Bro's: its fonts embedded, nothing fetched but static/."""
 
 from babel.numbers import format_decimal
-from flask import render_template, request
+from flask import render_template
 
+from portal import pdf
 from portal.employment.models import (
     JOB_CENTRE_NAMES,
     PLACEMENT_STATUS_NAMES,
@@ -15,18 +16,7 @@ from portal.employment.services import JobCentreStatement
 from portal.extensions import utcnow
 from portal.i18n import _, force_locale, weekday_names
 
-
-def _fetch_nothing(url: str, *args, **kwargs):
-    """The statement needs no image, font or stylesheet from anywhere: WeasyPrint fetches
-    nothing, whatever a text in it may look like."""
-    raise ValueError(f"no fetching while making a PDF: {url[:40]}")
-
-
-def html_to_pdf(html: str) -> bytes:
-    import weasyprint  # heavy: loaded when the first PDF is made
-
-    return weasyprint.HTML(string=html, base_url=request.url_root,
-                           url_fetcher=_fetch_nothing).write_pdf()
+STYLESHEET = "css/statement.css"
 
 
 def hours(minutes: int, language: str) -> str:
@@ -41,7 +31,7 @@ def statement_pdf(made: JobCentreStatement) -> bytes:
             hours=lambda minutes: hours(minutes, language), job_centre=JOB_CENTRE_NAMES[
                 made.site.country], status_names=PLACEMENT_STATUS_NAMES,
             weekday_names=weekday_names())
-    return html_to_pdf(html)
+    return pdf.render(html, stylesheets=(STYLESHEET,))
 
 
 def statement_rows(made: JobCentreStatement) -> list[list]:

@@ -54,7 +54,8 @@ def plan_data(person, **_) -> dict:
                    "comments": [{"text": c.text, "date": when(c.created_at),
                                  "from": c.author.display_name if c.author else None}
                                 for c in g.comments]} for g in goals],
-        "shared_with": [{"staff": s.staff.display_name, "goal": s.goal.title if s.goal else None,
+        "shared_with": [{"staff": s.staff.display_name, "what": str(s.scope),
+                         "goal": s.goal.title if s.goal else None,
                          "given": when(s.given_at), "withdrawn": when(s.withdrawn_at)}
                         for s in shares],
     }

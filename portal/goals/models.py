@@ -3,7 +3,7 @@
 from datetime import date, datetime
 from enum import StrEnum
 
-from sqlalchemy import Boolean, ForeignKey, Index, String, Text
+from sqlalchemy import Boolean, CheckConstraint, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.accounts.models import User
@@ -76,18 +76,29 @@ class Step(db.Model):
     goal: Mapped[Goal] = relationship(back_populates="steps")
 
 
+class ShareScope(StrEnum):
+    PLAN = "plan"  # the whole plan (goal_id NULL) or one goal
+    COMPETENCES = "competences"  # My competences (portal.competences)
+
+
 class Share(db.Model):
-    """The owner shows their whole plan (goal_id NULL) or one goal to a named staff member.
-    Stored like a consent: given and withdrawn times are kept; withdrawing ends access."""
+    """The owner shows their whole plan (goal_id NULL), one goal, or their competences to a
+    named staff member. Stored like a consent: given and withdrawn times are kept;
+    withdrawing ends access."""
 
     __tablename__ = "share"
-    __table_args__ = (Index("ix_share_staff_active", "staff_id", "withdrawn_at"),)
+    __table_args__ = (
+        Index("ix_share_staff_active", "staff_id", "withdrawn_at"),
+        CheckConstraint("scope = 'plan' OR goal_id IS NULL", name="scope_goal"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     owner_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"),
                                           index=True)
     staff_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goal.id", ondelete="CASCADE"))
+    scope: Mapped[ShareScope] = enum_column(ShareScope, "scope", default=ShareScope.PLAN,
+                                            server_default=ShareScope.PLAN.value)
     given_at: Mapped[datetime] = mapped_column(default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column()
 

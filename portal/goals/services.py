@@ -18,6 +18,7 @@ from portal.goals.models import (
     PlanStart,
     ProgressNote,
     Share,
+    ShareScope,
     Step,
 )
 from portal.i18n import _l
@@ -133,17 +134,18 @@ def active_shares(owner: User) -> list[Share]:
         Share.owner_id == owner.id, Share.withdrawn_at.is_(None)).order_by(Share.given_at)))
 
 
-def share(owner: User, staff_id: int, goal_id: int | None) -> Share:
+def share(owner: User, staff_id: int, goal_id: int | None,
+          scope: ShareScope = ShareScope.PLAN) -> Share:
     staff = next((u for u in share_candidates(owner) if u.id == staff_id), None)
     if staff is None:
         raise DomainError(_l("Choose someone from your meeting place."), field="staff_id")
-    if goal_id is not None and own_goal(owner, goal_id) is None:
+    if goal_id is not None and (scope != ShareScope.PLAN or own_goal(owner, goal_id) is None):
         raise DomainError(_l("Choose one of your goals."), field="what")
-    existing = next((s for s in active_shares(owner)
-                     if s.staff_id == staff.id and s.goal_id == goal_id), None)
+    existing = next((s for s in active_shares(owner) if s.staff_id == staff.id
+                     and s.goal_id == goal_id and s.scope == scope), None)
     if existing is not None:
         return existing
-    given = Share(owner_id=owner.id, staff_id=staff.id, goal_id=goal_id)
+    given = Share(owner_id=owner.id, staff_id=staff.id, goal_id=goal_id, scope=scope)
     db.session.add(given)
     db.session.flush()
     return given
@@ -158,7 +160,9 @@ def withdraw(owner: User, share_id: int) -> bool:
 
 
 def _shares_to(staff: User):
-    return select(Share).where(Share.staff_id == staff.id, Share.withdrawn_at.is_(None))
+    """Active shares of plans and goals (a share of competences shows none of the plan)."""
+    return select(Share).where(Share.staff_id == staff.id, Share.scope == ShareScope.PLAN,
+                               Share.withdrawn_at.is_(None))
 
 
 def shared_with(staff: User) -> list[tuple[User, list[Goal]]]:

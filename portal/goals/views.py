@@ -1,6 +1,6 @@
 """My plan: the participant's goals and steps. Only the owner reaches them (404 otherwise)."""
 
-from flask import Blueprint, abort, flash, url_for
+from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -17,7 +17,7 @@ from portal.goals.forms import (
     ShareForm,
     StepForm,
 )
-from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
+from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES, ShareScope
 from portal.i18n import _, bdi
 from portal.web import redirect, render, wants_fragment
 
@@ -159,7 +159,8 @@ def _share_form(**kwargs) -> ShareForm:
     form = ShareForm(**kwargs)
     form.staff_id.choices = [SelectChoice(u.id, u.display_name, render_kw={"dir": "auto"})
                              for u in services.share_candidates(current_user)]
-    form.what.choices = [SelectChoice("all", _("My whole plan"))] + [
+    form.what.choices = [SelectChoice("all", _("My whole plan")),
+                         SelectChoice("competences", _("My competences"))] + [
         SelectChoice(str(g.id), g.title, render_kw={"dir": "auto"})
         for g in services.goals_of(current_user)]
     return form
@@ -173,7 +174,7 @@ def _show_sharing(form, error=None):
 @bp.get("/sharing")
 @login_required
 def sharing():
-    return _show_sharing(_share_form())
+    return _show_sharing(_share_form(what=request.args.get("what")))  # My competences links here
 
 
 @bp.post("/sharing")
@@ -182,9 +183,10 @@ def create_share():
     form = _share_form()
     if not form.validate():
         return _show_sharing(form)
-    goal_id = None if form.what.data == "all" else int(form.what.data)
+    scope = ShareScope.COMPETENCES if form.what.data == "competences" else ShareScope.PLAN
+    goal_id = None if form.what.data in ("all", "competences") else int(form.what.data)
     try:
-        given = services.share(current_user, form.staff_id.data, goal_id)
+        given = services.share(current_user, form.staff_id.data, goal_id, scope)
     except DomainError as error:
         return _show_sharing(form, error)
     flash(_("%(name)s can now see it. You can stop this at any time.",

@@ -71,7 +71,7 @@ def my_data(user: User) -> dict:
     return {
         "profile": {"name": user.display_name, "phone": user.phone, "email": user.email,
                     "language": user.language, "birth_year": user.birth_year,
-                    "gender": user.gender_word or user.gender,
+                    "postcode": user.postcode, "gender": user.gender_word or user.gender,
                     "registered": when(user.created_at), "last_login": when(user.last_login_at)},
         "meeting_places": [{"place": m.site.name, "role": m.role, "since": when(m.created_at)}
                            for m in user.memberships],
@@ -111,6 +111,7 @@ def _erase(actor: User | None, person: User) -> None:
     person.display_name = ERASED_NAME
     person.phone = person.phone_confirmed = None
     person.gender, person.gender_word = None, ""
+    person.postcode = ""
     person.email = f"erased-{person_id}@invalid"  # reserved domain: never delivered, never typed
     person.password_hash = "erased:" + secrets.token_hex(16)  # matches no password
     person.session_version += 1  # every open session ends

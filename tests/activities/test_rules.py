@@ -79,8 +79,11 @@ def test_swedish_counting_needs_three_meetings_one_among_the_first_three(make_ci
         mark(sessions[index], few, 135)
     status = evaluate(circle)
     counts = {p.user.display_name: p.counts for p in status.people}
+    # Meetings 2, 3 and 6 had fewer than three present with the leader: not reported, so they
+    # count for nobody (Late has two meetings; Few has one).
     assert counts == {"Early": True, "Late": False, "Few": False}
-    assert (status.held, status.units_held) == (6, 18)
+    assert (status.held, status.units_held) == (3, 9)
+    assert status.unreported == {sessions[i].id: rules.FEW_PRESENT for i in (1, 2, 5)}
     assert status.counted == 2  # Early + the leader, who counts in Sweden
     assert status.state == "at_risk"  # 3 needed (leader included)
 
@@ -131,7 +134,10 @@ def test_norwegian_three_quarters_of_the_hours_and_age_by_year_end(make_circle, 
 
 
 def test_future_sessions_count_as_planned_not_held(make_circle, make_user):
-    circle, _ = make_circle("SE", [135], future=3)
+    circle, sessions = make_circle("SE", [135], future=3)
+    for person in (make_user(), make_user()):  # three present with the leader: reported
+        services.enrol(person, circle.id)
+        mark(sessions[0], person, 135)
     status = evaluate(circle)
     assert (status.held, status.planned, status.units_held, status.units_planned) == (1, 4, 3, 6)
 

@@ -30,11 +30,12 @@ class World:
     cafe: object
 
     booking: object = None
+    code: str = ""  # the participant's certificate for completed work practice
 
     def ids(self) -> dict:
         return {"site": self.site.id, "circle": self.circle.id, "cafe": self.cafe.id,
                 "session": self.upcoming.id, "held": self.held.id, "booking": self.booking.id,
-                "participant": self.participant.id}
+                "participant": self.participant.id, "code": self.code}
 
     @property
     def upcoming(self):
@@ -233,6 +234,10 @@ PAGES = {
         visit("/activities/{circle}"),
         visit("/activities/{cafe}"),
         visit("/activities/places/{site}"),
+        visit("/c"),
+        visit("/c/{code}"),
+        visit("/c/00000-00000", status=404),
+        visit("/c?code=abc", status=422),
     ],
     "participant": [
         visit("/"),
@@ -260,6 +265,7 @@ PAGES = {
         Step("/meetings/<new> (booked)", book_the_meeting),
         visit("/meetings"),
         Step("/meetings/<new>/move", choose_another_time),
+        visit("/certificates"),
     ],
     "coordinator": [
         visit("/meetings/agenda"),
@@ -328,7 +334,26 @@ def world(site, make_user):
                                ends_at=starts + timedelta(minutes=90)))
     db.session.commit()
     return World(site=site, participant=participant, circle=circle, cafe=cafe,
-                 booking=_meetings(site, leader, participant, make_user))
+                 booking=_meetings(site, leader, participant, make_user),
+                 code=certificate_code(site, participant, make_user))
+
+
+def certificate_code(site, participant, make_user) -> str:
+    """Work practice the participant completed, and its certificate (for its public page)."""
+    from portal.certificates import services as certificates
+    from portal.certificates.models import CertificateKind
+    from portal.employment import services as employment
+
+    coordinator = make_user("coordinator", name="Kari Koordinator")
+    partner = employment.add_partner(coordinator, site, employment.PartnerData(
+        name="Kafé Bro AS", kind="employer"))
+    placement = employment.record_placement(coordinator, participant, employment.PlacementData(
+        partner_id=partner.id, role="Kjøkkenassistent", starts_on=date.today() - timedelta(60),
+        ends_on=date.today() - timedelta(30), weekdays=[0, 2], hours_per_week=15,
+        status="completed"))
+    code = certificates.issue(participant, CertificateKind.WORK_PRACTICE, placement.id).code
+    db.session.commit()
+    return certificates.shown(code)
 
 
 def _meetings(site, leader, participant, make_user):
@@ -414,3 +439,34 @@ def test_arabic_pages_reflow_at_360_px(tab_as, world, role):
         except AssertionError as overflow:
             failures.append(str(overflow))
     assert not failures, "Pages wider than the screen:\n" + "\n".join(failures)
+
+
+@pytest.mark.parametrize("language", ["ar", "ti", "nb"])
+def test_my_certificates_made_and_to_make_pass_axe_and_fit_360_px(open_tab, world, base_url,
+                                                                   make_user, language):
+    """The holder's own page, with a certificate made (its language form) and one to make."""
+    from portal.employment import services as employment
+    from portal.employment.models import Partner
+
+    coordinator = make_user("coordinator")
+    partner = db.session.query(Partner).one()
+    employment.record_placement(coordinator, world.participant, employment.PlacementData(
+        partner_id=partner.id, role="Lagerarbeider", starts_on=date.today() - timedelta(120),
+        ends_on=date.today() - timedelta(90), weekdays=[1], hours_per_week=8,
+        status="completed"))
+    world.participant.language = language
+    db.session.commit()
+    tab = open_tab(viewport=NARROW_PHONE)
+    tab.visit("/accounts/login")
+    tab.page.fill("#login", world.participant.email)
+    tab.page.fill("#password", PASSWORD)
+    tab.page.locator("#login-form button[type=submit]").click()
+    tab.page.wait_for_url(lambda url: url.rstrip("/") == base_url)
+    tab.visit("/certificates")
+    where = f"/certificates [{language}, 360 px]"
+    assert_language(tab, language, where)
+    assert tab.page.locator(".panel select").count() == 1  # the made one: its language
+    assert tab.page.locator(".panel form[method=post] button").count() == 1  # one to make
+    tab.assert_no_overflow(where)
+    violations = tab.axe_violations()
+    assert not violations, describe_violations(violations)

@@ -7,7 +7,6 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from pypdf import PdfReader
 from sqlalchemy import select
 
 from portal.accounts.models import Role
@@ -21,6 +20,7 @@ from portal.i18n import force_locale
 from portal.meetings.models import Booking
 from portal.privacy import consents
 from tests.employment.conftest import placement_data
+from tests.pdfs import fonts_of, text_of
 
 OSLO = ZoneInfo("Europe/Oslo")
 MARCH = "first_day=2026-03-01&last_day=2026-03-31"
@@ -115,13 +115,16 @@ def test_the_participant_downloads_a_pdf_in_the_countrys_language(client, road, 
     response = client.get(f"/employment/people/{attended.id}/statement.pdf?{MARCH}")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert "bro-statement-2026-03-01-2026-03-31.pdf" in response.headers["Content-Disposition"]
-    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.data)).pages)
+    text, reader = text_of(response.data)
     assert "Bekreftelse på fremmøte" in text  # Norwegian, though the person reads English
     assert "أمينة حسن" in text  # the Arabic-script name intact
     assert "NAV" in text and "=Norsk A1" in text and "3,5 timer" in text  # 210 minutes
     assert "Møte med en veileder" in text and "0,75" in text  # a meeting of 45 minutes
     assert "Kitchen assistant" in text and "Kafé Bro AS" in text
     assert "Shy at first" not in text  # staff notes stay with staff
+    fonts = fonts_of(reader)  # made by portal/pdf.py: Bro's fonts, in the file
+    assert {"Noto-Sans", "Noto-Sans-Arabic"} <= set(fonts) and all(fonts.values()), fonts
+    assert reader.trailer["/Root"]["/Lang"] == "nb"
     assert statements_logged() == [(attended.id, "jobcentre.statement.pdf", attended.id)]
 
 

@@ -81,7 +81,7 @@ def test_my_data_holds_the_plan_its_goals_and_whom_it_was_shown_to(plans):
         "notes": [{"text": "Visited one kindergarten", "date": note.created_at.isoformat()}],
         "comments": [{"text": "Great start!", "date": comment.created_at.isoformat(),
                       "from": "Coach Karin"}]}]
-    assert sections["shared_with"] == [{"staff": "Coach Karin", "goal": None,
+    assert sections["shared_with"] == [{"staff": "Coach Karin", "what": "plan", "goal": None,
                                         "given": given.given_at.isoformat(),
                                         "withdrawn": None}]
 

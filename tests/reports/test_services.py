@@ -106,7 +106,9 @@ def test_study_circles_are_measured_as_courses(site, october):
     # P2 2 h, P3 none: nobody counts yet.
     assert (status.held, status.planned, status.units_held, status.units_planned) == (3, 3, 6, 6)
     assert (status.enrolled, status.counted) == (3, 0)
-    assert status.state == "fails"  # Norway needs at least 4 participants in the group
+    # Norway needs 4 who complete; the leader may be the fourth (then funded as a course
+    # without a teacher), so three in the group can still make it: at risk, not failing.
+    assert (status.state, status.problems) == ("at_risk", ["without_teacher"])
 
 
 def test_small_numbers_are_protected_everywhere(app, site, october):

@@ -1,0 +1,29 @@
+"""What certificates do when a person is erased or asks for their data (portal.signals)."""
+
+from sqlalchemy import delete, select
+
+from portal import signals
+from portal.certificates.models import CourseCertificate
+from portal.extensions import db
+
+
+def connect() -> None:
+    signals.person_erased.connect(erase_certificates)
+    signals.data_requested.connect(certificates_data)
+
+
+def erase_certificates(person, **_) -> None:
+    """The certificates go, so their codes no longer check: the public page would otherwise
+    keep confirming someone Bro has forgotten. Reports count attendance, not certificates."""
+    db.session.execute(delete(CourseCertificate).where(CourseCertificate.holder_id == person.id))
+
+
+def certificates_data(person, **_) -> dict:
+    found = db.session.scalars(select(CourseCertificate).where(
+        CourseCertificate.holder_id == person.id).order_by(CourseCertificate.issued_at))
+    return {"certificates": [
+        {"code": c.code, "kind": str(c.kind), "name": c.holder_name, "title": c.title,
+         "organisation": c.organisation, "first_day": c.first_day.isoformat(),
+         "last_day": c.last_day.isoformat(), "hours": c.hours,
+         "hour_minutes": c.hour_minutes, "issued_at": c.issued_at.isoformat()}
+        for c in found]}

@@ -1,0 +1,72 @@
+from datetime import timedelta
+
+import pytest
+
+from portal.accounts.models import Role
+from portal.activities import services as activities
+from portal.activities.models import Attendance, AttendanceStatus, Kind, Session
+from portal.extensions import db, utcnow
+
+AMINA = "أمينة يوسف"
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Service messages outside a request are in the default language (nb): read English."""
+    from portal.i18n import force_locale
+
+    with force_locale("en"):
+        yield
+
+
+@pytest.fixture
+def malmo(make_site):
+    return make_site("Malmö Möllan", "SE", "Europe/Stockholm")
+
+
+@pytest.fixture
+def make_circle(make_user):
+    """A study circle under its country's rule set whose sessions (`minutes` long, one a week,
+    their lists signed off unless `signed` is false) began `days_ago` days back; `present` maps
+    a person to their minutes at each session."""
+
+    def make(site, title, present, minutes, days_ago=60, signed=True):
+        leader = make_user(Role.VOLUNTEER, at=site, name=f"Leader of {title}")
+        circle = activities.create_activity(leader, site, activities.ActivityData(
+            kind=Kind.STUDY_CIRCLE, title=title, capacity=20))
+        start = utcnow() - timedelta(days=days_ago)
+        sessions = [Session(activity_id=circle.id, starts_at=start + timedelta(days=7 * i),
+                            ends_at=start + timedelta(days=7 * i, minutes=length),
+                            signed_off_at=start + timedelta(days=7 * i, minutes=length)
+                            if signed else None, signed_off_by_id=leader.id if signed else None)
+                    for i, length in enumerate(minutes)]
+        db.session.add_all(sessions)
+        db.session.flush()
+        for person, marks in present.items():
+            activities.enrol(person, circle.id)
+            for session, mark in zip(sessions, marks, strict=True):
+                if mark:
+                    db.session.add(Attendance(session_id=session.id, user_id=person.id,
+                                              status=AttendanceStatus.PRESENT, minutes=mark))
+        db.session.flush()
+        return circle
+
+    return make
+
+
+@pytest.fixture
+def swedish_course(malmo, make_user, make_circle):
+    """Hand-computed (Sweden: study hours of 45 minutes, whole hours per meeting, at most four;
+    a participant counts at three meetings, one of them among the first three):
+    four meetings of 135 minutes (3 study hours each).
+    Amina: 135, 100, 90, 44 minutes → 3 + 2 + 2 + 0 = 7 study hours, 4 meetings: completed.
+    Bo: 135, 135, 135, absent → 3 + 3 + 3 = 9 study hours: completed.
+    Cy: only the fourth meeting → 1 meeting: not completed, no certificate.
+    Every meeting had at least three present with the leader, so each one can be reported."""
+    amina = make_user(at=malmo, name=AMINA, birth_year=1988)
+    bo = make_user(at=malmo, name="Bo Ek")
+    cy = make_user(at=malmo, name="Cy Lund")
+    circle = make_circle(malmo, "Svenska för vardagen", {
+        amina: (135, 100, 90, 44), bo: (135, 135, 135, 0), cy: (0, 0, 0, 135)},
+        minutes=(135, 135, 135, 135))
+    return {"amina": amina, "bo": bo, "cy": cy, "circle": circle}
