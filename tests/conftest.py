@@ -156,11 +156,11 @@ def make_user(site):
     counter = iter(range(1, 10_000))
 
     def make(role=Role.PARTICIPANT, at=None, name=None, email=None, phone=None,
-             language="en", birth_year=1990, password=PASSWORD):
+             language="en", birth_year=1990, password=PASSWORD, gender=None):
         number = next(counter)
         user = User(display_name=name or f"Person {number}",
                     email=email if email is not None else f"person{number}@example.org",
-                    phone=phone, language=language, birth_year=birth_year,
+                    phone=phone, language=language, birth_year=birth_year, gender=gender,
                     password_hash=services.hash_password(password))
         user.memberships.append(Membership(site=at or site, role=Role(role)))
         db.session.add(user)

@@ -12,6 +12,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
+from portal.accounts.models import Gender
 from portal.extensions import db, utcnow
 from portal.i18n import html_lang, text_direction
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
@@ -389,7 +390,8 @@ def tab_as(open_tab, make_user, world, base_url):
         if role == "visitor":
             tab.page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
             return tab
-        user = make_user(role, at=world.site, language=language)
+        # A woman: the world's café is for women only, and she joins and follows.
+        user = make_user(role, at=world.site, language=language, gender=Gender.WOMAN)
         tab.visit("/accounts/login")
         tab.page.fill("#login", user.email)
         tab.page.fill("#password", PASSWORD)
