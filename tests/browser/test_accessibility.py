@@ -267,6 +267,10 @@ PAGES = {
         visit("/meetings"),
         Step("/meetings/<new>/move", choose_another_time),
         visit("/certificates"),
+        visit("/competences"),
+        visit("/competences/cv"),
+        visit("/voice"),
+        visit("/voice/sites/{site}/new"),
     ],
     "coordinator": [
         visit("/meetings/agenda"),
@@ -296,6 +300,9 @@ PAGES = {
         visit("/activities/{circle}"),
         visit("/goals/shared"),
         Step("/goals/shared/<goal> (comment added)", shared_goal_page),
+        visit("/voice/sites/{site}"),
+        visit("/activities/{cafe}/co-leaders"),
+        visit("/activities/{cafe}/admit"),
     ],
     "admin": [
         visit("/accounts/sites"),
