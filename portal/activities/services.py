@@ -645,9 +645,16 @@ def remove_co_leader(actor: User, activity: Activity, person: User) -> None:
 
 def co_led_activities(user: User) -> list[Activity]:
     """What this person helps run as a co-leader (for their start page)."""
-    return list(db.session.scalars(select(Activity).where(
-        Activity.co_leaders.any(User.id == user.id), Activity.status != ActivityStatus.ARCHIVED)
-        .order_by(Activity.title)))
+    return list(db.session.scalars(_co_led_statement(), {"user_id": user.id}))
+
+
+@statement
+def _co_led_statement():
+    return (select(Activity).join(activity_co_leader,
+                                  activity_co_leader.c.activity_id == Activity.id)
+            .where(activity_co_leader.c.user_id == bindparam("user_id"),
+                   Activity.status != ActivityStatus.ARCHIVED)
+            .order_by(Activity.title))
 
 
 # -- café shifts --------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import distinct, func, select
+from sqlalchemy import bindparam, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Site, User
@@ -27,6 +27,7 @@ from portal.extensions import db, utcnow
 from portal.feedback.models import FACES, Face, Feedback
 from portal.i18n import _l
 from portal.meetings.models import Booking, BookingStatus
+from portal.speed import statement
 
 ASK_DAYS = 14  # how long after a session or a meeting the start page asks about it
 
@@ -46,33 +47,50 @@ class Question:
 
 def next_question(user: User, now: datetime | None = None) -> Question | None:
     """The latest session or meeting of the last ASK_DAYS days that the person has neither
-    answered about nor skipped: one question at a time, never the same one twice."""
+    answered about nor skipped: one question at a time, never the same one twice. (Asked on
+    every start page: two prebuilt statements of plain rows.)"""
     now = now or utcnow()
-    since = now - timedelta(days=ASK_DAYS)
-    theirs = Feedback.user_id == user.id
-    session = db.session.execute(
-        select(Session.id, Session.starts_at, Activity.title, Site.timezone)
-        .join(Attendance, Attendance.session_id == Session.id)
-        .join(Activity, Activity.id == Session.activity_id)
-        .join(Site, Site.id == Activity.site_id)
-        .where(Attendance.user_id == user.id, Attendance.status == AttendanceStatus.PRESENT,
-               Session.status == SessionStatus.SCHEDULED, Session.ends_at <= now,
-               Session.ends_at > since, Session.id.not_in(
-                   select(Feedback.session_id).where(theirs, Feedback.session_id.is_not(None))))
-        .order_by(Session.starts_at.desc()).limit(1)).first()
-    meeting = db.session.scalars(
-        select(Booking).where(
-            Booking.participant_id == user.id, Booking.status == BookingStatus.HELD,
-            Booking.ends_at <= now, Booking.ends_at > since, Booking.id.not_in(
-                select(Feedback.booking_id).where(theirs, Feedback.booking_id.is_not(None))))
-        .order_by(Booking.starts_at.desc()).limit(1)).first()
+    values = {"user_id": user.id, "now": now, "since": now - timedelta(days=ASK_DAYS)}
+    session = db.session.execute(_session_to_ask(), values).first()
+    meeting = db.session.execute(_meeting_to_ask(), values).first()
     if meeting is not None and (session is None or meeting.starts_at > session.starts_at):
-        return Question("meeting", meeting.id, meeting.starts_at, meeting.site.timezone,
-                        meeting.host.display_name if meeting.host else "")
+        return Question("meeting", meeting.id, meeting.starts_at, meeting.timezone,
+                        meeting.host_name or "")
     if session is not None:
         return Question("session", session.id, session.starts_at, session.timezone,
                         session.title)
     return None
+
+
+@statement
+def _session_to_ask():
+    answered = select(Feedback.session_id).where(
+        Feedback.user_id == bindparam("user_id"), Feedback.session_id.is_not(None))
+    return (select(Session.id, Session.starts_at, Activity.title, Site.timezone)
+            .join(Attendance, Attendance.session_id == Session.id)
+            .join(Activity, Activity.id == Session.activity_id)
+            .join(Site, Site.id == Activity.site_id)
+            .where(Attendance.user_id == bindparam("user_id"),
+                   Attendance.status == AttendanceStatus.PRESENT,
+                   Session.status == SessionStatus.SCHEDULED,
+                   Session.ends_at <= bindparam("now"), Session.ends_at > bindparam("since"),
+                   Session.id.not_in(answered))
+            .order_by(Session.starts_at.desc()).limit(1))
+
+
+@statement
+def _meeting_to_ask():
+    answered = select(Feedback.booking_id).where(
+        Feedback.user_id == bindparam("user_id"), Feedback.booking_id.is_not(None))
+    return (select(Booking.id, Booking.starts_at, Site.timezone,
+                   User.display_name.label("host_name"))
+            .join(Site, Site.id == Booking.site_id)
+            .outerjoin(User, User.id == Booking.host_id)
+            .where(Booking.participant_id == bindparam("user_id"),
+                   Booking.status == BookingStatus.HELD,
+                   Booking.ends_at <= bindparam("now"), Booking.ends_at > bindparam("since"),
+                   Booking.id.not_in(answered))
+            .order_by(Booking.starts_at.desc()).limit(1))
 
 
 def may_answer_session(user: User, session: Session) -> bool:
