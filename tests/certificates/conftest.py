@@ -11,12 +11,8 @@ AMINA = "أمينة يوسف"
 
 
 @pytest.fixture(autouse=True)
-def _english():
-    """Service messages outside a request are in the default language (nb): read English."""
-    from portal.i18n import force_locale
-
-    with force_locale("en"):
-        yield
+def _english(english):
+    """Every test here reads service messages in English (tests/conftest.py)."""
 
 
 @pytest.fixture
