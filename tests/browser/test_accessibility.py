@@ -144,6 +144,29 @@ def series_preview(tab, world):
     tab.check("series preview")
 
 
+def dialogue_page(tab, world):
+    """A dialogue seminar with a guest, a question, a main point and an agreed action: the
+    organiser's page, then the activity's page as it shows them."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import Membership, User
+    from portal.activities import services as activities
+    from portal.activities.models import Kind
+    from portal.dialogues import services as dialogues
+
+    coordinator = db.session.scalar(select(User).join(Membership).where(
+        Membership.role == "coordinator").order_by(User.id.desc()).limit(1))
+    seminar = activities.create_activity(coordinator, world.site, activities.ActivityData(
+        kind=Kind.DIALOGUE_SEMINAR, title="Dialog med NAV"))
+    dialogues.add_guest(coordinator, seminar, "Kari Nordmann", "NAV Grünerløkka")
+    dialogues.add_question(coordinator, seminar, "Hvordan får jeg arbeidspraksis?")
+    dialogues.add_point(coordinator, seminar, "Mange ønsker praksis i butikk")
+    dialogues.add_action(coordinator, seminar, "Lage en liste over butikker", "NAV",
+                         date.today() + timedelta(days=14))
+    tab.visit(f"/activities/{seminar.id}/dialogue")
+    tab.check("the organiser's page of a dialogue seminar")
+
+
 def report_for_a_year(tab, world):
     tab.visit("/reports")
     tab.page.select_option("#period", "year")
@@ -303,6 +326,7 @@ PAGES = {
         visit("/voice/sites/{site}"),
         visit("/activities/{cafe}/co-leaders"),
         visit("/activities/{cafe}/admit"),
+        Step("/activities/<seminar>/dialogue", dialogue_page),
     ],
     "admin": [
         visit("/accounts/sites"),
