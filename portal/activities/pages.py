@@ -1,19 +1,34 @@
-"""Parts other features add to an activity's page, below its description (the guests,
-questions and agreed actions of a dialogue seminar, from portal.dialogues). A feature above
-activities registers a part from its hooks.connect(); activities imports none of them."""
+"""Parts other features add to activities' pages: below an activity's description (the
+guests, questions and agreed actions of a dialogue seminar, from portal.dialogues) and on a
+meeting place's public page ("You asked — we did", from portal.voice). A feature above
+activities registers a part from its hooks.connect(); activities imports none of them.
+
+A part gives the template to include and the value it shows (the template finds it as
+`part`), or None when it has nothing to show."""
 
 from collections.abc import Callable
 
-# part(user, activity) → (template, value) to include, or None when it has nothing to show.
-# The template finds the value as `part`.
-Part = Callable[[object, object], tuple[str, object] | None]
-_PARTS: list[Part] = []
+Part = Callable[..., tuple[str, object] | None]
+_PARTS: list[Part] = []  # part(user, activity)
+_PLACE_PARTS: list[Part] = []  # part(site)
+
+
+def _add(parts: list[Part], part: Part) -> None:
+    if part not in parts:  # create_app may run more than once (tests)
+        parts.append(part)
 
 
 def add_part(part: Part) -> None:
-    if part not in _PARTS:  # create_app may run more than once (tests)
-        _PARTS.append(part)
+    _add(_PARTS, part)
+
+
+def add_place_part(part: Part) -> None:
+    _add(_PLACE_PARTS, part)
 
 
 def parts(user, activity) -> list[tuple[str, object]]:
     return [shown for part in _PARTS if (shown := part(user, activity)) is not None]
+
+
+def place_parts(site) -> list[tuple[str, object]]:
+    return [shown for part in _PLACE_PARTS if (shown := part(site)) is not None]

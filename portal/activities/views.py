@@ -1,6 +1,5 @@
 """Browse activities; join, leave and follow; staff create activities and series."""
 
-from collections.abc import Callable
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -35,12 +34,6 @@ from portal.i18n import _, bdi, ngettext
 from portal.web import ics_response, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
-
-# Parts other features add to a meeting place's public page, registered by name by their
-# hooks (voice: "You asked — we did"). Each gives, for the place, the template to include and
-# what it shows (as `part`).
-PLACE_PARTS: dict[str, Callable[[Site], tuple[str, object]]] = {}
-
 
 def names() -> dict:
     """Kind and level names, translated once per page (not once per card)."""
@@ -426,7 +419,7 @@ def place(site_id):
                                                request.args.get("page", 1, type=int)),
                   cafe_weeks=calendar.by_week(services.cafe_sessions(
                       site, now, now + timedelta(weeks=3))),
-                  parts=[part(site) for part in PLACE_PARTS.values()],
+                  parts=pages.place_parts(site),
                   **names())
 
 

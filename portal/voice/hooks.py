@@ -7,8 +7,8 @@ from sqlalchemy import delete, select, update
 
 from portal import signals
 from portal.accounts.models import User
+from portal.activities import pages as activity_pages
 from portal.activities import services as activities
-from portal.activities import views as activity_pages
 from portal.extensions import db
 from portal.voice import messages, services
 from portal.voice.models import Proposal, ProposalStatus, Support
@@ -17,10 +17,14 @@ from portal.voice.models import Proposal, ProposalStatus, Support
 def connect() -> None:
     messages.init()
     activities.EARLY_JOINERS["voice"] = services.asked_for
-    activity_pages.PLACE_PARTS["voice"] = lambda site: ("voice/_asked.html",
-                                                        services.outcomes(site))
+    activity_pages.add_place_part(_asked_and_done)
     signals.person_erased.connect(erase_person)
     signals.data_requested.connect(personal_data)
+
+
+def _asked_and_done(site) -> tuple[str, object]:
+    """ "You asked — we did" on the place's public page."""
+    return "voice/_asked.html", services.outcomes(site)
 
 
 def erase_person(person: User, **_ignored) -> None:
