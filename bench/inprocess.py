@@ -5,7 +5,8 @@
 
 Builds a throwaway instance like run.sh (migrations, demo data, SQLite in a temp folder), logs in
 the demo participant and prints, per page, the median and 10th percentile wall time of one
-request and the process CPU time per request. The host is shared and noisy: compare versions
+request, the process CPU time per request and the throughput that CPU time allows as a multiple
+of the textbook page's (bench/textbook.py, the bar of bench/run.sh: the start page ≥ 1.0 ×). The host is shared and noisy: compare versions
 run right after each other, and trust the p10 and CPU columns more than the median.
 """
 
@@ -30,13 +31,21 @@ def measure(app, user) -> None:
     hello = Flask("hello")
     hello.add_url_rule("/", "index", lambda: "Hello, World!")
 
+    import textbook  # the design card's stack used the textbook way (bench/textbook.py)
+
+    reference = textbook.app.test_client()
+    reference.get("/login")
     targets = [("hello-world /", hello.test_client(), "/"),
+               ("textbook page", reference, "/"),
                ("Bro /healthz", anonymous, "/healthz"),
                ("Bro / logged out", anonymous, "/"),
                ("Bro / logged in", user, "/"),
+               ("Bro /privacy in", user, "/privacy"),
                ("Bro my calendar", user, "/activities/calendar"),
                ("Bro /activities", anonymous, "/activities")]
-    print(f"{'page':20s} {'median ms':>10s} {'p10 ms':>8s} {'CPU ms':>8s}   ({N} requests each)")
+    print(f"{'page':20s} {'median ms':>10s} {'p10 ms':>8s} {'CPU ms':>8s} {'× textbook':>11s}"
+          f"   ({N} requests each)")
+    textbook_cpu = None
     for name, client, url in targets:
         for _ in range(200):  # warm up: templates, statement caches, connections
             client.get(url, headers=HEADERS)
@@ -48,9 +57,11 @@ def measure(app, user) -> None:
             times.append(time.perf_counter() - start)
             assert response.status_code == 200, (url, response.status_code)
         cpu = (time.process_time() - cpu) / N * 1000
+        textbook_cpu = textbook_cpu or (cpu if client is reference else None)
+        ratio = f"{textbook_cpu / cpu:11.2f}" if textbook_cpu else f"{'':11s}"
         times.sort()
         print(f"{name:20s} {statistics.median(times) * 1000:10.3f} "
-              f"{times[len(times) // 10] * 1000:8.3f} {cpu:8.3f}")
+              f"{times[len(times) // 10] * 1000:8.3f} {cpu:8.3f} {ratio}")
 
 
 if __name__ == "__main__":

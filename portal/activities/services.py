@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from dateutil.rrule import WEEKLY, rrule
 from sqlalchemy import and_, bindparam, func, or_, select, update
+from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
@@ -643,15 +644,15 @@ def remove_co_leader(actor: User, activity: Activity, person: User) -> None:
     notify([person], "co_leader_removed", _params(activity))
 
 
-def co_led_activities(user: User) -> list[Activity]:
-    """What this person helps run as a co-leader (for their start page)."""
-    return list(db.session.scalars(_co_led_statement(), {"user_id": user.id}))
+def co_led_activities(user: User) -> list[Row]:
+    """What this person helps run as a co-leader (for their start page): id, title, kind."""
+    return db.session.execute(_co_led_statement(), {"user_id": user.id}).all()
 
 
 @statement
 def _co_led_statement():
-    return (select(Activity).join(activity_co_leader,
-                                  activity_co_leader.c.activity_id == Activity.id)
+    return (select(Activity.id, Activity.title, Activity.kind)
+            .join(activity_co_leader, activity_co_leader.c.activity_id == Activity.id)
             .where(activity_co_leader.c.user_id == bindparam("user_id"),
                    Activity.status != ActivityStatus.ARCHIVED)
             .order_by(Activity.title))

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row
 
 from portal.accounts import policy
 from portal.accounts.models import Membership, Role, Site, User
@@ -41,6 +42,7 @@ from portal.goals.models import Goal
 from portal.i18n import _, _l
 from portal.meetings.models import Booking, BookingStatus
 from portal.privacy import consents
+from portal.speed import statement
 
 CHECK_IN_DAYS = 91  # a self-assessment at the start and about every three months
 MAX_PLACEMENT_DAYS = 2 * 366
@@ -261,12 +263,22 @@ def visible_placement(user: User, placement_id: int) -> Placement | None:
     return None
 
 
-def current_placements(person: User, today: date) -> list[Placement]:
-    """Planned or going on, not yet over: what the start page shows."""
-    return list(db.session.scalars(select(Placement).where(
-        Placement.participant_id == person.id, Placement.ends_on >= today,
-        Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
-        .order_by(Placement.starts_on)))
+def current_placements(person: User, today: date) -> list[Row]:
+    """Planned or going on, not yet over: what the start page shows (id, role, partner_name,
+    starts_on, ends_on)."""
+    return db.session.execute(_current_placements_statement(), {
+        "participant_id": person.id, "today": today}).all()
+
+
+@statement
+def _current_placements_statement():
+    return (select(Placement.id, Placement.role, Partner.name.label("partner_name"),
+                   Placement.starts_on, Placement.ends_on)
+            .join(Partner, Partner.id == Placement.partner_id)
+            .where(Placement.participant_id == bindparam("participant_id"),
+                   Placement.ends_on >= bindparam("today"),
+                   Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
+            .order_by(Placement.starts_on))
 
 
 def follow_up_meetings(placement: Placement) -> list[Booking]:
@@ -439,9 +451,14 @@ def check_in_due(person: User, now: datetime | None = None) -> bool:
     """At the start, then about every three months after the last one (answered or skipped)."""
     if not takes_part(person):
         return False
-    last = db.session.scalar(select(CheckIn.created_at).where(
-        CheckIn.participant_id == person.id).order_by(CheckIn.created_at.desc()).limit(1))
+    last = db.session.scalar(_last_check_in_statement(), {"participant_id": person.id})
     return last is None or (now or utcnow()) - last >= timedelta(days=CHECK_IN_DAYS)
+
+
+@statement
+def _last_check_in_statement():
+    return (select(CheckIn.created_at).where(CheckIn.participant_id == bindparam("participant_id"))
+            .order_by(CheckIn.created_at.desc()).limit(1))
 
 
 def _new_check_in(person: User) -> CheckIn:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, distinct, func, select
+from sqlalchemy import bindparam, distinct, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from portal.accounts.models import Site, User
@@ -48,49 +48,46 @@ class Question:
 def next_question(user: User, now: datetime | None = None) -> Question | None:
     """The latest session or meeting of the last ASK_DAYS days that the person has neither
     answered about nor skipped: one question at a time, never the same one twice. (Asked on
-    every start page: two prebuilt statements of plain rows.)"""
+    every start page: one prebuilt statement of plain rows.)"""
     now = now or utcnow()
-    values = {"user_id": user.id, "now": now, "since": now - timedelta(days=ASK_DAYS)}
-    session = db.session.execute(_session_to_ask(), values).first()
-    meeting = db.session.execute(_meeting_to_ask(), values).first()
-    if meeting is not None and (session is None or meeting.starts_at > session.starts_at):
-        return Question("meeting", meeting.id, meeting.starts_at, meeting.timezone,
-                        meeting.host_name or "")
-    if session is not None:
-        return Question("session", session.id, session.starts_at, session.timezone,
-                        session.title)
-    return None
+    row = db.session.execute(_to_ask(), {
+        "user_id": user.id, "now": now, "since": now - timedelta(days=ASK_DAYS)}).first()
+    if row is None:
+        return None
+    return Question(row.kind, row.id, row.starts_at, row.timezone, row.title or "")
 
 
 @statement
-def _session_to_ask():
-    answered = select(Feedback.session_id).where(
+def _to_ask():
+    """The latest session the person was present at and the latest meeting of theirs that was
+    held, both over and unanswered; the later of the two (a meeting on a tie)."""
+    answered_sessions = select(Feedback.session_id).where(
         Feedback.user_id == bindparam("user_id"), Feedback.session_id.is_not(None))
-    return (select(Session.id, Session.starts_at, Activity.title, Site.timezone)
-            .join(Attendance, Attendance.session_id == Session.id)
-            .join(Activity, Activity.id == Session.activity_id)
-            .join(Site, Site.id == Activity.site_id)
-            .where(Attendance.user_id == bindparam("user_id"),
-                   Attendance.status == AttendanceStatus.PRESENT,
-                   Session.status == SessionStatus.SCHEDULED,
-                   Session.ends_at <= bindparam("now"), Session.ends_at > bindparam("since"),
-                   Session.id.not_in(answered))
-            .order_by(Session.starts_at.desc()).limit(1))
-
-
-@statement
-def _meeting_to_ask():
-    answered = select(Feedback.booking_id).where(
+    session = (select(literal("session").label("kind"), Session.id, Session.starts_at,
+                      Site.timezone, Activity.title.label("title"))
+               .join(Attendance, Attendance.session_id == Session.id)
+               .join(Activity, Activity.id == Session.activity_id)
+               .join(Site, Site.id == Activity.site_id)
+               .where(Attendance.user_id == bindparam("user_id"),
+                      Attendance.status == AttendanceStatus.PRESENT,
+                      Session.status == SessionStatus.SCHEDULED,
+                      Session.ends_at <= bindparam("now"), Session.ends_at > bindparam("since"),
+                      Session.id.not_in(answered_sessions))
+               .order_by(Session.starts_at.desc()).limit(1))
+    answered_meetings = select(Feedback.booking_id).where(
         Feedback.user_id == bindparam("user_id"), Feedback.booking_id.is_not(None))
-    return (select(Booking.id, Booking.starts_at, Site.timezone,
-                   User.display_name.label("host_name"))
-            .join(Site, Site.id == Booking.site_id)
-            .outerjoin(User, User.id == Booking.host_id)
-            .where(Booking.participant_id == bindparam("user_id"),
-                   Booking.status == BookingStatus.HELD,
-                   Booking.ends_at <= bindparam("now"), Booking.ends_at > bindparam("since"),
-                   Booking.id.not_in(answered))
-            .order_by(Booking.starts_at.desc()).limit(1))
+    meeting = (select(literal("meeting").label("kind"), Booking.id, Booking.starts_at,
+                      Site.timezone, User.display_name.label("title"))
+               .join(Site, Site.id == Booking.site_id)
+               .outerjoin(User, User.id == Booking.host_id)
+               .where(Booking.participant_id == bindparam("user_id"),
+                      Booking.status == BookingStatus.HELD,
+                      Booking.ends_at <= bindparam("now"), Booking.ends_at > bindparam("since"),
+                      Booking.id.not_in(answered_meetings))
+               .order_by(Booking.starts_at.desc()).limit(1))
+    # Each part keeps its own ORDER BY … LIMIT 1 as a subquery (SQLite and PostgreSQL alike).
+    both = union_all(select(session.subquery()), select(meeting.subquery())).subquery()
+    return (select(both).order_by(both.c.starts_at.desc(), both.c.kind).limit(1))
 
 
 def may_answer_session(user: User, session: Session) -> bool:
