@@ -288,10 +288,17 @@ def _zone(name: str) -> ZoneInfo:
 def format_day(day, skeleton: str = "MMMEd") -> str:
     """A calendar date in the page's language, from a CLDR skeleton (each language orders the
     parts its own way)."""
-    from babel.dates import format_date as babel_format
     from flask_babel import get_locale
 
-    locale, pattern, _clock = _local_patterns(str(get_locale()), skeleton)
+    return _format_day(day, skeleton, str(get_locale()))
+
+
+@lru_cache(maxsize=8192)
+def _format_day(day, skeleton: str, locale_name: str) -> str:
+    # A calendar shows the same days again and again (work practice on every weekday).
+    from babel.dates import format_date as babel_format
+
+    locale, pattern, _clock = _local_patterns(locale_name, skeleton)
     return babel_format(day, pattern, locale=locale)
 
 

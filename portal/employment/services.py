@@ -308,19 +308,28 @@ def placement_days(person: User, first_day: date, last_day: date) -> list[Calend
     """The person's work-practice days from first_day to last_day (both included), in date
     order: the weekdays of each placement that is planned, going on or completed, within its
     dates. Ended-early placements count up to their (changed) last day."""
-    placements = db.session.scalars(select(Placement).where(
-        Placement.participant_id == person.id, Placement.starts_on <= last_day,
-        Placement.ends_on >= first_day))
+    placements = db.session.execute(_placement_days_statement(), {
+        "participant_id": person.id, "first_day": first_day, "last_day": last_day})
     days = []
     for placement in placements:
         title = _("Work practice: %(role)s", role=placement.role)
-        weekdays = set(placement.days)
+        weekdays = {int(day) for day in placement.weekdays}  # as Placement.days
         day = max(first_day, placement.starts_on)
         while day <= min(last_day, placement.ends_on):
             if day.weekday() in weekdays:
-                days.append(CalendarDay(day, title, placement.partner.name, placement.id))
+                days.append(CalendarDay(day, title, placement.partner_name, placement.id))
             day += timedelta(days=1)
     return sorted(days, key=lambda d: (d.day, d.placement_id))
+
+
+@statement
+def _placement_days_statement():
+    return (select(Placement.id, Placement.role, Placement.weekdays, Placement.starts_on,
+                   Placement.ends_on, Partner.name.label("partner_name"))
+            .join(Partner, Partner.id == Placement.partner_id)
+            .where(Placement.participant_id == bindparam("participant_id"),
+                   Placement.starts_on <= bindparam("last_day"),
+                   Placement.ends_on >= bindparam("first_day")))
 
 
 # -- outcomes and job interviews ---------------------------------------------------------------
