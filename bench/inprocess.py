@@ -5,9 +5,10 @@
 
 Builds a throwaway instance like run.sh (migrations, demo data, SQLite in a temp folder), logs in
 the demo participant and prints, per page, the median and 10th percentile wall time of one
-request, the process CPU time per request and the throughput that CPU time allows as a multiple
-of the textbook page's (bench/textbook.py, the bar of bench/run.sh: the start page ≥ 1.0 ×). The host is shared and noisy: compare versions
-run right after each other, and trust the p10 and CPU columns more than the median.
+request, the process CPU time per request, and the throughput that CPU time allows as a multiple
+of the textbook page's (bench/textbook.py: the bar of bench/run.sh is the start page at ≥ 1.0 ×).
+The host is shared and noisy: compare versions run right after each other, and trust the p10
+and CPU columns more than the median.
 """
 
 import os

@@ -9,6 +9,7 @@ Windows are local wall times in the site's zone. Each slot is converted on its o
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from functools import cache
 from zoneinfo import ZoneInfo
 
 import holidays
@@ -132,7 +133,13 @@ def _busy_statement():
 
 
 def public_holidays(site: Site, first_day: date, last_day: date):
-    return holidays.country_holidays(site.country, years=range(first_day.year, last_day.year + 1))
+    return _holidays(site.country, first_day.year, last_day.year)
+
+
+@cache
+def _holidays(country: str, first_year: int, last_year: int):
+    # The same few years for every page of free times: computed once per process (read-only).
+    return holidays.country_holidays(country, years=range(first_year, last_year + 1))
 
 
 def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None = None,
