@@ -30,7 +30,7 @@ def test_warn_then_erase_unless_they_come_back(app, make_user, smtp_server):
     worker.run_once()
     assert [d.status for d in warning.deliveries] == ["sent"]
     mail = next(m for m in smtp_server if m["To"] == "gone@example.org")
-    assert "slettet" in mail.get_payload(decode=True).decode()  # in Danish
+    assert "sletter vi din konto" in mail.get_payload(decode=True).decode()  # in Danish
 
     back.last_login_at = utcnow()  # Back logs in during the grace period
     db.session.commit()
