@@ -1,5 +1,6 @@
 """Catalogs complete in every language; locale negotiation; Arabic plurals and digits."""
 
+import re
 import subprocess
 import sys
 from datetime import UTC
@@ -36,6 +37,39 @@ def test_catalog_is_complete_and_has_no_fuzzy_entries(code):
         if message.fuzzy:
             fuzzy.append(message.id)
     assert missing == [] and fuzzy == []
+
+
+def _sentences(text: str) -> set[str]:
+    """The sentences of a text that are long enough to be nobody's name or a word all
+    languages share (Bro, OK, NAV)."""
+    parts = (part.strip() for part in re.split(r"(?<=[.!?])\s+", text))
+    return {part for part in parts if len(part) >= 25}
+
+
+@pytest.mark.parametrize("code", [code for code in LANGUAGES if code != "en"])
+def test_no_english_sentence_is_left_inside_a_translation(code):
+    """A merge once glued one entry's English source onto another entry's translation
+    ("…Svarte: %(rate)s.An administrator made a one-time code…"). No translation may contain
+    a sentence of any English source text that its own source does not have."""
+    template = read_po((ROOT / "translations" / "messages.pot").open("rb"))
+    english = set()
+    for message in template:
+        for source in (message.id if isinstance(message.id, tuple) else (message.id,)):
+            english |= _sentences(source)
+    with CATALOGS[code].open("rb") as handle:
+        catalog = read_po(handle)
+    found = []
+    for message in catalog:
+        if not message.id:
+            continue
+        sources = message.id if isinstance(message.id, tuple) else (message.id,)
+        own = set().union(*(_sentences(source) for source in sources))
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for string in strings:
+            # Glued sentences need not start after a space: look for each English sentence.
+            found += [(sources[0], sentence) for sentence in english - own
+                      if sentence in string]
+    assert found == []
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
