@@ -238,7 +238,7 @@ def test_a_women_only_activity_speaks_to_women_in_arabic(client, login_as, cours
     assert "انضمّي" in page and "انضمام" not in page
     client.post(f"/activities/{course.id}/join", headers=arabic)
     page = client.get(f"/activities/{course.id}", headers=arabic).text
-    assert "لقد انضممتِ. أهلاً بكِ!" in page and "أنتِ مشاركة في هذه الحلقة." in page
+    assert "لقد انضممتِ. أهلًا بكِ!" in page and "أنتِ مشاركة في هذه الحلقة." in page
     assert "غادري الحلقة" in page
     with app.test_request_context(), force_locale("ar"):
         assert pgettext("women", "You can join %(title)s", title="X") == (
