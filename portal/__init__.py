@@ -165,6 +165,7 @@ def _init_templates(app: Flask) -> None:
         format_local=i18n.format_local, format_day=i18n.format_day,
         local_time=i18n.format_local_time, now=utcnow)
     app.jinja_env.filters["clock"] = i18n.format_clock
+    app.jinja_env.filters["listing"] = i18n.listing
     app.jinja_env.filters["isolate_ltr"] = i18n.isolate_ltr
     app.jinja_env.policies["ext.i18n.trimmed"] = True
     app.jinja_env.trim_blocks = True

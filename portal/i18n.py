@@ -320,6 +320,24 @@ def format_clock(moment) -> str:
     return babel_format(moment, clock, locale=locale)
 
 
+def listing(items, attribute: str | None = None) -> Markup:
+    """Items joined as the page's language writes a list ("A, B og C", "A، وB"), from CLDR.
+    Items are escaped unless they are markup already; with `attribute`, each item's attribute
+    is shown as user text in `bdi()` (`activity.leaders|listing("display_name")`)."""
+    from babel.lists import format_list
+    from flask_babel import get_locale
+
+    parts = [bdi(getattr(item, attribute)) if attribute else escape(item) for item in items]
+    if not parts:
+        return Markup("")
+    # Format placeholders, not the items: CLDR's patterns hold only commas and words.
+    marks = [f"\x00{index}\x00" for index in range(len(parts))]
+    text = escape(format_list(marks, locale=get_locale()))
+    for mark, part in zip(marks, parts, strict=True):
+        text = text.replace(mark, part)
+    return text
+
+
 def weekday_names() -> list[str]:
     """Monday to Sunday in the page's language (from CLDR, no catalog needed)."""
     from flask_babel import get_locale
