@@ -5,6 +5,7 @@ from flask import url_for
 
 from portal.i18n import _
 from portal.meetings.models import MODE_NAMES, Booking
+from portal.notify.models import Group
 from portal.notify.services import Message, register, when
 
 
@@ -75,4 +76,4 @@ KINDS = tuple(_MESSAGES)
 
 def init() -> None:
     for kind, message in _MESSAGES.items():
-        register(kind, message)
+        register(kind, message, Group.REMINDERS if kind == "meeting_reminder" else Group.CHANGES)

@@ -28,30 +28,15 @@ class Message:
 
 MESSAGES: dict[str, Message] = {}
 GROUPS: dict[str, Group] = {}
-# The group of each kind whose feature registers it without naming one (a feature names it
-# with `register(kind, message, group=...)`); any other kind counts as a change.
-KIND_GROUPS = {
-    "session_cancelled": Group.CHANGES,
-    "session_moved": Group.CHANGES,
-    "promoted": Group.CHANGES,
-    "booking_confirmed": Group.CHANGES,
-    "booking_new": Group.CHANGES,
-    "booking_cancelled": Group.CHANGES,
-    "booking_moved": Group.CHANGES,
-    "meeting_reminder": Group.REMINDERS,
-    "reset_code_issued": Group.ACCOUNT,
-    "registration_attempt": Group.ACCOUNT,
-}
-
-
-def register(kind: str, message: Message, group: Group | None = None) -> None:
+def register(kind: str, message: Message, group: Group = Group.CHANGES) -> None:
+    """A feature's kind of notification: its words and the group a person chooses channels
+    for (most are changes to what they take part in)."""
     MESSAGES[kind] = message
-    if group is not None:
-        GROUPS[kind] = group
+    GROUPS[kind] = group
 
 
 def group_of(kind: str) -> Group:
-    return GROUPS.get(kind) or KIND_GROUPS.get(kind, Group.CHANGES)
+    return GROUPS.get(kind, Group.CHANGES)
 
 
 def notify(users: Iterable[Recipient], kind: str, params: dict,

@@ -3,6 +3,7 @@ account messages never switched off; the settings page as a plain form and with 
 
 import re
 import threading
+from pathlib import Path
 
 from sqlalchemy import select
 
@@ -18,7 +19,7 @@ from portal.notify.models import (
     Notification,
 )
 from portal.notify.preferences import chosen, save
-from portal.notify.services import GROUPS, KIND_GROUPS, MESSAGES, group_of, notify
+from portal.notify.services import GROUPS, MESSAGES, group_of, notify
 from portal.privacy import consents
 
 PARAMS = {"title": "Norsk A1", "timezone": "Europe/Oslo"}
@@ -99,12 +100,16 @@ def test_without_an_sms_provider_a_phone_only_person_is_told_in_the_app(make_use
 
 
 def test_every_kind_of_message_belongs_to_a_group():
-    """Each kind a feature registers, and each notify words itself, names its group (or notify
-    knows it): none falls to the default by accident."""
-    kinds = set(MESSAGES) | {"session_cancelled", "session_moved", "promoted"}
-    assert kinds <= set(GROUPS) | set(KIND_GROUPS)
-    assert group_of("meeting_reminder") == Group.REMINDERS
-    assert group_of("retention_warning") == Group.ACCOUNT
+    """Each feature files its own kinds under a group when it registers them; notify names
+    no other feature's kinds."""
+    assert set(MESSAGES) == set(GROUPS)
+    assert {kind for kind in GROUPS if GROUPS[kind] == Group.REMINDERS} >= {
+        "meeting_reminder", "session_reminder"}
+    assert group_of("retention_warning") == group_of("reset_code_issued") == Group.ACCOUNT
+    assert group_of("registration_attempt") == Group.ACCOUNT
+    assert group_of("session_cancelled") == group_of("booking_moved") == Group.CHANGES
+    source = (Path(__file__).resolve().parents[2] / "portal/notify/services.py").read_text()
+    assert not any(f'"{kind}"' in source for kind in MESSAGES)
 
 
 def test_two_saves_at_once_both_succeed_and_the_later_one_stands(app, make_user):
