@@ -134,6 +134,32 @@ def shared_goal_page(tab, world):
     tab.check("shared goal with a comment")
 
 
+def how_was_it(tab, world):
+    """The participant was present at last week's session: the start page asks "How was
+    it?", its own page asks too, and sending it without a face shows the error."""
+    from sqlalchemy import select
+
+    from portal.accounts.models import Membership, User
+    from portal.activities.models import Attendance, AttendanceStatus
+
+    me = db.session.scalar(select(User).join(Membership).where(
+        Membership.role == "participant").order_by(User.id.desc()).limit(1))
+    last_week = [s for s in world.circle.sessions
+                 if s.ends_at <= utcnow() - timedelta(days=6)][-1]
+    db.session.add(Attendance(session_id=last_week.id, user_id=me.id,
+                              status=AttendanceStatus.PRESENT))
+    db.session.commit()
+    tab.visit("/")
+    tab.page.locator("#feedback-form").wait_for()
+    tab.check("start page asking how it was")
+    tab.visit(f"/feedback/sessions/{last_week.id}")
+    tab.check("how was it")
+    tab.expect_status(422)
+    tab.page.locator("#feedback-form button[type=submit]:not([name])").click()
+    tab.page.locator("#feedback-form .error-summary").wait_for()
+    tab.check("how was it, sent without a face")
+
+
 def series_preview(tab, world):
     tab.visit(f"/activities/{world.circle.id}/series")
     tab.page.fill("#first_day", (date.today() + timedelta(days=7)).isoformat())
@@ -294,6 +320,7 @@ PAGES = {
         visit("/competences/cv"),
         visit("/voice"),
         visit("/voice/sites/{site}/new"),
+        Step("/feedback/sessions/<last week> (start page, page, error)", how_was_it),
     ],
     "coordinator": [
         visit("/meetings/agenda"),
