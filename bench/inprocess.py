@@ -43,6 +43,8 @@ def measure(app, user) -> None:
                ("Bro / logged in", user, "/"),
                ("Bro /privacy in", user, "/privacy"),
                ("Bro my calendar", user, "/activities/calendar"),
+               ("Bro meeting times", user, "/meetings/book?host=any"),
+               ("Bro confirm meeting", user, _a_free_time(user)),
                ("Bro /activities", anonymous, "/activities")]
     print(f"{'page':20s} {'median ms':>10s} {'p10 ms':>8s} {'CPU ms':>8s} {'× textbook':>11s}"
           f"   ({N} requests each)")
@@ -63,6 +65,14 @@ def measure(app, user) -> None:
         times.sort()
         print(f"{name:20s} {statistics.median(times) * 1000:10.3f} "
               f"{times[len(times) // 10] * 1000:8.3f} {cpu:8.3f} {ratio}")
+
+
+def _a_free_time(user) -> str:
+    """The confirm page of the first free time on the booking page (as run.sh finds it)."""
+    import re
+
+    page = user.get("/meetings/book?host=any", headers=HEADERS).text
+    return re.search(r'href="(/meetings/book/[^"?]+)', page).group(1)
 
 
 if __name__ == "__main__":

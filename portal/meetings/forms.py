@@ -1,5 +1,7 @@
 """Availability and booking forms."""
 
+from functools import cache
+
 from babel import Locale
 from flask_babel import get_locale
 from wtforms import (
@@ -74,15 +76,25 @@ class TimeOffForm(BaseForm):
 
 
 def interpreter_choices():
-    locale = get_locale()
-    names = sorted(((code, Locale.parse(code).get_display_name(locale) or code)
-                    for code in INTERPRETER_LANGUAGES), key=lambda item: item[1])
     return [SelectChoice("", _l("No interpreter"))] + [
-        SelectChoice(code, name) for code, name in names]
+        SelectChoice(code, name) for code, name in _interpreter_names(str(get_locale()))]
 
 
-def interpreter_name(code: str) -> str:
-    return Locale.parse(code).get_display_name(get_locale()) if code else ""
+@cache
+def _interpreter_names(locale: str) -> tuple[tuple[str, str], ...]:
+    """The interpreter languages named in one language, in its alphabetical order (CLDR data
+    never changes while Bro runs: looked up once per language)."""
+    return tuple(sorted(((code, interpreter_name(code, locale)) for code in INTERPRETER_LANGUAGES),
+                        key=lambda item: item[1]))
+
+
+@cache
+def _name_in(code: str, locale: str) -> str:
+    return Locale.parse(code).get_display_name(locale) or code
+
+
+def interpreter_name(code: str, locale: str | None = None) -> str:
+    return _name_in(code, locale or str(get_locale())) if code else ""
 
 
 class BookForm(BaseForm):

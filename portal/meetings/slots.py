@@ -60,9 +60,14 @@ def availabilities(site: Site, first_day: date, last_day: date, host_id: int | N
 
 def still_offered(availability_id: int) -> Availability | None:
     """One availability, if its host is still staff at its site (as availabilities() asks)."""
-    return db.session.scalar(select(Availability).where(
-        Availability.id == availability_id,
-        Availability.host_id.in_(_staff_at(Availability.site_id))))
+    return db.session.scalar(_still_offered_statement(), {"availability_id": availability_id})
+
+
+@statement
+def _still_offered_statement():
+    return select(Availability).where(
+        Availability.id == bindparam("availability_id"),
+        Availability.host_id.in_(_staff_at(Availability.site_id)))
 
 
 def _staff_at(site_id):
