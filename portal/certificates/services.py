@@ -52,7 +52,7 @@ class Earned:
     """Something the person completed, as a certificate would state it."""
 
     kind: CertificateKind
-    source_id: int  # the study circle's or the placement's id
+    source_id: int  # the study circle's or workshop's id, or the placement's
     title: str
     organisation: str
     country: str
@@ -121,7 +121,8 @@ def completed_workshops(person: User) -> list[Earned]:
         Attendance.user_id == person.id, Attendance.status == AttendanceStatus.PRESENT)).all())
     now, done = utcnow(), []
     for activity_id, held in sessions.items():
-        if held[-1].ends_at > now or any(s.signed_off_at is None for s in held):
+        ends = max(s.ends_at for s in held)
+        if ends > now or any(s.signed_off_at is None for s in held):
             continue  # not over yet, or a list not signed: the minutes may still change
         length = {s.id: int((s.ends_at - s.starts_at).total_seconds() // 60) for s in held}
         minutes = sum(min(present.get(s.id, 0), length[s.id]) for s in held)
@@ -132,7 +133,7 @@ def completed_workshops(person: User) -> list[Earned]:
         done.append(Earned(CertificateKind.WORKSHOP, activity_id, workshop.title,
                            workshop.site.name, str(workshop.site.country),
                            held[0].starts_at.astimezone(zone).date(),
-                           held[-1].ends_at.astimezone(zone).date(), minutes // 60, 60,
+                           ends.astimezone(zone).date(), minutes // 60, 60,
                            workshop.site_id, minutes))
     return done
 
