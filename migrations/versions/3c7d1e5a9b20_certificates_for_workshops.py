@@ -1,7 +1,7 @@
 """certificates for workshops: a third kind, and the real time present (minutes) it states
 
-Downgrading removes workshop certificates (the old schema has no kind for them); their codes
-then no longer check.
+Downgrading turns workshop certificates into course certificates (with their whole hours), so
+that no certificate is lost and every code still checks.
 
 Revision ID: 3c7d1e5a9b20
 Revises: bd83b4622d37
@@ -30,7 +30,8 @@ def upgrade():
 
 def downgrade():
     certificate = sa.table('course_certificate', sa.column('kind', sa.String))
-    op.execute(certificate.delete().where(certificate.c.kind == 'workshop'))
+    op.execute(certificate.update().where(certificate.c.kind == 'workshop')
+               .values(kind='course'))
     with op.batch_alter_table('course_certificate', schema=None) as batch_op:
         batch_op.drop_constraint(op.f('ck_course_certificate_kind'), type_='check')
         batch_op.create_check_constraint(op.f('ck_course_certificate_kind'), OLD_KINDS)
