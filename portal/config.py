@@ -114,6 +114,9 @@ def load(overrides: dict | None = None) -> dict:
         # The public page that checks a certificate's code: enough for an employer, too few
         # to try codes.
         "CHECK_LIMIT_PER_IP": os.environ.get("CHECK_LIMIT_PER_IP", "30 per 10 minutes"),
+        # A workshop earns a certificate for whoever was present for at least this share of
+        # its minutes, once every list is signed (portal.certificates.services).
+        "WORKSHOP_COMPLETION_PERCENT": int(os.environ.get("WORKSHOP_COMPLETION_PERCENT", "75")),
         "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
         "RESET_CODE_HOURS": 24,

@@ -106,6 +106,7 @@ def seed(participants: int = 200, rng_seed: int = 7, scale: int = 1) -> bool:
     _seed_proposals(rng, sites)
     _seed_dialogues(sites)
     _seed_certificates(sites)
+    _seed_workshop_and_lower_grant(sites)
     if scale > 1:
         _seed_history(rng, sites, scale)
     _register_before_history(rng)
@@ -386,6 +387,81 @@ def _seed_certificates(sites) -> None:
         for item in certificates.earned(person):
             if person is amina or rng.random() < 0.7:
                 certificates.issue(person, item.kind, item.source_id)
+    db.session.commit()
+
+
+def _seed_workshop_and_lower_grant(sites) -> None:
+    """At Tøyen: a workshop that ended two months ago (three sessions, lists signed), whose
+    certificate Ingrid made for Amina on her behalf and some others made themselves; and an
+    evening course running this month that reaches its four only with its leader counted, so
+    the reports' Grant column says "lower". Its own random numbers, so the rest of the demo
+    stays as it was."""
+    from portal.activities import services as activities
+    from portal.activities.models import Attendance, Kind, Session
+    from portal.certificates import services as certificates
+    from portal.certificates.models import CertificateKind
+
+    rng = random.Random(29)
+    tøyen = sites[0]
+    zone = ZoneInfo(tøyen.timezone)
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    ingrid = db.session.scalar(select(User).where(User.email == "ingrid@example.org"))
+    lars = db.session.scalar(select(User).where(User.email == "lars@example.org"))
+    people = list(db.session.scalars(select(User).join(Membership).where(
+        Membership.site_id == tøyen.id, Membership.role == Role.PARTICIPANT,
+        User.id != amina.id, User.birth_year.is_not(None)).order_by(User.id)))
+    workshop = activities.create_activity(ingrid, tøyen, activities.ActivityData(
+        kind=Kind.WORKSHOP, title="Verksted: slik skriver du en søknad", languages="norsk",
+        description="Tre kvelder: finn stillinger, skriv søknaden, øv på intervjuet.",
+        capacity=12, childcare=True))
+    members = [amina, *rng.sample(people, min(9, len(people)))]
+    for person in members:
+        activities.enrol(person, workshop.id)
+    today = activities.local_today(tøyen)
+
+    def held(activity, leader, day, minutes):
+        starts = datetime.combine(day, time(17), zone)
+        session = Session(activity_id=activity.id, starts_at=starts.astimezone(UTC),
+                          local_start=starts.replace(tzinfo=None),
+                          ends_at=(starts + timedelta(minutes=minutes)).astimezone(UTC))
+        if session.ends_at <= utcnow():
+            session.signed_off_at, session.signed_off_by_id = session.ends_at, leader.id
+        db.session.add(session)
+        db.session.flush()
+        return session
+
+    for weeks, minutes in ((10, 150), (9, 120), (8, 90)):
+        session = held(workshop, ingrid, today - timedelta(weeks=weeks), minutes)
+        for person in members:
+            present = person is amina or rng.random() < 0.8
+            db.session.add(Attendance(
+                session_id=session.id, user_id=person.id,
+                status="present" if present else "absent",
+                minutes=(minutes if person is amina or rng.random() < 0.8 else minutes - 30)
+                if present else 0))
+    db.session.flush()
+    certificates.issue_for(ingrid, amina, CertificateKind.WORKSHOP, workshop.id)
+    for person in members[1:]:
+        for item in certificates.earned(person):
+            if item.kind == CertificateKind.WORKSHOP and rng.random() < 0.6:
+                certificates.issue(person, item.kind, item.source_id)
+
+    # Norway: three come to every session and two came once; with Lars, the leader, that is
+    # four who complete: allowed, funded as a course without a teacher.
+    course = activities.create_activity(lars, tøyen, activities.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk i hverdagen (kveld)", languages="norsk",
+        capacity=8))
+    others = rng.sample([p for p in people if p not in members], 5)
+    regulars, once = others[:3], others[3:]
+    for person in regulars + once:
+        activities.enrol(person, course.id)
+    for days in (28, 21, 14, 7, 0, -7):
+        session = held(course, lars, today - timedelta(days=days), 120)
+        if session.starts_at > utcnow():
+            continue
+        for person in regulars + (once if days == 28 else []):
+            db.session.add(Attendance(session_id=session.id, user_id=person.id,
+                                      status="present", minutes=120))
     db.session.commit()
 
 

@@ -36,6 +36,30 @@ def test_seed_demo_fills_three_countries_and_prints_one_login_per_role(app):
     assert "nothing was added" in again.output
     assert db.session.scalar(select(func.count()).select_from(Site)) == 3
     _demo_shows_seminars_women_only_and_registration_before_history()
+    _demo_shows_workshop_certificates_and_the_lower_grant()
+
+
+def _demo_shows_workshop_certificates_and_the_lower_grant():
+    from portal.audit.models import AuditEvent
+    from portal.certificates import services as certificates
+    from portal.certificates.models import CertificateKind, CourseCertificate
+    from portal.reports import services as reports
+    from portal.reports.periods import month
+
+    amina = db.session.scalar(select(User).where(User.email == "amina@example.org"))
+    ingrid = db.session.scalar(select(User).where(User.email == "ingrid@example.org"))
+    workshop = next(item for item in certificates.earned(amina)
+                    if item.kind == CertificateKind.WORKSHOP)
+    assert workshop.minutes == 360 and workshop.certificate is not None  # 150 + 120 + 90
+    made_for = db.session.execute(select(AuditEvent.actor_id, AuditEvent.subject_id).where(
+        AuditEvent.action == "certificate.issued_for")).all()
+    assert made_for == [(ingrid.id, workshop.certificate.id)]
+    assert db.session.scalar(select(func.count()).select_from(CourseCertificate).where(
+        CourseCertificate.kind == CertificateKind.WORKSHOP)) >= 2  # others made their own
+    tøyen = amina.home_site
+    circles = reports.build([tøyen], month(utcnow().date().replace(day=1))).circles
+    lower = [c["title"] for c in circles if "without_teacher" in c["status"].problems]
+    assert "Norsk i hverdagen (kveld)" in lower
 
 
 def _demo_shows_seminars_women_only_and_registration_before_history():

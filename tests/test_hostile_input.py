@@ -71,7 +71,9 @@ def world(site, make_user):
             "partner_id": partner.id, "placement_id": placement.id, "outcome_id": outcome.id,
             "booking_id": booking.id, "availability_id": availability.id,
             "window_id": availability.windows[0].id, "extra_id": 1, "time_off_id": 1,
-            "key": slots[1].key, "proposal_id": proposal.id, "kind": "languages"}
+            "key": slots[1].key, "proposal_id": proposal.id, "kind": "languages",
+            # a certificate made on the followed participant's behalf (their work practice)
+            "what": "work-practice", "source_id": placement.id}
 
 
 def post_urls(app, world):

@@ -26,6 +26,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         kind=Kind.STUDY_CIRCLE, title="Norsk A1", capacity=5))
     cafe = activities.create_activity(leader, site, activities.ActivityData(
         kind=Kind.LANGUAGE_CAFE, title="Språkkafé"))
+    workshop = activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.WORKSHOP, title="Verksted: skriv en søknad"))
     monday = utcnow().date() + timedelta(days=7 - utcnow().weekday())
     for activity in (circle, cafe):
         activities.add_series(leader, activity, activities.plan_series(
@@ -102,7 +104,8 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
         None: ["/", "/privacy", "/accounts/login", "/accounts/register", "/accounts/reset",
                "/accounts/forgot", "/accounts/forgot/sms", "/accounts/reset/sms",
                "/accounts/join", "/activities", f"/activities/{circle.id}",
-               f"/activities/places/{site.id}", "/no-such-page", "/c", f"/c/{code}",
+               f"/activities/places/{site.id}", f"/activities/{workshop.id}", "/no-such-page",
+               "/c", f"/c/{code}",
                "/c/00000-00000", "/c?code=abc"],
         participant: ["/", "/accounts/profile", "/accounts/password", "/accounts/phone",
                       "/activities/calendar",
@@ -139,6 +142,7 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/employment/placements/{placement.id}",
                  f"/employment/placements/{placement.id}/edit",
                  f"/employment/people/{participant.id}/statement",
+                 f"/certificates/people/{participant.id}",
                  f"/reports/sms-budget/{site.id}"],
         admin: ["/accounts/sites", "/accounts/sites/new", f"/accounts/sites/{site.id}/edit",
                 "/reports?period=term", "/audit"],

@@ -253,6 +253,29 @@ PERSON_ROUTES |= {
     "employment.statement_pdf": (_past_the_gate, may_follow),
     "employment.statement_csv": (_past_the_gate, may_follow),
 }
+
+
+def _certificates_viewed(response, target: User) -> bool:
+    return db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.action == "certificates.view", AuditEvent.subject_id == target.id)) > 0
+
+
+def _certificate_made(response, target: User) -> bool:
+    from portal.certificates.models import CourseCertificate
+
+    return db.session.scalar(select(func.count()).select_from(CourseCertificate).where(
+        CourseCertificate.holder_id == target.id)) > 0
+
+
+# Certificates on a participant's behalf: the target completed work practice at their first
+# place (what _certificate_arguments gives the address); made or downloaded by staff who follow
+# them, for what was earned at a place the actor manages.
+PERSON_ROUTES |= {
+    "certificates.person": (_certificates_viewed, may_follow),
+    "certificates.issue_for": (_certificate_made, may_follow),
+    "certificates.download_for": (lambda response, target: response.status_code == 200
+                                  and response.mimetype == "application/pdf", may_follow),
+}
 # Routes a participant also uses on themself (their own job-centre statement).
 OWN_TOO = {"employment.statement", "employment.statement_pdf", "employment.statement_csv"}
 INVITATION_ROUTES = {"staff.revoke"}
@@ -292,10 +315,42 @@ def _client(app, actor: User | None) -> Client:
     return client
 
 
-def _urls(app, rule, places: dict, target_id: int) -> list[str]:
+def _certificate_arguments(endpoint: str, target: User) -> dict:
+    """A completed work practice of the target's at their first place, and for the download
+    their certificate for it (made directly, as the person would have)."""
+    from datetime import date
+
+    from portal.certificates.models import CertificateKind, CourseCertificate
+    from portal.employment.models import Partner, Placement
+
+    site_id = target.memberships[0].site_id
+    partner = Partner(site_id=site_id, name="Partner", kind="employer")
+    db.session.add(partner)
+    db.session.flush()
+    placement = Placement(site_id=site_id, participant_id=target.id, partner_id=partner.id,
+                          role="Role", starts_on=date(2026, 3, 2), ends_on=date(2026, 5, 29),
+                          weekdays="0", hours_per_week=10, status="completed")
+    db.session.add(placement)
+    db.session.flush()
+    values = {"what": "work-practice", "source_id": placement.id}
+    if endpoint == "certificates.download_for":
+        certificate = CourseCertificate(
+            code=f"{target.id:010d}", holder_id=target.id, kind=CertificateKind.WORK_PRACTICE,
+            placement_id=placement.id, holder_name=target.display_name, title="Role",
+            organisation="Partner", country="NO", first_day=placement.starts_on,
+            last_day=placement.ends_on, hours=10, hour_minutes=60)
+        db.session.add(certificate)
+        db.session.flush()
+        values["certificate_id"] = certificate.id
+    db.session.commit()
+    return values
+
+
+def _urls(app, rule, places: dict, target_id: int, extra: dict | None = None) -> list[str]:
     """The route's address for the target, naming each place in turn when it takes one (the
-    rule is the same whichever place the address names)."""
+    rule is the same whichever place the address names); `extra`: its other arguments."""
     values = {arg: target_id for arg in rule.arguments if PERSON_ARGUMENT.fullmatch(arg)}
+    values |= {arg: value for arg, value in (extra or {}).items() if arg in rule.arguments}
     unknown = set(rule.arguments) - set(values) - {"site_id"}
     assert not unknown, f"{rule.endpoint}: teach this test about {unknown}"
     site_ids = [site.id for site in places.values()] if "site_id" in rule.arguments else [None]
@@ -327,7 +382,10 @@ def test_routes_on_a_person_grant_nothing_above_the_rule(app, places, make_perso
     wrong = []
     for rule in _rules(app, {endpoint}):
         for name, (roles, target) in targets.items():
-            for url in _urls(app, rule, places, target.id):
+            extra = (_certificate_arguments(endpoint, target)
+                     if endpoint in ("certificates.issue_for", "certificates.download_for")
+                     else None)
+            for url in _urls(app, rule, places, target.id, extra):
                 response = _send(client, rule, url)
                 assert response.status_code < 500, (name, url, response.status_code)
             if name == "self":

@@ -1,6 +1,7 @@
-"""Certificates of participation: a PDF for a study circle or work practice a person completed,
-with a short code that a public page checks. The facts are kept as printed (the name, what,
-where, when and the hours), so the page confirms the paper even if the records change later."""
+"""Certificates of participation: a PDF for a study circle, a workshop or work practice a person
+completed, with a short code that a public page checks. The facts are kept as printed (the
+name, what, where, when and the hours), so the page confirms the paper even if the records
+change later."""
 
 from datetime import date, datetime
 from enum import StrEnum
@@ -12,8 +13,9 @@ from portal.extensions import db, enum_column, utcnow
 
 
 class CertificateKind(StrEnum):
-    COURSE = "course"
+    COURSE = "course"  # a study circle, completed by its funding rule set
     WORK_PRACTICE = "work_practice"
+    WORKSHOP = "workshop"  # present for most of its time (services.completed_workshops)
 
 
 class CourseCertificate(db.Model):
@@ -38,4 +40,7 @@ class CourseCertificate(db.Model):
     last_day: Mapped[date]
     hours: Mapped[int]  # a course: hours present in the rule set's units; work practice: a week
     hour_minutes: Mapped[int]  # 45 (a Swedish study hour) or 60
+    # A workshop states the real time present, in minutes (`hours` is its whole hours); None
+    # for the others, which state hours as their funder or workplace counts them.
+    minutes: Mapped[int | None]
     issued_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -74,11 +74,15 @@ def tables(report: Report) -> list[Table]:
          for a in report.activities])
     states = {"meets": _("Meets the rules"), "on_track": _("On track"),
               "at_risk": _("At risk"), "fails": _("Does not meet the rules")}
+    # Norway: a course that reaches its four only with the leader counted is allowed, but the
+    # study association funds it as a course without a teacher (rules._judge).
+    lower = _("Lower: a course without a teacher (the leader counted)")
     circles = Table("circles", _("Study circles and their funding rules"), [
         _("Study circle"), _("Rule set"), _("Sessions held"), _("Sessions planned"),
-        _("Hours held"), _("Counted participants"), _("Status")],
+        _("Hours held"), _("Counted participants"), _("Status"), _("Grant")],
         [[c["title"], c["status"].rule_set.name, c["status"].held, c["status"].planned,
-          c["status"].units_held, n(c["status"].counted), states[c["status"].state]]
+          c["status"].units_held, n(c["status"].counted), states[c["status"].state],
+          lower if "without_teacher" in c["status"].problems else "–"]
          for c in report.circles])
     goals = Table("goals", _("Goals by category and status"),
                   [_("Category"), _("Status"), _("Goals")],

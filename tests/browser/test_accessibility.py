@@ -354,6 +354,8 @@ PAGES = {
         visit("/activities/{cafe}/co-leaders"),
         visit("/activities/{cafe}/admit"),
         Step("/activities/<seminar>/dialogue", dialogue_page),
+        visit("/employment/people/{participant}"),
+        visit("/certificates/people/{participant}"),
     ],
     "admin": [
         visit("/accounts/sites"),
@@ -530,3 +532,92 @@ def test_my_certificates_made_and_to_make_pass_axe_and_fit_360_px(open_tab, worl
     tab.assert_no_overflow(where)
     violations = tab.axe_violations()
     assert not violations, describe_violations(violations)
+
+
+@pytest.mark.parametrize("language", ["ar", "ti", "nb"])
+def test_workshop_certificates_staff_certificates_and_the_lower_grant_pass_axe_and_fit_360_px(
+        open_tab, world, make_user, base_url, language):
+    """A workshop the participant completed (its page says the rule), the coordinator's page of
+    the participant's certificates with one made and one to make, the public page of a
+    workshop certificate, and a report whose study circles table marks a lower grant."""
+    from portal.activities import services as activities
+    from portal.activities.models import Attendance, Kind, Session
+    from portal.certificates import services as certificates
+    from portal.certificates.models import CertificateKind
+    from tests.browser.conftest import log_in
+
+    site, participant = world.site, world.participant
+    leader = make_user("volunteer", name="Verkstedleder")
+    nour = make_user("participant", name="نور حداد")
+    workshop = activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.WORKSHOP, title="Verksted: skriv en søknad", capacity=10))
+    circle = activities.create_activity(leader, site, activities.ActivityData(
+        kind=Kind.STUDY_CIRCLE, title="Norsk om kvelden", capacity=10))
+    regulars = [make_user("participant", name=f"Deltaker {n}") for n in range(3)]
+    for person in (participant, nour):
+        activities.enrol(person, workshop.id)
+    for person in [*regulars, make_user("participant", name="Kom aldri")]:
+        activities.enrol(person, circle.id)
+    now = utcnow()
+    for weeks, minutes in ((9, 150), (8, 120), (7, 90)):
+        starts = now - timedelta(weeks=weeks)
+        session = Session(activity_id=workshop.id, starts_at=starts,
+                          ends_at=starts + timedelta(minutes=minutes),
+                          signed_off_at=starts + timedelta(minutes=minutes),
+                          signed_off_by_id=leader.id)
+        db.session.add(session)
+        db.session.flush()
+        db.session.add_all(Attendance(session_id=session.id, user_id=person.id,
+                                      status="present", minutes=minutes - 5)
+                           for person in (participant, nour))
+    for weeks in range(4):  # four course hours; three of four complete, the leader the fourth
+        starts = now - timedelta(weeks=weeks, hours=2)
+        session = Session(activity_id=circle.id, starts_at=starts,
+                          ends_at=starts + timedelta(minutes=60))
+        db.session.add(session)
+        db.session.flush()
+        db.session.add_all(Attendance(session_id=session.id, user_id=person.id,
+                                      status="present", minutes=60) for person in regulars)
+    code = certificates.shown(certificates.issue(nour, CertificateKind.WORKSHOP,
+                                                 workshop.id).code)
+    coordinator = make_user("coordinator", language=language)
+    db.session.commit()
+    lower = gettext_in(language, "Lower: a course without a teacher (the leader counted)")
+    first = (now - timedelta(weeks=5)).date().isoformat()
+    tab = open_tab(viewport=NARROW_PHONE)
+    tab.page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
+    failures = []
+
+    def walk(path: str) -> None:
+        where = f"{path} [{language}, 360 px]"
+        tab.visit(path)
+        assert_language(tab, language, where)
+        tab.check(where)
+        try:
+            tab.assert_no_overflow(where)
+        except AssertionError as overflow:
+            failures.append(str(overflow))
+        violations = tab.axe_violations()
+        if violations:
+            failures.append(f"{where}:\n{describe_violations(violations)}")
+
+    walk(f"/activities/{workshop.id}")
+    assert tab.page.locator("main h2").filter(has_text=gettext_in(language, "Course certificate")
+                                              ).count() == 1
+    walk(f"/c/{code}")
+    log_in(tab, coordinator)
+    walk(f"/certificates/people/{participant.id}")
+    assert tab.page.locator(".panel select").count() == 1  # the work practice: made
+    assert tab.page.locator(".panel form[method=post] button").count() == 1  # the workshop
+    walk(f"/reports?period=custom&start={first}&end={now.date().isoformat()}")
+    assert tab.page.locator("#report td", has_text=lower).count() == 1
+    assert not failures, "\n\n".join(failures)
+
+
+def gettext_in(language: str, text: str) -> str:
+    from flask_babel import gettext
+
+    from portal.i18n import force_locale
+
+    with force_locale(language):
+        return gettext(text)

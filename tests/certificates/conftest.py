@@ -66,3 +66,53 @@ def swedish_course(malmo, make_user, make_circle):
         amina: (135, 100, 90, 44), bo: (135, 135, 135, 0), cy: (0, 0, 0, 135)},
         minutes=(135, 135, 135, 135))
     return {"amina": amina, "bo": bo, "cy": cy, "circle": circle}
+
+
+@pytest.fixture
+def make_workshop(make_user):
+    """A workshop (or another kind) at `site` whose sessions (`minutes` long, one a week) began
+    `days_ago` days back, their lists signed off unless `signed` is false; `present` maps a
+    person to their minutes at each session (0: absent, None: not on the list)."""
+
+    def make(site, title, present, minutes, days_ago=60, signed=True, kind=Kind.WORKSHOP):
+        leader = make_user(Role.VOLUNTEER, at=site, name=f"Leader of {title}")
+        workshop = activities.create_activity(leader, site, activities.ActivityData(
+            kind=kind, title=title, capacity=20))
+        start = utcnow() - timedelta(days=days_ago)
+        sessions = [Session(activity_id=workshop.id, starts_at=start + timedelta(days=7 * i),
+                            ends_at=start + timedelta(days=7 * i, minutes=length),
+                            signed_off_at=start + timedelta(days=7 * i, minutes=length)
+                            if signed else None, signed_off_by_id=leader.id if signed else None)
+                    for i, length in enumerate(minutes)]
+        db.session.add_all(sessions)
+        db.session.flush()
+        for person, marks in present.items():
+            activities.enrol(person, workshop.id)
+            for session, mark in zip(sessions, marks, strict=True):
+                if mark is not None:
+                    db.session.add(Attendance(
+                        session_id=session.id, user_id=person.id, minutes=mark,
+                        status=AttendanceStatus.PRESENT if mark else AttendanceStatus.ABSENT))
+        db.session.flush()
+        return workshop
+
+    return make
+
+
+@pytest.fixture
+def cv_workshop(site, make_user, make_workshop):
+    """Hand-computed: three sessions of 150, 120 and 90 minutes = 360 minutes; ¾ of them is
+    270 minutes. A workshop's certificate states the real time present.
+    Amina: 150 + 120 + 90 = 360 → completed, 6 hours.
+    Bo:    150 + 100 + 45 = 295 → completed, 4 hours and 55 minutes.
+    Cy:    150 + 120 + absent = 270 → exactly ¾: completed, 4 hours and 30 minutes.
+    Dag:   150 + 119 + absent = 269 → one minute short: not completed.
+    Eli:   90 + 90 + 80 = 260 → at every session, but not ¾ of the time: not completed."""
+    people = {"amina": make_user(name=AMINA), "bo": make_user(name="Bo Ek"),
+              "cy": make_user(name="Cy Lund"), "dag": make_user(name="Dag Moe"),
+              "eli": make_user(name="Eli Berg")}
+    workshop = make_workshop(site, "Skriv en god søknad", {
+        people["amina"]: (150, 120, 90), people["bo"]: (150, 100, 45),
+        people["cy"]: (150, 120, 0), people["dag"]: (150, 119, 0),
+        people["eli"]: (90, 90, 80)}, minutes=(150, 120, 90))
+    return {**people, "workshop": workshop}
