@@ -5,7 +5,9 @@ A code is 6 digits, works for PHONE_CODE_MINUTES (10), PHONE_CODE_TRIES (5) wron
 once; a newer code replaces the older. A person gets at most PHONE_CODES_PER_HOUR codes for
 each purpose (and the forgotten-password door is limited per IP too), so guessing gets
 nowhere. The code goes out during the request, unlike notices: the person waits for this one
-message and must be told at once when it could not be sent. Only a keyed hash of it is kept."""
+message and must be told at once when it could not be sent. Only a keyed hash of it is kept.
+Each code counts against the SMS budget of the person's meeting place, and is sent even when
+the budget is reached (portal.notify.sms.send_code)."""
 
 import hashlib
 import hmac
@@ -75,7 +77,7 @@ def send_code(user: User, purpose: CodePurpose) -> None:
                   "minutes. If you did not ask for it, you do not need to do anything.",
                   code=code, minutes=minutes))
     try:
-        sms.send_text(user.phone, text, sms.site_sender(user), report=False)
+        sms.send_code(user, text, str(purpose))  # counted in the place's SMS budget
     except (Skip, Refused, sms.ProviderError):
         raise DomainError(NOT_SENT) from None
 

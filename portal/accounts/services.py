@@ -327,6 +327,8 @@ def update_profile(user: User, display_name: str, phone_raw: str, email_raw: str
     phone, email = _contact(phone_raw, email_raw, home_country(user))
     _check_contact_free(phone, email, user)
     user.display_name = display_name
+    if phone != user.phone:  # the confirmation was for the old number: it is not kept
+        user.phone_confirmed = None
     user.phone, user.email = phone, email
     user.language = language
     user.birth_year = birth_year

@@ -133,8 +133,23 @@ def erase_reminders(person, **_) -> None:
     db.session.execute(delete(SessionReminder).where(SessionReminder.user_id == person.id))
 
 
+def reminder_data(person, **_) -> dict:
+    """data_requested: the section "session_reminders" of My data (each reminder sent to the
+    person: the activity, the session's time then, and when it was sent)."""
+    rows = db.session.execute(
+        select(Activity.title, SessionReminder.starts_at, SessionReminder.sent_at)
+        .join(Session, Session.id == SessionReminder.session_id)
+        .join(Activity, Activity.id == Session.activity_id)
+        .where(SessionReminder.user_id == person.id)
+        .order_by(SessionReminder.sent_at, SessionReminder.id))
+    return {"session_reminders": [
+        {"activity": title, "session": starts_at.isoformat(), "sent": sent_at.isoformat()}
+        for title, starts_at, sent_at in rows]}
+
+
 def connect() -> None:
-    """The reminders' texts, the worker's job that queues them, and their part in erasing."""
+    """The reminders' texts, the worker's job that queues them, and their part in erasing
+    and in My data."""
     register("session_reminder", Message(
         lambda p: _("Reminder: %(title)s, %(when)s", title=p["title"], when=_when(p)),
         _session_text, _link), group=Group.REMINDERS)
@@ -143,3 +158,4 @@ def connect() -> None:
         _shift_text, _link), group=Group.REMINDERS)
     worker.schedule(send_reminders)
     signals.person_erased.connect(erase_reminders)
+    signals.data_requested.connect(reminder_data)

@@ -28,6 +28,7 @@ from portal.meetings.models import (
     BookingStatus,
     ExtraWindow,
     Mode,
+    Reminder,
     TimeOff,
     Window,
 )
@@ -575,12 +576,21 @@ def forget(person: User, actor: User | None, now: datetime) -> None:
 
 
 def data_of(person: User) -> list[dict]:
-    """The meetings a person booked, as plain data (their part of My data)."""
+    """The meetings a person booked, and the reminders sent for each, as plain data (their
+    part of My data)."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    bookings = db.session.scalars(select(Booking).where(
-        Booking.participant_id == person.id).order_by(Booking.starts_at))
+    bookings = list(db.session.scalars(select(Booking).where(
+        Booking.participant_id == person.id).order_by(Booking.starts_at)))
+    reminded: dict[int, list[dict]] = {}
+    for booking_id, hours, sent in db.session.execute(
+            select(Reminder.booking_id, Reminder.hours_before, Reminder.sent_at).where(
+                Reminder.booking_id.in_([b.id for b in bookings]))
+            .order_by(Reminder.sent_at, Reminder.id)):
+        reminded.setdefault(booking_id, []).append({"hours_before": hours,
+                                                    "sent": when(sent)})
     return [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
              "end": when(b.ends_at), "mode": str(b.mode), "topic": b.topic,
-             "interpreter": b.interpreter, "status": str(b.status)} for b in bookings]
+             "interpreter": b.interpreter, "status": str(b.status),
+             "reminders_sent": reminded.get(b.id, [])} for b in bookings]

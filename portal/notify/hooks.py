@@ -6,8 +6,8 @@ from sqlalchemy.orm import selectinload
 
 from portal import signals
 from portal.extensions import db
-from portal.notify import channels, mail, sms, worker
-from portal.notify.models import Channel, ChannelChoice, Notification
+from portal.notify import channels, mail, preferences, sms, worker
+from portal.notify.models import Channel, ChannelChoice, Delivery, Notification
 
 
 def connect() -> None:
@@ -27,21 +27,33 @@ def erase_messages(person, **_) -> None:
 
 def message_data(person, **_) -> dict:
     """Which messages the person got, when they read them and how each went out (the texts
-    are made from the kind when shown, never stored), and the channels they chose."""
+    are made from the kind when shown, never stored: an SMS's segments, tries and why one was
+    not sent are kept), and how each group of messages reaches them: their own choice where
+    they made one, otherwise the default."""
     notifications = db.session.scalars(select(Notification).where(
         Notification.user_id == person.id).order_by(Notification.created_at)
         .options(selectinload(Notification.deliveries)))
-    choices = db.session.scalars(select(ChannelChoice).where(
-        ChannelChoice.user_id == person.id).order_by(ChannelChoice.message_group,
-                                                     ChannelChoice.channel))
+    changed = {(c.message_group, c.channel): c.changed_at for c in db.session.scalars(
+        select(ChannelChoice).where(ChannelChoice.user_id == person.id))}
     return {
         "notifications": [
             {"kind": n.kind, "created": n.created_at.isoformat(),
              "read": n.read_at.isoformat() if n.read_at else None,
-             "sent": [{"channel": d.channel.value, "status": d.status.value,
-                       "at": d.sent_at.isoformat() if d.sent_at else None}
-                      for d in n.deliveries]} for n in notifications],
+             "sent": [_delivery(d) for d in n.deliveries]} for n in notifications],
         "notification_settings": [
-            {"messages": c.message_group.value, "channel": c.channel.value, "on": c.enabled}
-            for c in choices],
+            {"messages": cell.group.value, "channel": cell.channel.value, "on": cell.on,
+             "chosen": (cell.group, cell.channel) in changed,
+             "changed": _when(changed.get((cell.group, cell.channel)))}
+            for cells in preferences.grid(person).values() for cell in cells],
     }
+
+
+def _delivery(delivery: Delivery) -> dict:
+    return {"channel": delivery.channel.value, "status": delivery.status.value,
+            "at": _when(delivery.sent_at), "attempts": delivery.attempts,
+            "segments": delivery.segments, "error": delivery.error,
+            "instead_of_sms": delivery.fallback}
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment else None

@@ -121,6 +121,25 @@ class Delivery(db.Model):
     notification: Mapped[Notification] = relationship(back_populates="deliveries")
 
 
+class CodeSms(db.Model):
+    """An SMS with a code that Bro sent during a request, not by the worker: to confirm a
+    phone number or for a new password (portal.accounts.phone). It counts against the monthly
+    SMS budget of the person's meeting place like a notice does, and is sent even when the
+    budget is reached (`over_budget`: the place's budget page and reports say so), because
+    without it the person cannot confirm their number or get into their account. Nothing in
+    it says whom it went to: it stays when the person is erased, so the counts stay."""
+
+    __tablename__ = "code_sms"
+    __table_args__ = (Index("ix_code_sms_site_sent", "site_id", "sent_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int | None] = mapped_column(ForeignKey("site.id", ondelete="SET NULL"))
+    purpose: Mapped[str] = mapped_column(String(10))  # "confirm" a number, "reset" a password
+    segments: Mapped[int] = mapped_column()
+    sent_at: Mapped[datetime] = mapped_column(default=utcnow)
+    over_budget: Mapped[bool] = mapped_column(default=False, server_default=false())
+
+
 class ChannelChoice(db.Model):
     """A person's own choice for one group and channel. Without a row, the default holds
     (portal.notify.preferences.default)."""

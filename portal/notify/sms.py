@@ -10,6 +10,10 @@ phone network bills it: GSM-7 (160 characters in one segment, 153 in each part o
 one, a character of the extension table counts twice) unless one character needs UCS-2
 (70, and 67 a part; Arabic, Tigrinya, Ukrainian and Dari always do). A 5xx answer or a
 network failure is tried again by the worker; a 4xx is a refusal for good.
+
+A meeting place's monthly budget counts every SMS sent to its people: notices (a Delivery)
+and the codes people ask for (a CodeSms). Once it is reached, notices go by the person's
+other channels; a code is still sent, and counted as sent over the budget.
 """
 
 import base64
@@ -22,11 +26,11 @@ import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import func, select, update
+from sqlalchemy import case, func, select, update
 
 from portal import work
 from portal.audit.models import record
@@ -34,7 +38,7 @@ from portal.extensions import db, utcnow
 from portal.i18n import force_locale
 from portal.notify import channels, preferences, services
 from portal.notify.channels import Receipt, Recipient, Refused, Sender, Skip
-from portal.notify.models import Channel, Delivery, DeliveryStatus
+from portal.notify.models import Channel, CodeSms, Delivery, DeliveryStatus
 
 if TYPE_CHECKING:
     from portal.notify.models import Notification
@@ -262,6 +266,25 @@ def send(delivery: Delivery, notification: "Notification", user: Recipient) -> R
 SENDER = Sender(send=send, reaches=reaches, configured=configured, quiet_at_night=True)
 
 
+def send_code(user: Recipient, text: str, purpose: str) -> Receipt:
+    """An SMS with a code the person asked for (`purpose`: "confirm" a number, "reset" a
+    password), sent now, during their request, and counted against the monthly budget of
+    their meeting place like a notice. The budget does not hold a code back: without it the
+    person cannot confirm their number or get into their account, and asking is limited per
+    person and per IP address. A code sent once the budget was reached is counted as such, and
+    the place's budget page and reports show it. Raises like send_text."""
+    site = getattr(user, "home_site", None)
+    now = utcnow()
+    over = site is not None and over_budget(site, segments(text), now)
+    receipt = send_text(user.phone, text, site_sender(user), report=False)
+    db.session.add(CodeSms(site_id=site.id if site is not None else None, purpose=purpose,
+                           segments=receipt.segments or segments(text), sent_at=now,
+                           over_budget=over))
+    if over:
+        log.warning("An SMS code was sent over the SMS budget of meeting place %s", site.id)
+    return receipt
+
+
 # -- delivery reports ---------------------------------------------------------------------
 
 # What each provider reports, as our statuses: delivered, or failed for good. Anything else
@@ -312,9 +335,19 @@ def month_bounds(moment: datetime, timezone: str) -> tuple[datetime, datetime]:
     return start.astimezone(UTC), following.astimezone(UTC)
 
 
-def usage(site_ids: list[int], start: datetime, end: datetime) -> tuple[int, int, int]:
-    """SMS sent, their segments, and SMS not sent because the budget was reached, for these
-    meeting places between two moments."""
+class Usage(NamedTuple):
+    """Meeting places' SMS in a stretch of time: every SMS sent (notices and codes) and their
+    segments, notices not sent because the budget was reached, and of the SMS sent, the codes
+    and the codes sent after the budget was reached."""
+
+    sent: int
+    segments: int
+    held_back: int
+    codes: int
+    codes_over_budget: int
+
+
+def usage(site_ids: list[int], start: datetime, end: datetime) -> Usage:
     sent, parts = db.session.execute(
         select(func.count(), func.coalesce(func.sum(Delivery.segments), 0)).where(
             Delivery.channel == Channel.SMS, Delivery.site_id.in_(site_ids),
@@ -324,7 +357,12 @@ def usage(site_ids: list[int], start: datetime, end: datetime) -> tuple[int, int
         Delivery.channel == Channel.SMS, Delivery.site_id.in_(site_ids),
         Delivery.status == DeliveryStatus.SKIPPED, Delivery.error == OVER_BUDGET,
         Delivery.claimed_at >= start, Delivery.claimed_at < end))
-    return sent, int(parts), held_back
+    codes, code_parts, over = db.session.execute(
+        select(func.count(), func.coalesce(func.sum(CodeSms.segments), 0),
+               func.coalesce(func.sum(case((CodeSms.over_budget, 1), else_=0)), 0)).where(
+            CodeSms.site_id.in_(site_ids), CodeSms.sent_at >= start,
+            CodeSms.sent_at < end)).one()
+    return Usage(sent + codes, int(parts) + int(code_parts), held_back, codes, int(over))
 
 
 @dataclass(frozen=True)
@@ -334,6 +372,8 @@ class Month:
     sent: int
     segments: int
     held_back: int
+    codes: int
+    codes_over_budget: int
     budget: int | None
 
     @property
@@ -342,8 +382,8 @@ class Month:
 
 
 def this_month(site, now: datetime | None = None) -> Month:
-    sent, parts, held = usage([site.id], *month_bounds(now or utcnow(), site.timezone))
-    return Month(sent, parts, held, site.sms_budget)
+    return Month(*usage([site.id], *month_bounds(now or utcnow(), site.timezone)),
+                 budget=site.sms_budget)
 
 
 def set_budget(staff, site, budget: int | None) -> None:
@@ -356,7 +396,7 @@ def set_budget(staff, site, budget: int | None) -> None:
 def over_budget(site, needed: int, now: datetime) -> bool:
     if site.sms_budget is None:
         return False
-    _sent, used, _held = usage([site.id], *month_bounds(now, site.timezone))
+    used = usage([site.id], *month_bounds(now, site.timezone)).segments
     # Two workers may pass this at once: the budget may be passed by a message or two.
     return used + needed > site.sms_budget
 

@@ -68,16 +68,27 @@ def my_data(user: User) -> dict:
 
     consents = list(db.session.scalars(select(Consent).where(Consent.user_id == user.id)
                                        .order_by(Consent.given_at)))
+    codes = db.session.scalars(select(PhoneCode).where(PhoneCode.user_id == user.id)
+                               .order_by(PhoneCode.created_at, PhoneCode.id))
+    profile = {"name": user.display_name, "phone": user.phone,
+               "phone_confirmed": user.phone_is_confirmed, "email": user.email,
+               "language": user.language, "birth_year": user.birth_year,
+               "postcode": user.postcode, "gender": user.gender_word or user.gender,
+               "registered": when(user.created_at), "last_login": when(user.last_login_at)}
+    if user.phone_confirmed and user.phone_confirmed != user.phone:
+        profile["earlier_confirmed_phone"] = user.phone_confirmed  # kept from before a change
     return {
-        "profile": {"name": user.display_name, "phone": user.phone, "email": user.email,
-                    "language": user.language, "birth_year": user.birth_year,
-                    "postcode": user.postcode, "gender": user.gender_word or user.gender,
-                    "registered": when(user.created_at), "last_login": when(user.last_login_at)},
+        "profile": profile,
         "meeting_places": [{"place": m.site.name, "role": m.role, "since": when(m.created_at)}
                            for m in user.memberships],
         "consents": [{"purpose": c.purpose, "notice_version": c.notice_version,
                       "language": c.language, "given": when(c.given_at),
                       "withdrawn": when(c.withdrawn_at)} for c in consents],
+        # Codes sent by SMS to confirm the number or for a new password: never the code
+        # itself (only a keyed hash of it is kept).
+        "phone_codes": [{"purpose": str(c.purpose), "phone": c.phone, "sent": when(c.created_at),
+                         "expires": when(c.expires_at), "used_or_replaced": when(c.used_at),
+                         "tries": c.tries} for c in codes],
     } | signals.collect(signals.data_requested, user)
 
 

@@ -1,7 +1,9 @@
 """My data (readable page and JSON) and deleting an account, by the person or by staff."""
 
 import json
+from datetime import datetime
 
+from babel.lists import format_list
 from flask import Blueprint, abort, flash, make_response, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required, logout_user
@@ -13,7 +15,8 @@ from portal.accounts.models import GENDER_NAMES, User
 from portal.errors import DomainError
 from portal.extensions import db
 from portal.forms import BaseForm, show_form
-from portal.i18n import _, _l
+from portal.i18n import _, _l, format_date
+from portal.notify.models import CHANNEL_NAMES, GROUP_NAMES, Channel
 from portal.privacy import consents, services
 from portal.web import redirect, render, wants_fragment
 
@@ -29,9 +32,22 @@ class ConfirmForm(BaseForm):
 @bp.get("/my-data")
 @login_required
 def my_data():
-    return render("privacy/my_data.html", data=services.my_data(current_user),
+    data = services.my_data(current_user)
+    return render("privacy/my_data.html", data=data,
                   consents=consents.every(current_user), consent_title=consents.title,
-                  gender_names=GENDER_NAMES)
+                  gender_names=GENDER_NAMES, group_names=GROUP_NAMES, ways=_ways(data),
+                  day=lambda iso: format_date(datetime.fromisoformat(iso)))
+
+
+def _ways(data: dict) -> dict[str, str]:
+    """For each group of messages, the ways it reaches the person, in words: always in the
+    app, and the channels switched on (their choice or the default)."""
+    locale = get_locale()
+    return {group: format_list([_("In the app"), *(
+        str(CHANNEL_NAMES[Channel(setting["channel"])])
+        for setting in data["notification_settings"]
+        if setting["messages"] == group and setting["on"])], locale=locale)
+        for group in GROUP_NAMES}
 
 
 @bp.get("/my-data.json")

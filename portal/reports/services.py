@@ -76,8 +76,9 @@ class Report:
     feedback: list[dict] = field(default_factory=list)  # "How was it?" per activity
     meetings_feedback: answers.Summary | None = None
     co_leaders: int = 0
-    sms: list[tuple[date, int, int, int]] = field(default_factory=list)  # month, sent,
-    # segments, not sent for the budget
+    # Per month: the month, then sms.Usage's sent, segments, notices held back for the
+    # budget, codes, and codes sent over the budget
+    sms: list[tuple[date, int, int, int, int, int]] = field(default_factory=list)
     proposals: list[dict] = field(default_factory=list)  # per place (reports/voice.py)
 
 
@@ -205,9 +206,10 @@ def _bucket(column, edges: list[date], period: Period, zone: str):
 
 
 def sms_per_month(site_ids: list[int], period: Period,
-                  zone: str) -> list[tuple[date, int, int, int]]:
-    """SMS sent to people of these places, their segments, and those not sent because the
-    month's budget was reached, per month of the period."""
+                  zone: str) -> list[tuple[date, int, int, int, int, int]]:
+    """SMS sent to people of these places (notices and codes), their segments, the notices not
+    sent because the month's budget was reached, and of the SMS sent the codes and the codes
+    sent over the budget, per month of the period."""
     months = period.months()
     return [(months[i], *sms.usage(site_ids, start, end))
             for i, start, end in buckets(months, period.end, zone)]

@@ -101,9 +101,10 @@ def tables(report: Report) -> list[Table]:
              n(said.answers), rate(said.answers, said.asked)]] if said and said.asked else []))
     # What SMS cost the place: not about any person, so shown as counted.
     texts = Table("sms", _("SMS per month"), [
-        _("Month"), _("SMS sent"), _("Segments"), _("Not sent: budget reached")],
-        [[format_day(month, "yMMM"), sent, parts, held]
-         for month, sent, parts, held in report.sms])
+        _("Month"), _("SMS sent"), _("Segments"), _("Of them, codes people asked for"),
+        _("Codes sent after the budget was reached"), _("Not sent: budget reached")],
+        [[format_day(month, "yMMM"), sent, parts, codes, over, held]
+         for month, sent, parts, held, codes, over in report.sms])
     return [summary, months, weeks, activities, circles, goals, meetings,
             participation_table(report, n), feedback, *employment_tables(report, n),
             proposal_table(report, n), texts]

@@ -101,6 +101,20 @@ def test_a_changed_number_must_be_confirmed_again(make_user, elks):
     assert not person.phone_is_confirmed
 
 
+def test_a_new_number_on_the_profile_forgets_the_confirmation_of_the_old_one(make_user):
+    person = make_user(phone=NUMBER)
+    person.phone_confirmed = NUMBER
+    services.update_profile(person, person.display_name, "912 34 567", person.email, "en",
+                            1990)  # the same number, written another way: still confirmed
+    assert person.phone_confirmed == NUMBER
+    services.update_profile(person, person.display_name, "912 34 568", person.email, "en",
+                            1990)
+    assert (person.phone, person.phone_confirmed) == ("+4791234568", None)
+    services.update_profile(person, person.display_name, "912 34 567", person.email, "en",
+                            1990)  # back again: it is asked again, the old proof is gone
+    assert not person.phone_is_confirmed
+
+
 def test_a_provider_that_refuses_the_number_is_said_plainly(make_user, elks):
     elks.answers = [(400, {"error": "Invalid to"})]
     with pytest.raises(DomainError, match="could not send an SMS to this number"):

@@ -175,3 +175,15 @@ def test_erasing_a_person_removes_their_reminders(circle):
     signals.person_erased.send(amina, actor=None, now=utcnow())
     left = db.session.scalars(select(SessionReminder.user_id)).all()
     assert amina.id not in left and bashir.id in left
+
+
+def test_my_data_lists_the_reminders_sent_to_the_person(circle):
+    activity, (amina, _bashir, chen, _dana) = circle
+    session = a_session(activity)
+    evening = at(DAY - timedelta(days=1), 17)
+    reminders.send_reminders(now=evening)
+    work.commit()
+    assert signals.collect(signals.data_requested, amina)["session_reminders"] == [
+        {"activity": activity.title, "session": session.starts_at.isoformat(),
+         "sent": evening.isoformat()}]
+    assert signals.collect(signals.data_requested, chen)["session_reminders"] == []  # waiting

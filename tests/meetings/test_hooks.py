@@ -11,6 +11,7 @@ from portal.accounts.models import Role
 from portal.extensions import db, utcnow
 from portal.meetings import services
 from portal.meetings.models import Availability, Booking, BookingStatus, TimeOff
+from portal.meetings.reminders import send_reminders
 from portal.meetings.slots import free_slots
 from portal.notify.models import Notification
 
@@ -106,14 +107,20 @@ def test_nothing_changes_until_the_erasure_is_committed(times, day, coach, make_
     assert told(coach) == []
 
 
-def test_my_data_has_the_meetings_a_person_booked(times, day, coach, make_user):
+def test_my_data_has_the_meetings_a_person_booked_and_their_reminders(times, day, coach,
+                                                                      make_user):
     person = make_user()
     coming = services.book(person, key_at(times, day, time(10)), "CV", "ar")
     held_meeting(coach, person)
+    day_before = coming.starts_at - timedelta(hours=23)
+    assert send_reminders(day_before) == 1
+    work.commit()
     sections = signals.collect(signals.data_requested, person)
     assert sections["meetings"][0]["topic"] == "Praksis"
+    assert sections["meetings"][0]["reminders_sent"] == []
     assert sections["meetings"][1] == {
         "with": "Kari Coach", "start": coming.starts_at.isoformat(),
         "end": coming.ends_at.isoformat(), "mode": "in_person", "topic": "CV",
-        "interpreter": "ar", "status": "booked"}
+        "interpreter": "ar", "status": "booked",
+        "reminders_sent": [{"hours_before": 24, "sent": day_before.isoformat()}]}
     json.dumps(sections)  # plain data

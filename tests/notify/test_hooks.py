@@ -1,5 +1,8 @@
 """Notify's part in erasing a person and in My data, reached through the signals."""
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from sqlalchemy import select
 
 from portal import signals, work
@@ -8,6 +11,8 @@ from portal.notify import worker
 from portal.notify.models import Channel, ChannelChoice, Delivery, Group, Notification
 from portal.notify.preferences import save
 from portal.notify.services import mark_all_read, notify
+
+NOON = datetime(2026, 12, 8, 12, 0, tzinfo=ZoneInfo("Europe/Oslo"))  # not in quiet hours
 
 
 def test_erasing_a_person_deletes_their_messages_deliveries_and_choices(make_user,
@@ -43,10 +48,43 @@ def test_my_data_lists_which_messages_came_how_and_the_chosen_channels(make_user
     assert data["notifications"] == [
         {"kind": "promoted", "created": first.created_at.isoformat(),
          "read": first.read_at.isoformat(),
-         "sent": [{"channel": "email", "status": "sent", "at": sent_at.isoformat()}]},
+         "sent": [{"channel": "email", "status": "sent", "at": sent_at.isoformat(),
+                   "attempts": 1, "segments": None, "error": None,
+                   "instead_of_sms": False}]},
         {"kind": "session_cancelled", "created": second.created_at.isoformat(), "read": None,
          "sent": []}]
-    settings = data["notification_settings"]
-    assert len(settings) == 9  # changes, reminders, coach × e-mail, SMS, push (news: no consent)
-    assert {"messages": "changes", "channel": "sms", "on": True} in settings
-    assert {"messages": "changes", "channel": "email", "on": False} in settings
+    # Every group and channel as it is now: their own choice (when) or the default.
+    settings = {(s["messages"], s["channel"]): s for s in data["notification_settings"]}
+    assert len(settings) == 12  # changes, reminders, news, coach × e-mail, SMS, push
+    changed = db.session.scalar(select(ChannelChoice.changed_at).where(
+        ChannelChoice.message_group == Group.CHANGES, ChannelChoice.channel == Channel.SMS))
+    assert settings["changes", "sms"] == {"messages": "changes", "channel": "sms", "on": True,
+                                          "chosen": True, "changed": changed.isoformat()}
+    assert settings["changes", "email"]["on"] is False
+    assert settings["news", "email"] == {  # news beyond the app: only with the consent
+        "messages": "news", "channel": "email", "on": False, "chosen": False,
+        "changed": None}
+
+
+def test_my_data_shows_the_defaults_before_any_choice_and_an_sms_in_full(
+        app, monkeypatch, make_user):
+    from tests.sms_provider import use
+
+    use(app, monkeypatch, "log")
+    person = make_user(email="", phone="+4791234567")
+    person.email = None
+    person.phone_confirmed = person.phone
+    work.commit()
+    notify([person], "promoted", {"title": "Norsk A1", "timezone": "Europe/Oslo"})
+    work.commit()
+    worker.run_once(now=NOON)
+    data = signals.collect(signals.data_requested, person)
+    on = {(s["messages"], s["channel"]) for s in data["notification_settings"] if s["on"]}
+    # A phone-only person: SMS for changes, reminders and the coach; push once subscribed.
+    assert on == {(group, channel) for group in ("changes", "reminders", "coach")
+                  for channel in ("sms", "push")}
+    assert not any(s["chosen"] for s in data["notification_settings"])
+    [sms_sent] = data["notifications"][0]["sent"]
+    assert sms_sent | {"at": None} == {"channel": "sms", "status": "sent", "at": None,
+                                       "attempts": 1, "segments": 1, "error": None,
+                                       "instead_of_sms": False}

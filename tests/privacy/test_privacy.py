@@ -1,12 +1,15 @@
 """My data and erasure: everything shown, nothing identifying left, numbers unchanged."""
 
 import json
+import re
 from datetime import date, time, timedelta
 
 import pytest
 from sqlalchemy import select
 
-from portal.accounts.models import Consent, Role, User
+from portal import work
+from portal.accounts import phone
+from portal.accounts.models import CodePurpose, Consent, Role, User
 from portal.accounts.services import PRIVACY_PURPOSE
 from portal.activities import attendance
 from portal.activities import services as activities
@@ -19,9 +22,11 @@ from portal.meetings import services as meetings
 from portal.meetings.models import Availability, Booking, Window
 from portal.notify.models import Notification
 from portal.privacy import consents
+from portal.push.models import PushSubscription
 from portal.reports import services as reports
 from portal.reports.periods import period_for
 from tests.conftest import PASSWORD
+from tests.sms_provider import texts, use
 
 
 @pytest.fixture
@@ -172,3 +177,53 @@ def test_the_last_administrator_cannot_delete_themself(client, login_as):
     assert "cannot be deleted here" in page
     response = client.post("/privacy/delete", {"password": PASSWORD})
     assert response.status_code == 422
+
+
+def test_my_data_shows_the_phone_its_codes_how_messages_come_and_the_devices(
+        app, monkeypatch, client, make_user, provider):
+    """Everything the phone features keep: whether the number is confirmed, the codes sent to
+    it (never the code), how each group of messages comes, and the devices with push."""
+    use(app, monkeypatch, "46elks", provider.url + "/a1/sms", SMS_API_USERNAME="u",
+        SMS_API_PASSWORD="p")
+    provider.answers = [(200, {"id": "s1", "parts": 1})]
+    person = make_user(phone="+4791234567", email="hodan@example.org")
+    client.login(person.email)
+    page = client.get("/privacy/my-data").get_data(as_text=True)
+    assert "Not confirmed: Bro sends no SMS to this number." in page
+    assert "No phone gets notices from Bro yet." in page
+    phone.send_code(person, CodePurpose.CONFIRM_PHONE)
+    [(_to, text)] = texts(provider)
+    code = re.search(r"\b(\d{6})\b", text).group(1)
+    phone.confirm_phone(person, code)
+    db.session.add(PushSubscription(user_id=person.id, endpoint="https://push.example.org/1",
+                                    p256dh="key", auth="secret", device="Firefox/Android"))
+    work.commit()
+    raw = client.get("/privacy/my-data.json").get_data(as_text=True)
+    data = json.loads(raw)
+    assert data["profile"]["phone_confirmed"] is True
+    assert "earlier_confirmed_phone" not in data["profile"]
+    [sent] = data["phone_codes"]
+    assert (sent["purpose"], sent["phone"], sent["tries"]) == ("confirm", "+4791234567", 1)
+    assert sent["used_or_replaced"] is not None and code not in raw
+    assert [d["device"] for d in data["push_devices"]] == ["Firefox on Android"]
+    on = {(s["messages"], s["channel"]) for s in data["notification_settings"] if s["on"]}
+    assert ("changes", "email") in on and ("changes", "sms") not in on  # the defaults
+    page = client.get("/privacy/my-data").get_data(as_text=True)
+    assert "Confirmed with a code: Bro may send SMS to this number." in page
+    assert "1 code sent to your phone by SMS" in page
+    assert "<dt>Changes to my sessions and meetings</dt><dd>In the app, E-mail, and Push on " \
+           "this phone</dd>" in page
+    assert "<dt>News from my meeting place</dt><dd>In the app</dd>" in page  # no consent
+    assert "Firefox on Android" in page and 'href="/notify/settings"' in page
+
+
+def test_a_confirmed_number_kept_from_before_a_change_is_shown(client, make_user):
+    """Changing the number forgets the confirmation (accounts.update_profile); one kept from
+    before that rule, or written outside Bro, is shown all the same."""
+    person = make_user(phone="+4791234568")
+    person.phone_confirmed = "+4791234567"
+    work.commit()
+    client.login(person.email)
+    profile = client.get("/privacy/my-data.json").json["profile"]
+    assert profile["phone_confirmed"] is False
+    assert profile["earlier_confirmed_phone"] == "+4791234567"
