@@ -87,7 +87,6 @@ def load(overrides: dict | None = None) -> dict:
         "SQLALCHEMY_DATABASE_URI": _database_url(),
         # A server database may drop idle connections; a local SQLite file never does.
         # Error messages and logs never show a statement's values (phone numbers, e-mails).
-        # A server database may drop idle connections; a local SQLite file never does.
         "SQLALCHEMY_ENGINE_OPTIONS": {"hide_parameters": True} | (
             {} if _database_url().startswith("sqlite") else {"pool_pre_ping": True}),
         "SESSION_COOKIE_HTTPONLY": True,
@@ -119,6 +118,11 @@ def load(overrides: dict | None = None) -> dict:
         "WORKSHOP_COMPLETION_PERCENT": int(os.environ.get("WORKSHOP_COMPLETION_PERCENT", "75")),
         "MIN_SELF_REGISTRATION_AGE": int(os.environ.get("MIN_SELF_REGISTRATION_AGE", "15")),
         "PRIVACY_NOTICE_VERSION": os.environ.get("PRIVACY_NOTICE_VERSION", "2026-11"),
+        # argon2id as OWASP's password storage cheat sheet sets its floor (19 MiB, 2 passes,
+        # 1 lane): about 19 ms of CPU a login here, against 134 ms for argon2-cffi's default
+        # (64 MiB, 3 passes, 4 lanes), so two cores let a café's people in after an SMS
+        # (bench/README.md, "The peak"). Hashes made with other settings are redone at login.
+        "ARGON2_PARAMETERS": {"time_cost": 2, "memory_cost": 19456, "parallelism": 1},
         "RESET_CODE_HOURS": 24,
         # Codes sent by SMS (a phone number to confirm, a new password): minutes they work,
         # wrong tries each, codes a person may get an hour, and asks per IP address.

@@ -35,11 +35,24 @@ def per_ip(name: str, methods=("POST",)):
     return limiter.limit(_config(name), methods=list(methods))
 
 
-def login_limits(view):
+def account_limits(view, deduct_when=None):
     """Per IP and per account, so neither a botnet on one account nor one IP on many gets far."""
     per_account = limiter.limit(_config("LOGIN_LIMIT_PER_ACCOUNT"), key_func=account_key,
-                                methods=["POST"])
-    return per_ip("LOGIN_LIMIT_PER_IP")(per_account(view))
+                                methods=["POST"], deduct_when=deduct_when)
+    per_address = limiter.limit(_config("LOGIN_LIMIT_PER_IP"), methods=["POST"],
+                                deduct_when=deduct_when)
+    return per_address(per_account(view))
+
+
+def _refused(response) -> bool:
+    return response.status_code != 303
+
+
+def login_limits(view):
+    """The account limits counting only the tries that fail: a login that lets the person in
+    uses none, so a café's people behind one Wi-Fi address all get in, while guessing stops
+    after the same few wrong passwords."""
+    return account_limits(view, deduct_when=_refused)
 
 
 # Pages that tell whether a code works: the invitation, and a certificate's check.

@@ -51,7 +51,7 @@ CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 def _hasher() -> PasswordHasher:
     return current_app.extensions.setdefault("bro.hasher", PasswordHasher(
-        **current_app.config.get("ARGON2_PARAMETERS", {})))
+        **current_app.config["ARGON2_PARAMETERS"]))
 
 
 def check_password(password: str) -> None:

@@ -24,7 +24,7 @@ from portal.accounts.forms import (
     SmsForgotForm,
     SmsResetForm,
 )
-from portal.accounts.limits import login_limits, per_ip
+from portal.accounts.limits import account_limits, login_limits, per_ip
 from portal.accounts.models import ROLE_NAMES, CodePurpose, LoginSession, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
@@ -298,7 +298,7 @@ def reset():
 
 
 @bp.post("/reset")
-@login_limits
+@account_limits
 def reset_with_code():
     form = ResetCodeForm()
     if not form.validate():
@@ -323,7 +323,7 @@ def forgot():
 
 
 @bp.post("/forgot")
-@login_limits
+@account_limits
 def send_reset_link():
     form = ForgotForm()
     if not form.validate():
@@ -347,7 +347,7 @@ def forgot_sms():
 
 @bp.post("/forgot/sms")
 @per_ip("SMS_CODE_LIMIT_PER_IP")
-@login_limits
+@account_limits
 def send_reset_sms():
     form = SmsForgotForm()
     if not form.validate():
@@ -370,7 +370,7 @@ def reset_sms():
 
 
 @bp.post("/reset/sms")
-@login_limits
+@account_limits
 def reset_with_sms_code():
     form = SmsResetForm()
     if not form.validate():

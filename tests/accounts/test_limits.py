@@ -76,3 +76,33 @@ def test_reading_pages_is_never_limited(app, client, url):
         assert [client.get(url).status_code for _ in range(5)] == [200] * 5
     finally:
         app.config["JOIN_LIMIT_PER_IP"] = "20 per 10 minutes"
+
+
+def test_people_behind_one_address_all_get_in(app, client, make_user):
+    """A café's Wi-Fi: logins that succeed use none of the address's tries."""
+    people = [make_user(email=f"cafe{n}@example.org") for n in range(5)]
+    app.config["LOGIN_LIMIT_PER_IP"] = "3 per 10 minutes"
+    try:
+        statuses = []
+        for person in people:
+            statuses.append(client.post("/accounts/login", {"login": person.email,
+                                                            "password": PASSWORD}).status_code)
+            client.post("/accounts/logout")
+        wrong = [client.post("/accounts/login", {"login": people[0].email,
+                                                 "password": "wrong"}).status_code
+                 for _ in range(4)]
+    finally:
+        app.config["LOGIN_LIMIT_PER_IP"] = "20 per 10 minutes"
+    assert statuses == [303] * 5
+    assert wrong == [422] * 3 + [429]
+
+
+def test_a_right_password_uses_no_try_of_the_account(client, make_user):
+    person = make_user(email="amina@example.org")
+    for _ in range(6):
+        assert client.post("/accounts/login", {"login": person.email,
+                                               "password": PASSWORD}).status_code == 303
+        client.post("/accounts/logout")
+    statuses = [client.post("/accounts/login", {"login": person.email, "password": "wrong"})
+                .status_code for _ in range(6)]
+    assert statuses == [422] * 5 + [429]

@@ -262,3 +262,17 @@ def test_a_person_sees_dates_in_their_meeting_places_time_zone(make_site, make_u
     rinkeby = make_site("Rinkeby", "SE", "Europe/Stockholm")
     assert make_user(at=rinkeby).timezone == "Europe/Stockholm"
     assert User(display_name="No place yet").timezone == DEFAULT_TIMEZONE
+
+
+def test_a_password_hashed_with_other_settings_is_hashed_again_at_login(app, make_user):
+    from argon2 import PasswordHasher
+
+    person = make_user()
+    person.password_hash = PasswordHasher(time_cost=1, memory_cost=16, parallelism=2).hash(
+        PASSWORD)
+    assert services.password_matches(person, PASSWORD)
+    settings = app.config["ARGON2_PARAMETERS"]
+    assert "m=16,t=1,p=2" not in person.password_hash
+    assert (f"m={settings['memory_cost']},t={settings['time_cost']},"
+            f"p={settings['parallelism']}") in person.password_hash
+
