@@ -58,8 +58,12 @@ def parse() -> argparse.Namespace:
 def prepare(args, work: Path) -> None:
     """Environment first: portal.config reads it on import."""
     os.environ.update(BRO_ENV="production", BRO_INSTANCE_PATH=str(work / "instance"),
-                      SECRET_KEY=secrets.token_urlsafe(48), MAIL_SERVER="")
+                      SECRET_KEY=secrets.token_urlsafe(48), MAIL_SERVER="",
+                      PUBLIC_URL="https://bro.example.test", TRUSTED_HOSTS="127.0.0.1")
     os.environ["BRO_LIVE_SECRET_KEY"] = os.environ["SECRET_KEY"]
+    from portal.config import new_vapid_private_key  # production needs the push key
+
+    os.environ["VAPID_PRIVATE_KEY"] = new_vapid_private_key()
     os.environ["DATABASE_URL"] = args.database_url or \
         f"sqlite:///{work / 'instance' / 'bro.sqlite3'}"
     (work / "instance").mkdir(parents=True, exist_ok=True)
@@ -120,8 +124,11 @@ def build_database(args) -> dict:
                          for day in range(5)]))
             db.session.commit()
             sessions[leader.email] = session.id
+        # Circles anyone may join: a refused join answers 303 too (a message on the circle's
+        # page), so a women-only or closed circle would look like a lost write.
         circles = list(db.session.scalars(select(Activity.id).where(
-            Activity.site_id == site.id, Activity.kind == Kind.STUDY_CIRCLE)))
+            Activity.site_id == site.id, Activity.kind == Kind.STUDY_CIRCLE,
+            Activity.status == "open", Activity.women_only.is_(False))))
         return {"participants": [(u.email, u.id) for u in participants],
                 "volunteers": [(u.email, u.id, sessions[u.email]) for u in volunteers],
                 "circles": circles,

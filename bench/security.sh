@@ -27,6 +27,10 @@ export FLASK_APP=portal:create_app BRO_INSTANCE_PATH="$WORK/instance" BRO_ENV=pr
 export DATABASE_URL="sqlite:///$WORK/instance/bro.sqlite3"
 SECRET_KEY=$("$BIN/python" -c 'import secrets; print(secrets.token_urlsafe(48))')
 export SECRET_KEY
+# Production also needs the key Bro signs web push with.
+VAPID_PRIVATE_KEY=$(cd "$ROOT" && "$BIN/python" -c \
+  'from portal.config import new_vapid_private_key; print(new_vapid_private_key())')
+export VAPID_PRIVATE_KEY
 # Production needs its public address; the scan reaches Bro as 127.0.0.1, so trust that too.
 export PUBLIC_URL=https://bro.example.test TRUSTED_HOSTS=127.0.0.1
 mkdir -p "$BRO_INSTANCE_PATH"
