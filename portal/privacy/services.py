@@ -70,6 +70,10 @@ def my_data(user: User) -> dict:
                                        .order_by(Consent.given_at)))
     codes = db.session.scalars(select(PhoneCode).where(PhoneCode.user_id == user.id)
                                .order_by(PhoneCode.created_at, PhoneCode.id))
+    resets = db.session.scalars(select(ResetCode).where(ResetCode.user_id == user.id)
+                                .order_by(ResetCode.created_at, ResetCode.id))
+    browsers = db.session.scalars(select(LoginSession).where(LoginSession.user_id == user.id)
+                                  .order_by(LoginSession.created_at, LoginSession.id))
     profile = {"name": user.display_name, "phone": user.phone,
                "phone_confirmed": user.phone_is_confirmed, "email": user.email,
                "language": user.language, "birth_year": user.birth_year,
@@ -89,6 +93,12 @@ def my_data(user: User) -> dict:
         "phone_codes": [{"purpose": str(c.purpose), "phone": c.phone, "sent": when(c.created_at),
                          "expires": when(c.expires_at), "used_or_replaced": when(c.used_at),
                          "tries": c.tries} for c in codes],
+        # Password codes a coordinator made for the person (never the code), and the browsers
+        # logged in now (never the key their cookie carries).
+        "reset_codes": [{"made": when(c.created_at), "expires": when(c.expires_at),
+                         "used": when(c.used_at)} for c in resets],
+        "logged_in_browsers": [{"since": when(s.created_at), "remembered": s.remember}
+                               for s in browsers],
     } | signals.collect(signals.data_requested, user)
 
 

@@ -227,3 +227,24 @@ def test_a_confirmed_number_kept_from_before_a_change_is_shown(client, make_user
     profile = client.get("/privacy/my-data.json").json["profile"]
     assert profile["phone_confirmed"] is False
     assert profile["earlier_confirmed_phone"] == "+4791234567"
+
+
+def test_my_data_lists_the_logged_in_browsers_and_reset_codes_without_keys_or_codes(
+        client, make_user):
+    from portal.accounts import services as accounts
+    from portal.accounts.models import LoginSession
+
+    person = make_user(email="amina@example.org")
+    coordinator = make_user(Role.COORDINATOR)
+    code = accounts.issue_reset_code(coordinator, person)
+    work.commit()
+    client.login(person.email)
+    [key] = db.session.scalars(select(LoginSession.key).where(
+        LoginSession.user_id == person.id)).all()
+    raw = client.get("/privacy/my-data.json").get_data(as_text=True)
+    data = json.loads(raw)
+    [browser] = data["logged_in_browsers"]
+    assert browser["since"] and browser["remembered"] is False
+    [reset] = data["reset_codes"]
+    assert reset["made"] and reset["expires"] and reset["used"] is None
+    assert key not in raw and code not in raw and code.replace("-", "") not in raw
