@@ -60,6 +60,16 @@ def _demo_shows_workshop_certificates_and_the_lower_grant():
     circles = reports.build([tøyen], month(utcnow().date().replace(day=1))).circles
     lower = [c["title"] for c in circles if "without_teacher" in c["status"].problems]
     assert "Norsk i hverdagen (kveld)" in lower
+    # Amina's CV lists the workshop among her courses, with the time she was present.
+    from portal.competences import cv as cv_document
+    from portal.competences import services as competences
+    from tests.pdfs import text_of
+
+    cv = competences.cv_of(amina)
+    assert [(c.activity_id, c.minutes) for c in cv.courses if c.minutes] == [
+        (workshop.source_id, 360)]
+    text, _reader = text_of(cv_document.pdf_of(cv))
+    assert "Verksted: slik skriver du en søknad" in text and "6 timer" in text
 
 
 def _demo_shows_seminars_women_only_and_registration_before_history():

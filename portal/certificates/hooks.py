@@ -1,5 +1,6 @@
 """What certificates do when a person is erased or asks for their data (portal.signals), their
-notice, and their part on a workshop's page (how to earn its certificate)."""
+notice, their part on a workshop's page (how to earn its certificate), and the workshops a
+person completed among My CV's courses."""
 
 from flask import current_app
 from sqlalchemy import delete, select
@@ -7,8 +8,9 @@ from sqlalchemy import delete, select
 from portal import signals
 from portal.activities import pages
 from portal.activities.models import Kind
-from portal.certificates import messages
+from portal.certificates import messages, services
 from portal.certificates.models import CourseCertificate
+from portal.competences import services as competences
 from portal.extensions import db
 
 
@@ -17,6 +19,7 @@ def connect() -> None:
     signals.data_requested.connect(certificates_data)
     messages.init()
     pages.add_part(workshop_part)
+    competences.add_course_source(services.workshop_courses)
 
 
 def workshop_part(user, activity):

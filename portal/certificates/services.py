@@ -33,7 +33,7 @@ from portal.activities.models import (
 from portal.audit.models import record
 from portal.audit.services import note_read
 from portal.certificates.models import CertificateKind, CourseCertificate
-from portal.competences.services import completed_courses
+from portal.competences.services import CourseDone, completed_courses
 from portal.employment.models import Placement, PlacementStatus
 from portal.employment.services import participant_sites
 from portal.errors import DomainError
@@ -136,6 +136,14 @@ def completed_workshops(person: User) -> list[Earned]:
                            ends.astimezone(zone).date(), minutes // 60, 60,
                            workshop.site_id, minutes))
     return done
+
+
+def workshop_courses(person: User) -> list[CourseDone]:
+    """The workshops the person completed, as My CV lists its courses (registered from
+    hooks.connect): the same rule as their certificates, with the real time present."""
+    return [CourseDone(item.source_id, item.title, item.organisation, item.first_day,
+                       item.last_day, item.hours, item.hours, item.hour_minutes, item.minutes)
+            for item in completed_workshops(person)]
 
 
 def issue(person: User, kind: CertificateKind, source_id: int) -> CourseCertificate:

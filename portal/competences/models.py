@@ -175,8 +175,8 @@ class CvChoice(db.Model):
 
 
 class CvCourseLeftOut(db.Model):
-    """A completed course (from Bro's records) the person chose to leave out of their CV.
-    Courses completed later go in until they are left out too."""
+    """A completed course or workshop (from Bro's records) the person chose to leave out of
+    their CV. Courses completed later go in until they are left out too."""
 
     __tablename__ = "cv_course_left_out"
 

@@ -1,6 +1,7 @@
 """My competences: the owner's verbs, what staff see when it is shared with them, and the
 choices for My CV. Only the owner reaches an item here: anyone else gets "not found"."""
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date
 from zoneinfo import ZoneInfo
@@ -260,7 +261,9 @@ def read_shared(staff: User, owner: User) -> Competences:
 
 @dataclass
 class CourseDone:
-    """A study circle the person completed by its funding rules, from Bro's own records."""
+    """A study circle the person completed by its funding rules, or a workshop they completed
+    by Bro's own rule (added by portal.certificates, see add_course_source), from Bro's own
+    records."""
 
     activity_id: int
     title: str
@@ -270,6 +273,7 @@ class CourseDone:
     hours: int  # whole clock hours present
     units: int  # hours present in the rule set's units (Sweden: study hours of 45 minutes)
     hour_minutes: int
+    minutes: int | None = None  # a workshop: the real time present, as its certificate states
 
 
 def completed_courses(owner: User) -> list[CourseDone]:
@@ -300,6 +304,27 @@ def completed_courses(owner: User) -> list[CourseDone]:
 
 def _local_day(moment, zone: str) -> date:
     return moment.astimezone(ZoneInfo(zone)).date()
+
+
+# Other completed courses for My CV, from a feature above this one: portal.certificates adds
+# the workshops a person completed by its rule (one definition of it, there). A source gives
+# the person's CourseDone rows.
+CourseSource = Callable[[User], list[CourseDone]]
+_COURSE_SOURCES: list[CourseSource] = []
+
+
+def add_course_source(source: CourseSource) -> None:
+    if source not in _COURSE_SOURCES:  # create_app may run more than once (tests)
+        _COURSE_SOURCES.append(source)
+
+
+def cv_courses(owner: User) -> list[CourseDone]:
+    """What My CV offers under Courses: the study circles the person completed and what the
+    sources add (workshops completed), newest first."""
+    found = completed_courses(owner)
+    for source in _COURSE_SOURCES:
+        found += source(owner)
+    return sorted(found, key=lambda course: course.last_day, reverse=True)
 
 
 def cv_languages(owner: User) -> list[CvLanguage]:
@@ -347,7 +372,7 @@ def save_cv_choices(owner: User, choices: CvChoices) -> CvChoice:
     for kind in KINDS:
         for item in items(owner, kind):
             item.in_cv = item.id in included.get(kind, set())
-    completed = {course.activity_id for course in completed_courses(owner)}
+    completed = {course.activity_id for course in cv_courses(owner)}
     db.session.execute(delete(CvCourseLeftOut).where(CvCourseLeftOut.owner_id == owner.id))
     db.session.add_all(CvCourseLeftOut(owner_id=owner.id, activity_id=activity_id)
                        for activity_id in sorted(completed - (choices.courses or set())))
@@ -389,7 +414,7 @@ def cv_of(owner: User) -> Cv:
         birth_year=owner.birth_year if choice.show_birth_year else None,
         summary=choice.summary, languages=chosen(mine.languages),
         education=chosen(mine.education), work=chosen(mine.work),
-        courses=[c for c in completed_courses(owner) if c.activity_id not in left_out],
+        courses=[c for c in cv_courses(owner) if c.activity_id not in left_out],
         certificates=chosen(mine.certificates),
         talents=mine.talents if choice.show_talents else "",
         licences=mine.licences if choice.show_licences else [])

@@ -197,7 +197,7 @@ def _item_label(kind: str, item) -> str:
 def _cv_form(choice=None, **kwargs) -> CvForm:
     """The CV form with the person's own items as its choices; from `choice` when given."""
     mine = services.competences_of(current_user)
-    courses = services.completed_courses(current_user)
+    courses = services.cv_courses(current_user)
     personal = [(key, label) for key, label, value in (
         ("phone", _("My phone number"), current_user.phone),
         ("email", _("My e-mail address"), current_user.email),

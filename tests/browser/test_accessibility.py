@@ -537,9 +537,10 @@ def test_my_certificates_made_and_to_make_pass_axe_and_fit_360_px(open_tab, worl
 @pytest.mark.parametrize("language", ["ar", "ti", "nb"])
 def test_workshop_certificates_staff_certificates_and_the_lower_grant_pass_axe_and_fit_360_px(
         open_tab, world, make_user, base_url, language):
-    """A workshop the participant completed (its page says the rule), the coordinator's page of
-    the participant's certificates with one made and one to make, the public page of a
-    workshop certificate, and a report whose study circles table marks a lower grant."""
+    """A workshop the participant completed (its page says the rule, and their CV's choices
+    and preview list it with the time present), the coordinator's page of the participant's
+    certificates with one made and one to make, the public page of a workshop certificate, and
+    a report whose study circles table marks a lower grant."""
     from portal.activities import services as activities
     from portal.activities.models import Attendance, Kind, Session
     from portal.certificates import services as certificates
@@ -581,6 +582,7 @@ def test_workshop_certificates_staff_certificates_and_the_lower_grant_pass_axe_a
     code = certificates.shown(certificates.issue(nour, CertificateKind.WORKSHOP,
                                                  workshop.id).code)
     coordinator = make_user("coordinator", language=language)
+    participant.language = language
     db.session.commit()
     lower = gettext_in(language, "Lower: a course without a teacher (the leader counted)")
     first = (now - timedelta(weeks=5)).date().isoformat()
@@ -588,7 +590,7 @@ def test_workshop_certificates_staff_certificates_and_the_lower_grant_pass_axe_a
     tab.page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
     failures = []
 
-    def walk(path: str) -> None:
+    def walk(path: str, tab=tab) -> None:
         where = f"{path} [{language}, 360 px]"
         tab.visit(path)
         assert_language(tab, language, where)
@@ -605,6 +607,13 @@ def test_workshop_certificates_staff_certificates_and_the_lower_grant_pass_axe_a
     assert tab.page.locator("main h2").filter(has_text=gettext_in(language, "Course certificate")
                                               ).count() == 1
     walk(f"/c/{code}")
+    own = open_tab(viewport=NARROW_PHONE)
+    own.page.context.add_cookies([{"name": "lang", "value": language, "url": base_url}])
+    log_in(own, participant)
+    walk("/competences/cv", own)
+    assert own.page.locator(f"input[name=courses][value='{workshop.id}']").is_checked()
+    walk("/competences/cv/preview", own)  # the CV in Norwegian: 145 + 115 + 85 minutes
+    assert own.page.locator(".cv", has_text="5 timer og 45 minutter").count() == 1
     log_in(tab, coordinator)
     walk(f"/certificates/people/{participant.id}")
     assert tab.page.locator(".panel select").count() == 1  # the work practice: made
