@@ -11,9 +11,11 @@ logged-in pages get slower by about what its line says:
   ids, and static URLs with a content hash (a page with a list builds the same link for every
   row; Werkzeug's builder costs a few µs each time).
 - `SharedFragments` (`{% shared key %}…{% endshared %}`): template parts that are the same
-  for everyone (menus, footers per language) rendered once per key.
+  for everyone (menus, footers per language) rendered once per key; `plain_template_globals`
+  makes a template's imports cheap.
 - `statement`: SQL statements that every request of a kind runs (the user loader, the menu's
-  count, the start page) built once per process, not on every request.
+  count, the start page) built once per process, not on every request; `rows` runs those of
+  plain columns without the ORM's layer around each statement.
 The translation catalog looked up once per request and dates formatted once per value live
 with the rest of the language code in portal.i18n.
 """
@@ -29,6 +31,8 @@ from itsdangerous import BadSignature
 from jinja2 import nodes
 from jinja2.ext import Extension
 
+from portal.extensions import db
+
 MAX_LINKS = 10_000  # remembered template links per process
 MAX_FRAGMENTS = 2000  # a key's values are few (languages, endpoints); this is a safety net
 
@@ -36,6 +40,15 @@ MAX_FRAGMENTS = 2000  # a key's values are few (languages, endpoints); this is a
 def statement(build):
     """Build a SQL statement once per process (use bindparam() for what varies)."""
     return cache(build)
+
+
+def rows(statement, parameters: dict):
+    """Run a statement of plain columns (no ORM objects) on the unit of work's own connection:
+    the same rows in the same transaction as `db.session.execute`, without the ORM's layer
+    around each statement (about 35 µs; the start page runs seven). Flushes first, as the
+    session's autoflush would."""
+    db.session.flush()
+    return db.session.connection().execute(statement, parameters)
 
 
 class SessionCookies(SecureCookieSessionInterface):
@@ -77,6 +90,14 @@ class SessionCookies(SecureCookieSessionInterface):
             self._verified.clear()
         self._verified[value] = (int(signed_at.timestamp()), self.serializer.dumps(data))
         return self.session_class(data)
+
+
+def plain_template_globals(environment) -> None:
+    """Each template's globals as one dict made when it is loaded, instead of Jinja's live
+    ChainMap over the environment's: every `{% from … import %}` compares the two sets of
+    names, and over a ChainMap that costs about 20 µs an import (a page has three or more).
+    Bro sets all its globals in create_app, before any template is loaded."""
+    environment.make_globals = lambda own: {**environment.globals, **(own or {})}
 
 
 def template_helpers(app) -> dict:

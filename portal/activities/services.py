@@ -13,7 +13,7 @@ from sqlalchemy.engine import Row
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import contains_eager, selectinload
 
-from portal import work
+from portal import speed, work
 from portal.accounts import policy
 from portal.accounts.models import ROLE_RANK, Gender, Membership, Role, Site, User
 from portal.activities import calendar
@@ -646,7 +646,7 @@ def remove_co_leader(actor: User, activity: Activity, person: User) -> None:
 
 def co_led_activities(user: User) -> list[Row]:
     """What this person helps run as a co-leader (for their start page): id, title, kind."""
-    return db.session.execute(_co_led_statement(), {"user_id": user.id}).all()
+    return speed.rows(_co_led_statement(), {"user_id": user.id}).all()
 
 
 @statement

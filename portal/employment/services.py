@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Row
 
+from portal import speed
 from portal.accounts import policy
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import Activity, Attendance, AttendanceStatus, Session
@@ -266,7 +267,7 @@ def visible_placement(user: User, placement_id: int) -> Placement | None:
 def current_placements(person: User, today: date) -> list[Row]:
     """Planned or going on, not yet over: what the start page shows (id, role, partner_name,
     starts_on, ends_on)."""
-    return db.session.execute(_current_placements_statement(), {
+    return speed.rows(_current_placements_statement(), {
         "participant_id": person.id, "today": today}).all()
 
 
@@ -460,7 +461,7 @@ def check_in_due(person: User, now: datetime | None = None) -> bool:
     """At the start, then about every three months after the last one (answered or skipped)."""
     if not takes_part(person):
         return False
-    last = db.session.scalar(_last_check_in_statement(), {"participant_id": person.id})
+    last = speed.rows(_last_check_in_statement(), {"participant_id": person.id}).scalar()
     return last is None or (now or utcnow()) - last >= timedelta(days=CHECK_IN_DAYS)
 
 

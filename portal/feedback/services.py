@@ -14,6 +14,7 @@ from flask import current_app
 from sqlalchemy import bindparam, distinct, func, literal, select, union_all
 from sqlalchemy.exc import IntegrityError
 
+from portal import speed
 from portal.accounts.models import Site, User
 from portal.activities.models import (
     Activity,
@@ -50,7 +51,7 @@ def next_question(user: User, now: datetime | None = None) -> Question | None:
     answered about nor skipped: one question at a time, never the same one twice. (Asked on
     every start page: one prebuilt statement of plain rows.)"""
     now = now or utcnow()
-    row = db.session.execute(_to_ask(), {
+    row = speed.rows(_to_ask(), {
         "user_id": user.id, "now": now, "since": now - timedelta(days=ASK_DAYS)}).first()
     if row is None:
         return None

@@ -4,7 +4,7 @@ The start page is the most visited page. Its lists are only shown, never changed
 read as Core rows with just the columns the page prints: no identity map, no eager-loading
 machinery, no objects to build (about a third of the page's cost before). The statements are
 built once per process with bind parameters, so SQLAlchemy reuses them and their cache keys.
-Run through the session, Core statements autoflush like ORM queries (SQLAlchemy 2.1).
+Run through `speed.rows`: on the unit of work's connection, after a flush.
 """
 
 from datetime import datetime
@@ -12,10 +12,10 @@ from datetime import datetime
 from sqlalchemy import bindparam, case, func, select
 from sqlalchemy.engine import Row
 
+from portal import speed
 from portal.accounts.models import Site, User
 from portal.activities.calendar import taking_part
 from portal.activities.models import Activity, Session
-from portal.extensions import db
 from portal.goals.models import Goal, GoalStatus, Step
 from portal.meetings.models import Booking, BookingStatus
 from portal.meetings.services import involving
@@ -26,7 +26,7 @@ def next_sessions(user: User, start: datetime, end: datetime, limit: int) -> lis
     """Sessions (cancelled ones too) of circles the person is in or waiting for and of cafés
     they follow, soonest first: starts_at, status, activity_id, title, timezone (the choice
     is activities.calendar.taking_part)."""
-    return db.session.execute(_sessions_statement(limit), {
+    return speed.rows(_sessions_statement(limit), {
         "user_id": user.id, "start": start, "end": end}).all()
 
 
@@ -45,7 +45,7 @@ def next_meetings(user: User, start: datetime, end: datetime, limit: int) -> lis
     and for staff also as host (a mentor's start page shows whom they meet). Columns: id,
     starts_at, timezone, other_name (the other person's name; None without one). The same
     choice as meetings.all_meetings without the cancelled ones."""
-    return db.session.execute(_meetings_statement(limit, hosting=user.is_staff), {
+    return speed.rows(_meetings_statement(limit, hosting=user.is_staff), {
         "user_id": user.id, "start": start, "end": end}).all()
 
 
@@ -78,7 +78,7 @@ def soonest_first(meetings: list[Row], sessions: list[Row]) -> list[tuple[str, R
 
 def next_steps(user: User, limit: int = 2) -> list[Row]:
     """The first open step of each active goal, oldest goal first: text, goal_id, goal_title."""
-    return db.session.execute(_steps_statement(limit), {"owner_id": user.id}).all()
+    return speed.rows(_steps_statement(limit), {"owner_id": user.id}).all()
 
 
 @statement
