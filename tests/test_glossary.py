@@ -168,6 +168,12 @@ def test_glossary_md_is_made_from_glossary_toml():
     ("You have a session or another meeting at this time.", {"session", "meeting", "time"}),
     ("Change password", {"password"}),
     ("Sessions held", {"session"}),
+    ("Leave it empty if you still work there.", set()),
+    ("Leave the waiting list", {"leave", "waiting_list"}),
+    ("Book a follow-up meeting", {"book", "meeting"}),
+    ("Were you present for at least %(share)s of the time?", {"time"}),
+    ("For your safety, forms stop working after a while.", set()),
+    ("Your new password is saved, and you are logged in.", {"password", "save", "log_in"}),
 ])
 def test_terms_are_found_as_whole_words(msgid, expected):
     assert terms_in(msgid) == expected

@@ -7,6 +7,7 @@ from datetime import UTC
 from pathlib import Path
 
 import pytest
+from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 from babel.support import Translations
 
@@ -70,6 +71,86 @@ def test_no_english_sentence_is_left_inside_a_translation(code):
             found += [(sources[0], sentence) for sentence in english - own
                       if sentence in string]
     assert found == []
+
+
+def _translations(catalog) -> list[tuple[tuple, tuple]]:
+    """(source strings, translated strings) of each entry of a catalog."""
+    return [(message.id if isinstance(message.id, tuple) else (message.id,),
+             message.string if isinstance(message.string, tuple) else (message.string,))
+            for message in catalog if message.id]
+
+
+def _catalog(code: str):
+    with CATALOGS[code].open("rb") as handle:
+        return read_po(handle)
+
+
+# Ukrainian speaks to the reader as «ви» (glossary.toml, [uk]); these are «ти» and its forms.
+_UKRAINIAN_TY = re.compile(
+    r"(?<![\w'’ʼ-])(?:ти|тебе|тобі|тобою|твій|твоя|твоє|твої|твого|твоєї|твоєму|твоїй|твоїм|"
+    r"твоїх|твоїми|твою)(?![\w'’ʼ-])", re.IGNORECASE)
+
+
+def informal_ukrainian(catalog) -> list[tuple[str, str]]:
+    """(source, translation) of each entry that says «ти», «тебе», «твій»… as a whole word."""
+    return [(sources[0], string) for sources, strings in _translations(catalog)
+            for string in strings if _UKRAINIAN_TY.search(string)]
+
+
+def test_ukrainian_speaks_to_the_reader_as_vy_never_ty():
+    assert informal_ukrainian(_catalog("uk")) == []
+
+
+def test_a_ukrainian_entry_that_says_ty_is_found():
+    catalog = Catalog(locale="uk")
+    catalog.add("Your plan", "Твій план")
+    catalog.add("We send you a code.", "Ми надішлемо тобі код.")
+    catalog.add("You can join.", "Ти можеш приєднатися.")
+    catalog.add("Save your plan.", "Збережіть свій план.")
+    catalog.add("A week", "Тиждень")  # «ти» inside a word is no «ти»
+    catalog.add("Tigrinya", "Тигринья")
+    assert informal_ukrainian(catalog) == [
+        ("Your plan", "Твій план"), ("We send you a code.", "Ми надішлемо тобі код."),
+        ("You can join.", "Ти можеш приєднатися.")]
+
+
+# Latin-letter words (with Nordic and other accents) in a translation into another script.
+_LATIN_WORD = r"[A-Za-zÀ-ɏ]+(?:[-'’.][A-Za-zÀ-ɏ]+)*"
+_LATIN_RUN = re.compile(rf"{_LATIN_WORD}(?:\s+{_LATIN_WORD}){{2,}}")
+# Placeholders, markup, addresses and links are not words of the text.
+_NOT_WORDS = re.compile(r"%\(\w+\)[sd]|<[^>]+>|https?://\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+
+def latin_runs(catalog) -> list[tuple[str, str]]:
+    """(source, run) for each run of three or more Latin-letter words in a translation whose
+    source does not have those words: an English sentence left in the text. Names the source
+    has too (Bro, NAV, SMS, Arbetsförmedlingen, the iPhone's "Add to Home Screen") pass."""
+    found = []
+    for sources, strings in _translations(catalog):
+        own = {word.lower() for source in sources for word in re.findall(_LATIN_WORD, source)}
+        for string in strings:
+            for run in _LATIN_RUN.findall(_NOT_WORDS.sub(" | ", string)):
+                if not {word.lower() for word in re.findall(_LATIN_WORD, run)} <= own:
+                    found.append((sources[0], run))
+    return found
+
+
+@pytest.mark.parametrize("code", ["ar", "fa_AF", "uk", "ti"])
+def test_no_english_words_are_left_in_a_translation_into_another_script(code):
+    assert latin_runs(_catalog(code)) == []
+
+
+def test_english_words_glued_into_an_arabic_entry_are_found():
+    catalog = Catalog(locale="ar")
+    catalog.add("Saved.", "تم الحفظ. Your goal is saved.")
+    catalog.add("Answered: %(rate)s.", "نسبة الرد: %(rate)s.An administrator made a code")
+    catalog.add("%(name)s can now see it.", "يستطيع %(name)s رؤيتها الآن.")
+    catalog.add("For NAV, Arbetsförmedlingen or Jobcenter",
+                "لـ NAV أو Arbetsförmedlingen أو Jobcenter")
+    catalog.add("Tap Share, then Add to Home Screen.", "اضغط Share، ثم Add to Home Screen.")
+    catalog.add("Write to us", "اكتب إلى bro@example.org أو https://bro.example.org/help/me")
+    assert latin_runs(catalog) == [("Saved.", "Your goal is saved"),
+                                   ("Answered: %(rate)s.", "An administrator made a code")]
 
 
 @pytest.mark.parametrize("code", LANGUAGES)
