@@ -21,31 +21,14 @@ def malmo(make_site):
 
 
 @pytest.fixture
-def make_circle(make_user):
+def make_circle(make_workshop):
     """A study circle under its country's rule set whose sessions (`minutes` long, one a week,
     their lists signed off unless `signed` is false) began `days_ago` days back; `present` maps
-    a person to their minutes at each session."""
+    a person to their minutes at each session (0: not on the list)."""
 
     def make(site, title, present, minutes, days_ago=60, signed=True):
-        leader = make_user(Role.VOLUNTEER, at=site, name=f"Leader of {title}")
-        circle = activities.create_activity(leader, site, activities.ActivityData(
-            kind=Kind.STUDY_CIRCLE, title=title, capacity=20))
-        start = utcnow() - timedelta(days=days_ago)
-        sessions = [Session(activity_id=circle.id, starts_at=start + timedelta(days=7 * i),
-                            ends_at=start + timedelta(days=7 * i, minutes=length),
-                            signed_off_at=start + timedelta(days=7 * i, minutes=length)
-                            if signed else None, signed_off_by_id=leader.id if signed else None)
-                    for i, length in enumerate(minutes)]
-        db.session.add_all(sessions)
-        db.session.flush()
-        for person, marks in present.items():
-            activities.enrol(person, circle.id)
-            for session, mark in zip(sessions, marks, strict=True):
-                if mark:
-                    db.session.add(Attendance(session_id=session.id, user_id=person.id,
-                                              status=AttendanceStatus.PRESENT, minutes=mark))
-        db.session.flush()
-        return circle
+        marks = {person: tuple(mark or None for mark in row) for person, row in present.items()}
+        return make_workshop(site, title, marks, minutes, days_ago, signed, Kind.STUDY_CIRCLE)
 
     return make
 
