@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from flask import current_app
-from sqlalchemy import Date, bindparam, null, or_, select, type_coerce, union_all
+from sqlalchemy import Date, Time, bindparam, null, or_, select, type_coerce, union_all
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site, User
 from portal.activities.services import session_times
@@ -151,33 +151,39 @@ def _staff_at(site_id):
 
 @statement
 def _offers_statement(by_site: bool, by_host: bool, by_id: bool):
-    """One row per window (weekly, or extra in the period), or one without a window."""
-    windows = union_all(
-        select(Window.availability_id, Window.weekday, type_coerce(null(), Date).label("day"),
-               Window.starts, Window.ends),
-        select(ExtraWindow.availability_id, null(), ExtraWindow.day, ExtraWindow.starts,
-               ExtraWindow.ends).where(ExtraWindow.day >= bindparam("first_day"),
-                                       ExtraWindow.day <= bindparam("last_day")),
-    ).subquery("window")
-    statement = (
-        select(Availability.id, Availability.host_id, Availability.site_id, Availability.mode,
-               Availability.place, Availability.languages, Availability.slot_minutes,
-               Availability.buffer_minutes, Availability.valid_from, Availability.valid_until,
-               User.display_name, windows.c.weekday, windows.c.day, windows.c.starts,
-               windows.c.ends)
-        .join(User, User.id == Availability.host_id)
-        .outerjoin(windows, windows.c.availability_id == Availability.id)
-        .where(Availability.host_id.in_(_staff_at(Availability.site_id)),
-               Availability.valid_from <= bindparam("last_day"),
-               or_(Availability.valid_until.is_(None),
-                   Availability.valid_until >= bindparam("first_day"))))
-    if by_site:
-        statement = statement.where(Availability.site_id == bindparam("site_id"))
-    if by_host:
-        statement = statement.where(Availability.host_id == bindparam("host_id"))
-    if by_id:
-        statement = statement.where(Availability.id == bindparam("availability_id"))
-    return statement.order_by(Availability.id)
+    """One row for each availability (no window) and one for each of its windows: weekly, and
+    extra ones in the period. Each part finds its rows by index (a join to a union of all
+    windows would read every site's windows)."""
+    def offers(*window_columns):
+        statement = (
+            select(Availability.id.label("offer_id"), Availability.host_id, Availability.site_id,
+                   Availability.mode, Availability.place, Availability.languages,
+                   Availability.slot_minutes, Availability.buffer_minutes,
+                   Availability.valid_from, Availability.valid_until, User.display_name,
+                   *window_columns)
+            .join(User, User.id == Availability.host_id)
+            .where(Availability.host_id.in_(_staff_at(Availability.site_id)),
+                   Availability.valid_from <= bindparam("last_day"),
+                   or_(Availability.valid_until.is_(None),
+                       Availability.valid_until >= bindparam("first_day"))))
+        if by_site:
+            statement = statement.where(Availability.site_id == bindparam("site_id"))
+        if by_host:
+            statement = statement.where(Availability.host_id == bindparam("host_id"))
+        if by_id:
+            statement = statement.where(Availability.id == bindparam("availability_id"))
+        return statement
+
+    no_day = type_coerce(null(), Date)
+    return union_all(
+        offers(null(), no_day, type_coerce(null(), Time), type_coerce(null(), Time)),
+        offers(Window.weekday, no_day, Window.starts, Window.ends)
+        .join(Window, Window.availability_id == Availability.id),
+        offers(null(), ExtraWindow.day, ExtraWindow.starts, ExtraWindow.ends)
+        .join(ExtraWindow, ExtraWindow.availability_id == Availability.id)
+        .where(ExtraWindow.day >= bindparam("first_day"),
+               ExtraWindow.day <= bindparam("last_day")),
+    ).order_by("offer_id")
 
 
 def _days_off(host_ids: set[int], first_day: date, last_day: date) -> dict[int, set[date]]:
