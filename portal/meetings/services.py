@@ -34,7 +34,7 @@ from portal.meetings.models import (
 )
 from portal.notify.models import Notification
 from portal.notify.services import notify
-from portal.speed import statement
+from portal.speed import rows, statement
 
 DAYS_AHEAD = 28  # how far ahead participants can book
 
@@ -223,9 +223,7 @@ def hosts_at(site: Site, availability: list[slot_rules.Offer] | None = None,
 
 def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
     """How many meetings each host at the site has booked in the period."""
-    rows = db.session.execute(_load_statement(),
-                              {"site_id": site.id, "start": start, "end": end})
-    return dict(rows.all())
+    return dict(rows(_load_statement(), {"site_id": site.id, "start": start, "end": end}).all())
 
 
 @statement
@@ -281,7 +279,7 @@ def involving(hosting: bool):
 def _meetings_between(participant: User, start: datetime, end: datetime):
     """(id, start, end) of the person's booked meetings that overlap the period, on either
     side (staff who book a colleague may be hosting then)."""
-    return db.session.execute(_meetings_between_statement(participant.is_staff), {
+    return rows(_meetings_between_statement(participant.is_staff), {
         "user_id": participant.id, "start": start, "end": end}).all()
 
 

@@ -17,7 +17,7 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from functools import cache
+from functools import cache, lru_cache
 from itertools import accumulate
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
@@ -260,10 +260,6 @@ def _busy_statement():
     return union_all(side(Booking.host_id), side(Booking.participant_id))
 
 
-def public_holidays(site: Site, first_day: date, last_day: date):
-    return _holidays(site.country, first_day.year, last_day.year)
-
-
 @cache
 def _holidays(country: str, first_year: int, last_year: int):
     # The same few years for every page of free times: computed once per process (read-only).
@@ -279,9 +275,18 @@ class _Day(NamedTuple):
     offset: int | None  # the zone's offset from UTC in seconds all day; None: the clocks change
 
 
-def _open_days(site: Site, first_day: date, last_day: date, zone: ZoneInfo) -> list[_Day]:
+def _open_days(site: Site, first_day: date, last_day: date) -> tuple[_Day, ...]:
     """The period's days but public holidays, worked out once for every availability."""
-    closed = public_holidays(site, first_day, last_day)
+    return _open_days_in(site.country, site.timezone, first_day, last_day)
+
+
+@lru_cache(maxsize=1024)
+def _open_days_in(country: str, zone_name: str, first_day: date, last_day: date,
+                  ) -> tuple[_Day, ...]:
+    # The same for every page of a place on one day (about 0.1 ms of holiday and offset
+    # look-ups for four weeks): kept per country, zone and period (read-only).
+    closed = _holidays(country, first_day.year, last_day.year)
+    zone = ZoneInfo(zone_name)
     days = []
     day = first_day
     while day <= last_day:
@@ -291,7 +296,7 @@ def _open_days(site: Site, first_day: date, last_day: date, zone: ZoneInfo) -> l
             days.append(_Day(day, day.weekday(), (day.toordinal() - EPOCH_ORDINAL) * 86400,
                              offset // SECOND if same else None))
         day += timedelta(days=1)
-    return days
+    return tuple(days)
 
 
 def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None = None,
@@ -314,7 +319,7 @@ def free_slots(site: Site, first_day: date, last_day: date, host_id: int | None 
     period_end = datetime.combine(last_day + timedelta(days=1), datetime.min.time(), tzinfo=zone)
     busy = _busy(hosts, period_start, period_end, ignore_booking)
     off = _days_off(hosts, first_day, last_day)
-    days = _open_days(site, first_day, last_day, zone)
+    days = _open_days(site, first_day, last_day)
     soonest = _ceil(earliest)
     free: dict[tuple[int, int, int], Offer] = {}  # (start, length, host): the first offer
     for offer in found:
