@@ -34,7 +34,7 @@ from portal.meetings.models import (
 )
 from portal.notify.models import Notification
 from portal.notify.services import notify
-from portal.speed import statement
+from portal.speed import rows, statement
 
 DAYS_AHEAD = 28  # how far ahead participants can book
 
@@ -207,24 +207,23 @@ def _local_day(booking: Booking) -> date:
 
 # -- finding a time (participant) ----------------------------------------------------------
 
-def offered(site: Site) -> list[Availability]:
+def offered(site: Site) -> list[slot_rules.Offer]:
     """The site's availability in the weeks participants can book (load once per page)."""
     today = slot_rules.local_today(site)
     return slot_rules.availabilities(site, today, today + timedelta(days=DAYS_AHEAD - 1))
 
 
-def hosts_at(site: Site, availability: list[Availability] | None = None) -> list[User]:
-    """Staff who offer meetings at this site in the coming weeks."""
+def hosts_at(site: Site, availability: list[slot_rules.Offer] | None = None,
+             ) -> list[slot_rules.Host]:
+    """Staff who offer meetings at this site in the coming weeks (id and name)."""
     hosts = {a.host_id: a.host for a in (availability if availability is not None
-                                         else offered(site))}  # each loaded with its host
-    return sorted(hosts.values(), key=lambda u: (u.display_name, u.id))
+                                         else offered(site))}
+    return sorted(hosts.values(), key=lambda host: (host.display_name, host.id))
 
 
 def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
     """How many meetings each host at the site has booked in the period."""
-    rows = db.session.execute(_load_statement(),
-                              {"site_id": site.id, "start": start, "end": end})
-    return dict(rows.all())
+    return dict(rows(_load_statement(), {"site_id": site.id, "start": start, "end": end}).all())
 
 
 @statement
@@ -238,7 +237,7 @@ def _load_statement():
 def find_slots(participant: User, site: Site, host_id: int | None,
                first_day: date | None = None, days: int = DAYS_AHEAD,
                ignore_booking: int | None = None,
-               availability: list[Availability] | None = None) -> list[slot_rules.Slot]:
+               availability: list[slot_rules.Offer] | None = None) -> list[slot_rules.Slot]:
     """Free slots from first_day on, for one host or for any (one per time), each flagged when
     it clashes with a session the participant joined or another meeting of theirs."""
     first_day = max(first_day or date.min, slot_rules.local_today(site))
@@ -280,7 +279,7 @@ def involving(hosting: bool):
 def _meetings_between(participant: User, start: datetime, end: datetime):
     """(id, start, end) of the person's booked meetings that overlap the period, on either
     side (staff who book a colleague may be hosting then)."""
-    return db.session.execute(_meetings_between_statement(participant.is_staff), {
+    return rows(_meetings_between_statement(participant.is_staff), {
         "user_id": participant.id, "start": start, "end": end}).all()
 
 
@@ -306,13 +305,13 @@ def _free_slot(key: str, ignore_booking: int | None = None) -> slot_rules.Slot |
     parsed = slot_rules.parse_key(key)
     if parsed is None:
         return None
-    availability = slot_rules.still_offered(parsed[0])
-    if availability is None:
+    offer = slot_rules.still_offered(*parsed)
+    if offer is None:
         return None
-    site = availability.site
+    site = offer.site
     day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
     found = slot_rules.free_slots(site, day, day, ignore_booking=ignore_booking,
-                                  offered=[availability])
+                                  offered=[offer])
     return next((s for s in found if s.starts_at == parsed[1]), None)
 
 
