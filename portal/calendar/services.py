@@ -1,8 +1,8 @@
 """What My calendar shows and what its feed holds, read from the features that own them."""
 
 import secrets
-from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from icalendar import Event
@@ -16,15 +16,17 @@ from portal.employment.services import CalendarDay, placement_days
 from portal.extensions import db, utcnow
 from portal.meetings import services as meetings
 from portal.meetings.calendar import booking_event
+from portal.meetings.calendar import calendar_rows as meeting_rows
 
 PAGE_DAYS = 56  # the page: eight weeks ahead
 FEED_PAST, FEED_AHEAD = timedelta(days=30), timedelta(days=365)  # the phone's feed
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     """One line of My calendar: a session, a meeting or a work-practice day (`kind`), when it
-    is in local time (a whole day at midnight) and the thing itself, for its row."""
+    is in local time (a whole day at midnight) and the thing itself, for its row: a row of
+    activities.calendar.calendar_rows or meetings.calendar.calendar_rows, or a CalendarDay.
+    A named tuple: made in a fraction of a frozen dataclass's time (a page has dozens)."""
 
     kind: str
     local: datetime
@@ -41,10 +43,10 @@ def weeks(user: User, days: int = PAGE_DAYS) -> list[tuple[date, list[Entry]]]:
     now = utcnow()
     end = now + timedelta(days=days)
     entries = [
-        *(Entry("session", _local(s.starts_at, s.activity.site.timezone), s)
-          for s in activities.calendar_sessions(user, now, end)),
-        *(Entry("meeting", _local(b.starts_at, b.site.timezone), b)
-          for b in meetings.next_meetings(user, now, end)),
+        *(Entry("session", _local(s.starts_at, s.timezone), s)
+          for s in activities.calendar_rows(user, now, end)),
+        *(Entry("meeting", _local(m.starts_at, m.timezone), m)
+          for m in meeting_rows(user, now, end)),
         *(Entry("placement", datetime.combine(d.day, datetime.min.time()), d)
           for d in placement_days(user, now.date(), end.date())),
     ]
