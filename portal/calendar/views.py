@@ -14,8 +14,9 @@ bp = Blueprint("calendar", __name__, url_prefix="/activities/calendar")
 @bp.get("")
 @login_required
 def index():
-    token = services.feed_token(current_user)
-    return render("calendar/index.html", weeks=services.weeks(current_user),
+    user = current_user._get_current_object()  # the object, not the proxy, for the reads below
+    token = services.feed_token(user)
+    return render("calendar/index.html", weeks=services.weeks(user),
                   feed_url=external_url("calendar.feed", token=token))
 
 
