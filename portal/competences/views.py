@@ -52,7 +52,7 @@ def _page(fragment: str = "competences/index.html", status: int = 200, forms=Non
     return render("competences/index.html", fragment, status=status, mine=mine,
                   add_forms=add_forms, blank_form=_blank_form, talents_form=talents_form,
                   licences_form=licences_form,
-                  shares=services.shared_with(current_user), editable=True, **names(), **context)
+                  shares=services.shown_to(current_user), editable=True, **names(), **context)
 
 
 @bp.get("")
