@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import work
+from portal import speed, work
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
 from portal.activities.services import session_times
 from portal.errors import DomainError
@@ -576,20 +576,34 @@ def forget(person: User, actor: User | None, now: datetime) -> None:
 
 def data_of(person: User) -> list[dict]:
     """The meetings a person booked, and the reminders sent for each, as plain data (their
-    part of My data)."""
+    part of My data): plain rows from two statements built once per process."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    bookings = list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == person.id).order_by(Booking.starts_at)))
     reminded: dict[int, list[dict]] = {}
-    for booking_id, hours, sent in db.session.execute(
-            select(Reminder.booking_id, Reminder.hours_before, Reminder.sent_at).where(
-                Reminder.booking_id.in_([b.id for b in bookings]))
-            .order_by(Reminder.sent_at, Reminder.id)):
+    for booking_id, hours, sent in speed.rows(_reminders_sent(), {"user_id": person.id}):
         reminded.setdefault(booking_id, []).append({"hours_before": hours,
                                                     "sent": when(sent)})
-    return [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
+    return [{"with": b.host, "start": when(b.starts_at),
              "end": when(b.ends_at), "mode": str(b.mode), "topic": b.topic,
              "interpreter": b.interpreter, "status": str(b.status),
-             "reminders_sent": reminded.get(b.id, [])} for b in bookings]
+             "reminders_sent": reminded.get(b.id, [])}
+            for b in speed.rows(_booked(), {"user_id": person.id})]
+
+
+@statement
+def _booked():
+    """The person's bookings with their host's name (None without a host)."""
+    return (select(Booking.id, User.display_name.label("host"), Booking.starts_at,
+                   Booking.ends_at, Booking.mode, Booking.topic, Booking.interpreter,
+                   Booking.status)
+            .outerjoin(User, User.id == Booking.host_id)
+            .where(Booking.participant_id == bindparam("user_id")).order_by(Booking.starts_at))
+
+
+@statement
+def _reminders_sent():
+    return (select(Reminder.booking_id, Reminder.hours_before, Reminder.sent_at)
+            .where(Reminder.booking_id.in_(select(Booking.id).where(
+                Booking.participant_id == bindparam("user_id"))))
+            .order_by(Reminder.sent_at, Reminder.id))
