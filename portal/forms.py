@@ -9,8 +9,10 @@ import unicodedata
 
 from flask_babel import get_translations
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
-from wtforms import PasswordField
+from wtforms import PasswordField, widgets
+from wtforms.widgets.core import clean_key
 
 from portal.web import render
 
@@ -143,3 +145,100 @@ def field_attrs(field, attrs: dict) -> dict:
     if field.errors:
         attrs["aria-invalid"] = "true"
     return attrs
+
+
+# -- rendering a field's control --------------------------------------------------------------
+
+# The widgets `widget()` writes itself: exactly these classes (a subclass may render otherwise).
+_INPUTS = {widgets.TextInput, widgets.SearchInput, widgets.EmailInput, widgets.TelInput,
+           widgets.PasswordInput, widgets.CheckboxInput, widgets.HiddenInput}
+
+
+def widget(field, attrs: dict) -> Markup:
+    """`field(**attrs)`, the same HTML as WTForms writes it, for the widgets forms use most
+    (text-like inputs, checkboxes, selects, text areas); any other goes to WTForms. WTForms
+    3.3 inspects `render_option`'s signature on every select it renders and lists the field's
+    flags with dir() on every control, and builds each attribute with Markup.format: about
+    60 µs a select and 15 µs an input, the activity filters alone 0.4 ms."""
+    kind = type(field.widget)
+    if kind in _INPUTS:
+        return _input(field, _attributes(field, attrs))
+    if kind is widgets.Select and not field.has_groups():
+        return _select(field, _attributes(field, attrs))
+    if kind is widgets.TextArea:
+        return _textarea(field, _attributes(field, attrs))
+    return field(**attrs)
+
+
+def _attributes(field, attrs: dict) -> dict:
+    """The call's attributes over the field's render_kw, keys cleaned (DefaultMeta.render_field)
+    and the id set."""
+    attrs = {clean_key(key): value for key, value in attrs.items()}
+    own = getattr(field, "render_kw", None)
+    if own is not None:
+        attrs = {**{clean_key(key): value for key, value in own.items()}, **attrs}
+    attrs.setdefault("id", field.id)
+    return attrs
+
+
+def _add_flags(field, attrs: dict, call: bool = False) -> None:
+    """The validators' flags the widget turns into attributes (required, maxlength …), unless
+    the call set them. Flags are the attributes set on the field's Flags object."""
+    flags = vars(field.flags)
+    for name in field.widget.validation_attrs:
+        if name in flags and name not in attrs:
+            value = flags[name]
+            attrs[name] = value() if call and callable(value) else value
+
+
+def _params(attrs: dict) -> str:
+    """wtforms.widgets.html_params: sorted, True as a bare name, False left out, values
+    escaped (and a markup value's double quotes too)."""
+    parts = []
+    for key, value in sorted(attrs.items()):
+        if value is True:
+            parts.append(escape(clean_key(key)))
+        elif value is not False:
+            value = str(escape(value)).replace('"', "&quot;")
+            parts.append(f'{escape(clean_key(key))}="{value}"')
+    return " ".join(parts)
+
+
+def _input(field, attrs: dict) -> Markup:
+    widget = field.widget
+    if type(widget) is widgets.PasswordInput and widget.hide_value:
+        attrs["value"] = ""
+    if type(widget) is widgets.CheckboxInput and getattr(field, "checked", field.data):
+        attrs.setdefault("checked", True)
+    attrs.setdefault("type", widget.input_type)
+    if "value" not in attrs:
+        attrs["value"] = field._value()
+    datalist = getattr(field, "_datalist", None)
+    if datalist is not None and "list" not in attrs:
+        attrs["list"] = datalist if isinstance(datalist, str) else datalist.id
+    _add_flags(field, attrs, call=True)
+    attrs["name"] = field.name
+    return Markup(f"<input {_params(attrs)}>")  # noqa: S704  every value escaped by _params
+
+
+def _select(field, attrs: dict) -> Markup:
+    if field.widget.multiple:
+        attrs["multiple"] = True
+    _add_flags(field, attrs)
+    attrs["name"] = field.name
+    html = [f"<select {_params(attrs)}>"]
+    for choice in field._iter_choices_normalized():
+        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
+        option = {"value": value, **(choice.render_kw or {})}
+        if choice.selected:
+            option["selected"] = True
+        html.append(f"<option {_params(option)}>{escape(choice.label or choice.value)}</option>")
+    html.append("</select>")
+    return Markup("".join(html))  # noqa: S704  every value escaped above
+
+
+def _textarea(field, attrs: dict) -> Markup:
+    _add_flags(field, attrs)
+    attrs["name"] = field.name
+    return Markup(  # noqa: S704  every value escaped
+        f"<textarea {_params(attrs)}>\r\n{escape(field._value())}</textarea>")
