@@ -7,11 +7,14 @@ every language.
 
 import unicodedata
 
-from flask_babel import get_translations
+from flask import has_app_context
+from flask_babel import get_locale, get_translations
+from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from wtforms import PasswordField, widgets
+from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.widgets.core import clean_key
 
 from portal.web import render
@@ -69,6 +72,10 @@ _TRANSLATIONS = _Translations()
 
 
 class BaseForm(FlaskForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        in_language(self)
+
     class Meta:
         csrf = False  # CSRFProtect checks every POST (forms and htmx) before any view runs
 
@@ -87,6 +94,53 @@ class BaseForm(FlaskForm):
                     value = normalise_password(value) if key in secret else normalise_text(value)
                 clean.add(key, value)
             return clean
+
+
+# Lazy labels, hints and choices in each language, as markup (a lazy string is markup to
+# Jinja and to markupsafe): what the code marks is finite, so this stays small.
+_TEXTS: dict[tuple, Markup] = {}
+MAX_TEXTS = 20_000  # a safety net
+
+
+def in_language(form) -> None:
+    """The form's lazy labels, hints and choice labels as text in the page's language, each
+    translated once per process per language. A lazy string looks its catalog up every time
+    it is read, and a form reads each several times (is there a hint? its text; an option's
+    label is tested, then escaped): the activity filters read 60 of them per page, about
+    0.4 ms. The text is the lazy string's as markup, as Jinja would have used it."""
+    if not has_app_context() or (language := get_locale()) is None:
+        return
+    for field in form:
+        field.label.text = _text(field.label.text, language)
+        field.description = _text(field.description, language)
+        if isinstance(field, SelectFieldBase):
+            _choices_in(field, language)
+
+
+def _choices_in(field, language) -> None:
+    """A list of SelectChoice given to the field (not a callable WTForms resolves later)."""
+    choices = vars(field).get("_choices")
+    if (vars(field).get("_choices_callable") is None and isinstance(choices, list)
+            and any(type(getattr(choice, "label", None)) is LazyString for choice in choices)):
+        field.choices = [
+            SelectChoice(choice.value, _text(choice.label, language), choice.render_kw,
+                         choice.optgroup) if isinstance(choice, SelectChoice) else choice
+            for choice in choices]
+
+
+def _text(text, language):
+    if type(text) is not LazyString:
+        return text
+    try:
+        key = (language, text._func, text._args, tuple(text._kwargs.items()))
+        kept = _TEXTS.get(key)
+    except TypeError:  # an argument that cannot be a key: translate it this time only
+        return Markup(text.__html__())  # noqa: S704  as Jinja and markupsafe read it
+    if kept is None:
+        if len(_TEXTS) >= MAX_TEXTS:
+            _TEXTS.clear()
+        kept = _TEXTS[key] = Markup(text.__html__())  # noqa: S704  as above
+    return kept
 
 
 def attach_error(form, error) -> None:

@@ -236,7 +236,7 @@ PAGE_SIZE = 30
 
 @dataclass
 class Page:
-    rows: list[tuple[Activity, datetime | None]]
+    rows: list[Row]  # the columns of LISTED, site_name, site_timezone and next_start
     total: int
     page: int
 
@@ -245,21 +245,39 @@ class Page:
         return self.page * PAGE_SIZE < self.total
 
 
+# What a card of the list shows: plain columns, not Activity objects.
+_activity = Activity.__table__
+LISTED = (_activity.c.id, _activity.c.title, _activity.c.kind, _activity.c.level,
+          _activity.c.languages, _activity.c.women_only, _activity.c.childcare,
+          _activity.c.children_welcome)
+
+
 def browse_page(filters: Filters, page: int = 1) -> Page:
-    """One page of the list (phones: short pages), with the total for "show more"."""
-    rows = browse(filters, limit=500)
+    """One page of the list (phones: short pages), with the total for "show more". The list
+    is only shown, so its rows are Core rows of the columns the cards print (no Activity and
+    Site objects to build: about 0.5 ms of the activity page's 6)."""
+    rows = _on_weekday(speed.rows(_browsing(filters, LISTED, limit=500), {}), filters.weekday)
     page = max(page, 1)
     return Page(rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], len(rows), page)
 
 
 def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime | None]]:
     """Open activities with their next scheduled session, in one query."""
+    rows = db.session.execute(_browsing(filters, (Activity,), limit))
+    return [(row.Activity, row.next_start) for row in _on_weekday(rows, filters.weekday)]
+
+
+def _browsing(filters: Filters, columns, limit: int):
+    """Open activities that match the filters, with their site's name and time zone and
+    their next scheduled session (next_start), soonest first."""
     now = utcnow()
     next_session = (select(func.min(Session.starts_at))
                     .where(Session.activity_id == Activity.id,
                            Session.status == SessionStatus.SCHEDULED, Session.starts_at > now)
                     .correlate(Activity).scalar_subquery())
-    statement = (select(Activity, next_session.label("next_start"))
+    statement = (select(*columns, Site.name.label("site_name"),
+                        Site.timezone.label("site_timezone"), next_session.label("next_start"))
+                 .select_from(Activity).join(Site, Site.id == Activity.site_id)
                  .where(Activity.status == ActivityStatus.OPEN)
                  .order_by(next_session.is_(None), next_session, Activity.title).limit(limit))
     if filters.site_id:
@@ -278,12 +296,16 @@ def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime 
         like = f"%{filters.query.lower()}%"
         statement = statement.where(or_(func.lower(Activity.title).like(like),
                                         func.lower(Activity.description).like(like)))
-    rows = db.session.execute(statement).all()
-    if filters.weekday is not None:
-        rows = [row for row in rows if row.next_start is not None and
-                row.next_start.astimezone(ZoneInfo(row.Activity.site.timezone)).weekday()
-                == filters.weekday]
-    return [(row.Activity, row.next_start) for row in rows]
+    return statement
+
+
+def _on_weekday(rows, weekday: int | None) -> list:
+    """The rows whose next session is on the weekday, where the activity meets (all rows
+    when no weekday is asked for)."""
+    if weekday is None:
+        return list(rows)
+    return [row for row in rows if row.next_start is not None
+            and row.next_start.astimezone(ZoneInfo(row.site_timezone)).weekday() == weekday]
 
 
 def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:
