@@ -117,6 +117,14 @@ def in_language(form) -> None:
             _choices_in(field, language)
 
 
+def texts_in_language(names: dict) -> dict:
+    """A dict of lazy names (statuses, scale words) with each name as text in the page's
+    language, translated once per process per language (see in_language)."""
+    if not has_app_context() or (language := get_locale()) is None:
+        return names
+    return {key: _text(name, language) for key, name in names.items()}
+
+
 def _choices_in(field, language) -> None:
     """A list of SelectChoice given to the field (not a callable WTForms resolves later)."""
     choices = vars(field).get("_choices")
@@ -205,7 +213,8 @@ def field_attrs(field, attrs: dict) -> dict:
 
 # The widgets `widget()` writes itself: exactly these classes (a subclass may render otherwise).
 _INPUTS = {widgets.TextInput, widgets.SearchInput, widgets.EmailInput, widgets.TelInput,
-           widgets.PasswordInput, widgets.CheckboxInput, widgets.HiddenInput}
+           widgets.PasswordInput, widgets.CheckboxInput, widgets.RadioInput,
+           widgets.HiddenInput}
 
 
 def widget(field, attrs: dict) -> Markup:
@@ -263,6 +272,8 @@ def _input(field, attrs: dict) -> Markup:
     if type(widget) is widgets.PasswordInput and widget.hide_value:
         attrs["value"] = ""
     if type(widget) is widgets.CheckboxInput and getattr(field, "checked", field.data):
+        attrs.setdefault("checked", True)
+    if type(widget) is widgets.RadioInput and field.checked:
         attrs.setdefault("checked", True)
     attrs.setdefault("type", widget.input_type)
     if "value" not in attrs:

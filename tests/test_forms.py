@@ -64,7 +64,12 @@ def test_widget_writes_what_wtforms_writes(app):
                         assert str(widget(field, attrs)) == str(field(**attrs)), (
                             form_class.__name__, field.name, attrs)
                     compared.add(type(field.widget).__name__)
-    assert {"TextInput", "Select", "TextArea", "CheckboxInput", "PasswordInput"} <= compared
+                    if isinstance(field, SelectFieldBase) and field.type != "SelectField":
+                        for option in field:  # radios and checkboxes of a list
+                            assert str(widget(option, {})) == str(option()), field.name
+                            compared.add(type(option.widget).__name__)
+    assert {"TextInput", "Select", "TextArea", "CheckboxInput", "PasswordInput",
+            "RadioInput"} <= compared
 
 
 def test_widget_values(app):
