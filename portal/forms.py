@@ -214,7 +214,7 @@ def field_attrs(field, attrs: dict) -> dict:
 # The widgets `widget()` writes itself: exactly these classes (a subclass may render otherwise).
 _INPUTS = {widgets.TextInput, widgets.SearchInput, widgets.EmailInput, widgets.TelInput,
            widgets.PasswordInput, widgets.CheckboxInput, widgets.RadioInput,
-           widgets.HiddenInput}
+           widgets.HiddenInput, widgets.NumberInput, widgets.DateInput, widgets.TimeInput}
 
 
 def widget(field, attrs: dict) -> Markup:
@@ -275,6 +275,12 @@ def _input(field, attrs: dict) -> Markup:
         attrs.setdefault("checked", True)
     if type(widget) is widgets.RadioInput and field.checked:
         attrs.setdefault("checked", True)
+    if type(widget) is widgets.NumberInput:
+        for name in ("step", "min", "max"):
+            if getattr(widget, name) is not None:
+                attrs.setdefault(name, getattr(widget, name))
+    if type(widget) in (widgets.DateInput, widgets.TimeInput):
+        _date_limits(field, attrs)
     attrs.setdefault("type", widget.input_type)
     if "value" not in attrs:
         attrs["value"] = field._value()
@@ -284,6 +290,20 @@ def _input(field, attrs: dict) -> Markup:
     _add_flags(field, attrs, call=True)
     attrs["name"] = field.name
     return Markup(f"<input {_params(attrs)}>")  # noqa: S704  every value escaped by _params
+
+
+def _date_limits(field, attrs: dict) -> None:
+    """A date or time input's min and max in the field's format (_DateTimeBaseInput)."""
+    format = getattr(field, "format", None)
+    if format is None:
+        return
+    format = format[0] if isinstance(format, list) else format
+    for name in ("min", "max"):
+        value = attrs.get(name, getattr(field.flags, name, None))
+        if callable(value):
+            value = value()
+        if hasattr(value, "strftime"):
+            attrs[name] = value.strftime(format)
 
 
 def _select(field, attrs: dict) -> Markup:

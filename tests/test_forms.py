@@ -69,7 +69,7 @@ def test_widget_writes_what_wtforms_writes(app):
                             assert str(widget(option, {})) == str(option()), field.name
                             compared.add(type(option.widget).__name__)
     assert {"TextInput", "Select", "TextArea", "CheckboxInput", "PasswordInput",
-            "RadioInput"} <= compared
+            "RadioInput", "NumberInput", "DateInput", "TimeInput"} <= compared
 
 
 def test_widget_values(app):
@@ -78,6 +78,7 @@ def test_widget_values(app):
         text = StringField("T", render_kw={"dir": "auto", "class_": "k"})
         flag = BooleanField("F")
         day = DateField("D")
+        limited = DateField("L", render_kw={"min": date(2026, 1, 1), "max": "2027-01-01"})
         at = TimeField("A")
         pick = SelectField("P", coerce=int, choices=[SelectChoice(1, "a"), SelectChoice(2, "b")])
         truth = SelectField("B", choices=[SelectChoice(True, "yes"), SelectChoice(False, "no")],
