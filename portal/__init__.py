@@ -139,7 +139,7 @@ def _connect_features(app: Flask) -> None:
 
 def _init_templates(app: Flask) -> None:
     from portal import i18n
-    from portal.forms import field_attrs
+    from portal.forms import field_attrs, widget
 
     i18n.install_template_gettext(app)
 
@@ -161,7 +161,7 @@ def _init_templates(app: Flask) -> None:
         text_direction=i18n.text_direction, html_lang=i18n.html_lang, bdi=i18n.bdi,
         unchecked=i18n.unchecked,
         get_locale=get_locale, format_date=i18n.format_date,
-        format_datetime=i18n.format_datetime, field_attrs=field_attrs,
+        format_datetime=i18n.format_datetime, field_attrs=field_attrs, widget=widget,
         format_local=i18n.format_local, format_day=i18n.format_day,
         local_time=i18n.format_local_time, now=utcnow)
     app.jinja_env.filters["clock"] = i18n.format_clock

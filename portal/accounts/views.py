@@ -91,7 +91,7 @@ def _register_form() -> RegisterForm:
     form = RegisterForm()
     form.site_id.choices = [SelectChoice(0, _("Choose…"))] + [
         SelectChoice(site.id, site.name, render_kw={"dir": "auto"})
-        for site in services.all_sites()]
+        for site in services.site_names()]
     if request.method == "GET":
         form.language.data = form.language.data or _current_language()
         form.invitation_code.data = request.args.get("invitation", "")

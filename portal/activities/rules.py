@@ -9,8 +9,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, case, func, literal, or_, select
+from sqlalchemy import and_, bindparam, case, func, literal, or_, select
 
+from portal import speed
 from portal.accounts.models import User
 from portal.activities.models import (
     Activity,
@@ -420,11 +421,21 @@ FUNDER_DETAILS = ("gender", "postcode")  # what a funder's list may ask that Bro
 def funder_details_asked(user: User) -> set[str]:
     """Which of FUNDER_DETAILS the attendance lists of the person's study circles ask for
     (Norway: gender and postcode): the profile offers these, optional, and only these."""
-    lists = db.session.scalars(select(RuleSet.list_fields).join(
-        Activity, Activity.rule_set_id == RuleSet.id).join(
-        Enrolment, Enrolment.activity_id == Activity.id).where(
-        Enrolment.user_id == user.id, Enrolment.status == EnrolmentStatus.ENROLLED)).all()
+    lists = speed.rows(_list_fields(), {"user_id": user.id}).scalars().all()
     return {field for fields in lists for field in fields.split(",")} & set(FUNDER_DETAILS)
+
+
+@speed.statement
+def _list_fields():
+    """The list fields of the person's study circles' rule sets: plain rows of a statement
+    built once per process (the profile page asks on every visit; about 0.3 ms of ORM)."""
+    rule_set, activity = RuleSet.__table__, Activity.__table__
+    enrolment = Enrolment.__table__
+    return (select(rule_set.c.list_fields)
+            .select_from(rule_set.join(activity, activity.c.rule_set_id == rule_set.c.id)
+                         .join(enrolment, enrolment.c.activity_id == activity.c.id))
+            .where(enrolment.c.user_id == bindparam("user_id"),
+                   enrolment.c.status == EnrolmentStatus.ENROLLED))
 
 
 # How a Norwegian attendance list writes gender (kjønn: K, M).

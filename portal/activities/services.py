@@ -236,7 +236,7 @@ PAGE_SIZE = 30
 
 @dataclass
 class Page:
-    rows: list[tuple[Activity, datetime | None]]
+    rows: list[Row]  # the columns of LISTED, site_name, site_timezone and next_start
     total: int
     page: int
 
@@ -245,45 +245,86 @@ class Page:
         return self.page * PAGE_SIZE < self.total
 
 
+# What a card of the list shows: plain columns, not Activity objects.
+_activity = Activity.__table__
+LISTED = (_activity.c.id, _activity.c.title, _activity.c.kind, _activity.c.level,
+          _activity.c.languages, _activity.c.women_only, _activity.c.childcare,
+          _activity.c.children_welcome)
+
+
 def browse_page(filters: Filters, page: int = 1) -> Page:
-    """One page of the list (phones: short pages), with the total for "show more"."""
-    rows = browse(filters, limit=500)
+    """One page of the list (phones: short pages), with the total for "show more". The list
+    is only shown, so its rows are Core rows of the columns the cards print (no Activity and
+    Site objects to build: about 0.5 ms of the activity page's 6)."""
+    rows = speed.rows(_browsing(_asked(filters), cards=True, limit=500), _values(filters))
+    rows = _on_weekday(rows, filters.weekday)
     page = max(page, 1)
     return Page(rows[(page - 1) * PAGE_SIZE:page * PAGE_SIZE], len(rows), page)
 
 
 def browse(filters: Filters, limit: int = 100) -> list[tuple[Activity, datetime | None]]:
     """Open activities with their next scheduled session, in one query."""
-    now = utcnow()
+    rows = db.session.execute(_browsing(_asked(filters), cards=False, limit=limit),
+                              _values(filters))
+    return [(row.Activity, row.next_start) for row in _on_weekday(rows, filters.weekday)]
+
+
+_FLAGS = ("women_only", "childcare", "children_welcome")
+_ASKED = ("site_id", "kind", "level", *_FLAGS, "language", "query")
+
+
+def _asked(filters: Filters) -> tuple[str, ...]:
+    return tuple(name for name in _ASKED if getattr(filters, name))
+
+
+def _values(filters: Filters) -> dict:
+    """The statement's parameters: the time now and the filters' values."""
+    return {"now": utcnow(), "site_id": filters.site_id, "kind": filters.kind,
+            "level": filters.level, "language": f"%{filters.language.lower()}%",
+            "query": f"%{filters.query.lower()}%"}
+
+
+@statement
+def _browsing(asked: tuple[str, ...], cards: bool, limit: int):
+    """Open activities that match the filters asked for, with their site's name and time zone
+    and their next scheduled session (next_start), soonest first. Built once per process for
+    each set of filters (the values are parameters): building it cost about 0.3 ms a page."""
     next_session = (select(func.min(Session.starts_at))
                     .where(Session.activity_id == Activity.id,
-                           Session.status == SessionStatus.SCHEDULED, Session.starts_at > now)
+                           Session.status == SessionStatus.SCHEDULED,
+                           Session.starts_at > bindparam("now"))
                     .correlate(Activity).scalar_subquery())
-    statement = (select(Activity, next_session.label("next_start"))
+    columns = LISTED if cards else (Activity,)
+    statement = (select(*columns, Site.name.label("site_name"),
+                        Site.timezone.label("site_timezone"), next_session.label("next_start"))
+                 .select_from(Activity).join(Site, Site.id == Activity.site_id)
                  .where(Activity.status == ActivityStatus.OPEN)
                  .order_by(next_session.is_(None), next_session, Activity.title).limit(limit))
-    if filters.site_id:
-        statement = statement.where(Activity.site_id == filters.site_id)
-    if filters.kind:
-        statement = statement.where(Activity.kind == filters.kind)
-    if filters.level:
-        statement = statement.where(Activity.level == filters.level)
-    for wanted in ("women_only", "childcare", "children_welcome"):
-        if getattr(filters, wanted):
-            statement = statement.where(getattr(Activity, wanted).is_(True))
-    if filters.language:
-        statement = statement.where(func.lower(Activity.languages).like(
-            f"%{filters.language.lower()}%"))
-    if filters.query:
-        like = f"%{filters.query.lower()}%"
-        statement = statement.where(or_(func.lower(Activity.title).like(like),
-                                        func.lower(Activity.description).like(like)))
-    rows = db.session.execute(statement).all()
-    if filters.weekday is not None:
-        rows = [row for row in rows if row.next_start is not None and
-                row.next_start.astimezone(ZoneInfo(row.Activity.site.timezone)).weekday()
-                == filters.weekday]
-    return [(row.Activity, row.next_start) for row in rows]
+    if "site_id" in asked:
+        statement = statement.where(Activity.site_id == bindparam("site_id"))
+    if "kind" in asked:
+        statement = statement.where(Activity.kind == bindparam("kind"))
+    if "level" in asked:
+        statement = statement.where(Activity.level == bindparam("level"))
+    for flag in _FLAGS:
+        if flag in asked:
+            statement = statement.where(getattr(Activity, flag).is_(True))
+    if "language" in asked:
+        statement = statement.where(func.lower(Activity.languages).like(bindparam("language")))
+    if "query" in asked:
+        statement = statement.where(or_(func.lower(Activity.title).like(bindparam("query")),
+                                        func.lower(Activity.description).like(
+                                            bindparam("query"))))
+    return statement
+
+
+def _on_weekday(rows, weekday: int | None) -> list:
+    """The rows whose next session is on the weekday, where the activity meets (all rows
+    when no weekday is asked for)."""
+    if weekday is None:
+        return list(rows)
+    return [row for row in rows if row.next_start is not None
+            and row.next_start.astimezone(ZoneInfo(row.site_timezone)).weekday() == weekday]
 
 
 def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:

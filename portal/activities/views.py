@@ -55,7 +55,7 @@ def index():
     form = FilterForm(request.args)
     form.site.choices = [SelectChoice("", _("All meeting places"))] + [
         SelectChoice(str(site.id), site.name, render_kw={"dir": "auto"})
-        for site in accounts.all_sites()]
+        for site in accounts.site_names()]
     form.validate()
     filters = services.Filters(
         site_id=int(form.site.data) if (form.site.data or "").isdigit() else None,

@@ -40,7 +40,7 @@ from portal.employment.models import (
 from portal.errors import DomainError
 from portal.exports import csv_text
 from portal.extensions import db, utcnow
-from portal.forms import attach_errors, show_form
+from portal.forms import attach_errors, show_form, texts_in_language
 from portal.goals.models import Goal
 from portal.i18n import _, bdi, weekday_names
 from portal.web import redirect, render
@@ -49,11 +49,15 @@ bp = Blueprint("employment", __name__, url_prefix="/employment")
 
 
 def names() -> dict:
-    return {"placement_status_names": PLACEMENT_STATUS_NAMES, "outcome_names": OUTCOME_NAMES,
-            "extent_names": EXTENT_NAMES, "subsidy_names": SUBSIDY_NAMES,
+    """The features' names for the page, each translated once per process per language (a
+    check-in page reads twenty scale words)."""
+    return {"placement_status_names": texts_in_language(PLACEMENT_STATUS_NAMES),
+            "outcome_names": texts_in_language(OUTCOME_NAMES),
+            "extent_names": texts_in_language(EXTENT_NAMES),
+            "subsidy_names": texts_in_language(SUBSIDY_NAMES),
             "kind_name": partner_kind_name, "weekday_names": weekday_names(),
-            "statements": list(Statement), "statement_text": STATEMENT_TEXT,
-            "scale": SCALE, "scale_names": SCALE_NAMES}
+            "statements": list(Statement), "statement_text": texts_in_language(STATEMENT_TEXT),
+            "scale": SCALE, "scale_names": texts_in_language(SCALE_NAMES)}
 
 
 def _managed_site(site_id: int) -> Site:
