@@ -348,15 +348,8 @@ class CourseDone:
 def completed_courses(owner: User) -> list[CourseDone]:
     """Study circles that have ended (every session held) in which the person counts as a
     participant by the circle's rule set (activities.rules), newest first."""
-    now = utcnow()
-    circles = db.session.execute(
-        select(Activity, func.min(Session.starts_at), func.max(Session.ends_at))
-        .join(Enrolment, Enrolment.activity_id == Activity.id)
-        .join(Session, Session.activity_id == Activity.id)
-        .where(Enrolment.user_id == owner.id, Enrolment.status == EnrolmentStatus.ENROLLED,
-               Activity.kind == Kind.STUDY_CIRCLE, Activity.rule_set_id.is_not(None),
-               Session.status == SessionStatus.SCHEDULED)
-        .group_by(Activity.id).having(func.max(Session.ends_at) <= now)).all()
+    circles = db.session.execute(_ended_circles_statement(), {
+        "owner_id": owner.id, "now": utcnow()}).all()
     done = []
     for activity, first, last in circles:
         status = rules.evaluate(activity)
@@ -369,6 +362,19 @@ def completed_courses(owner: User) -> list[CourseDone]:
                                person.minutes // 60, person.units,
                                activity.rule_set.hour_minutes))
     return sorted(done, key=lambda course: course.last_day, reverse=True)
+
+
+@statement
+def _ended_circles_statement():
+    """The person's ended study circles (with a rule set), each with its first and last day."""
+    return (select(Activity, func.min(Session.starts_at), func.max(Session.ends_at))
+            .join(Enrolment, Enrolment.activity_id == Activity.id)
+            .join(Session, Session.activity_id == Activity.id)
+            .where(Enrolment.user_id == bindparam("owner_id"),
+                   Enrolment.status == EnrolmentStatus.ENROLLED,
+                   Activity.kind == Kind.STUDY_CIRCLE, Activity.rule_set_id.is_not(None),
+                   Session.status == SessionStatus.SCHEDULED)
+            .group_by(Activity.id).having(func.max(Session.ends_at) <= bindparam("now")))
 
 
 def _local_day(moment, zone: str) -> date:
@@ -402,17 +408,29 @@ def cv_languages(owner: User) -> list[CvLanguage]:
     return list(dict.fromkeys([*found, CvLanguage.EN]))
 
 
-def cv_choice(owner: User) -> CvChoice:
-    """The person's CV choices, or the first ones (not stored until they save)."""
-    choice = db.session.scalar(select(CvChoice).where(CvChoice.owner_id == owner.id))
+def cv_choice(owner: User) -> Row | CvChoice:
+    """The person's CV choices, or the first ones (not stored until they save). Only read, to
+    be shown: the stored ones as a plain row of the same columns (speed.rows)."""
+    choice = speed.rows(_choice_statement(), {"owner_id": owner.id}).first()
     return choice or CvChoice(owner_id=owner.id, language=cv_languages(owner)[0], summary="",
                               show_phone=True, show_email=True, show_birth_year=False,
                               show_talents=True, show_licences=True)
 
 
+@statement
+def _choice_statement():
+    table = CvChoice.__table__
+    return select(table).where(table.c.owner_id == bindparam("owner_id"))
+
+
 def courses_left_out(owner: User) -> set[int]:
-    return set(db.session.scalars(select(CvCourseLeftOut.activity_id)
-                                  .where(CvCourseLeftOut.owner_id == owner.id)))
+    return set(speed.rows(_left_out_statement(), {"owner_id": owner.id}).scalars())
+
+
+@statement
+def _left_out_statement():
+    table = CvCourseLeftOut.__table__
+    return select(table.c.activity_id).where(table.c.owner_id == bindparam("owner_id"))
 
 
 @dataclass
