@@ -79,7 +79,14 @@ def withdraw(user: User, purpose: str) -> None:
 
 
 def who_consents(user_ids: list[int], purpose: str) -> set[int]:
-    """Of these people, those whose consent for `purpose` is in force right now."""
-    return set(db.session.scalars(select(Consent.user_id).where(
-        Consent.user_id.in_(user_ids or [-1]), Consent.purpose == purpose,
-        Consent.withdrawn_at.is_(None))))
+    """Of these people, those whose consent for `purpose` is in force right now (a statement
+    built once per process: the news gate asks it for every message and on My data)."""
+    return {user_id for user_id, in speed.rows(_consenting(), {
+        "user_ids": user_ids or [-1], "purpose": purpose})}
+
+
+@statement
+def _consenting():
+    return select(Consent.user_id).where(
+        Consent.user_id.in_(bindparam("user_ids", expanding=True)),
+        Consent.purpose == bindparam("purpose"), Consent.withdrawn_at.is_(None))
