@@ -3,9 +3,10 @@
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import selectinload
 
+from portal import speed
 from portal.accounts.models import STAFF_ROLES, Membership, User
 from portal.audit.models import record
 from portal.errors import DomainError
@@ -26,13 +27,29 @@ from portal.i18n import _l
 MAX_STEPS = 50
 
 
+_ORDER = {GoalStatus.ACTIVE: 0, GoalStatus.PAUSED: 1, GoalStatus.ACHIEVED: 2,
+          GoalStatus.LET_GO: 3}
+
+
 def goals_of(user: User) -> list[Goal]:
     """Active goals first, then paused, achieved and let go; steps loaded in one more query."""
-    order = {GoalStatus.ACTIVE: 0, GoalStatus.PAUSED: 1, GoalStatus.ACHIEVED: 2,
-             GoalStatus.LET_GO: 3}
     goals = db.session.scalars(select(Goal).options(selectinload(Goal.steps))
                                .where(Goal.owner_id == user.id).order_by(Goal.created_at))
-    return sorted(goals, key=lambda goal: order[goal.status])
+    return sorted(goals, key=lambda goal: _ORDER[goal.status])
+
+
+def goal_titles(user: User) -> list:
+    """Id and title of the user's goals in goals_of's order, as plain rows: for a choice list
+    (one statement, no Goal objects and their steps to load)."""
+    rows = speed.rows(_goal_titles(), {"owner_id": user.id})
+    return sorted(rows, key=lambda goal: _ORDER[goal.status])
+
+
+@speed.statement
+def _goal_titles():
+    goal = Goal.__table__
+    return (select(goal.c.id, goal.c.title, goal.c.status)
+            .where(goal.c.owner_id == bindparam("owner_id")).order_by(goal.c.created_at))
 
 
 def own_goal(user: User, goal_id: int) -> Goal | None:
@@ -127,6 +144,22 @@ def share_candidates(owner: User) -> list[User]:
         Membership.site_id.in_(sites or [-1]),
         Membership.role.in_(STAFF_ROLES),
         User.id != owner.id).distinct().order_by(User.display_name)))
+
+
+def share_candidate_names(owner: User) -> list:
+    """share_candidates as plain rows of id and display_name: for the choice list."""
+    sites = [m.site_id for m in owner.memberships]
+    return speed.rows(_candidate_names(), {"sites": sites or [-1], "owner_id": owner.id}).all()
+
+
+@speed.statement
+def _candidate_names():
+    user, membership = User.__table__, Membership.__table__
+    return (select(user.c.id, user.c.display_name)
+            .select_from(user.join(membership, membership.c.user_id == user.c.id))
+            .where(membership.c.site_id.in_(bindparam("sites", expanding=True)),
+                   membership.c.role.in_(STAFF_ROLES), user.c.id != bindparam("owner_id"))
+            .distinct().order_by(user.c.display_name))
 
 
 def active_shares(owner: User) -> list[Share]:

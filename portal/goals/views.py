@@ -158,11 +158,11 @@ def update(goal_id):
 def _share_form(**kwargs) -> ShareForm:
     form = ShareForm(**kwargs)
     form.staff_id.choices = [SelectChoice(u.id, u.display_name, render_kw={"dir": "auto"})
-                             for u in services.share_candidates(current_user)]
+                             for u in services.share_candidate_names(current_user)]
     form.what.choices = [SelectChoice("all", _("My whole plan")),
                          SelectChoice("competences", _("My competences"))] + [
         SelectChoice(str(g.id), g.title, render_kw={"dir": "auto"})
-        for g in services.goals_of(current_user)]
+        for g in services.goal_titles(current_user)]
     return form
 
 

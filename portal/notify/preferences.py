@@ -68,12 +68,13 @@ class Cell:
         return f"{self.group}-{self.channel}"
 
 
-def grid(person: Recipient) -> dict[Group, list[Cell]]:
+def grid(person: Recipient, allowed: set[Group] | None = None) -> dict[Group, list[Cell]]:
     """The settings page: every switchable group × channel as the person has it now (their
-    choices as plain rows from a statement built once per process)."""
+    choices as plain rows from a statement built once per process). `allowed`: the person's
+    allowed_groups, when the caller has them already."""
     stored = {(group, channel): enabled for group, channel, enabled in
               speed.rows(_choices(), {"user_id": person.id})}
-    allowed = {group for group in SWITCHABLE if person.id in permitted([person.id], group)}
+    allowed = allowed_groups(person) if allowed is None else allowed
     return {group: [Cell(group, channel, group in allowed and stored.get(
         (group, channel), default(group, channel, person))) for channel in Channel]
         for group in SWITCHABLE}
@@ -85,9 +86,15 @@ def _choices():
                   ChannelChoice.enabled).where(ChannelChoice.user_id == bindparam("user_id"))
 
 
-def locked(person: Recipient) -> set[Group]:
+def allowed_groups(person: Recipient) -> set[Group]:
+    """The switchable groups the person may get beyond the app (the gates' answer)."""
+    return {group for group in SWITCHABLE if person.id in permitted([person.id], group)}
+
+
+def locked(person: Recipient, allowed: set[Group] | None = None) -> set[Group]:
     """Groups the person gets only in the app until they give a permission (news: consent)."""
-    return {group for group in SWITCHABLE if person.id not in permitted([person.id], group)}
+    allowed = allowed_groups(person) if allowed is None else allowed
+    return set(SWITCHABLE) - allowed
 
 
 NOT_AVAILABLE = {  # shown after the channel's name

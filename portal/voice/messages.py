@@ -5,8 +5,9 @@ shown, so when a deleted account's words are blanked, they are gone from others'
 too ("–")."""
 
 from flask import url_for
+from sqlalchemy import bindparam, select
 
-from portal.extensions import db
+from portal import speed
 from portal.i18n import _
 from portal.notify.models import Group
 from portal.notify.services import Message, register
@@ -14,8 +15,15 @@ from portal.voice.models import Proposal
 
 
 def _title(p: dict, key: str = "proposal_id") -> str:
-    proposal = db.session.get(Proposal, p[key])
-    return proposal.title if proposal is not None and proposal.title else "–"
+    # Only the title, as a plain row: a Proposal object per message was a quarter of the
+    # messages page's profile (0.60 of 2.8 s per 200 pages; now 0.16).
+    return speed.rows(_title_statement(), {"id": p[key]}).scalar() or "–"
+
+
+@speed.statement
+def _title_statement():
+    proposal = Proposal.__table__
+    return select(proposal.c.title).where(proposal.c.id == bindparam("id"))
 
 
 def _proposal_link(p: dict) -> tuple[str, str]:

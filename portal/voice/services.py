@@ -12,10 +12,10 @@ proposal happen one at a time; a support is once per person (a unique constraint
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import work
+from portal import speed, work
 from portal.accounts import policy
 from portal.accounts.models import Role, Site, User
 from portal.activities import services as activities
@@ -101,10 +101,18 @@ def open_proposals(site: Site, user: User) -> list[tuple[Proposal, bool]]:
     return [(row.Proposal, bool(row.mine)) for row in rows]
 
 
-def answered(site: Site, limit: int = ANSWERED_SHOWN) -> list[Proposal]:
-    return list(db.session.scalars(select(Proposal).where(
-        Proposal.site_id == site.id, Proposal.status.in_(ANSWERED))
-        .order_by(Proposal.answered_at.desc(), Proposal.id.desc()).limit(limit)))
+def answered(site: Site, limit: int = ANSWERED_SHOWN) -> list:
+    """The latest answered proposals, newest first, as plain rows of what the list shows (id,
+    title, status, answered_at): only shown, so no Proposal objects to build."""
+    return speed.rows(_answered_statement(limit), {"site_id": site.id}).all()
+
+
+@speed.statement
+def _answered_statement(limit: int):
+    proposal = Proposal.__table__
+    return (select(proposal.c.id, proposal.c.title, proposal.c.status, proposal.c.answered_at)
+            .where(proposal.c.site_id == bindparam("site_id"), proposal.c.status.in_(ANSWERED))
+            .order_by(proposal.c.answered_at.desc(), proposal.c.id.desc()).limit(limit))
 
 
 def supports(user: User, proposal: Proposal) -> bool:
