@@ -35,8 +35,9 @@ def message_data(person, **_) -> dict:
     sent: dict[int, list] = {}
     for delivery in speed.rows(_deliveries(), {"user_id": person.id}):
         sent.setdefault(delivery.notification_id, []).append(delivery)
-    changed = {(group, channel): at for group, channel, at in speed.rows(
-        _changed(), {"user_id": person.id})}
+    choices = speed.rows(_changed(), {"user_id": person.id}).all()  # the grid's too
+    changed = {(group, channel): at for group, channel, _on, at in choices}
+    stored = {(group, channel): on for group, channel, on, _at in choices}
     return {
         "notifications": [
             {"kind": n.kind, "created": n.created_at.isoformat(),
@@ -46,7 +47,7 @@ def message_data(person, **_) -> dict:
             {"messages": cell.group.value, "channel": cell.channel.value, "on": cell.on,
              "chosen": (cell.group, cell.channel) in changed,
              "changed": _when(changed.get((cell.group, cell.channel)))}
-            for cells in preferences.grid(person).values() for cell in cells],
+            for cells in preferences.grid(person, stored=stored).values() for cell in cells],
     }
 
 
@@ -71,7 +72,7 @@ def _deliveries():
 
 @statement
 def _changed():
-    return select(ChannelChoice.message_group, ChannelChoice.channel,
+    return select(ChannelChoice.message_group, ChannelChoice.channel, ChannelChoice.enabled,
                   ChannelChoice.changed_at).where(ChannelChoice.user_id == bindparam("user_id"))
 
 

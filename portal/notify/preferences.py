@@ -68,12 +68,15 @@ class Cell:
         return f"{self.group}-{self.channel}"
 
 
-def grid(person: Recipient, allowed: set[Group] | None = None) -> dict[Group, list[Cell]]:
+def grid(person: Recipient, allowed: set[Group] | None = None,
+         stored: dict[tuple[Group, Channel], bool] | None = None) -> dict[Group, list[Cell]]:
     """The settings page: every switchable group × channel as the person has it now (their
     choices as plain rows from a statement built once per process). `allowed`: the person's
-    allowed_groups, when the caller has them already."""
-    stored = {(group, channel): enabled for group, channel, enabled in
-              speed.rows(_choices(), {"user_id": person.id})}
+    allowed_groups, `stored`: their choices ((group, channel) → on), when the caller has
+    them already."""
+    if stored is None:
+        stored = {(group, channel): enabled for group, channel, enabled in
+                  speed.rows(_choices(), {"user_id": person.id})}
     allowed = allowed_groups(person) if allowed is None else allowed
     return {group: [Cell(group, channel, group in allowed and stored.get(
         (group, channel), default(group, channel, person))) for channel in Channel]
