@@ -37,8 +37,10 @@ def asked_fields(user) -> set[str]:
 
 
 def collect(signal, sender, **kwargs) -> dict:
-    """Send a signal whose handlers return dicts, and merge what they return."""
+    """Send a signal whose handlers return dicts, and merge what they return, by name: the
+    order handlers run in is blinker's, which changes from one process to the next (a set),
+    and a person's download of their data should not."""
     merged: dict = {}
     for _receiver, sections in signal.send(sender, **kwargs):
         merged |= sections or {}
-    return merged
+    return dict(sorted(merged.items()))

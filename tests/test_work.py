@@ -68,3 +68,18 @@ def test_a_request_that_only_waits_for_its_commit_still_commits(app):
         response = app.make_response("")
         work._end_request(response)
     assert ran == [True]
+
+
+def test_collected_sections_come_in_the_order_of_their_names():
+    """A person's data download lists the features' sections in one order, whatever order
+    blinker runs their handlers in (it differs between processes)."""
+    from blinker import Namespace
+
+    from portal.signals import collect
+
+    asked = Namespace().signal("asked")
+    handlers = [lambda _sender: {"voice": 1}, lambda _sender: {"activities": 2},
+                lambda _sender: {"meetings": 3, "goals": 4}]
+    for handler in handlers:
+        asked.connect(handler)
+    assert list(collect(asked, None)) == ["activities", "goals", "meetings", "voice"]
