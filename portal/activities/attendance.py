@@ -3,8 +3,10 @@
 from dataclasses import dataclass
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
+from sqlalchemy.engine import Row as SqlRow
 
+from portal import speed
 from portal.accounts.models import Role, User
 from portal.activities.models import (
     Activity,
@@ -22,6 +24,7 @@ from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
 from portal.privacy.consents import PHOTOS, who_consents
+from portal.speed import statement
 
 # A leader may open the list a little before the session starts (arriving early).
 OPENS_BEFORE = timedelta(hours=2)
@@ -29,7 +32,7 @@ OPENS_BEFORE = timedelta(hours=2)
 
 @dataclass
 class Row:
-    user: User
+    user: SqlRow  # id, display_name: all a list shows of a person
     present: bool
     minutes: int
     photos: bool = False  # consented to photos (read now: a withdrawal shows at once)
@@ -51,27 +54,33 @@ def is_marked(session: Session) -> bool:
 
 
 def sheet(session: Session) -> list[Row]:
-    """Everyone expected (enrolled, or following a café) plus anyone already marked."""
+    """Everyone expected (enrolled, or following a café) plus anyone already marked, by name.
+    People and their marks come as plain rows of one statement built once per process (not
+    Attendance and User objects from two): the list only shows them."""
     activity: Activity = session.activity
-    if activity.is_cafe:
-        expected = select(Follow.user_id).where(Follow.activity_id == activity.id)
+    found = speed.rows(_sheet_statement(activity.is_cafe), {"session_id": session.id,
+                                                            "activity_id": activity.id}).all()
+    default = 0 if activity.is_cafe else length(session)
+    photos = who_consents([row.id for row in found], PHOTOS)
+    return [Row(row, row.status == AttendanceStatus.PRESENT,
+                row.minutes if row.status is not None else default, row.id in photos)
+            for row in found]
+
+
+@statement
+def _sheet_statement(cafe: bool):
+    activity_id, session_id = bindparam("activity_id"), bindparam("session_id")
+    if cafe:
+        expected = select(Follow.user_id).where(Follow.activity_id == activity_id)
     else:
         expected = select(Enrolment.user_id).where(
-            Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-    marked = {a.user_id: a for a in db.session.scalars(
-        select(Attendance).where(Attendance.session_id == session.id))}
-    users = db.session.scalars(select(User).where(
-        User.id.in_(expected) | User.id.in_(list(marked) or [-1]))
-        .order_by(User.display_name)).all()
-    default = 0 if activity.is_cafe else length(session)
-    photos = who_consents([u.id for u in users], PHOTOS)
-    rows = []
-    for user in users:
-        attendance = marked.get(user.id)
-        rows.append(Row(user, attendance is not None
-                        and attendance.status == AttendanceStatus.PRESENT,
-                        attendance.minutes if attendance else default, user.id in photos))
-    return rows
+            Enrolment.activity_id == activity_id, Enrolment.status == EnrolmentStatus.ENROLLED)
+    marked = select(Attendance.user_id).where(Attendance.session_id == session_id)
+    return (select(User.id, User.display_name, Attendance.status, Attendance.minutes)
+            .outerjoin(Attendance, (Attendance.user_id == User.id)
+                       & (Attendance.session_id == session_id))
+            .where(User.id.in_(expected) | User.id.in_(marked))
+            .order_by(User.display_name))
 
 
 def save(leader: User, session: Session, marks: dict[int, tuple[bool, int]],
