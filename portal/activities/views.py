@@ -29,16 +29,19 @@ from portal.audit.models import record
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
-from portal.forms import attach_error, normalise_text, show_form
+from portal.forms import attach_error, normalise_text, show_form, texts_in_language
 from portal.i18n import _, bdi, ngettext
 from portal.web import ics_response, redirect, render, wants_fragment
 
 bp = Blueprint("activities", __name__, url_prefix="/activities")
 
 def names() -> dict:
-    """Kind and level names, translated once per page (not once per card)."""
-    return {"kind_names": {kind: str(label) for kind, label in KIND_NAMES.items()},
-            "level_names": {level: str(label) for level, label in LEVEL_NAMES.items()}}
+    """Kind and level names as plain text, translated once per process per language (not
+    once per card, nor once per page)."""
+    return {"kind_names": {kind: str(label) for kind, label in
+                           texts_in_language(KIND_NAMES).items()},
+            "level_names": {level: str(label) for level, label in
+                            texts_in_language(LEVEL_NAMES).items()}}
 
 
 def visible_activity(activity_id: int) -> Activity:
