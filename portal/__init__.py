@@ -171,4 +171,5 @@ def _init_templates(app: Flask) -> None:
     app.jinja_env.trim_blocks = True
     app.jinja_env.add_extension(speed.SharedFragments)
     speed.plain_template_globals(app.jinja_env)
+    app.jinja_env.context_class = speed.TemplateContext
     app.jinja_env.lstrip_blocks = True

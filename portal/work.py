@@ -3,7 +3,9 @@
 Services change the session and flush; they never commit. Whoever runs the work ends it once:
 - a request commits when its answer is a success (status below 400) and no view marked it
   refused (`refuse()`: a rule said no, and the view answers with a message and a redirect);
-  otherwise it rolls back, so a refusal half-way through a service leaves nothing behind;
+  otherwise it rolls back, so a refusal half-way through a service leaves nothing behind
+  (a request that wrote nothing and waits for nothing has nothing to commit: on SQLite it
+  skips the COMMIT, see `_read_only`);
 - a CLI command or a worker job runs inside `unit()`: commit at the end, roll back on error.
 What the commit makes possible runs after it (`after_commit`), never for a change that was
 rolled back.

@@ -60,7 +60,7 @@ def test_unexpected_error_is_a_friendly_500(client, monkeypatch):
     def broken():
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(services, "all_sites", broken)
+    monkeypatch.setattr(services, "site_names", broken)
     response = client.get("/accounts/register")
     assert response.status_code == 500
     assert "Something went wrong on our side" in response.text and "boom" not in response.text
@@ -70,7 +70,7 @@ def test_database_down_is_a_friendly_503(client, monkeypatch):
     def unreachable():
         raise OperationalError("SELECT 1", {}, Exception("connection refused"))
 
-    monkeypatch.setattr(services, "all_sites", unreachable)
+    monkeypatch.setattr(services, "site_names", unreachable)
     response = client.get("/accounts/register")
     assert response.status_code == 503
     assert "not available right now" in response.text

@@ -6,10 +6,12 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event
-from sqlalchemy import bindparam, or_, select, union_all
+from sqlalchemy import bindparam, case, or_, select, union_all
+from sqlalchemy.engine import Row
 from sqlalchemy.orm import contains_eager
 
-from portal.accounts.models import User
+from portal import speed
+from portal.accounts.models import Site, User
 from portal.activities.models import (
     Activity,
     Enrolment,
@@ -81,15 +83,50 @@ def run_by(user: User, start: datetime, end: datetime) -> list[Session]:
                Session.ends_at > start, Session.starts_at < end).order_by(Session.starts_at)))
 
 
+def on_calendar(staff: bool):
+    """The choice of calendar_sessions() as conditions on Session, for the person (bindparam
+    user_id) between the bindparams start and end: what they take part in and, for staff,
+    what they run — each session once, as one statement."""
+    part, *between = taking_part()
+    if not staff:
+        return (part, *between)
+    runner = runners()
+    runs = Session.id.in_(select(runner.c.session_id)
+                          .where(runner.c.user_id == bindparam("user_id")))
+    return (or_(part, runs), *between)
+
+
 def calendar_sessions(user: User, start: datetime, end: datetime) -> list[Session]:
-    """What a person's calendar shows (the page and the phone's feed): the sessions they take
-    part in and, for staff, those they run; each once, soonest first."""
-    mine = my_sessions(user, start, end)
-    if not user.is_staff:
-        return mine
-    seen = {session.id for session in mine}
-    return sorted([*mine, *(s for s in run_by(user, start, end) if s.id not in seen)],
-                  key=lambda session: session.starts_at)
+    """What a person's calendar shows (the phone's feed; the page reads calendar_rows): the
+    sessions they take part in and, for staff, those they run; each once, soonest first."""
+    return list(db.session.scalars(_calendar_sessions_statement(user.is_staff),
+                                   {"user_id": user.id, "start": start, "end": end}))
+
+
+@statement
+def _calendar_sessions_statement(staff: bool):
+    return (select(Session).join(Session.activity).options(contains_eager(Session.activity))
+            .where(*on_calendar(staff)).order_by(Session.starts_at, Session.id))
+
+
+def calendar_rows(user: User, start: datetime, end: datetime) -> list[Row]:
+    """calendar_sessions() as plain rows of what My calendar prints, soonest first: id,
+    activity_id, starts_at, status, reason, title, place (the session's, else the activity's;
+    "" for none) and timezone. Core rows of eight columns instead of sessions with their
+    activity and site as objects: about 0.2 ms less per page (speed.rows)."""
+    return speed.rows(_calendar_rows_statement(user.is_staff),
+                      {"user_id": user.id, "start": start, "end": end}).all()
+
+
+@statement
+def _calendar_rows_statement(staff: bool):
+    session, activity, site = Session.__table__, Activity.__table__, Site.__table__
+    place = case((session.c.place != "", session.c.place), else_=activity.c.place)
+    return (select(session.c.id, session.c.activity_id, session.c.starts_at, session.c.status,
+                   session.c.reason, activity.c.title, place.label("place"), site.c.timezone)
+            .select_from(session.join(activity, activity.c.id == session.c.activity_id)
+                         .join(site, site.c.id == activity.c.site_id))
+            .where(*on_calendar(staff)).order_by(session.c.starts_at, session.c.id))
 
 
 def by_week(sessions: list[Session]) -> list[tuple[datetime, list[Session]]]:

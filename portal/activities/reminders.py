@@ -12,10 +12,10 @@ from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from flask import url_for
-from sqlalchemy import delete, select
+from sqlalchemy import bindparam, delete, select
 from sqlalchemy.exc import IntegrityError
 
-from portal import signals, work
+from portal import signals, speed, work
 from portal.accounts.models import User
 from portal.activities.models import (
     Activity,
@@ -33,6 +33,7 @@ from portal.i18n import _, format_local
 from portal.notify import worker
 from portal.notify.models import Group
 from portal.notify.services import Message, notify, register
+from portal.speed import statement
 
 REMIND_FROM = time(17)  # local time, the day before
 LOOK_AHEAD = timedelta(hours=32)  # 17:00 the day before is at most 31 hours (+1 for DST) ahead
@@ -135,16 +136,21 @@ def erase_reminders(person, **_) -> None:
 
 def reminder_data(person, **_) -> dict:
     """data_requested: the section "session_reminders" of My data (each reminder sent to the
-    person: the activity, the session's time then, and when it was sent)."""
-    rows = db.session.execute(
-        select(Activity.title, SessionReminder.starts_at, SessionReminder.sent_at)
-        .join(Session, Session.id == SessionReminder.session_id)
-        .join(Activity, Activity.id == Session.activity_id)
-        .where(SessionReminder.user_id == person.id)
-        .order_by(SessionReminder.sent_at, SessionReminder.id))
+    person: the activity, the session's time then, and when it was sent), from a statement
+    built once per process."""
+    rows = speed.rows(_reminders_sent(), {"user_id": person.id})
     return {"session_reminders": [
         {"activity": title, "session": starts_at.isoformat(), "sent": sent_at.isoformat()}
         for title, starts_at, sent_at in rows]}
+
+
+@statement
+def _reminders_sent():
+    return (select(Activity.title, SessionReminder.starts_at, SessionReminder.sent_at)
+            .join(Session, Session.id == SessionReminder.session_id)
+            .join(Activity, Activity.id == Session.activity_id)
+            .where(SessionReminder.user_id == bindparam("user_id"))
+            .order_by(SessionReminder.sent_at, SessionReminder.id))
 
 
 def connect() -> None:

@@ -26,6 +26,7 @@ from portal.activities.models import (
 )
 from portal.exports import csv_text
 from portal.extensions import db, minutes_between, utcnow, week_number, weeks_since
+from portal.speed import statement
 
 
 def default_rule_set(country: str, today: date | None = None) -> RuleSet | None:
@@ -83,48 +84,108 @@ def evaluate(activity: Activity) -> CircleStatus | None:
     if rule_set is None:
         return None
     now = utcnow()
-    sessions = list(db.session.scalars(select(Session).where(
-        Session.activity_id == activity.id, Session.status == SessionStatus.SCHEDULED)
-        .order_by(Session.starts_at, Session.id)))
-    all_held = [s for s in sessions if s.starts_at <= now]
-    minutes = {s.id: int((s.ends_at - s.starts_at).total_seconds() // 60) for s in sessions}
-    units_planned = sum(units(rule_set, minutes[s.id]) for s in sessions)
-    enrolled = list(db.session.scalars(select(User).join(
-        Enrolment, Enrolment.user_id == User.id).where(
-        Enrolment.activity_id == activity.id, Enrolment.status == EnrolmentStatus.ENROLLED)
-        .order_by(User.display_name)))
+    circle = {"activity_id": activity.id}
+    sessions = list(db.session.scalars(_sessions_statement(), circle))
+    enrolled = list(db.session.scalars(_enrolled_statement(), circle))
     people = {user.id: Person(user) for user in enrolled}
-    rows = db.session.execute(select(Attendance.user_id, Attendance.session_id,
-                                     Attendance.minutes).where(
-        Attendance.session_id.in_([s.id for s in all_held] or [-1]),
-        Attendance.status == AttendanceStatus.PRESENT)).all()
-    present = Counter(session_id for _user, session_id, _minutes in rows)
-    reported, unreported = reportable(rule_set, all_held, minutes, present)
-    held = [s for s in all_held if s.id in reported]
-    units_held = sum(reported.values())
-    order = {s.id: index for index, s in enumerate(held)}
+    rows = db.session.execute(_present_statement(), {
+        "session_ids": [s.id for s in sessions if s.starts_at <= now] or [-1]}).all()
+    course = _course(rule_set, sessions, Counter(session_id for _u, session_id, _m in rows),
+                     now)
     early: dict[int, bool] = {}
     for user_id, session_id, present_minutes in rows:
         person = people.get(user_id)
-        if person is None or session_id not in reported:
+        if person is None or session_id not in course.reported:
             continue  # not enrolled, or a meeting the funder does not take
-        person.meetings += 1
-        person.minutes += present_minutes
-        person.units += min(units(rule_set, present_minutes), reported[session_id])
-        window = rule_set.counting_early_window or 0
-        early[user_id] = early.get(user_id, False) or order[session_id] < window
-    held_minutes = sum(minutes[s.id] for s in held)
-    course_year = (all_held[0] if all_held else sessions[0] if sessions else None)
-    course_year = course_year.starts_at.year if course_year else now.year
+        early[user_id] = _attend(course, person, session_id, present_minutes) \
+            or early.get(user_id, False)
     for person in people.values():
         person.counts = _counts(rule_set, person, early.get(person.user.id, False),
-                                held_minutes, course_year, person.user.birth_year)
+                                course.held_minutes, course.year, person.user.birth_year)
     counted = sum(p.counts for p in people.values()) + (1 if rule_set.leader_counts else 0)
-    state, problems = _judge(rule_set, len(held), len(sessions), units_held, units_planned,
-                             len(enrolled), counted)
-    return CircleStatus(rule_set, len(held), len(sessions), units_held, units_planned,
-                        len(enrolled), list(people.values()), counted, state, problems,
-                        unreported=unreported)
+    state, problems = _judge(rule_set, len(course.held), len(sessions), course.units_held,
+                             course.units_planned, len(enrolled), counted)
+    return CircleStatus(rule_set, len(course.held), len(sessions), course.units_held,
+                        course.units_planned, len(enrolled), list(people.values()), counted,
+                        state, problems, unreported=course.unreported)
+
+
+def standing(rule_set: RuleSet, sessions: list, present: Counter, own: dict[int, int],
+             user: User, now: datetime) -> Person:
+    """One enrolled person in one circle, counted exactly as `evaluate` counts everyone, from
+    rows the caller read (for many circles at once: My certificates reads them in one
+    statement). `sessions`: the circle's scheduled sessions in `evaluate`'s order (with id,
+    starts_at, ends_at, local_start); `present`: people marked present per session; `own`:
+    the person's minutes per session they were marked present at."""
+    course = _course(rule_set, sessions, present, now)
+    person, early = Person(user), False
+    for session_id, present_minutes in own.items():
+        if session_id in course.reported:
+            early = _attend(course, person, session_id, present_minutes) or early
+    person.counts = _counts(rule_set, person, early, course.held_minutes, course.year,
+                            user.birth_year)
+    return person
+
+
+@dataclass
+class _Course:
+    """A circle's sessions as its rule set counts them (evaluate and standing)."""
+
+    rule_set: RuleSet
+    held: list  # the held meetings the funder takes, in order of time
+    reported: dict[int, int]  # session id → the hours it reports
+    unreported: dict[int, str]
+    order: dict[int, int]  # session id → its place among `held`
+    units_held: int
+    units_planned: int
+    held_minutes: int
+    year: int  # the course year (the age rule)
+
+
+def _course(rule_set: RuleSet, sessions: list, present: Counter, now: datetime) -> _Course:
+    all_held = [s for s in sessions if s.starts_at <= now]
+    minutes = {s.id: int((s.ends_at - s.starts_at).total_seconds() // 60) for s in sessions}
+    units_planned = sum(units(rule_set, minutes[s.id]) for s in sessions)
+    reported, unreported = reportable(rule_set, all_held, minutes, present)
+    held = [s for s in all_held if s.id in reported]
+    course_year = (all_held[0] if all_held else sessions[0] if sessions else None)
+    course_year = course_year.starts_at.year if course_year else now.year
+    return _Course(rule_set, held, reported, unreported,
+                   {s.id: index for index, s in enumerate(held)}, sum(reported.values()),
+                   units_planned, sum(minutes[s.id] for s in held), course_year)
+
+
+def _attend(course: _Course, person: Person, session_id: int, present_minutes: int) -> bool:
+    """Count one reported meeting the person was present at; whether it is among the first
+    ones the rule set's early window asks for."""
+    person.meetings += 1
+    person.minutes += present_minutes
+    person.units += min(units(course.rule_set, present_minutes), course.reported[session_id])
+    return course.order[session_id] < (course.rule_set.counting_early_window or 0)
+
+
+# evaluate's three statements, built once per process (portal.speed): about a quarter of its
+# cost was building them again for every circle (My CV evaluates each circle a person ended).
+@statement
+def _sessions_statement():
+    return (select(Session).where(Session.activity_id == bindparam("activity_id"),
+                                  Session.status == SessionStatus.SCHEDULED)
+            .order_by(Session.starts_at, Session.id))
+
+
+@statement
+def _enrolled_statement():
+    return (select(User).join(Enrolment, Enrolment.user_id == User.id)
+            .where(Enrolment.activity_id == bindparam("activity_id"),
+                   Enrolment.status == EnrolmentStatus.ENROLLED)
+            .order_by(User.display_name))
+
+
+@statement
+def _present_statement():
+    return select(Attendance.user_id, Attendance.session_id, Attendance.minutes).where(
+        Attendance.session_id.in_(bindparam("session_ids", expanding=True)),
+        Attendance.status == AttendanceStatus.PRESENT)
 
 
 # Why a held meeting is not reported (CircleStatus.unreported, and the leader's list).

@@ -328,17 +328,23 @@ def _on_weekday(rows, weekday: int | None) -> list:
 
 
 def upcoming_sessions(activity: Activity, limit: int = 8) -> list[Session]:
-    return list(db.session.scalars(select(Session).options(selectinload(Session.hosts)).where(
+    return list(db.session.scalars(_with_hosts(activity, select(Session).where(
         Session.activity_id == activity.id, Session.ends_at > utcnow())
-        .order_by(Session.starts_at).limit(limit)))
+        .order_by(Session.starts_at).limit(limit))))
 
 
 def recent_sessions(activity: Activity, days: int = 28) -> list[Session]:
     """Sessions that ended lately, newest first: where leaders finish their lists."""
     now = utcnow()
-    return list(db.session.scalars(select(Session).options(selectinload(Session.hosts)).where(
+    return list(db.session.scalars(_with_hosts(activity, select(Session).where(
         Session.activity_id == activity.id, Session.ends_at <= now,
-        Session.ends_at > now - timedelta(days=days)).order_by(Session.starts_at.desc())))
+        Session.ends_at > now - timedelta(days=days)).order_by(Session.starts_at.desc()))))
+
+
+def _with_hosts(activity: Activity, statement):
+    """A café's session rows show their hosts (read with the rows, not one by one); a circle's
+    have none to show, so they skip that read."""
+    return statement.options(selectinload(Session.hosts)) if activity.is_cafe else statement
 
 
 def cafe_sessions(site: Site, start: datetime, end: datetime) -> list[Session]:

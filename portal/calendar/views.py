@@ -5,7 +5,7 @@ from flask import Blueprint, abort, flash, request, url_for
 from flask_login import current_user, login_required
 
 from portal.calendar import services
-from portal.i18n import _, force_locale
+from portal.i18n import _, date_formatter, force_locale
 from portal.web import external_url, ics_response, redirect, render
 
 bp = Blueprint("calendar", __name__, url_prefix="/activities/calendar")
@@ -14,8 +14,10 @@ bp = Blueprint("calendar", __name__, url_prefix="/activities/calendar")
 @bp.get("")
 @login_required
 def index():
-    token = services.feed_token(current_user)
-    return render("calendar/index.html", weeks=services.weeks(current_user),
+    user = current_user._get_current_object()  # the object, not the proxy, for the reads below
+    token = services.feed_token(user)
+    return render("calendar/index.html", weeks=services.weeks(user),
+                  week_date=date_formatter("d MMMM"),  # the weeks' headings
                   feed_url=external_url("calendar.feed", token=token))
 
 

@@ -6,16 +6,16 @@ from flask import render_template
 from markupsafe import Markup
 
 from portal import pdf
-from portal.competences.models import EDUCATION_NAMES, LEVEL_CEFR, LEVEL_NAMES
 from portal.competences.services import Cv
+from portal.competences.wording import names
 from portal.i18n import force_locale
 
 STYLESHEET = "css/cv.css"
 
 
 def _context(cv: Cv) -> dict:
-    return {"cv": cv, "phone": _phone(cv.phone), "level_names": LEVEL_NAMES,
-            "level_cefr": LEVEL_CEFR, "education_names": EDUCATION_NAMES}
+    """Rendered inside force_locale: the names are the CV's language's."""
+    return {"cv": cv, "phone": _phone(cv.phone), **names()}
 
 
 def _phone(number: str | None) -> str | None:

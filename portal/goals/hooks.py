@@ -1,10 +1,12 @@
 """What the plan does when a person is erased or asks for their data (portal.signals)."""
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import bindparam, delete, select, update
 
-from portal import signals
+from portal import signals, speed
+from portal.accounts.models import User
 from portal.extensions import db
 from portal.goals.models import Comment, Goal, PlanStart, ProgressNote, Share, Step
+from portal.speed import statement
 
 
 def connect() -> None:
@@ -32,15 +34,21 @@ def erase_plan(person, now, **_) -> None:
 
 def plan_data(person, **_) -> dict:
     """The plan as My data shows it: the guided start's answers, each goal with its steps,
-    notes and comments, and whom the plan was shown to."""
+    notes and comments, and whom the plan was shown to. Plain rows from six statements built
+    once per process, whatever the number of goals (the goals' steps, notes and comments were
+    three statements a goal, and ORM objects for each)."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    start = db.session.scalar(select(PlanStart).where(PlanStart.owner_id == person.id))
-    goals = db.session.scalars(select(Goal).where(Goal.owner_id == person.id)
-                               .order_by(Goal.created_at))
-    shares = db.session.scalars(select(Share).where(Share.owner_id == person.id)
-                                .order_by(Share.given_at))
+    def each(built) -> list:
+        return speed.rows(built(), {"owner_id": person.id}).all()
+
+    start = next(iter(each(_start)), None)
+    steps, notes, comments = ({} for _ in range(3))
+    for found, rows in ((steps, each(_steps)), (notes, each(_notes)),
+                        (comments, each(_comments))):
+        for row in rows:
+            found.setdefault(row.goal_id, []).append(row)
     return {
         "plan": {"dream": start.dream if start else "",
                  "strengths": start.strengths if start else "",
@@ -49,13 +57,65 @@ def plan_data(person, **_) -> dict:
                    "status": str(g.status),
                    "target_date": g.target_date.isoformat() if g.target_date else None,
                    "created": when(g.created_at), "achieved": when(g.achieved_at),
-                   "steps": [{"text": s.text, "done": s.done} for s in g.steps],
-                   "notes": [{"text": n.text, "date": when(n.created_at)} for n in g.notes],
+                   "steps": [{"text": s.text, "done": s.done} for s in steps.get(g.id, ())],
+                   "notes": [{"text": n.text, "date": when(n.created_at)}
+                             for n in notes.get(g.id, ())],
                    "comments": [{"text": c.text, "date": when(c.created_at),
-                                 "from": c.author.display_name if c.author else None}
-                                for c in g.comments]} for g in goals],
-        "shared_with": [{"staff": s.staff.display_name, "what": str(s.scope),
-                         "goal": s.goal.title if s.goal else None,
+                                 "from": c.author}
+                                for c in comments.get(g.id, ())]} for g in each(_goals)],
+        "shared_with": [{"staff": s.staff, "what": str(s.scope), "goal": s.goal,
                          "given": when(s.given_at), "withdrawn": when(s.withdrawn_at)}
-                        for s in shares],
+                        for s in each(_shares)],
     }
+
+
+@statement
+def _start():
+    return select(PlanStart.dream, PlanStart.strengths, PlanStart.resources).where(
+        PlanStart.owner_id == bindparam("owner_id"))
+
+
+@statement
+def _goals():
+    return (select(Goal.id, Goal.title, Goal.why, Goal.category, Goal.status, Goal.target_date,
+                   Goal.created_at, Goal.achieved_at)
+            .where(Goal.owner_id == bindparam("owner_id")).order_by(Goal.created_at))
+
+
+def _owners_goals():
+    return select(Goal.id).where(Goal.owner_id == bindparam("owner_id"))
+
+
+@statement
+def _steps():
+    """In each goal, in the order of Goal.steps."""
+    return (select(Step.goal_id, Step.text, Step.done).where(Step.goal_id.in_(_owners_goals()))
+            .order_by(Step.position, Step.id))
+
+
+@statement
+def _notes():
+    """In each goal, in the order of Goal.notes (newest first)."""
+    return (select(ProgressNote.goal_id, ProgressNote.text, ProgressNote.created_at)
+            .where(ProgressNote.goal_id.in_(_owners_goals()))
+            .order_by(ProgressNote.created_at.desc()))
+
+
+@statement
+def _comments():
+    """In each goal, in the order of Goal.comments, with the author's name (None when the
+    comment has no author any more)."""
+    return (select(Comment.goal_id, Comment.text, Comment.created_at,
+                   User.display_name.label("author"))
+            .outerjoin(User, User.id == Comment.author_id)
+            .where(Comment.goal_id.in_(_owners_goals())).order_by(Comment.created_at))
+
+
+@statement
+def _shares():
+    """Whom the plan was shown to: the staff member's name, and the goal's title (None for
+    the whole plan)."""
+    return (select(User.display_name.label("staff"), Share.scope,
+                   Goal.title.label("goal"), Share.given_at, Share.withdrawn_at)
+            .join(User, User.id == Share.staff_id).outerjoin(Goal, Goal.id == Share.goal_id)
+            .where(Share.owner_id == bindparam("owner_id")).order_by(Share.given_at))

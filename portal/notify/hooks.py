@@ -1,13 +1,13 @@
 """What notify connects: the e-mail and SMS channels, and its part when a person is erased or
 asks for their data (portal.signals)."""
 
-from sqlalchemy import delete, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import bindparam, delete, select
 
-from portal import signals
+from portal import signals, speed
 from portal.extensions import db
 from portal.notify import channels, mail, preferences, sms, worker
 from portal.notify.models import Channel, ChannelChoice, Delivery, Notification
+from portal.speed import statement
 
 
 def connect() -> None:
@@ -29,17 +29,19 @@ def message_data(person, **_) -> dict:
     """Which messages the person got, when they read them and how each went out (the texts
     are made from the kind when shown, never stored: an SMS's segments, tries and why one was
     not sent are kept), and how each group of messages reaches them: their own choice where
-    they made one, otherwise the default."""
-    notifications = db.session.scalars(select(Notification).where(
-        Notification.user_id == person.id).order_by(Notification.created_at)
-        .options(selectinload(Notification.deliveries)))
-    changed = {(c.message_group, c.channel): c.changed_at for c in db.session.scalars(
-        select(ChannelChoice).where(ChannelChoice.user_id == person.id))}
+    they made one, otherwise the default. Plain rows from statements built once per process
+    (not ORM objects with the user each message is about joined in)."""
+    notifications = speed.rows(_notifications(), {"user_id": person.id}).all()
+    sent: dict[int, list] = {}
+    for delivery in speed.rows(_deliveries(), {"user_id": person.id}):
+        sent.setdefault(delivery.notification_id, []).append(delivery)
+    changed = {(group, channel): at for group, channel, at in speed.rows(
+        _changed(), {"user_id": person.id})}
     return {
         "notifications": [
             {"kind": n.kind, "created": n.created_at.isoformat(),
              "read": n.read_at.isoformat() if n.read_at else None,
-             "sent": [_delivery(d) for d in n.deliveries]} for n in notifications],
+             "sent": [_delivery(d) for d in sent.get(n.id, ())]} for n in notifications],
         "notification_settings": [
             {"messages": cell.group.value, "channel": cell.channel.value, "on": cell.on,
              "chosen": (cell.group, cell.channel) in changed,
@@ -48,7 +50,32 @@ def message_data(person, **_) -> dict:
     }
 
 
-def _delivery(delivery: Delivery) -> dict:
+@statement
+def _notifications():
+    return (select(Notification.id, Notification.kind, Notification.created_at,
+                   Notification.read_at)
+            .where(Notification.user_id == bindparam("user_id"))
+            .order_by(Notification.created_at))
+
+
+@statement
+def _deliveries():
+    """Each notification's deliveries, in the order of Notification.deliveries."""
+    return (select(Delivery.notification_id, Delivery.channel, Delivery.status,
+                   Delivery.sent_at, Delivery.attempts, Delivery.segments, Delivery.error,
+                   Delivery.fallback)
+            .where(Delivery.notification_id.in_(select(Notification.id).where(
+                Notification.user_id == bindparam("user_id"))))
+            .order_by(Delivery.id))
+
+
+@statement
+def _changed():
+    return select(ChannelChoice.message_group, ChannelChoice.channel,
+                  ChannelChoice.changed_at).where(ChannelChoice.user_id == bindparam("user_id"))
+
+
+def _delivery(delivery) -> dict:
     return {"channel": delivery.channel.value, "status": delivery.status.value,
             "at": _when(delivery.sent_at), "attempts": delivery.attempts,
             "segments": delivery.segments, "error": delivery.error,

@@ -85,7 +85,7 @@ def test_staff_calendar_and_feed_hold_what_they_lead_and_their_shifts(
     services.take_shift(volunteer, cafe.sessions[1])
 
     def listed():
-        return [(s.activity.title, s.starts_at) for s in sessions_in(calendar.weeks(volunteer))]
+        return [(s.title, s.starts_at) for s in sessions_in(calendar.weeks(volunteer))]
 
     # The circle they lead and the one café session they host; not the rest.
     led = [("Norsk A1", s.starts_at) for s in circle.sessions]
