@@ -282,17 +282,29 @@ def _current_placements_statement():
             .order_by(Placement.starts_on))
 
 
-def follow_up_meetings(placement: Placement) -> list[Booking]:
+def follow_up_meetings(placement: Placement) -> list[Row]:
     """The participant's meetings at the placement's place around its time (not cancelled):
-    the follow-up meetings, booked through the meetings feature."""
+    the follow-up meetings, booked through the meetings feature. Plain rows (id, starts_at,
+    host_id, host_name) of a statement built once per process: the page only shows when and
+    with whom (no Booking objects with their site and host: about 0.2 ms a placement page)."""
     zone = ZoneInfo(placement.site.timezone)
     start = datetime.combine(placement.starts_on, time.min, zone) - FOLLOW_UP_BEFORE
     end = datetime.combine(placement.ends_on, time.min, zone) + FOLLOW_UP_AFTER
-    return list(db.session.scalars(select(Booking).where(
-        Booking.participant_id == placement.participant_id,
-        Booking.site_id == placement.site_id, Booking.status != BookingStatus.CANCELLED,
-        Booking.starts_at >= start.astimezone(UTC), Booking.starts_at < end.astimezone(UTC))
-        .order_by(Booking.starts_at)))
+    return speed.rows(_follow_up_statement(), {
+        "participant_id": placement.participant_id, "site_id": placement.site_id,
+        "start": start.astimezone(UTC), "end": end.astimezone(UTC)}).all()
+
+
+@statement
+def _follow_up_statement():
+    return (select(Booking.id, Booking.starts_at, Booking.host_id,
+                   User.display_name.label("host_name"))
+            .outerjoin(User, User.id == Booking.host_id)
+            .where(Booking.participant_id == bindparam("participant_id"),
+                   Booking.site_id == bindparam("site_id"),
+                   Booking.status != BookingStatus.CANCELLED,
+                   Booking.starts_at >= bindparam("start"), Booking.starts_at < bindparam("end"))
+            .order_by(Booking.starts_at))
 
 
 @dataclass(frozen=True)
