@@ -37,8 +37,7 @@ def my_sessions(user: User, start: datetime, end: datetime,
 
 def busy_times(user: User, start: datetime, end: datetime) -> list[tuple[datetime, datetime]]:
     """Start and end of the scheduled sessions among my_sessions(): when the person is busy."""
-    return list(db.session.execute(_busy_statement(),
-                                   {"user_id": user.id, "start": start, "end": end}).all())
+    return list(speed.rows(_busy_statement(), {"user_id": user.id, "start": start, "end": end}))
 
 
 def taking_part():

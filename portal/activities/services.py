@@ -766,8 +766,8 @@ def session_times(run_by: Collection[int], start: datetime, end: datetime,
     (what meetings need to know about activities): the sessions the people `run_by` run
     (calendar.runners) and, with `joined_by`, those that person takes part in
     (calendar.busy_times)."""
-    taken = list(db.session.execute(_sessions_run_statement(), {
-        "people": list(run_by), "start": start, "end": end}).all()) if run_by else []
+    taken = list(speed.rows(_sessions_run_statement(), {
+        "people": list(run_by), "start": start, "end": end})) if run_by else []
     if joined_by is not None:
         taken += [(joined_by.id, starts_at, ends_at)
                   for starts_at, ends_at in calendar.busy_times(joined_by, start, end)]
