@@ -9,7 +9,7 @@ Run through `speed.rows`: on the unit of work's connection, after a flush.
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, case, func, literal, null, select, union_all
+from sqlalchemy import bindparam, func, literal, null, select, union_all
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -18,7 +18,7 @@ from portal.activities.calendar import taking_part
 from portal.activities.models import Activity, Session
 from portal.goals.models import Goal, GoalStatus, Step
 from portal.meetings.models import Booking, BookingStatus
-from portal.meetings.services import involving
+from portal.meetings.services import involving, with_other_person
 from portal.speed import statement
 
 
@@ -57,16 +57,8 @@ def _meetings(limit: int, hosting: bool):
     """The person's meetings, not cancelled: as participant, and for staff also as host (a
     mentor's start page shows whom they meet). The same choice as meetings.all_meetings
     without the cancelled ones."""
-    # Participants only ever take part: for them, one index and one join less.
     booking, site = Booking.__table__, Site.__table__
-    host, participant = User.__table__.alias("host"), User.__table__.alias("participant")
-    tables = (booking.join(site, site.c.id == booking.c.site_id)
-              .outerjoin(host, host.c.id == booking.c.host_id))
-    other = host.c.display_name
-    if hosting:
-        tables = tables.outerjoin(participant, participant.c.id == booking.c.participant_id)
-        other = case((booking.c.participant_id == bindparam("user_id"), host.c.display_name),
-                     else_=participant.c.display_name)
+    tables, other = with_other_person(hosting)
     return (select(literal("meeting").label("kind"), booking.c.id, booking.c.starts_at,
                    null().label("status"), site.c.timezone, other.label("title"))
             .select_from(tables)

@@ -4,7 +4,7 @@ person's calendar feed) and as the rows My calendar prints."""
 from datetime import datetime
 
 from icalendar import Event
-from sqlalchemy import bindparam, case, select
+from sqlalchemy import bindparam, select
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -13,7 +13,7 @@ from portal.activities.calendar import ical
 from portal.extensions import utcnow
 from portal.i18n import _
 from portal.meetings.models import Booking, BookingStatus
-from portal.meetings.services import involving
+from portal.meetings.services import involving, with_other_person
 from portal.speed import statement
 
 
@@ -28,16 +28,8 @@ def calendar_rows(user: User, start: datetime, end: datetime) -> list[Row]:
 
 @statement
 def _calendar_rows_statement(hosting: bool):
-    # Participants only ever take part: for them, one join less.
     booking, site = Booking.__table__, Site.__table__
-    host, participant = User.__table__.alias("host"), User.__table__.alias("participant")
-    tables = (booking.join(site, site.c.id == booking.c.site_id)
-              .outerjoin(host, host.c.id == booking.c.host_id))
-    other = host.c.display_name
-    if hosting:
-        tables = tables.outerjoin(participant, participant.c.id == booking.c.participant_id)
-        other = case((booking.c.participant_id == bindparam("user_id"), host.c.display_name),
-                     else_=participant.c.display_name)
+    tables, other = with_other_person(hosting)
     return (select(booking.c.id, booking.c.status, booking.c.starts_at, site.c.timezone,
                    other.label("other_name"))
             .select_from(tables)

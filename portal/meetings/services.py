@@ -10,7 +10,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, case, delete, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import speed, work
@@ -274,6 +274,22 @@ def involving(hosting: bool):
     those they host. Participants never host, so their statements keep to one index."""
     mine = Booking.participant_id == bindparam("user_id")
     return or_(mine, Booking.host_id == bindparam("user_id")) if hosting else mine
+
+
+def with_other_person(hosting: bool):
+    """For plain rows of the meetings `involving(hosting)`: the booking table joined to its
+    site and to the other person, and the column of that person's name (the host's for the
+    participant, the participant's for the host; None without one). Participants only ever
+    take part: for them, one join less."""
+    booking, site = Booking.__table__, Site.__table__
+    host, participant = User.__table__.alias("host"), User.__table__.alias("participant")
+    tables = (booking.join(site, site.c.id == booking.c.site_id)
+              .outerjoin(host, host.c.id == booking.c.host_id))
+    if not hosting:
+        return tables, host.c.display_name
+    tables = tables.outerjoin(participant, participant.c.id == booking.c.participant_id)
+    return tables, case((booking.c.participant_id == bindparam("user_id"), host.c.display_name),
+                        else_=participant.c.display_name)
 
 
 def _meetings_between(participant: User, start: datetime, end: datetime):
