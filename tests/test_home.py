@@ -17,7 +17,8 @@ SESSIONS, MEETINGS, STEPS = 3, 2, 2  # as home.views asks for
 
 
 def found(user: User, start, end):
-    return ([tuple(row) for row in whats_next.coming(user, start, end, SESSIONS, MEETINGS)],
+    return ([tuple(row) for row in whats_next.next_sessions(user, start, end, SESSIONS)],
+            [tuple(row) for row in whats_next.next_meetings(user, start, end, MEETINGS)],
             [tuple(row) for row in whats_next.next_steps(user, STEPS)])
 
 
@@ -37,14 +38,11 @@ def expected(user: User, start, end):
         if open_steps:
             first = min(open_steps, key=lambda step: (step.position, step.id))
             steps.append((first.text, goal.id, goal.title))
-    # One list by start time, a meeting first on a tie (as the calendar orders them).
-    coming = sorted(
-        [("session", s.activity_id, s.starts_at, s.status, s.activity.site.timezone,
-          s.activity.title) for s in sessions[:SESSIONS]]
-        + [("meeting", b.id, b.starts_at, None, b.site.timezone, _other(user, b))
-           for b in bookings[:MEETINGS]],
-        key=lambda row: (row[2], row[0], row[1]))
-    return coming, steps[:STEPS]
+    return (
+        [(s.starts_at, s.status, s.activity_id, s.activity.title, s.activity.site.timezone)
+         for s in sessions[:SESSIONS]],
+        [(b.id, b.starts_at, b.site.timezone, _other(user, b)) for b in bookings[:MEETINGS]],
+        steps[:STEPS])
 
 
 def _other(user: User, booking: Booking) -> str | None:
@@ -74,10 +72,10 @@ def test_start_page_lists_say_what_the_services_say_for_every_demo_person(app):
     for start in (now, now + timedelta(days=10)):
         end = start + timedelta(days=56)
         for user in users:
-            coming, steps = found(user, start, end)
-            assert (coming, steps) == expected(user, start, end), user.id
-            seen["sessions"] += sum(row[0] == "session" for row in coming)
-            seen["meetings"] += sum(row[0] == "meeting" for row in coming)
+            sessions, bookings, steps = found(user, start, end)
+            assert (sessions, bookings, steps) == expected(user, start, end), user.id
+            seen["sessions"] += len(sessions)
+            seen["meetings"] += len(bookings)
             seen["steps"] += len(steps)
-            seen["cancelled"] += sum(row[3] == SessionStatus.CANCELLED for row in coming)
+            seen["cancelled"] += sum(row[1] == SessionStatus.CANCELLED for row in sessions)
     assert all(seen.values()), seen  # the demo exercised every list, and a cancelled session

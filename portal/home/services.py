@@ -9,7 +9,7 @@ Run through `speed.rows`: on the unit of work's connection, after a flush.
 
 from datetime import datetime
 
-from sqlalchemy import bindparam, func, literal, null, select, union_all
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -22,49 +22,50 @@ from portal.meetings.services import involving, with_other_person
 from portal.speed import statement
 
 
-def coming(user: User, start: datetime, end: datetime, sessions: int, meetings: int) -> list[Row]:
-    """The start page's one "what's next" list, in one statement: the person's next `sessions`
-    sessions and next `meetings` meetings between start and end, by start time, as the
-    calendar orders them (a meeting on Thursday under Tuesday's café, not above; a meeting
-    first on a tie). Columns: kind ("meeting" or "session"), id (the booking's, or the
-    session's activity's), starts_at, status (a session's; None for a meeting), timezone,
-    title (the activity's title, or the other person's name for a meeting; None without
-    one)."""
-    return speed.rows(_coming_statement(sessions, meetings, hosting=user.is_staff), {
+def next_sessions(user: User, start: datetime, end: datetime, limit: int) -> list[Row]:
+    """Sessions (cancelled ones too) of circles the person is in or waiting for and of cafés
+    they follow, soonest first: starts_at, status, activity_id, title, timezone (the choice
+    is activities.calendar.taking_part)."""
+    return speed.rows(_sessions_statement(limit), {
         "user_id": user.id, "start": start, "end": end}).all()
 
 
 @statement
-def _coming_statement(sessions: int, meetings: int, hosting: bool):
-    # Each part keeps its own ORDER BY … LIMIT as a subquery (SQLite and PostgreSQL alike).
-    both = union_all(select(_sessions(sessions).subquery()),
-                     select(_meetings(meetings, hosting).subquery())).subquery()
-    return select(both).order_by(both.c.starts_at, both.c.kind, both.c.id)
-
-
-def _sessions(limit: int):
-    """Sessions (cancelled ones too) of circles the person is in or waiting for and of cafés
-    they follow (the choice is activities.calendar.taking_part)."""
+def _sessions_statement(limit: int):
     session, activity, site = Session.__table__, Activity.__table__, Site.__table__
-    return (select(literal("session").label("kind"), session.c.activity_id.label("id"),
-                   session.c.starts_at, session.c.status, site.c.timezone, activity.c.title)
+    return (select(session.c.starts_at, session.c.status, session.c.activity_id, activity.c.title,
+                   site.c.timezone)
             .select_from(session.join(activity, activity.c.id == session.c.activity_id)
                          .join(site, site.c.id == activity.c.site_id))
-            .where(*taking_part()).order_by(session.c.starts_at, session.c.id).limit(limit))
+            .where(*taking_part()).order_by(session.c.starts_at).limit(limit))
 
 
-def _meetings(limit: int, hosting: bool):
-    """The person's meetings, not cancelled: as participant, and for staff also as host (a
-    mentor's start page shows whom they meet). The same choice as meetings.all_meetings
-    without the cancelled ones."""
+def next_meetings(user: User, start: datetime, end: datetime, limit: int) -> list[Row]:
+    """The person's meetings (not cancelled) from start to end, soonest first: as participant,
+    and for staff also as host (a mentor's start page shows whom they meet). Columns: id,
+    starts_at, timezone, other_name (the other person's name; None without one). The same
+    choice as meetings.all_meetings without the cancelled ones."""
+    return speed.rows(_meetings_statement(limit, hosting=user.is_staff), {
+        "user_id": user.id, "start": start, "end": end}).all()
+
+
+@statement
+def _meetings_statement(limit: int, hosting: bool):
     booking, site = Booking.__table__, Site.__table__
     tables, other = with_other_person(hosting)
-    return (select(literal("meeting").label("kind"), booking.c.id, booking.c.starts_at,
-                   null().label("status"), site.c.timezone, other.label("title"))
+    return (select(booking.c.id, booking.c.starts_at, site.c.timezone,
+                   other.label("other_name"))
             .select_from(tables)
             .where(involving(hosting), booking.c.status != BookingStatus.CANCELLED,
                    booking.c.ends_at > bindparam("start"), booking.c.starts_at < bindparam("end"))
-            .order_by(booking.c.starts_at, booking.c.id).limit(limit))
+            .order_by(booking.c.starts_at).limit(limit))
+
+
+def soonest_first(meetings: list[Row], sessions: list[Row]) -> list[tuple[str, Row]]:
+    """The start page's one "what's next" list: ("meeting", row) and ("session", row) by start
+    time, as the calendar orders them (a meeting on Thursday under Tuesday's café, not above)."""
+    return sorted([*(("meeting", row) for row in meetings),
+                   *(("session", row) for row in sessions)], key=lambda item: item[1].starts_at)
 
 
 def next_steps(user: User, limit: int = 2) -> list[Row]:

@@ -32,7 +32,9 @@ def index():
     question = feedback.next_question(user, now)
     return render("home/dashboard.html", role_names=ROLE_NAMES, question=question,
                   **({"feedback_form": FeedbackForm(formdata=None), **faces()} if question else {}),
-                  coming=whats_next.coming(user, now, until, sessions=3, meetings=2),
+                  coming=whats_next.soonest_first(
+                      whats_next.next_meetings(user, now, until, limit=2),
+                      whats_next.next_sessions(user, now, until, limit=3)),
                   next_steps=whats_next.next_steps(user),
                   led=activities.led_activities(user) if user.is_staff else [],
                   co_led=activities.co_led_activities(user),
