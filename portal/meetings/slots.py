@@ -24,7 +24,17 @@ from zoneinfo import ZoneInfo
 
 import holidays
 from flask import current_app
-from sqlalchemy import Date, Time, bindparam, null, or_, select, type_coerce, union_all
+from sqlalchemy import (
+    Date,
+    Integer,
+    Time,
+    bindparam,
+    cast,
+    null,
+    or_,
+    select,
+    union_all,
+)
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site, User
 from portal.activities.services import session_times
@@ -174,12 +184,13 @@ def _offers_statement(by_site: bool, by_host: bool, by_id: bool):
             statement = statement.where(Availability.id == bindparam("availability_id"))
         return statement
 
-    no_day = type_coerce(null(), Date)
+    # Typed NULLs: PostgreSQL takes an untyped NULL in a union's first part for text.
+    no_weekday, no_day, no_time = cast(null(), Integer), cast(null(), Date), cast(null(), Time)
     return union_all(
-        offers(null(), no_day, type_coerce(null(), Time), type_coerce(null(), Time)),
+        offers(no_weekday, no_day, no_time, no_time),
         offers(Window.weekday, no_day, Window.starts, Window.ends)
         .join(Window, Window.availability_id == Availability.id),
-        offers(null(), ExtraWindow.day, ExtraWindow.starts, ExtraWindow.ends)
+        offers(no_weekday, ExtraWindow.day, ExtraWindow.starts, ExtraWindow.ends)
         .join(ExtraWindow, ExtraWindow.availability_id == Availability.id)
         .where(ExtraWindow.day >= bindparam("first_day"),
                ExtraWindow.day <= bindparam("last_day")),
