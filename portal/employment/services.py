@@ -302,7 +302,7 @@ def _follow_up_statement():
             .outerjoin(User, User.id == Booking.host_id)
             .where(Booking.participant_id == bindparam("participant_id"),
                    Booking.site_id == bindparam("site_id"),
-                   Booking.status != BookingStatus.CANCELLED,
+                   Booking.is_active,
                    Booking.starts_at >= bindparam("start"), Booking.starts_at < bindparam("end"))
             .order_by(Booking.starts_at))
 

@@ -17,7 +17,7 @@ from portal.accounts.models import Site, User
 from portal.activities.calendar import taking_part
 from portal.activities.models import Activity, Session
 from portal.goals.models import Goal, GoalStatus, Step
-from portal.meetings.models import Booking, BookingStatus
+from portal.meetings.models import Booking
 from portal.meetings.services import involving, with_other_person
 from portal.speed import statement
 
@@ -56,7 +56,7 @@ def _meetings_statement(limit: int, hosting: bool):
     return (select(booking.c.id, booking.c.starts_at, site.c.timezone,
                    other.label("other_name"))
             .select_from(tables)
-            .where(involving(hosting), booking.c.status != BookingStatus.CANCELLED,
+            .where(involving(hosting), Booking.is_active,
                    booking.c.ends_at > bindparam("start"), booking.c.starts_at < bindparam("end"))
             .order_by(booking.c.starts_at).limit(limit))
 

@@ -33,7 +33,7 @@ def _calendar_rows_statement(hosting: bool):
     return (select(booking.c.id, booking.c.status, booking.c.starts_at, site.c.timezone,
                    other.label("other_name"))
             .select_from(tables)
-            .where(involving(hosting), booking.c.status != BookingStatus.CANCELLED,
+            .where(involving(hosting), Booking.is_active,
                    booking.c.ends_at > bindparam("start"), booking.c.starts_at < bindparam("end"))
             .order_by(booking.c.starts_at))
 

@@ -514,7 +514,7 @@ def next_meetings(user: User, start: datetime, end: datetime,
 @statement
 def _next_meetings_statement(limit: int | None, hosting: bool):
     return (select(Booking).where(
-        involving(hosting), Booking.status != BookingStatus.CANCELLED,
+        involving(hosting), Booking.is_active,
         Booking.ends_at > bindparam("start"), Booking.starts_at < bindparam("end"))
         .order_by(Booking.starts_at).limit(limit))
 

@@ -42,7 +42,6 @@ from portal.extensions import db, utcnow
 from portal.meetings.models import (
     Availability,
     Booking,
-    BookingStatus,
     ExtraWindow,
     Mode,
     TimeOff,
@@ -265,7 +264,7 @@ def _busy_statement():
     def side(person):
         return select(person, Booking.starts_at, Booking.ends_at).where(
             person.in_(bindparam("hosts", expanding=True)),
-            Booking.status != BookingStatus.CANCELLED, Booking.starts_at < bindparam("end"),
+            Booking.is_active, Booking.starts_at < bindparam("end"),
             Booking.ends_at > bindparam("start"), Booking.id != bindparam("ignore"))
 
     return union_all(side(Booking.host_id), side(Booking.participant_id))

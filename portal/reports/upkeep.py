@@ -30,7 +30,7 @@ from portal.activities.models import (
     Kind,
     Session,
 )
-from portal.meetings.models import Booking, BookingStatus
+from portal.meetings.models import Booking
 from portal.reports.models import ActiveMonth, CourseResult
 
 
@@ -106,7 +106,7 @@ def events(site_ids, start: datetime, end: datetime, user_ids=None):
                .where(Activity.site_id.in_(site_ids), Attendance.status == AttendanceStatus.PRESENT,
                       Session.starts_at >= start, Session.starts_at < end))
     met = (select(Booking.participant_id.label("user_id"), Booking.starts_at.label("at"))
-           .where(Booking.site_id.in_(site_ids), Booking.status != BookingStatus.CANCELLED,
+           .where(Booking.site_id.in_(site_ids), Booking.is_active,
                   Booking.starts_at >= start, Booking.starts_at < end))
     if user_ids is not None:
         present = present.where(Attendance.user_id.in_(user_ids))

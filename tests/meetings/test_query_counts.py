@@ -35,3 +35,19 @@ def test_queries_do_not_grow_with_hosts_and_meetings(client, count_queries,  # n
     grow(site, make_user, make_availability, 6, person)
     many = count_queries(client, url)
     assert many == few, f"{url}: {few} statements with 2 hosts, {many} with 8"
+
+
+def test_not_cancelled_is_written_into_the_sql_not_bound(app):
+    """A bound value that could decide whether the partial index on active meetings applies
+    makes SQLite prepare the statement again on every run; `Booking.is_active` writes the
+    value into the SQL instead (and still means "not cancelled" on a loaded meeting)."""
+    from sqlalchemy import select
+
+    from portal.extensions import db
+    from portal.meetings.models import Booking, BookingStatus
+
+    compiled = select(Booking.id).where(Booking.is_active).compile(db.engine)
+    assert "booking.status != 'cancelled'" in str(compiled)
+    assert not compiled.params
+    assert Booking(status=BookingStatus.BOOKED).is_active
+    assert not Booking(status=BookingStatus.CANCELLED).is_active
