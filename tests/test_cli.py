@@ -158,6 +158,8 @@ def test_runs_on_the_configured_database(app):
             assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
             assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
             assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 5000
+            # temporary tables of sorts and unions in memory (2), not in a file each time
+            assert connection.exec_driver_sql("PRAGMA temp_store").scalar() == 2
 
 
 def test_send_notifications_command_sends_pending_mail(app, make_user, smtp_server):
