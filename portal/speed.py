@@ -11,6 +11,7 @@ logged-in pages get slower by about what its line says:
   ids, and static URLs with a content hash (a page with a list builds the same link for every
   row; Werkzeug's builder costs a few µs each time); `csrf_token` read from the request once
   it is made.
+- `blank_form`: a form as it first appears, built once per language.
 - `SharedFragments` (`{% shared key %}…{% endshared %}`): template parts that are the same
   for everyone (menus, footers per language) rendered once per key; `plain_template_globals`
   makes a template's imports cheap; `TemplateContext` makes a template's calls of plain
@@ -32,6 +33,7 @@ from types import FunctionType
 
 from flask import g, has_request_context, request, url_for
 from flask.sessions import SecureCookieSessionInterface
+from flask_babel import get_locale
 from flask_wtf.csrf import generate_csrf
 from itsdangerous import BadSignature
 from jinja2 import nodes, pass_context
@@ -161,6 +163,22 @@ def _returns_objects(statement) -> bool:
     if isinstance(statement, CompoundSelect):
         return any(_returns_objects(part) for part in statement.selects)
     return any(isinstance(column["type"], type) for column in statement.column_descriptions)
+
+
+def blank_form(form_class):
+    """The form as it first appears, before anyone typed anything, in the page's language:
+    built once per process and language (a form builds its fields and translates their labels
+    each time: the start page's question form cost about 50 µs). Only for forms whose fields
+    are the same for everyone; the form is shared, so only read it (a template draws it):
+    a submitted form is built from its request as usual."""
+    key = (form_class, str(get_locale()))
+    form = _BLANK_FORMS.get(key)
+    if form is None:
+        form = _BLANK_FORMS[key] = form_class(formdata=None)
+    return form
+
+
+_BLANK_FORMS: dict[tuple, object] = {}  # a few forms × languages
 
 
 class SessionCookies(SecureCookieSessionInterface):

@@ -130,3 +130,22 @@ def test_statement_listeners_see_every_statement(site):
     finally:
         event.remove(db.engine, "before_cursor_execute", record)
     assert len(seen) == 1 and "FROM user_account" in seen[0]
+
+
+def test_a_blank_form_is_built_once_per_language_as_a_new_one_would_be(app):
+    from flask_babel import force_locale
+
+    from portal.feedback.forms import FeedbackForm
+
+    with app.test_request_context():
+        with force_locale("nb"):
+            norwegian = speed.blank_form(FeedbackForm)
+            assert speed.blank_form(FeedbackForm) is norwegian
+            fresh = FeedbackForm(formdata=None)
+            assert [str(f.label.text) for f in norwegian] == [str(f.label.text) for f in fresh]
+            assert str(norwegian.comment()) == str(fresh.comment())
+        with force_locale("ar"):
+            arabic = speed.blank_form(FeedbackForm)
+            assert arabic is not norwegian
+            assert str(arabic.face.label.text) != str(norwegian.face.label.text)
+            assert not arabic.errors and arabic.comment.data is None

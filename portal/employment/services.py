@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -278,7 +278,9 @@ def _current_placements_statement():
             .join(Partner, Partner.id == Placement.partner_id)
             .where(Placement.participant_id == bindparam("participant_id"),
                    Placement.ends_on >= bindparam("today"),
-                   Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
+                   # (two comparisons, not IN […]: a list is bound anew at each run)
+                   or_(Placement.status == PlacementStatus.PLANNED,
+                       Placement.status == PlacementStatus.ACTIVE))
             .order_by(Placement.starts_on))
 
 

@@ -3,7 +3,9 @@ the database."""
 
 from datetime import datetime
 from enum import StrEnum
+from functools import cache
 
+from flask_babel import get_locale
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -23,7 +25,12 @@ FACE_ICONS = {Face.GOOD: "face-5", Face.OKAY: "face-3", Face.BAD: "face-1"}  # i
 
 
 def faces() -> dict:
-    """What templates need to draw the faces, translated once per page."""
+    """What templates need to draw the faces, their names translated once per language."""
+    return _faces(str(get_locale()))
+
+
+@cache
+def _faces(_language: str) -> dict:
     return {"faces": FACES, "face_names": {f: str(FACE_NAMES[f]) for f in FACES},
             "face_icons": FACE_ICONS}
 

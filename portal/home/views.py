@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, request, url_for
 from flask_login import current_user
 from sqlalchemy import text
 
+from portal import speed
 from portal.accounts import services
 from portal.accounts.models import ROLE_NAMES, Role
 from portal.activities import services as activities
@@ -30,8 +31,8 @@ def index():
     now = utcnow()
     until = now + timedelta(days=56)
     question = feedback.next_question(user, now)
-    return render("home/dashboard.html", role_names=ROLE_NAMES, question=question,
-                  **({"feedback_form": FeedbackForm(formdata=None), **faces()} if question else {}),
+    asking = {"feedback_form": speed.blank_form(FeedbackForm), **faces()} if question else {}
+    return render("home/dashboard.html", role_names=ROLE_NAMES, question=question, **asking,
                   coming=whats_next.soonest_first(
                       whats_next.next_meetings(user, now, until, limit=2),
                       whats_next.next_sessions(user, now, until, limit=3)),
