@@ -82,17 +82,20 @@ _PREPARED: dict[int, "_Prepared | None"] = {}  # id → compiled for SQLite (Non
 
 
 def _prepared(statement, connection) -> "_Prepared | None":
-    if (connection.dialect.name != "sqlite" or _PREBUILT.get(id(statement)) is not statement
-            or _listened(connection.dispatch)):
+    key = id(statement)
+    if _PREBUILT.get(key) is not statement or _listened(connection.engine.dispatch):
         return None
-    if id(statement) not in _PREPARED:
-        _PREPARED[id(statement)] = _Prepared.of(statement, connection.dialect)
-    return _PREPARED[id(statement)]
+    prepared = _PREPARED.get(key, False)
+    if prepared is False:
+        prepared = _PREPARED[key] = (_Prepared.of(statement, connection.dialect)
+                                     if connection.dialect.name == "sqlite" else None)
+    return prepared
 
 
 def _listened(dispatch) -> bool:
-    return bool(dispatch.before_execute or dispatch.after_execute
-                or dispatch.before_cursor_execute or dispatch.after_cursor_execute)
+    """Whether anything listens to the engine's statements (a test counting them)."""
+    return bool(dispatch.before_cursor_execute or dispatch.after_cursor_execute
+                or dispatch.before_execute or dispatch.after_execute)
 
 
 class _Prepared:
