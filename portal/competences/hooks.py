@@ -31,8 +31,12 @@ def erase_competences(person, **_) -> None:
         db.session.execute(delete(model).where(model.owner_id == person.id))
 
 
-def competences_data(person, **_) -> dict:
-    """My competences and the CV choices, as My data shows them."""
+def competences_data(person, sections=None, **_) -> dict:
+    """My competences and the CV choices, as My data shows them (nothing when they are not
+    asked for)."""
+    if not signals.asked(sections, "competences"):
+        return {}
+
     def rows(model, *names):
         found = db.session.scalars(select(model).where(model.owner_id == person.id)
                                    .order_by(model.created_at))
