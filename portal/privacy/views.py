@@ -43,7 +43,7 @@ PAGE_SECTIONS = frozenset({
 def my_data():
     user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     data = services.my_data(user, PAGE_SECTIONS)
-    return render("privacy/my_data.html", data=data,
+    return render("privacy/my_data.html", data=data, profile=data["profile"],
                   consents=consents.every(user), consent_title=consents.title,
                   gender_names=GENDER_NAMES, group_names=GROUP_NAMES, ways=_ways(data),
                   day=lambda iso: format_date(datetime.fromisoformat(iso)))
