@@ -134,10 +134,12 @@ def erase_reminders(person, **_) -> None:
     db.session.execute(delete(SessionReminder).where(SessionReminder.user_id == person.id))
 
 
-def reminder_data(person, **_) -> dict:
+def reminder_data(person, sections=None, **_) -> dict:
     """data_requested: the section "session_reminders" of My data (each reminder sent to the
     person: the activity, the session's time then, and when it was sent), from a statement
-    built once per process."""
+    built once per process; nothing when it is not asked for."""
+    if not signals.asked(sections, "session_reminders"):
+        return {}
     rows = speed.rows(_reminders_sent(), {"user_id": person.id})
     return {"session_reminders": [
         {"activity": title, "session": starts_at.isoformat(), "sent": sent_at.isoformat()}

@@ -36,9 +36,11 @@ def erase_certificates(person, **_) -> None:
     db.session.execute(delete(CourseCertificate).where(CourseCertificate.holder_id == person.id))
 
 
-def certificates_data(person, **_) -> dict:
+def certificates_data(person, sections=None, **_) -> dict:
     """The person's certificates as issued: plain rows from a statement built once per
-    process."""
+    process; nothing when they are not asked for."""
+    if not signals.asked(sections, "certificates"):
+        return {}
     found = speed.rows(_issued(), {"user_id": person.id})
     return {"certificates": [
         {"code": c.code, "kind": str(c.kind), "name": c.holder_name, "title": c.title,

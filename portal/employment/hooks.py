@@ -45,13 +45,16 @@ def person_erased(person: User, actor=None, now=None, **_kwargs) -> None:
     db.session.flush()
 
 
-def data_requested(person: User, **_kwargs) -> dict:
+def data_requested(person: User, sections=None, **_kwargs) -> dict:
     """Everything the road to work keeps about the person, as plain data. Staff notes on
     placements are the staff's working notes and are not shown to the participant here.
-    Plain rows from statements built once per process (not ORM objects)."""
+    Plain rows from statements built once per process (not ORM objects); nothing when none
+    of its sections is asked for (the readable page shows none)."""
     def when(moment):
         return moment.isoformat() if moment else None
 
+    if not signals.asked(sections, *_SECTIONS):
+        return {}
     placements, outcomes, interviews, check_ins = (
         speed.rows(built(), {"user_id": person.id}).all() for built in _DATA_STATEMENTS)
     return {
@@ -111,6 +114,7 @@ def _check_ins():
 
 # In data_requested's order.
 _DATA_STATEMENTS = (_placements, _outcomes, _interviews, _check_ins)
+_SECTIONS = ("placements", "outcomes", "job_interviews", "self_assessments")
 
 
 def connect() -> None:

@@ -32,21 +32,23 @@ def erase_plan(person, now, **_) -> None:
                        .values(withdrawn_at=now))
 
 
-def plan_data(person, **_) -> dict:
+def plan_data(person, sections=None, **_) -> dict:
     """The plan as My data shows it: the guided start's answers, each goal with its steps,
     notes and comments, and whom the plan was shown to. Plain rows from six statements built
     once per process, whatever the number of goals (the goals' steps, notes and comments were
-    three statements a goal, and ORM objects for each)."""
+    three statements a goal, and ORM objects for each); only those of the sections asked
+    for."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    def each(built) -> list:
-        return speed.rows(built(), {"owner_id": person.id}).all()
+    def each(built, section) -> list:
+        return speed.rows(built(), {"owner_id": person.id}).all() if signals.asked(
+            sections, section) else []
 
-    start = next(iter(each(_start)), None)
+    start = next(iter(each(_start, "plan")), None)
     steps, notes, comments = ({} for _ in range(3))
-    for found, rows in ((steps, each(_steps)), (notes, each(_notes)),
-                        (comments, each(_comments))):
+    for found, rows in ((steps, each(_steps, "goals")), (notes, each(_notes, "goals")),
+                        (comments, each(_comments, "goals"))):
         for row in rows:
             found.setdefault(row.goal_id, []).append(row)
     return {
@@ -62,10 +64,11 @@ def plan_data(person, **_) -> dict:
                              for n in notes.get(g.id, ())],
                    "comments": [{"text": c.text, "date": when(c.created_at),
                                  "from": c.author}
-                                for c in comments.get(g.id, ())]} for g in each(_goals)],
+                                for c in comments.get(g.id, ())]}
+                  for g in each(_goals, "goals")],
         "shared_with": [{"staff": s.staff, "what": str(s.scope), "goal": s.goal,
                          "given": when(s.given_at), "withdrawn": when(s.withdrawn_at)}
-                        for s in each(_shares)],
+                        for s in each(_shares, "shared_with")],
     }
 
 

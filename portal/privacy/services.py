@@ -61,17 +61,19 @@ def _last_admin(person: User) -> bool:
     return others is None
 
 
-def my_data(user: User) -> dict:
+def my_data(user: User, sections: frozenset[str] | None = None) -> dict:
     """Everything about the person, as plain data (for JSON and the readable page): their
-    account here, and each feature's sections through `data_requested`. Plain rows from
-    statements built once per process, here and in the features' handlers (My data runs
-    about forty statements: the ORM's objects and its layer around each were most of its
-    cost)."""
+    account here, and each feature's sections through `data_requested`; with `sections`,
+    only those (the readable page: see signals.data_requested). Plain rows from statements
+    built once per process, here and in the features' handlers (the download runs about
+    forty statements: the ORM's objects and its layer around each were most of its cost)."""
     def when(moment):
         return moment.isoformat() if moment else None
 
-    consents, codes, resets, browsers = (speed.rows(built(), {"user_id": user.id}).all()
-                                         for built in _DATA_STATEMENTS)
+    def each(built, name) -> list:
+        return speed.rows(built(), {"user_id": user.id}).all() if signals.asked(
+            sections, name) else []
+
     profile = {"name": user.display_name, "phone": user.phone,
                "phone_confirmed": user.phone_is_confirmed, "email": user.email,
                "language": user.language, "birth_year": user.birth_year,
@@ -79,25 +81,27 @@ def my_data(user: User) -> dict:
                "registered": when(user.created_at), "last_login": when(user.last_login_at)}
     if user.phone_confirmed and user.phone_confirmed != user.phone:
         profile["earlier_confirmed_phone"] = user.phone_confirmed  # kept from before a change
-    return {
+    own = {
         "profile": profile,
         "meeting_places": [{"place": m.site.name, "role": m.role, "since": when(m.created_at)}
                            for m in user.memberships],
         "consents": [{"purpose": c.purpose, "notice_version": c.notice_version,
                       "language": c.language, "given": when(c.given_at),
-                      "withdrawn": when(c.withdrawn_at)} for c in consents],
+                      "withdrawn": when(c.withdrawn_at)} for c in each(_consents, "consents")],
         # Codes sent by SMS to confirm the number or for a new password: never the code
         # itself (only a keyed hash of it is kept).
         "phone_codes": [{"purpose": str(c.purpose), "phone": c.phone, "sent": when(c.created_at),
                          "expires": when(c.expires_at), "used_or_replaced": when(c.used_at),
-                         "tries": c.tries} for c in codes],
+                         "tries": c.tries} for c in each(_phone_codes, "phone_codes")],
         # Password codes a coordinator made for the person (never the code), and the browsers
         # logged in now (never the key their cookie carries).
         "reset_codes": [{"made": when(c.created_at), "expires": when(c.expires_at),
-                         "used": when(c.used_at)} for c in resets],
+                         "used": when(c.used_at)} for c in each(_reset_codes, "reset_codes")],
         "logged_in_browsers": [{"since": when(s.created_at), "remembered": s.remember}
-                               for s in browsers],
-    } | signals.collect(signals.data_requested, user)
+                               for s in each(_browsers, "logged_in_browsers")],
+    }
+    return {name: section for name, section in own.items() if signals.asked(sections, name)} \
+        | signals.collect(signals.data_requested, user, sections=sections)
 
 
 @statement
@@ -127,10 +131,6 @@ def _browsers():
     return (select(LoginSession.created_at, LoginSession.remember)
             .where(LoginSession.user_id == bindparam("user_id"))
             .order_by(LoginSession.created_at, LoginSession.id))
-
-
-# In my_data's order.
-_DATA_STATEMENTS = (_consents, _phone_codes, _reset_codes, _browsers)
 
 
 def erase(actor: User | None, person: User) -> None:

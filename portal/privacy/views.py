@@ -2,11 +2,13 @@
 
 import json
 from datetime import datetime
+from functools import cache
 
 from babel.lists import format_list
 from flask import Blueprint, abort, flash, make_response, session, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required, logout_user
+from markupsafe import Markup
 from wtforms import PasswordField
 from wtforms.validators import InputRequired
 
@@ -29,32 +31,57 @@ class ConfirmForm(BaseForm):
         description=_l("To be sure it is you, type your password."))
 
 
+# The sections templates/privacy/my_data.html shows (the download has every one): the
+# features' handlers skip the statements of the others (the page ran 41 statements, now 21).
+PAGE_SECTIONS = frozenset({
+    "profile", "meeting_places", "phone_codes", "enrolments", "following", "agreed_actions",
+    "attendance", "feedback", "goals", "proposals", "supported", "meetings", "notifications",
+    "notification_settings", "push_devices"})
+
+
 @bp.get("/my-data")
 @login_required
 def my_data():
-    data = services.my_data(current_user)
-    return render("privacy/my_data.html", data=data,
-                  consents=consents.every(current_user), consent_title=consents.title,
-                  gender_names=GENDER_NAMES, group_names=GROUP_NAMES, ways=_ways(data),
+    user = current_user._get_current_object()  # the object, not the proxy, for the reads below
+    data = services.my_data(user, PAGE_SECTIONS)
+    gender_names, group_names = _names(str(get_locale()))
+    return render("privacy/my_data.html", data=data, profile=data["profile"],
+                  consents=consents.every(user), consent_title=consents.title,
+                  gender_names=gender_names, group_names=group_names, ways=_ways(data),
                   day=lambda iso: format_date(datetime.fromisoformat(iso)))
+
+
+@cache
+def _names(locale: str) -> tuple[dict, dict]:
+    """GENDER_NAMES and GROUP_NAMES in `locale`, translated once per process: each lazy name
+    asks Flask-Babel for the catalog when shown (≈ 15 µs; the page shows five). Markup, as
+    the lazy names were (their __html__): the same bytes, unescaped."""
+    return ({gender: Markup(name) for gender, name in GENDER_NAMES.items()},  # noqa: S704
+            {group: Markup(name) for group, name in GROUP_NAMES.items()})  # noqa: S704 (catalog)
 
 
 def _ways(data: dict) -> dict[str, str]:
     """For each group of messages, the ways it reaches the person, in words: always in the
     app, and the channels switched on (their choice or the default)."""
-    locale = get_locale()
-    return {group: format_list([_("In the app"), *(
-        str(CHANNEL_NAMES[Channel(setting["channel"])])
-        for setting in data["notification_settings"]
-        if setting["messages"] == group and setting["on"])], locale=locale)
-        for group in GROUP_NAMES}
+    locale = str(get_locale())
+    return {group: _ways_in_words(locale, tuple(
+        Channel(setting["channel"]) for setting in data["notification_settings"]
+        if setting["messages"] == group and setting["on"])) for group in GROUP_NAMES}
+
+
+@cache
+def _ways_in_words(locale: str, channels: tuple[Channel, ...]) -> str:
+    """"In the app, E-mail and SMS" in `locale`: the same few lists for everyone, so made once
+    per process for each (Babel's format_list and the lazy names cost ≈ 0.1 ms a page)."""
+    return format_list([_("In the app"), *(str(CHANNEL_NAMES[channel]) for channel in channels)],
+                       locale=locale)
 
 
 @bp.get("/my-data.json")
 @login_required
 def my_data_json():
-    response = make_response(json.dumps(services.my_data(current_user), ensure_ascii=False,
-                                        indent=2))
+    user = current_user._get_current_object()  # the object, not the proxy, for the reads below
+    response = make_response(json.dumps(services.my_data(user), ensure_ascii=False, indent=2))
     response.headers["Content-Type"] = "application/json; charset=utf-8"
     response.headers["Content-Disposition"] = 'attachment; filename="bro-my-data.json"'
     return response

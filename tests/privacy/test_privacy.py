@@ -96,6 +96,22 @@ def test_my_data_has_everything_as_json_and_as_a_page(client, life):
     assert "withdrawn" in page and PRIVACY_PURPOSE not in page
 
 
+def test_the_page_shows_the_same_with_only_its_sections_as_with_every_one(client, life,
+                                                                          monkeypatch):
+    """The page asks the features for its sections only (views.PAGE_SECTIONS); a section the
+    template uses and the list forgets would show as empty here."""
+    from portal.privacy import views
+
+    client.login(life["person"].email)
+    only_its_own = client.get("/privacy/my-data").get_data(as_text=True)
+    monkeypatch.setattr(views, "PAGE_SECTIONS", None)
+    every_one = client.get("/privacy/my-data").get_data(as_text=True)
+    tokens = re.compile(r'name="csrf_token" value="[^"]*"|"X-CSRFToken": *"[^"]*"|'
+                        r'<meta name="csrf-token" content="[^"]*"')
+    assert tokens.sub("", only_its_own) == tokens.sub("", every_one)
+    assert "Jobb i barnehage" in only_its_own and "Norsk A1" in only_its_own
+
+
 def test_deleting_my_account_erases_me_and_keeps_the_numbers(client, site, life):
     person, coach = life["person"], life["coach"]
     today = utcnow().date()  # the past month up to yesterday: what has already happened
