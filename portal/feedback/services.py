@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import bindparam, distinct, func, literal, select, union_all
+from sqlalchemy import bindparam, distinct, func, literal, literal_column, select, union_all
 from sqlalchemy.exc import IntegrityError
 
 from portal import speed
@@ -181,11 +181,13 @@ def _activity_sessions():
 
 
 def _held_meetings():
-    """The places' meetings held that started in [start, end)."""
+    """The places' meetings held that started in [start, end). 'held' is written into the SQL,
+    not bound (see Booking.is_active: SQLite would prepare the statement again on every run,
+    the value could decide whether the partial index on active meetings applies)."""
     return select(Booking.id).where(Booking.site_id.in_(bindparam("site_ids", expanding=True)),
                                     Booking.starts_at >= bindparam("start"),
                                     Booking.starts_at < bindparam("end"),
-                                    Booking.status == BookingStatus.HELD)
+                                    Booking.status == literal_column(f"'{BookingStatus.HELD}'"))
 
 
 def _answers(about: str):
@@ -240,29 +242,48 @@ def meetings_summary(site_ids: list[int], start: datetime, end: datetime) -> Sum
 
 def per_activity(site_ids: list[int], start: datetime, end: datetime) -> list[dict]:
     """For the reports: each activity whose sessions in [start, end) had someone present or
-    an answer, with its answers per face, answers and present marks (raw numbers)."""
-    in_period = (Activity.site_id.in_(site_ids), Session.starts_at >= start,
-                 Session.starts_at < end)
-    present = dict(db.session.execute(
-        select(Activity.id, func.sum(Session.present_count))
-        .join(Session, Session.activity_id == Activity.id).where(*in_period)
-        .group_by(Activity.id)).all())
-    rows: dict[int, dict] = {}
-    for activity_id, title, face, count in db.session.execute(
-            select(Activity.id, Activity.title, Feedback.face, func.count())
-            .join(Session, Session.activity_id == Activity.id)
-            .join(Feedback, Feedback.session_id == Session.id)
-            .where(*in_period, Feedback.face.is_not(None))
-            .group_by(Activity.id, Activity.title, Feedback.face)):
-        row = rows.setdefault(activity_id, {"id": activity_id, "title": title,
-                                            **{f.value: 0 for f in FACES}})
+    an answer, with its answers per face, answers and present marks (raw numbers). Prebuilt
+    statements (about 1 ms of SQLAlchemy saved per report)."""
+    parameters = {"site_ids": list(site_ids), "start": start, "end": end}
+    present = dict(speed.rows(_present_per_activity(), parameters).all())
+    found: dict[int, dict] = {}
+    for activity_id, title, face, count in speed.rows(_faces_per_activity(), parameters):
+        row = found.setdefault(activity_id, {"id": activity_id, "title": title,
+                                             **{f.value: 0 for f in FACES}})
         row[face.value] = count
-    titles = dict(db.session.execute(select(Activity.id, Activity.title).where(
-        Activity.id.in_([i for i, n in present.items() if n] or [-1]))).all())
+    titles = dict(speed.rows(_titles(), {
+        "ids": [i for i, n in present.items() if n] or [-1]}).all())
     for activity_id, title in titles.items():
-        rows.setdefault(activity_id, {"id": activity_id, "title": title,
-                                      **{f.value: 0 for f in FACES}})
-    for row in rows.values():
+        found.setdefault(activity_id, {"id": activity_id, "title": title,
+                                       **{f.value: 0 for f in FACES}})
+    for row in found.values():
         row["answers"] = sum(row[f.value] for f in FACES)
         row["present"] = present.get(row["id"]) or 0
-    return sorted(rows.values(), key=lambda row: (row["title"].casefold(), row["id"]))
+    return sorted(found.values(), key=lambda row: (row["title"].casefold(), row["id"]))
+
+
+def _sessions_in_period():
+    return (Activity.site_id.in_(bindparam("site_ids", expanding=True)),
+            Session.starts_at >= bindparam("start"), Session.starts_at < bindparam("end"))
+
+
+@statement
+def _present_per_activity():
+    return (select(Activity.id, func.sum(Session.present_count))
+            .join(Session, Session.activity_id == Activity.id).where(*_sessions_in_period())
+            .group_by(Activity.id))
+
+
+@statement
+def _faces_per_activity():
+    return (select(Activity.id, Activity.title, Feedback.face, func.count())
+            .join(Session, Session.activity_id == Activity.id)
+            .join(Feedback, Feedback.session_id == Session.id)
+            .where(*_sessions_in_period(), Feedback.face.is_not(None))
+            .group_by(Activity.id, Activity.title, Feedback.face))
+
+
+@statement
+def _titles():
+    return select(Activity.id, Activity.title).where(
+        Activity.id.in_(bindparam("ids", expanding=True)))
