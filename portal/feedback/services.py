@@ -153,13 +153,13 @@ def small_cell() -> int:
     return current_app.config["REPORT_SMALL_CELL"]
 
 
-def _summarise(about: str, parameters: dict, asked: int) -> Summary:
-    """`about`: whose answers (see _answers), read with `parameters`."""
-    summary = Summary(asked=asked)
-    for face, count in speed.rows(_faces(about), parameters):
-        summary.faces[face] = count
+def _summarise(about: str, parameters: dict) -> Summary:
+    """`about`: whose answers (see _answers), read with `parameters`: the counts in one
+    statement, the comments in a second one when they show."""
+    asked, people, *per_face = speed.rows(_counts(about), parameters).one()
+    summary = Summary(asked=asked, people=people)
+    summary.faces.update(zip(FACES, per_face, strict=True))
     summary.answers = sum(summary.faces.values())
-    summary.people = speed.rows(_people(about), parameters).scalar()
     summary.comments_shown = summary.people >= small_cell()
     if summary.comments_shown:
         rows = speed.rows(_comments(about), parameters)
@@ -170,8 +170,8 @@ def _summarise(about: str, parameters: dict, asked: int) -> Summary:
 
 # The counts are prebuilt statements of plain rows (portal.speed): built on every request, the
 # four or five statements of a summary cost about 0.3 ms each in SQLAlchemy's construction,
-# cache key and ORM layer before SQLite saw them; prebuilt, the page "How was it?" went from
-# about 4.1 to 3.0 ms (measured with /work/ab.py; the reports page saves as much).
+# cache key and ORM layer before SQLite saw them; and the base, the answers per face and the
+# people are one statement (each statement has its own cost, about 60-80 µs here).
 
 def _activity_sessions():
     """The activity's sessions that started in [start, end)."""
@@ -198,14 +198,22 @@ def _answers(about: str):
     return which, Feedback.face.is_not(None)
 
 
-@statement
-def _faces(about: str):
-    return select(Feedback.face, func.count()).where(*_answers(about)).group_by(Feedback.face)
+def _asked(about: str):
+    """The response rate's base: present marks at the activity's sessions ("sessions"), or
+    the places' meetings held ("meetings")."""
+    if about == "sessions":
+        return select(func.coalesce(func.sum(Session.present_count), 0)).where(
+            Session.id.in_(_activity_sessions()))
+    return select(func.count()).select_from(_held_meetings().subquery())
 
 
 @statement
-def _people(about: str):
-    return select(func.count(distinct(Feedback.user_id))).where(*_answers(about))
+def _counts(about: str):
+    """One row: the base, the different people who answered, and the answers per face (in
+    the order of FACES)."""
+    return select(_asked(about).scalar_subquery(), func.count(distinct(Feedback.user_id)),
+                  *(func.count().filter(Feedback.face == face) for face in FACES)).where(
+        *_answers(about))
 
 
 @statement
@@ -214,30 +222,15 @@ def _comments(about: str):
         *_answers(about), (Feedback.comment != "") | (Feedback.change != ""))
 
 
-@statement
-def _present_marks():
-    return select(func.coalesce(func.sum(Session.present_count), 0)).where(
-        Session.id.in_(_activity_sessions()))
-
-
-@statement
-def _meetings_held():
-    return select(func.count()).select_from(_held_meetings().subquery())
-
-
 def activity_summary(activity: Activity, start: datetime, end: datetime) -> Summary:
     """Answers about the activity's sessions that started in [start, end)."""
-    parameters = {"activity_id": activity.id, "start": start, "end": end}
-    present = speed.rows(_present_marks(), parameters).scalar()
-    return _summarise("sessions", parameters, present)
+    return _summarise("sessions", {"activity_id": activity.id, "start": start, "end": end})
 
 
 def meetings_summary(site_ids: list[int], start: datetime, end: datetime) -> Summary:
     """Answers about the places' meetings held that started in [start, end) — never per
     host: a meeting has one participant, and a host's own numbers would point at them."""
-    parameters = {"site_ids": list(site_ids), "start": start, "end": end}
-    count = speed.rows(_meetings_held(), parameters).scalar()
-    return _summarise("meetings", parameters, count)
+    return _summarise("meetings", {"site_ids": list(site_ids), "start": start, "end": end})
 
 
 def per_activity(site_ids: list[int], start: datetime, end: datetime) -> list[dict]:
