@@ -87,7 +87,8 @@ def build(sites: list[Site], period: Period) -> Report:
     """The whole report. Its statements are prebuilt (portal.speed.statement, with bound
     values for the places and dates) and run as plain rows: built on every request, each of
     the report's 30-odd statements cost about 0.3-0.4 ms of SQLAlchemy construction, cache key
-    and ORM layer before SQLite saw it (the month's report went from about 24 to N ms)."""
+    and ORM layer before SQLite saw it (the month's report page went from 0.07 to 0.17 × the
+    textbook page with /work/ab.py, about 29 to 13 ms CPU on a loaded machine)."""
     site_ids = [s.id for s in sites]
     zone = sites[0].timezone
     start, end = period.utc(zone)
