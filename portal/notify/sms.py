@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import case, func, select, update
+from sqlalchemy import bindparam, case, func, select, update
 
 from portal import work
 from portal.audit.models import record
@@ -39,6 +39,7 @@ from portal.i18n import force_locale
 from portal.notify import channels, preferences, services
 from portal.notify.channels import Receipt, Recipient, Refused, Sender, Skip
 from portal.notify.models import Channel, CodeSms, Delivery, DeliveryStatus
+from portal.speed import rows, statement
 
 if TYPE_CHECKING:
     from portal.notify.models import Notification
@@ -348,21 +349,42 @@ class Usage(NamedTuple):
 
 
 def usage(site_ids: list[int], start: datetime, end: datetime) -> Usage:
-    sent, parts = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(Delivery.segments), 0)).where(
-            Delivery.channel == Channel.SMS, Delivery.site_id.in_(site_ids),
-            Delivery.status.in_(BILLED), Delivery.sent_at >= start,
-            Delivery.sent_at < end)).one()
-    held_back = db.session.scalar(select(func.count()).where(
-        Delivery.channel == Channel.SMS, Delivery.site_id.in_(site_ids),
-        Delivery.status == DeliveryStatus.SKIPPED, Delivery.error == OVER_BUDGET,
-        Delivery.claimed_at >= start, Delivery.claimed_at < end))
-    codes, code_parts, over = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(CodeSms.segments), 0),
-               func.coalesce(func.sum(case((CodeSms.over_budget, 1), else_=0)), 0)).where(
-            CodeSms.site_id.in_(site_ids), CodeSms.sent_at >= start,
-            CodeSms.sent_at < end)).one()
+    """Three prebuilt statements (portal.speed.statement) run as plain rows: built on every
+    call they cost about 1.3 ms of SQLAlchemy before SQLite saw them, and the reports call
+    this once per month of the period (a year: 12 times)."""
+    values = {"site_ids": list(site_ids), "start": start, "end": end}
+    sent, parts = rows(_billed(), values).one()
+    held_back = rows(_held_back(), values).scalar()
+    codes, code_parts, over = rows(_codes(), values).one()
     return Usage(sent + codes, int(parts) + int(code_parts), held_back, codes, int(over))
+
+
+def _places():
+    return bindparam("site_ids", expanding=True)
+
+
+@statement
+def _billed():
+    return select(func.count(), func.coalesce(func.sum(Delivery.segments), 0)).where(
+        Delivery.channel == Channel.SMS, Delivery.site_id.in_(_places()),
+        Delivery.status.in_(BILLED), Delivery.sent_at >= bindparam("start"),
+        Delivery.sent_at < bindparam("end"))
+
+
+@statement
+def _held_back():
+    return select(func.count()).where(
+        Delivery.channel == Channel.SMS, Delivery.site_id.in_(_places()),
+        Delivery.status == DeliveryStatus.SKIPPED, Delivery.error == OVER_BUDGET,
+        Delivery.claimed_at >= bindparam("start"), Delivery.claimed_at < bindparam("end"))
+
+
+@statement
+def _codes():
+    return select(func.count(), func.coalesce(func.sum(CodeSms.segments), 0),
+                  func.coalesce(func.sum(case((CodeSms.over_budget, 1), else_=0)), 0)).where(
+        CodeSms.site_id.in_(_places()), CodeSms.sent_at >= bindparam("start"),
+        CodeSms.sent_at < bindparam("end"))
 
 
 @dataclass(frozen=True)
