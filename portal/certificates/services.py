@@ -66,7 +66,7 @@ class Earned:
     hour_minutes: int
     site_id: int  # the meeting place it belongs to (staff of that place may issue it)
     minutes: int | None = None  # a workshop: the real time present
-    certificate: CourseCertificate | None = None  # issued already
+    certificate: Row | None = None  # issued already: its id and code (issued_certificates)
 
 
 def earned(person: User) -> list[Earned]:
@@ -79,11 +79,21 @@ def earned(person: User) -> list[Earned]:
     10 ms)."""
     found = completed_circles(person) + completed_workshops(person) + _placements(person)
     issued = {(c.kind, c.activity_id or c.placement_id): c
-              for c in db.session.scalars(select(CourseCertificate).where(
-                  CourseCertificate.holder_id == person.id))}
+              for c in speed.rows(_issued_statement(), {"holder_id": person.id})}
     for item in found:
         item.certificate = issued.get((item.kind, item.source_id))
     return sorted(found, key=lambda item: item.last_day, reverse=True)
+
+
+@statement
+def _issued_statement():
+    """The person's certificates as `earned` shows them: id and code, and what each is for
+    (plain rows of a statement built once per process, not objects: about 0.15 ms of My
+    certificates)."""
+    table = CourseCertificate.__table__
+    return (select(table.c.id, table.c.code, table.c.kind, table.c.activity_id,
+                   table.c.placement_id)
+            .where(table.c.holder_id == bindparam("holder_id")))
 
 
 def completed_circles(person: User) -> list[Earned]:
@@ -276,7 +286,7 @@ def _made(person: User, item: Earned) -> tuple[CourseCertificate, bool]:
     """(the certificate, whether it was made now)."""
     kind, source_id = item.kind, item.source_id
     if item.certificate is not None:
-        return item.certificate, False
+        return db.session.get(CourseCertificate, item.certificate.id), False
     for _attempt in range(5):  # a code taken already (one in 10^15) or a double click
         certificate = CourseCertificate(
             code=new_code(), holder_id=person.id, kind=kind,
@@ -293,7 +303,7 @@ def _made(person: User, item: Earned) -> tuple[CourseCertificate, bool]:
             again = next((e.certificate for e in earned(person)
                           if e.kind == kind and e.source_id == source_id and e.certificate), None)
             if again is not None:
-                return again, False
+                return db.session.get(CourseCertificate, again.id), False
             continue
         return certificate, True
     raise DomainError(_("Bro could not make the certificate just now. Try again."))
