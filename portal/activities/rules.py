@@ -10,9 +10,10 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select
+from sqlalchemy.engine import Row
 
 from portal import speed
-from portal.accounts.models import User
+from portal.accounts.models import Site, User
 from portal.activities.models import (
     Activity,
     Attendance,
@@ -20,6 +21,7 @@ from portal.activities.models import (
     CountingRule,
     Enrolment,
     EnrolmentStatus,
+    Kind,
     RuleSet,
     Session,
     SessionStatus,
@@ -125,6 +127,82 @@ def standing(rule_set: RuleSet, sessions: list, present: Counter, own: dict[int,
     person.counts = _counts(rule_set, person, early, course.held_minutes, course.year,
                             user.birth_year)
     return person
+
+
+@dataclass
+class Standing:
+    """How a person stands in one study circle they are enrolled in (`standings`)."""
+
+    rule_set: Row  # the circle's rule set, its columns
+    sessions: list[Row]  # its scheduled sessions in order of time, each with the circle's columns
+    person: Person  # counted as `evaluate` counts them
+
+    @property
+    def circle(self) -> Row:
+        """The circle's columns (activity_id, title, site_id, place, country, timezone)."""
+        return self.sessions[0]
+
+    def ended(self, now: datetime) -> bool:
+        """Every scheduled session has ended."""
+        return max(s.ends_at for s in self.sessions) <= now
+
+
+def standings(user: User) -> list[Standing]:
+    """The person's standing in each study circle with a rule set they are enrolled in and that
+    has scheduled sessions (in one without any, nobody counts), in order of the circle's id:
+    `standing` from two statements whatever the number of circles, not `evaluate`'s objects
+    for everyone enrolled and every session of each (My CV of the demo's Amina, one ended
+    circle: 5.4 → 4.7 ms in-process). Tests check it agrees with `evaluate` for every
+    person."""
+    circles: dict[int, list[Row]] = {}
+    for row in speed.rows(_person_sessions_statement(), {"user_id": user.id}):
+        circles.setdefault(row.activity_id, []).append(row)
+    if not circles:
+        return []
+    rule_sets = {row.id: row for row in speed.rows(_rule_sets_statement(), {"ids": sorted(
+        {sessions[0].rule_set_id for sessions in circles.values()})})}
+    now, found = utcnow(), []
+    for sessions in circles.values():
+        rule_set = rule_sets[sessions[0].rule_set_id]
+        present = Counter({s.id: s.present for s in sessions})
+        own = {s.id: s.own for s in sessions if s.own is not None}
+        found.append(Standing(rule_set, sessions,
+                              standing(rule_set, sessions, present, own, user, now)))
+    return found
+
+
+@statement
+def _person_sessions_statement():
+    """The scheduled sessions of the study circles with a rule set the person is enrolled in,
+    with what `standing` needs (people present at each, the person's own minutes) and the
+    circle's title and place."""
+    session, activity, site = Session.__table__, Activity.__table__, Site.__table__
+    enrolment, attendance = Enrolment.__table__, Attendance.__table__
+    present = (select(func.count()).where(attendance.c.session_id == session.c.id,
+                                          attendance.c.status == AttendanceStatus.PRESENT)
+               .correlate(session).scalar_subquery())
+    own = (select(attendance.c.minutes).where(
+        attendance.c.session_id == session.c.id, attendance.c.user_id == bindparam("user_id"),
+        attendance.c.status == AttendanceStatus.PRESENT).correlate(session).scalar_subquery())
+    return (select(session.c.id, session.c.activity_id, session.c.local_start,
+                   session.c.starts_at, session.c.ends_at, session.c.signed_off_at,
+                   activity.c.rule_set_id, activity.c.title, activity.c.site_id,
+                   site.c.name.label("place"), site.c.country, site.c.timezone,
+                   present.label("present"), own.label("own"))
+            .select_from(session.join(activity, activity.c.id == session.c.activity_id)
+                         .join(site, site.c.id == activity.c.site_id)
+                         .join(enrolment, enrolment.c.activity_id == activity.c.id))
+            .where(enrolment.c.user_id == bindparam("user_id"),
+                   enrolment.c.status == EnrolmentStatus.ENROLLED,
+                   activity.c.kind == Kind.STUDY_CIRCLE, activity.c.rule_set_id.is_not(None),
+                   session.c.status == SessionStatus.SCHEDULED)
+            .order_by(session.c.activity_id, session.c.starts_at, session.c.id))
+
+
+@statement
+def _rule_sets_statement():
+    table = RuleSet.__table__
+    return select(*table.c).where(table.c.id.in_(bindparam("ids", expanding=True)))
 
 
 @dataclass

@@ -13,14 +13,6 @@ from sqlalchemy.exc import IntegrityError
 from portal import speed
 from portal.accounts.models import User
 from portal.activities import rules
-from portal.activities.models import (
-    Activity,
-    Enrolment,
-    EnrolmentStatus,
-    Kind,
-    Session,
-    SessionStatus,
-)
 from portal.audit.services import note_read
 from portal.competences.models import (
     LICENCE_NAMES,
@@ -347,34 +339,20 @@ class CourseDone:
 
 def completed_courses(owner: User) -> list[CourseDone]:
     """Study circles that have ended (every session held) in which the person counts as a
-    participant by the circle's rule set (activities.rules), newest first."""
-    circles = db.session.execute(_ended_circles_statement(), {
-        "owner_id": owner.id, "now": utcnow()}).all()
-    done = []
-    for activity, first, last in circles:
-        status = rules.evaluate(activity)
-        person = next((p for p in status.people if p.user.id == owner.id), None)
-        if person is None or not person.counts:
+    participant by the circle's rule set (activities.rules.standings), newest first."""
+    now, done = utcnow(), []
+    for circle in rules.standings(owner):
+        person = circle.person
+        if not circle.ended(now) or not person.counts:
             continue
-        zone = activity.site.timezone
-        done.append(CourseDone(activity.id, activity.title, activity.site.name,
-                               _local_day(first, zone), _local_day(last, zone),
+        zone, sessions = circle.circle.timezone, circle.sessions
+        done.append(CourseDone(circle.circle.activity_id, circle.circle.title,
+                               circle.circle.place,
+                               _local_day(min(s.starts_at for s in sessions), zone),
+                               _local_day(max(s.ends_at for s in sessions), zone),
                                person.minutes // 60, person.units,
-                               activity.rule_set.hour_minutes))
+                               circle.rule_set.hour_minutes))
     return sorted(done, key=lambda course: course.last_day, reverse=True)
-
-
-@statement
-def _ended_circles_statement():
-    """The person's ended study circles (with a rule set), each with its first and last day."""
-    return (select(Activity, func.min(Session.starts_at), func.max(Session.ends_at))
-            .join(Enrolment, Enrolment.activity_id == Activity.id)
-            .join(Session, Session.activity_id == Activity.id)
-            .where(Enrolment.user_id == bindparam("owner_id"),
-                   Enrolment.status == EnrolmentStatus.ENROLLED,
-                   Activity.kind == Kind.STUDY_CIRCLE, Activity.rule_set_id.is_not(None),
-                   Session.status == SessionStatus.SCHEDULED)
-            .group_by(Activity.id).having(func.max(Session.ends_at) <= bindparam("now")))
 
 
 def _local_day(moment, zone: str) -> date:

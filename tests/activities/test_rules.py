@@ -45,7 +45,21 @@ def evaluate(circle):
     fields = ("held", "planned", "units_held", "units_planned", "enrolled", "counted", "state",
               "problems")
     assert [getattr(many, f) for f in fields] == [getattr(one, f) for f in fields]
+    for person in one.people:
+        assert_standing_agrees(circle, person)
     return one
+
+
+def assert_standing_agrees(circle, person):
+    """rules.standings, which My CV and My certificates read for one person, counts the person
+    as evaluate does (meetings, minutes, units, whether they count)."""
+    found = [s for s in rules.standings(person.user) if s.circle.activity_id == circle.id]
+    numbers = ("meetings", "minutes", "units", "counts")
+    if not found:  # a circle without scheduled sessions: nobody counts in it
+        assert not person.counts and (person.meetings, person.units) == (0, 0)
+        return
+    assert [getattr(found[0].person, f) for f in numbers] == \
+        [getattr(person, f) for f in numbers], person.user.display_name
 
 
 def mark(session, user, minutes):
