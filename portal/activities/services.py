@@ -54,8 +54,9 @@ def can_lead(user: User, activity: Activity, people: "People | None" = None) -> 
     the activity's leaders as already read (see people()), instead of loading them."""
     if not user.is_authenticated:
         return False
-    leads = people.includes(user, people.leaders) if people else user in activity.leaders
-    return leads or user.has_role(activity.site_id, Role.COORDINATOR)
+    if user.has_role(activity.site_id, Role.COORDINATOR):  # known without reading the leaders
+        return True
+    return people.includes(user, people.leaders) if people else user in activity.leaders
 
 
 def is_co_leader(user: User, activity: Activity, people: "People | None" = None) -> bool:
