@@ -528,34 +528,71 @@ def trend(person: User) -> list[CheckIn]:
 
 @dataclass
 class PersonRow:
-    person: User
-    status: Outcome | None
-    placement: Placement | None
+    person: Row  # id, display_name
+    status: Row | None  # kind, on_date, confirmed_at (as current_outcome reads them)
+    placement: Row | None  # role
     unconfirmed: int = 0
 
 
 def people_at(actor: User, site: Site) -> list[PersonRow]:
     """The place's participants the actor may follow, with their current status, placement
-    and reports waiting for confirmation; in three queries."""
-    people = [person for person in db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.site_id == site.id, Membership.role == Role.PARTICIPANT,
-            User.erased_at.is_(None)).order_by(User.display_name))
-        if policy.may_act_on(actor, person)]
-    ids = [p.id for p in people] or [-1]
-    outcomes: dict[int, list[Outcome]] = {}
-    for outcome in db.session.scalars(select(Outcome).where(Outcome.participant_id.in_(ids))
-                                      .order_by(Outcome.on_date.desc(), Outcome.id.desc())):
+    and reports waiting for confirmation. Four statements of plain rows, each for the whole
+    place and built once per process, the rank rule applied to each person's memberships as
+    rows: no User, Membership (with its joined Site), Outcome or Placement objects, and no
+    statement per person (74 people in the demo: 26.7 → about 2 ms)."""
+    place = {"site_id": site.id}
+    memberships: dict[int, list[Row]] = {}
+    for membership in speed.rows(_participants_memberships_statement(), place):
+        memberships.setdefault(membership.user_id, []).append(membership)
+    people = [person for person in speed.rows(_participants_statement(), place)
+              if policy.may_act_on_member(actor, person.id, None, memberships[person.id])]
+    outcomes: dict[int, list[Row]] = {}
+    for outcome in speed.rows(_participants_outcomes_statement(), place):
         outcomes.setdefault(outcome.participant_id, []).append(outcome)
-    today = utcnow().date()
-    placements = {p.participant_id: p for p in db.session.scalars(select(Placement).where(
-        Placement.participant_id.in_(ids), Placement.site_id == site.id,
-        Placement.ends_on >= today,
-        Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
-        .order_by(Placement.starts_on.desc()))}
+    placements = {p.participant_id: p for p in speed.rows(_participants_placements_statement(), {
+        **place, "today": utcnow().date()})}
     return [PersonRow(p, current_outcome(outcomes.get(p.id, [])), placements.get(p.id),
                       sum(o.confirmed_at is None for o in outcomes.get(p.id, [])))
             for p in people]
+
+
+def _participant_at():
+    """The place's participants' memberships there (joined to what is read of them)."""
+    return (Membership.site_id == bindparam("site_id"), Membership.role == Role.PARTICIPANT)
+
+
+@statement
+def _participants_statement():
+    return (select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
+            .where(*_participant_at(), User.erased_at.is_(None)).order_by(User.display_name))
+
+
+@statement
+def _participants_memberships_statement():
+    """Every membership of the place's participants, anywhere: their rank decides."""
+    everywhere = Membership.__table__.alias("everywhere")
+    return (select(everywhere.c.user_id, everywhere.c.site_id, everywhere.c.role)
+            .join(Membership, Membership.user_id == everywhere.c.user_id)
+            .where(*_participant_at()))
+
+
+@statement
+def _participants_outcomes_statement():
+    return (select(Outcome.participant_id, Outcome.kind, Outcome.on_date, Outcome.confirmed_at)
+            .join(Membership, Membership.user_id == Outcome.participant_id)
+            .where(*_participant_at())
+            .order_by(Outcome.on_date.desc(), Outcome.id.desc()))
+
+
+@statement
+def _participants_placements_statement():
+    """Planned or going on at the place, not over; newest first (the page shows the last
+    one read for each person: the first to start)."""
+    return (select(Placement.participant_id, Placement.role)
+            .where(Placement.site_id == bindparam("site_id"),
+                   Placement.ends_on >= bindparam("today"),
+                   Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
+            .order_by(Placement.starts_on.desc()))
 
 
 def note_staff_read(actor: User, person: User) -> None:

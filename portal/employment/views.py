@@ -159,7 +159,8 @@ def remove_partner(partner_id):
 @login_required
 def people(site_id):
     site = _managed_site(site_id)
-    rows = services.people_at(current_user, site)
+    # The user itself, not the proxy: the rank rule reads them for every person listed.
+    rows = services.people_at(current_user._get_current_object(), site)
     record(current_user, "employment.list", "site", site.id)
     return render("employment/people.html", site=site, rows=rows,
                   **names())
