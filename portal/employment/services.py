@@ -245,11 +245,20 @@ def change_placement(actor: User, placement: Placement, data: PlacementData) -> 
     db.session.flush()
 
 
-def placements_of(person: User) -> list[Placement]:
-    """Newest first."""
-    return list(db.session.scalars(select(Placement).where(
-        Placement.participant_id == person.id).order_by(Placement.starts_on.desc(),
-                                                        Placement.id.desc())))
+def placements_of(person: User) -> list[Row]:
+    """Newest first: plain rows (id, role, status, partner_name, starts_on, ends_on) of a
+    statement built once per process. The pages only show them (no Placement objects with
+    their joined site and partner: about 0.3 ms a page)."""
+    return speed.rows(_placements_of_statement(), {"participant_id": person.id}).all()
+
+
+@statement
+def _placements_of_statement():
+    return (select(Placement.id, Placement.role, Placement.status,
+                   Partner.name.label("partner_name"), Placement.starts_on, Placement.ends_on)
+            .join(Partner, Partner.id == Placement.partner_id)
+            .where(Placement.participant_id == bindparam("participant_id"))
+            .order_by(Placement.starts_on.desc(), Placement.id.desc()))
 
 
 def visible_placement(user: User, placement_id: int) -> Placement | None:
@@ -429,14 +438,21 @@ def confirm_outcome(actor: User, outcome: Outcome) -> None:
         db.session.flush()
 
 
-def outcomes_of(person: User) -> list[Outcome]:
-    """The status history, newest first."""
-    return list(db.session.scalars(select(Outcome).where(
-        Outcome.participant_id == person.id).order_by(Outcome.on_date.desc(),
-                                                      Outcome.id.desc())))
+def outcomes_of(person: User) -> list[Row]:
+    """The status history, newest first: plain rows (id, kind, extent, subsidy, on_date, note,
+    confirmed_at) of a statement built once per process (the pages only show them)."""
+    return speed.rows(_outcomes_of_statement(), {"participant_id": person.id}).all()
 
 
-def current_outcome(outcomes: list[Outcome]) -> Outcome | None:
+@statement
+def _outcomes_of_statement():
+    return (select(Outcome.id, Outcome.kind, Outcome.extent, Outcome.subsidy, Outcome.on_date,
+                   Outcome.note, Outcome.confirmed_at)
+            .where(Outcome.participant_id == bindparam("participant_id"))
+            .order_by(Outcome.on_date.desc(), Outcome.id.desc()))
+
+
+def current_outcome(outcomes: list[Row]) -> Row | None:
     """The newest confirmed status that has begun (outcomes as outcomes_of returns them)."""
     today = utcnow().date()
     return next((o for o in outcomes if o.confirmed_at is not None and o.on_date <= today),
@@ -463,9 +479,16 @@ def note_interview(actor: User, person: User, on_date: date, employer: str) -> I
     return interview
 
 
-def interviews_of(person: User) -> list[Interview]:
-    return list(db.session.scalars(select(Interview).where(
-        Interview.participant_id == person.id).order_by(Interview.on_date.desc())))
+def interviews_of(person: User) -> list[Row]:
+    """Newest first: plain rows (on_date, employer) of a statement built once per process."""
+    return speed.rows(_interviews_of_statement(), {"participant_id": person.id}).all()
+
+
+@statement
+def _interviews_of_statement():
+    return (select(Interview.on_date, Interview.employer)
+            .where(Interview.participant_id == bindparam("participant_id"))
+            .order_by(Interview.on_date.desc()))
 
 
 # -- self-assessment ---------------------------------------------------------------------------
