@@ -58,14 +58,26 @@ def manages(actor: User, site_id: int) -> bool:
     return authority_at(actor, site_id) > ROLE_RANK[Role.VOLUNTEER]
 
 
-def _authority_over(actor: User, memberships) -> int:
+def authority_of(actor: User):
+    """The actor's authority by place (`authority_at`), each place worked out once: for a list
+    of people, where the rule reads it for every person and place (about 15 µs a person)."""
+    known: dict[int, int] = {}
+
+    def authority(site_id: int) -> int:
+        value = known.get(site_id)
+        if value is None:
+            value = known[site_id] = authority_at(actor, site_id)
+        return value
+    return authority
+
+
+def _authority_over(authority, memberships) -> int:
     """The actor's authority where the person is staff (the weakest of those places), or else
     where the person takes part (the strongest)."""
     staff_places = [m.site_id for m in memberships if m.role != Role.PARTICIPANT]
     if staff_places:
-        return min(authority_at(actor, site_id) for site_id in staff_places)
-    return max((authority_at(actor, m.site_id) for m in memberships),
-               default=NO_AUTHORITY)
+        return min(authority(site_id) for site_id in staff_places)
+    return max((authority(m.site_id) for m in memberships), default=NO_AUTHORITY)
 
 
 def may_act_on(actor: User, person: User) -> bool:
@@ -73,12 +85,15 @@ def may_act_on(actor: User, person: User) -> bool:
     return may_act_on_member(actor, person.id, person.erased_at, person.memberships)
 
 
-def may_act_on_member(actor: User, person_id: int, erased_at, memberships) -> bool:
+def may_act_on_member(actor: User, person_id: int, erased_at, memberships,
+                      authority=None) -> bool:
     """`may_act_on` for a person given by id, erasure time and memberships (rows with
-    `site_id` and `role`, e.g. plain rows of a list)."""
+    `site_id` and `role`, e.g. plain rows of a list); `authority`: `authority_of(actor)`,
+    given once for a whole list."""
     if actor.id == person_id or erased_at is not None or actor.erased_at is not None:
         return False
-    return _rank(memberships) < _authority_over(actor, memberships)
+    authority = authority or (lambda site_id: authority_at(actor, site_id))
+    return _rank(memberships) < _authority_over(authority, memberships)
 
 
 def may_erase(actor: User, person: User) -> bool:
@@ -87,9 +102,10 @@ def may_erase(actor: User, person: User) -> bool:
     return may_erase_member(actor, person.id, person.erased_at, person.memberships)
 
 
-def may_erase_member(actor: User, person_id: int, erased_at, memberships) -> bool:
+def may_erase_member(actor: User, person_id: int, erased_at, memberships,
+                     authority=None) -> bool:
     """`may_erase` for a person given as in `may_act_on_member`."""
-    return (may_act_on_member(actor, person_id, erased_at, memberships)
+    return (may_act_on_member(actor, person_id, erased_at, memberships, authority)
             and _rank(memberships) == ROLE_RANK[Role.PARTICIPANT])
 
 

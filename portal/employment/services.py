@@ -567,8 +567,10 @@ def people_at(actor: User, site: Site) -> list[PersonRow]:
     memberships: dict[int, list[Row]] = {}
     for membership in speed.rows(_participants_memberships_statement(), place):
         memberships.setdefault(membership.user_id, []).append(membership)
+    authority = policy.authority_of(actor)
     people = [person for person in speed.rows(_participants_statement(), place)
-              if policy.may_act_on_member(actor, person.id, None, memberships[person.id])]
+              if policy.may_act_on_member(actor, person.id, None, memberships[person.id],
+                                          authority)]
     outcomes: dict[int, list[Row]] = {}
     for outcome in speed.rows(_participants_outcomes_statement(), place):
         outcomes.setdefault(outcome.participant_id, []).append(outcome)
