@@ -142,6 +142,16 @@ def test_policy_may_act_on_and_erase(actor, target, acts, erases):
     assert policy.may_erase(person(1, actor), person(2, target)) is erases
 
 
+@pytest.mark.parametrize("actor, target, acts, erases", ACT_ON)
+def test_policy_for_a_list_is_the_same_rule(actor, target, acts, erases):
+    """A list gives plain rows and the actor's authority once (authority_of)."""
+    actor, target = person(1, actor), person(2, target)
+    authority = policy.authority_of(actor)
+    for _ in range(2):  # the second time from what authority_of kept
+        assert policy.may_act_on_member(actor, 2, None, target.memberships, authority) is acts
+        assert policy.may_erase_member(actor, 2, None, target.memberships, authority) is erases
+
+
 @pytest.mark.parametrize("places", [C_A, ADMIN, {"A": "volunteer"}])
 def test_policy_never_on_oneself_nor_on_an_erased_account(places):
     actor = person(1, places)

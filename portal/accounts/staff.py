@@ -12,7 +12,7 @@ from portal.accounts.views import site_or_404
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db
-from portal.forms import attach_errors, show_form
+from portal.forms import attach_errors, show_form, texts_in_language
 from portal.i18n import _, bdi
 from portal.security import require_admin
 from portal.web import external_url, redirect, render
@@ -38,12 +38,17 @@ def members(site_id):
     query = request.args.get("q", "").strip()[:80]
     note_read(current_user, "members.view", "site", site.id)
     found = services.members(site, query, MEMBERS_SHOWN)
+    actor = current_user._get_current_object()  # not the proxy: the rule reads it per person
+    authority = policy.authority_of(actor)
     return render("accounts/members.html", "accounts/_member_list.html", site=site, query=query,
                   members=found, limit=MEMBERS_SHOWN, counts=services.count_members(site),
-                  role_names=ROLE_NAMES,
+                  # As text once per page, not a lazy string translated again on every row.
+                  role_names=texts_in_language(ROLE_NAMES),
                   # Actions are offered only where the rule allows them (policy.py).
-                  may_code={m.user_id for m in found if policy.may_act_on(current_user, m.user)},
-                  may_erase={m.user_id for m in found if policy.may_erase(current_user, m.user)})
+                  may_code={m.user_id for m in found if policy.may_act_on_member(
+                      actor, m.user_id, m.erased_at, m.memberships, authority)},
+                  may_erase={m.user_id for m in found if policy.may_erase_member(
+                      actor, m.user_id, m.erased_at, m.memberships, authority)})
 
 
 @bp.post("/sites/<int:site_id>/members/<int:user_id>/reset-code")

