@@ -240,18 +240,64 @@ def find_slots(participant: User, site: Site, host_id: int | None,
                availability: list[slot_rules.Offer] | None = None) -> list[slot_rules.Slot]:
     """Free slots from first_day on, for one host or for any (one per time), each flagged when
     it clashes with a session the participant joined or another meeting of theirs."""
+    found = _free_times(site, host_id, first_day, days, ignore_booking, availability)
+    return _flagged(participant, found, ignore_booking)
+
+
+@dataclass
+class FreeDays:
+    """Free times as a booking page shows them: the days that have any (in order) with how
+    many each has, one of those days, and that day's free times (flagged as find_slots
+    flags them)."""
+
+    counts: dict[date, int]
+    day: date | None
+    slots: list[slot_rules.Slot]
+
+
+def free_days(participant: User, site: Site, host_id: int | None, day: date | None = None,
+              ignore_booking: int | None = None,
+              availability: list[slot_rules.Offer] | None = None) -> FreeDays:
+    """find_slots for a page of days: the weeks' free times are counted by day, and only the
+    chosen day's (`day` if it has any, else the first) become slots and are checked against
+    the participant's calendar (a page shows one day of a few weeks' times)."""
+    found = _free_times(site, host_id, None, DAYS_AHEAD, ignore_booking, availability)
+    counts: dict[date, int] = {}
+    for free in found:
+        counts[free.day] = counts.get(free.day, 0) + 1
+    chosen = day if day in counts else next(iter(counts), None)
+    return FreeDays(counts, chosen, _flagged(
+        participant, [free for free in found if free.day == chosen], ignore_booking))
+
+
+def _free_times(site: Site, host_id: int | None, first_day: date | None, days: int,
+                ignore_booking: int | None, availability: list[slot_rules.Offer] | None,
+                ) -> list[slot_rules.Free]:
     first_day = max(first_day or date.min, slot_rules.local_today(site))
     last_day = first_day + timedelta(days=days - 1)
-    found = slot_rules.free_slots(site, first_day, last_day, host_id=host_id,
+    found = slot_rules.free_times(site, first_day, last_day, host_id=host_id,
                                   ignore_booking=ignore_booking, offered=availability)
     if host_id is None and found:  # spread meetings over the hosts of these days
-        found = slot_rules.one_per_time(found, _load(site, found[0].starts_at,
-                                                     found[-1].ends_at))
+        found = slot_rules.one_per_time(found, _load(
+            site, slot_rules.from_seconds(found[0].start),
+            slot_rules.from_seconds(found[-1].start + found[-1].length)))
+    return found
+
+
+def _flagged(participant: User, found: list[slot_rules.Free],
+             ignore_booking: int | None) -> list[slot_rules.Slot]:
+    """Slots of free times, each flagged when it clashes with the participant's sessions or
+    other meetings."""
     if not found:
         return []
-    busy = _participant_busy(participant, found[0].starts_at, found[-1].ends_at, ignore_booking)
-    return [replace(slot, clash=True) if _overlaps(busy, slot.starts_at, slot.ends_at) else slot
-            for slot in found]
+    slots = [free.slot() for free in found]
+    busy = _participant_busy(participant, slots[0].starts_at,
+                             max(slot.ends_at for slot in slots), ignore_booking)
+    if not busy:
+        return slots
+    for slot in slots:
+        slot.clash = _overlaps(busy, slot.starts_at, slot.ends_at)
+    return slots
 
 
 def _participant_busy(participant: User, start: datetime, end: datetime,
@@ -326,9 +372,10 @@ def _free_slot(key: str, ignore_booking: int | None = None) -> slot_rules.Slot |
         return None
     site = offer.site
     day = parsed[1].astimezone(ZoneInfo(site.timezone)).date()
-    found = slot_rules.free_slots(site, day, day, ignore_booking=ignore_booking,
+    start = slot_rules.seconds(parsed[1])
+    found = slot_rules.free_times(site, day, day, ignore_booking=ignore_booking,
                                   offered=[offer])
-    return next((s for s in found if s.starts_at == parsed[1]), None)
+    return next((free.slot() for free in found if free.start == start), None)
 
 
 def _alternatives(participant: User, availability: Availability, after: datetime,

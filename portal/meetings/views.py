@@ -83,12 +83,10 @@ def _site():
 
 def _slot_page(site, host_id, day, move_booking=None, availability=None):
     """Free times day by day: chips for the days that have any, the chosen day's times."""
-    found = services.find_slots(current_user, site, host_id,
-                                ignore_booking=move_booking.id if move_booking else None,
-                                availability=availability)
-    days = slot_rules.by_day(found, site.timezone)
-    chosen = day if day in days else next(iter(days), None)
-    return {"site": site, "days": days, "day": chosen, "slots": days.get(chosen, []),
+    free = services.free_days(current_user, site, host_id, day,
+                              ignore_booking=move_booking.id if move_booking else None,
+                              availability=availability)
+    return {"site": site, "days": free.counts, "day": free.day, "slots": free.slots,
             "host_id": host_id, "booking": move_booking}
 
 
