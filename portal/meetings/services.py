@@ -4,9 +4,10 @@ They change the session and flush; the request (or job) that calls them commits 
 end (portal.work)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -101,9 +102,52 @@ class WindowData:
     ends: time
 
 
-def my_availability(user: User) -> list[Availability]:
-    return list(db.session.scalars(select(Availability).where(
-        Availability.host_id == user.id).order_by(Availability.valid_from, Availability.id)))
+class WindowRow(NamedTuple):
+    weekday: int
+    starts: time
+    ends: time
+
+
+@dataclass(slots=True)
+class OwnTimes:
+    """A set of free times as its host's list shows it: its columns, its site's name and its
+    weekly windows (rows of weekday, starts, ends), in weekday and time order."""
+
+    id: int
+    mode: Mode
+    site_name: str
+    slot_minutes: int
+    valid_from: date
+    valid_until: date | None
+    windows: list = field(default_factory=list)
+
+
+def my_availability(user: User) -> list[OwnTimes]:
+    """A host's sets of free times, oldest first. Plain rows of one statement built once per
+    process (ORM objects took three: the availability with its host and site joined, its
+    windows and its extra windows; about 0.5 ms of the free-times page)."""
+    found: dict[int, OwnTimes] = {}
+    for (availability_id, mode, site_name, slot_minutes, valid_from, valid_until,
+         *window) in rows(_my_availability_statement(), {"user_id": user.id}):
+        times = found.get(availability_id)
+        if times is None:
+            times = found[availability_id] = OwnTimes(
+                availability_id, mode, site_name, slot_minutes, valid_from, valid_until)
+        if window[0] is not None:
+            times.windows.append(WindowRow(*window))
+    return list(found.values())
+
+
+@statement
+def _my_availability_statement():
+    return (select(Availability.id, Availability.mode, Site.name, Availability.slot_minutes,
+                   Availability.valid_from, Availability.valid_until,
+                   Window.weekday, Window.starts, Window.ends)
+            .join(Site, Site.id == Availability.site_id)
+            .outerjoin(Window, Window.availability_id == Availability.id)
+            .where(Availability.host_id == bindparam("user_id"))
+            .order_by(Availability.valid_from, Availability.id, Window.weekday, Window.starts,
+                      Window.id))
 
 
 def _check_availability(data: AvailabilityData) -> None:
@@ -177,10 +221,18 @@ def own_availability(user: User, availability_id: int) -> Availability | None:
     return availability if availability is not None and availability.host_id == user.id else None
 
 
-def days_off(user: User) -> list[TimeOff]:
-    return list(db.session.scalars(select(TimeOff).where(
-        TimeOff.host_id == user.id, TimeOff.last_day >= utcnow().date() - timedelta(days=1))
-        .order_by(TimeOff.first_day)))
+def days_off(user: User):
+    """A host's days off from yesterday on, as rows (id, first_day, last_day)."""
+    return rows(_days_off_statement(), {
+        "user_id": user.id, "since": utcnow().date() - timedelta(days=1)}).all()
+
+
+@statement
+def _days_off_statement():
+    return (select(TimeOff.id, TimeOff.first_day, TimeOff.last_day)
+            .where(TimeOff.host_id == bindparam("user_id"),
+                   TimeOff.last_day >= bindparam("since"))
+            .order_by(TimeOff.first_day))
 
 
 def add_time_off(user: User, first_day: date, last_day: date | None) -> list[Booking]:

@@ -305,8 +305,8 @@ def _show_availability(form=None, off_form=None, status=200):
         sites=services.staff_sites(current_user),
         availability=services.my_availability(current_user),
         form=form or AvailabilityForm(formdata=None, valid_from=slot_rules.local_today(site)),
-        off_form=off_form or TimeOffForm(formdata=None),
-        days_off=services.days_off(current_user), **names())
+        off_form=off_form or TimeOffForm(formdata=None), blank_form=form is None,
+        blank_off_form=off_form is None, days_off=services.days_off(current_user), **names())
 
 
 @bp.get("/availability")
