@@ -11,7 +11,22 @@ from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app
-from sqlalchemy import bindparam, case, delete, func, or_, select, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    Time,
+    bindparam,
+    case,
+    cast,
+    delete,
+    func,
+    literal_column,
+    null,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 
 from portal import speed, work
@@ -219,6 +234,85 @@ def delete_availability(availability: Availability) -> None:
 def own_availability(user: User, availability_id: int) -> Availability | None:
     availability = db.session.get(Availability, availability_id)
     return availability if availability is not None and availability.host_id == user.id else None
+
+
+@dataclass(slots=True)
+class OwnTimesInFull:
+    """A set of free times as its host's page for changing it shows it: its settings, its
+    site's name, its weekly windows (rows of id, weekday, starts, ends) in weekday and time
+    order and its extra windows (rows of id, day, starts, ends) in date and time order."""
+
+    id: int
+    mode: Mode
+    place: str
+    languages: str
+    slot_minutes: int
+    buffer_minutes: int
+    valid_from: date
+    valid_until: date | None
+    site_name: str
+    windows: list = field(default_factory=list)
+    extras: list = field(default_factory=list)
+
+
+class ExtraRow(NamedTuple):
+    id: int
+    day: date
+    starts: time
+    ends: time
+
+
+class WindowRowWithId(NamedTuple):
+    id: int
+    weekday: int
+    starts: time
+    ends: time
+
+
+def own_times(user: User, availability_id: int) -> OwnTimesInFull | None:
+    """One of the person's own sets of free times with its windows, or None (someone else's,
+    or none by that id). Plain rows of one statement built once per process; the ORM took
+    three (the availability with its host and site, its windows, its extra windows: about
+    0.5 ms of the page)."""
+    found = None
+    for (times_id, mode, place, languages, slot_minutes, buffer_minutes, valid_from,
+         valid_until, site_name, kind, window_id, weekday, day, starts, ends) in rows(
+            _own_times_statement(), {"user_id": user.id, "availability_id": availability_id}):
+        if found is None:
+            found = OwnTimesInFull(times_id, mode, place, languages, slot_minutes,
+                                   buffer_minutes, valid_from, valid_until, site_name)
+        if kind == 1:
+            found.windows.append(WindowRowWithId(window_id, weekday, starts, ends))
+        elif kind == 2:
+            found.extras.append(ExtraRow(window_id, day, starts, ends))
+    return found
+
+
+@statement
+def _own_times_statement():
+    """The availability (kind 0), then its weekly windows (1), then its extra windows (2)."""
+    def part(kind, *window_columns):
+        return (select(Availability.id, Availability.mode, Availability.place,
+                       Availability.languages, Availability.slot_minutes,
+                       Availability.buffer_minutes, Availability.valid_from,
+                       Availability.valid_until, Site.name,
+                       literal_column(str(kind), Integer).label("kind"),
+                       *(column.label(name) for column, name in zip(window_columns, (
+                           "window_id", "weekday", "day", "starts", "ends"), strict=True)))
+                .join(Site, Site.id == Availability.site_id)
+                .where(Availability.id == bindparam("availability_id"),
+                       Availability.host_id == bindparam("user_id")))
+
+    # Typed NULLs: PostgreSQL takes an untyped NULL in a union's first part for text.
+    no_id, no_weekday, no_day = cast(null(), Integer), cast(null(), Integer), cast(null(), Date)
+    no_time = cast(null(), Time)
+    return union_all(
+        part(0, no_id, no_weekday, no_day, no_time, no_time),
+        part(1, Window.id, Window.weekday, no_day, Window.starts, Window.ends)
+        .join(Window, Window.availability_id == Availability.id),
+        part(2, ExtraWindow.id, no_weekday, ExtraWindow.day, ExtraWindow.starts,
+             ExtraWindow.ends).join(ExtraWindow, ExtraWindow.availability_id == Availability.id),
+    ).order_by("kind", "weekday", "day", "starts", "window_id")
 
 
 def days_off(user: User):

@@ -358,18 +358,21 @@ def _own(availability_id: int) -> Availability:
     return services.own_availability(current_user, availability_id) or abort(404)
 
 
-def _show_edit(item, form=None, window_form=None, extra_form=None, status=200):
+def _show_edit(availability_id, form=None, window_form=None, extra_form=None, status=200):
+    """The page for changing one's own free times, read as plain rows (services.own_times)."""
+    item = services.own_times(current_user, availability_id) or abort(404)
     return render(
         "meetings/edit_availability.html", "meetings/edit_availability.html", status=status,
         item=item, form=form or EditAvailabilityForm(formdata=None, obj=item),
         window_form=window_form or WindowForm(formdata=None),
-        extra_form=extra_form or ExtraForm(formdata=None, prefix="extra"), **names())
+        extra_form=extra_form or ExtraForm(formdata=None, prefix="extra"),
+        blank_window_form=window_form is None, blank_extra_form=extra_form is None, **names())
 
 
 @bp.get("/availability/<int:availability_id>")
 @login_required
 def edit_availability(availability_id):
-    return _show_edit(_own(availability_id))
+    return _show_edit(availability_id)
 
 
 @bp.post("/availability/<int:availability_id>")
@@ -383,7 +386,7 @@ def update_availability(availability_id):
         return _back_to(item)
 
     return _submit(form, lambda: services.update_availability(item, _data(form)), saved,
-                   lambda: _show_edit(item, form=form, status=422))
+                   lambda: _show_edit(item.id, form=form, status=422))
 
 
 def _back_to(item):
@@ -397,7 +400,7 @@ def add_window(availability_id):
     form = WindowForm()
     return _submit(form, lambda: services.add_window(item, _window(form)),
                    lambda _result: _back_to(item),
-                   lambda: _show_edit(item, window_form=form, status=422))
+                   lambda: _show_edit(item.id, window_form=form, status=422))
 
 
 @bp.post("/availability/<int:availability_id>/windows/<int:window_id>/remove")
@@ -416,7 +419,7 @@ def add_extra(availability_id):
     return _submit(form, lambda: services.add_extra(item, form.day.data, form.starts.data,
                                                     form.ends.data),
                    lambda _result: _back_to(item),
-                   lambda: _show_edit(item, extra_form=form, status=422))
+                   lambda: _show_edit(item.id, extra_form=form, status=422))
 
 
 @bp.post("/availability/<int:availability_id>/extras/<int:extra_id>/remove")
