@@ -35,6 +35,8 @@ from sqlalchemy import (
     select,
     union_all,
 )
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 
 from portal.accounts.models import STAFF_ROLES, Membership, Site, User
 from portal.activities.services import session_times
@@ -221,10 +223,11 @@ def _busy(host_ids: set[int], start: datetime, end: datetime,
     colleague too — and the sessions they run (activities.services.session_times)."""
     spans: dict[int, list[tuple[int, int]]] = defaultdict(list)
     start, end = start - timedelta(hours=2), end + timedelta(hours=2)
-    taken = [*rows(_busy_statement(), {"hosts": list(host_ids), "start": start, "end": end,
-                                       "ignore": ignore or 0}),  # booking ids start at 1
-             *session_times(host_ids, start, end)]
-    for host_id, starts_at, ends_at in taken:
+    for host_id, start_second, end_second in rows(_busy_statement(), {
+            "hosts": list(host_ids), "start": start, "end": end,
+            "ignore": ignore or 0}):  # booking ids start at 1
+        spans[host_id].append((start_second, end_second))
+    for host_id, starts_at, ends_at in session_times(host_ids, start, end):
         spans[host_id].append((_floor(starts_at), _ceil(ends_at)))
     return {host_id: _Taken(host_spans) for host_id, host_spans in spans.items()}
 
@@ -259,10 +262,49 @@ class _Taken:
 NEVER_BUSY = _Taken([])
 
 
+class _first_second(FunctionElement):  # noqa: N801  (reads like the SQL it is)
+    """A UTC timestamp column as whole seconds since the epoch, rounded down; `_last_second`
+    rounds up. SQLite gives the text it keeps, which took SQLAlchemy about 3 µs a value to
+    make an aware datetime (a page of free times reads 60 or so) before _floor and _ceil made
+    seconds of it."""
+
+    type = Integer()
+    inherit_cache = True
+    name = "first_second"
+
+
+class _last_second(_first_second):  # noqa: N801
+    inherit_cache = True
+    name = "last_second"
+
+
+@compiles(_first_second, "sqlite")
+@compiles(_last_second, "sqlite")
+def _seconds_sqlite(element, compiler, **kw):
+    # The text is "YYYY-MM-DD HH:MM:SS.ffffff": whole seconds from its first 19 characters
+    # (strftime would round a fraction to milliseconds first), one more for a fraction.
+    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
+    seconds = f"CAST(strftime('%s', substr({moment}, 1, 19)) AS INTEGER)"
+    if isinstance(element, _last_second):
+        return f"({seconds} + (substr({moment}, 21) > '000000'))"
+    return seconds
+
+
+@compiles(_first_second, "postgresql")
+@compiles(_last_second, "postgresql")
+def _seconds_postgresql(element, compiler, **kw):
+    (moment,) = (compiler.process(c, **kw) for c in element.clauses)
+    rounded = "CEIL" if isinstance(element, _last_second) else "FLOOR"
+    return f"CAST({rounded}(EXTRACT(EPOCH FROM {moment})) AS BIGINT)"
+
+
 @statement
 def _busy_statement():
+    """(person, start, end) of the hosts' meetings in the period, in whole seconds since the
+    epoch (starts rounded down, ends up)."""
     def side(person):
-        return select(person, Booking.starts_at, Booking.ends_at).where(
+        return select(person, _first_second(Booking.starts_at),
+                      _last_second(Booking.ends_at)).where(
             person.in_(bindparam("hosts", expanding=True)),
             Booking.is_active, Booking.starts_at < bindparam("end"),
             Booking.ends_at > bindparam("start"), Booking.id != bindparam("ignore"))
