@@ -141,6 +141,16 @@ class Booking(db.Model):
         Index("ix_booking_participant_starts", "participant_id", "starts_at"),
         Index("ix_booking_site_starts", "site_id", "starts_at"),
         Index("ix_booking_status_starts", "status", "starts_at"),
+        # Free times' busy times: the active meetings of a host (or of staff as a participant)
+        # that end after a moment. By start, SQLite read a host's whole history before the
+        # period's end (9.6 ms with five years of meetings); by end, only what is to come
+        # (54 µs). The start is in the index, so the rows come from it alone.
+        Index("ix_booking_host_ends_active", "host_id", "ends_at", "starts_at",
+              sqlite_where=text("status != 'cancelled'"),
+              postgresql_where=text("status != 'cancelled'")),
+        Index("ix_booking_participant_ends_active", "participant_id", "ends_at", "starts_at",
+              sqlite_where=text("status != 'cancelled'"),
+              postgresql_where=text("status != 'cancelled'")),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

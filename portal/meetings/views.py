@@ -83,12 +83,10 @@ def _site():
 
 def _slot_page(site, host_id, day, move_booking=None, availability=None):
     """Free times day by day: chips for the days that have any, the chosen day's times."""
-    found = services.find_slots(current_user, site, host_id,
-                                ignore_booking=move_booking.id if move_booking else None,
-                                availability=availability)
-    days = slot_rules.by_day(found, site.timezone)
-    chosen = day if day in days else next(iter(days), None)
-    return {"site": site, "days": days, "day": chosen, "slots": days.get(chosen, []),
+    free = services.free_days(current_user, site, host_id, day,
+                              ignore_booking=move_booking.id if move_booking else None,
+                              availability=availability)
+    return {"site": site, "days": free.counts, "day": free.day, "slots": free.slots,
             "host_id": host_id, "booking": move_booking}
 
 
@@ -307,8 +305,8 @@ def _show_availability(form=None, off_form=None, status=200):
         sites=services.staff_sites(current_user),
         availability=services.my_availability(current_user),
         form=form or AvailabilityForm(formdata=None, valid_from=slot_rules.local_today(site)),
-        off_form=off_form or TimeOffForm(formdata=None),
-        days_off=services.days_off(current_user), **names())
+        off_form=off_form or TimeOffForm(formdata=None), blank_form=form is None,
+        blank_off_form=off_form is None, days_off=services.days_off(current_user), **names())
 
 
 @bp.get("/availability")
@@ -360,18 +358,21 @@ def _own(availability_id: int) -> Availability:
     return services.own_availability(current_user, availability_id) or abort(404)
 
 
-def _show_edit(item, form=None, window_form=None, extra_form=None, status=200):
+def _show_edit(availability_id, form=None, window_form=None, extra_form=None, status=200):
+    """The page for changing one's own free times, read as plain rows (services.own_times)."""
+    item = services.own_times(current_user, availability_id) or abort(404)
     return render(
         "meetings/edit_availability.html", "meetings/edit_availability.html", status=status,
         item=item, form=form or EditAvailabilityForm(formdata=None, obj=item),
         window_form=window_form or WindowForm(formdata=None),
-        extra_form=extra_form or ExtraForm(formdata=None, prefix="extra"), **names())
+        extra_form=extra_form or ExtraForm(formdata=None, prefix="extra"),
+        blank_window_form=window_form is None, blank_extra_form=extra_form is None, **names())
 
 
 @bp.get("/availability/<int:availability_id>")
 @login_required
 def edit_availability(availability_id):
-    return _show_edit(_own(availability_id))
+    return _show_edit(availability_id)
 
 
 @bp.post("/availability/<int:availability_id>")
@@ -385,7 +386,7 @@ def update_availability(availability_id):
         return _back_to(item)
 
     return _submit(form, lambda: services.update_availability(item, _data(form)), saved,
-                   lambda: _show_edit(item, form=form, status=422))
+                   lambda: _show_edit(item.id, form=form, status=422))
 
 
 def _back_to(item):
@@ -399,7 +400,7 @@ def add_window(availability_id):
     form = WindowForm()
     return _submit(form, lambda: services.add_window(item, _window(form)),
                    lambda _result: _back_to(item),
-                   lambda: _show_edit(item, window_form=form, status=422))
+                   lambda: _show_edit(item.id, window_form=form, status=422))
 
 
 @bp.post("/availability/<int:availability_id>/windows/<int:window_id>/remove")
@@ -418,7 +419,7 @@ def add_extra(availability_id):
     return _submit(form, lambda: services.add_extra(item, form.day.data, form.starts.data,
                                                     form.ends.data),
                    lambda _result: _back_to(item),
-                   lambda: _show_edit(item, extra_form=form, status=422))
+                   lambda: _show_edit(item.id, extra_form=form, status=422))
 
 
 @bp.post("/availability/<int:availability_id>/extras/<int:extra_id>/remove")
