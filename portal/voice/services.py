@@ -114,25 +114,28 @@ def _open_statement():
             .order_by(proposal.c.support_count.desc(), proposal.c.created_at, proposal.c.id))
 
 
-def proposal_page(proposal_id: int):
+def proposal_page(proposal_id: int, user: User):
     """What a proposal's own page shows, as one plain row: the card's columns, its dates,
     reason and answer, its place's name and time zone, the proposer's name and the title of
-    the proposal it was joined with (None when each is gone), or None when there is no such
-    proposal. One statement built once per process instead of a Proposal with its place joined
-    in and the proposer and joined proposal loaded one by one (about 0.5 ms a page)."""
-    return speed.rows(_page_statement(), {"proposal_id": proposal_id}).first()
+    the proposal it was joined with (None when each is gone), and whether `user` supports it
+    (`mine`, as supports() says); or None when there is no such proposal. One statement built
+    once per process instead of a Proposal with its place joined in, the proposer and joined
+    proposal loaded one by one, and a Support looked up (about 0.6 ms a page)."""
+    return speed.rows(_page_statement(), {"proposal_id": proposal_id, "user_id": user.id}).first()
 
 
 @speed.statement
 def _page_statement():
     proposal, site, user = Proposal.__table__, Site.__table__, User.__table__
-    joined = proposal.alias("joined")
+    joined, support = proposal.alias("joined"), Support.__table__
+    mine = select(support.c.id).where(support.c.proposal_id == proposal.c.id,
+                                      support.c.user_id == bindparam("user_id")).exists()
     return (select(*(proposal.c[name] for name in CARD_COLUMNS), proposal.c.created_at,
                    proposal.c.answered_at, proposal.c.reason, proposal.c.activity_id,
                    proposal.c.joined_into_id, site.c.name.label("site_name"),
                    site.c.timezone.label("site_timezone"),
                    user.c.display_name.label("proposer_name"),
-                   joined.c.title.label("joined_title"))
+                   joined.c.title.label("joined_title"), mine.label("mine"))
             .select_from(proposal.join(site, site.c.id == proposal.c.site_id)
                          .outerjoin(user, user.c.id == proposal.c.proposer_id)
                          .outerjoin(joined, joined.c.id == proposal.c.joined_into_id))

@@ -167,7 +167,7 @@ def _context(proposal, **forms) -> dict:
     if answer:
         forms = {"realise_form": None, "not_now_form": None, "blank_form": _blank_form,
                  "join_form": _join_form(proposal, formdata=None)} | forms
-    return {"proposal": proposal, "mine": services.supports(current_user, proposal),
+    return {"proposal": proposal, "mine": bool(proposal.mine),
             "can_answer": answer, "single": True,
             "sees_names": services.sees_names(current_user, proposal.site_id),
             **forms, **names()}
@@ -176,7 +176,7 @@ def _context(proposal, **forms) -> dict:
 @bp.get("/<int:proposal_id>")
 @login_required
 def show(proposal_id):
-    proposal = services.proposal_page(proposal_id)
+    proposal = services.proposal_page(proposal_id, current_user)
     if proposal is None or not services.can_see(current_user, proposal.site_id):
         abort(404)
     context = _context(proposal)
@@ -249,7 +249,8 @@ def _answerable(proposal_id: int) -> Proposal:
 
 def _show_answer(proposal, fragment: str, form_name: str, form, error=None):
     return show_form("voice/show.html", fragment, form, error,
-                     **_context(services.proposal_page(proposal.id), **{form_name: form}))
+                     **_context(services.proposal_page(proposal.id, current_user),
+                              **{form_name: form}))
 
 
 def _answered(proposal: Proposal):
