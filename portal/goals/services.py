@@ -60,6 +60,73 @@ def own_goal(user: User, goal_id: int) -> Goal | None:
 
 
 @dataclass
+class GoalPage:
+    """What a goal's page shows, as plain rows: the goal's columns (`goal`) and its steps,
+    encouraging comments (each with its author's name, None when the account is gone) and
+    notes, in the order the relationships give."""
+
+    goal: object
+    steps: list
+    comments: list
+    notes: list
+
+    def __getattr__(self, name):  # the templates read goal.title, goal.steps alike
+        return getattr(self.goal, name)
+
+
+def goal_page(user: User, goal_id: int) -> GoalPage | None:
+    """The owner's goal as its page shows it, or None for anyone else (callers answer 404)."""
+    return _page(goal_id, user.id)
+
+
+def shown_goal(goal: Goal) -> GoalPage:
+    """A goal the caller may show (a staff member it is shared with), as its page shows it."""
+    return _page(goal.id, goal.owner_id)
+
+
+def _page(goal_id: int, owner_id: int) -> GoalPage | None:
+    """Four statements built once per process on the unit of work's connection (changes are
+    flushed first) instead of a Goal, its steps, comments with each author, and notes loaded
+    through the ORM one after another (about 0.6 ms a page)."""
+    goal = speed.rows(_page_goal(), {"goal_id": goal_id, "owner_id": owner_id}).first()
+    if goal is None:
+        return None
+    parameters = {"goal_id": goal.id}
+    return GoalPage(goal, speed.rows(_page_steps(), parameters).all(),
+                    speed.rows(_page_comments(), parameters).all(),
+                    speed.rows(_page_notes(), parameters).all())
+
+
+@speed.statement
+def _page_goal():
+    goal = Goal.__table__
+    return select(goal).where(goal.c.id == bindparam("goal_id"),
+                              goal.c.owner_id == bindparam("owner_id"))
+
+
+@speed.statement
+def _page_steps():
+    step = Step.__table__
+    return (select(step.c.id, step.c.text, step.c.done).where(
+        step.c.goal_id == bindparam("goal_id")).order_by(step.c.position, step.c.id))
+
+
+@speed.statement
+def _page_comments():
+    comment, user = Comment.__table__, User.__table__
+    return (select(comment.c.text, comment.c.created_at, user.c.display_name.label("author_name"))
+            .select_from(comment.outerjoin(user, user.c.id == comment.c.author_id))
+            .where(comment.c.goal_id == bindparam("goal_id")).order_by(comment.c.created_at))
+
+
+@speed.statement
+def _page_notes():
+    note = ProgressNote.__table__
+    return (select(note.c.text, note.c.created_at).where(note.c.goal_id == bindparam("goal_id"))
+            .order_by(note.c.created_at.desc()))
+
+
+@dataclass
 class GoalData:
     title: str
     why: str = ""
@@ -165,6 +232,25 @@ def _candidate_names():
 def active_shares(owner: User) -> list[Share]:
     return list(db.session.scalars(select(Share).where(
         Share.owner_id == owner.id, Share.withdrawn_at.is_(None)).order_by(Share.given_at)))
+
+
+def shares_shown(owner: User) -> list:
+    """active_shares as the sharing page lists them: plain rows of id, scope, given_at, the
+    staff member's name and the shared goal's title (None for a whole plan or competences),
+    in one statement built once per process — not Share objects with their staff member and
+    goal loaded one by one (about 0.4 ms even when there are none)."""
+    return speed.rows(_shares_shown(), {"owner_id": owner.id}).all()
+
+
+@speed.statement
+def _shares_shown():
+    share, user, goal = Share.__table__, User.__table__, Goal.__table__
+    return (select(share.c.id, share.c.scope, share.c.given_at,
+                   user.c.display_name.label("staff_name"), goal.c.title.label("goal_title"))
+            .select_from(share.join(user, user.c.id == share.c.staff_id)
+                         .outerjoin(goal, goal.c.id == share.c.goal_id))
+            .where(share.c.owner_id == bindparam("owner_id"), share.c.withdrawn_at.is_(None))
+            .order_by(share.c.given_at))
 
 
 def share(owner: User, staff_id: int, goal_id: int | None,

@@ -74,8 +74,13 @@ def create():
     return redirect(url_for("goals.show", goal_id=goal.id))
 
 
-def _steps(goal, form=None, status=200):
-    return render("goals/show.html", "goals/_steps.html", status=status, goal=goal,
+def _page(goal_id: int):
+    """The goal as its page shows it (plain rows, read after any change was flushed)."""
+    return services.goal_page(current_user, goal_id) or abort(404)
+
+
+def _steps(goal_id: int, form=None, status=200):
+    return render("goals/show.html", "goals/_steps.html", status=status, goal=_page(goal_id),
                   form=form or StepForm(formdata=None), note_form=NoteForm(formdata=None),
                   **names())
 
@@ -83,7 +88,7 @@ def _steps(goal, form=None, status=200):
 @bp.get("/<int:goal_id>")
 @login_required
 def show(goal_id):
-    return _steps(_goal(goal_id))
+    return _steps(goal_id)
 
 
 @bp.post("/<int:goal_id>/steps")
@@ -92,14 +97,14 @@ def add_step(goal_id):
     goal = _goal(goal_id)
     form = StepForm()
     if not form.validate():
-        return _steps(goal, form, 422)
+        return _steps(goal.id, form, 422)
     try:
         services.add_step(goal, form.text.data)
     except DomainError as error:
         form.text.errors = [*form.text.errors, error.message]
-        return _steps(goal, form, 422)
+        return _steps(goal.id, form, 422)
     if wants_fragment():
-        return _steps(goal)
+        return _steps(goal.id)
     return redirect(url_for("goals.show", goal_id=goal.id))
 
 
@@ -108,7 +113,7 @@ def _step_action(step_id: int, action):
     goal = step.goal
     action(step)
     if wants_fragment():
-        return _steps(goal)
+        return _steps(goal.id)
     return redirect(url_for("goals.show", goal_id=goal.id))
 
 
@@ -179,7 +184,7 @@ def _share_form(**kwargs) -> ShareForm:
 
 def _show_sharing(form, error=None):
     return show_form("goals/sharing.html", "goals/_sharing.html", form, error,
-                     shares=services.active_shares(current_user))
+                     shares=services.shares_shown(current_user))
 
 
 @bp.get("/sharing")
@@ -231,7 +236,7 @@ def _shared_goal(goal_id: int):
 def shared_goal(goal_id):
     goal = _shared_goal(goal_id)
     services.record_staff_view(current_user, goal)
-    return render("goals/shared_goal.html", goal=goal,
+    return render("goals/shared_goal.html", goal=services.shown_goal(goal),
                   form=CommentForm(formdata=None), **names())
 
 
@@ -242,7 +247,7 @@ def comment(goal_id):
     form = CommentForm()
     if not form.validate():
         return render("goals/shared_goal.html", status=422,
-                      goal=goal, form=form, **names())
+                      goal=services.shown_goal(goal), form=form, **names())
     services.add_comment(current_user, goal, form.text.data)
     flash(_("Thank you! Your words are saved for them to read."), "success")
     return redirect(url_for("goals.shared_goal", goal_id=goal.id))
@@ -256,15 +261,15 @@ def add_note(goal_id):
     goal = _goal(goal_id)
     form = NoteForm()
     if not form.validate():
-        return _notes(goal, form, 422)
+        return _notes(goal.id, form, 422)
     services.add_note(goal, form.note.data)
     if wants_fragment():
-        return _notes(goal)
+        return _notes(goal.id)
     return redirect(url_for("goals.show", goal_id=goal.id))
 
 
-def _notes(goal, form=None, status=200):
-    return render("goals/show.html", "goals/_notes.html", status=status, goal=goal,
+def _notes(goal_id: int, form=None, status=200):
+    return render("goals/show.html", "goals/_notes.html", status=status, goal=_page(goal_id),
                   form=StepForm(formdata=None), note_form=form or NoteForm(formdata=None),
                   **names())
 

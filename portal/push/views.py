@@ -80,5 +80,5 @@ def clear_site_data(response):
 @bp.app_context_processor
 def device_helpers():
     """For the list on My page → Notifications: called only where a page shows it."""
-    return {"push_devices": lambda: services.devices(current_user),
+    return {"push_devices": lambda: services.devices_listed(current_user),
             "push_key": services.public_key, "push_device_label": services.device_label}

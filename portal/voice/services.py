@@ -37,6 +37,9 @@ from portal.voice.models import (
 )
 
 ANSWERED_SHOWN = 30  # answered proposals listed on a place's page
+# What a proposal's card (voice/_proposal.html) reads of it.
+CARD_COLUMNS = ("id", "site_id", "proposer_id", "kind", "title", "description", "languages",
+                "can_help", "status", "support_count")
 
 
 # -- who may do what ---------------------------------------------------------------------------
@@ -91,14 +94,52 @@ def propose(user: User, site: Site, data: ProposalData) -> Proposal:
     return proposal
 
 
-def open_proposals(site: Site, user: User) -> list[tuple[Proposal, bool]]:
-    """Open proposals, the most supported first, each with whether this user supports it."""
-    mine = select(Support.proposal_id).where(Support.user_id == user.id)
-    rows = db.session.execute(
-        select(Proposal, Proposal.id.in_(mine).label("mine"))
-        .where(Proposal.site_id == site.id, Proposal.status == ProposalStatus.OPEN)
-        .order_by(Proposal.support_count.desc(), Proposal.created_at, Proposal.id))
-    return [(row.Proposal, bool(row.mine)) for row in rows]
+def open_proposals(site: Site, user: User) -> list[tuple]:
+    """Open proposals, the most supported first, each with whether this user supports it: as
+    plain rows of what a card shows (the list only shows them), in one statement built once
+    per process — no Proposal objects with their place joined in (about 0.2 ms for the three
+    cards of the demo place)."""
+    rows = speed.rows(_open_statement(), {"site_id": site.id, "user_id": user.id})
+    return [(row, bool(row.mine)) for row in rows]
+
+
+@speed.statement
+def _open_statement():
+    proposal, support = Proposal.__table__, Support.__table__
+    mine = select(support.c.proposal_id).where(support.c.user_id == bindparam("user_id"))
+    return (select(*(proposal.c[name] for name in CARD_COLUMNS),
+                   proposal.c.id.in_(mine).label("mine"))
+            .where(proposal.c.site_id == bindparam("site_id"),
+                   proposal.c.status == ProposalStatus.OPEN)
+            .order_by(proposal.c.support_count.desc(), proposal.c.created_at, proposal.c.id))
+
+
+def proposal_page(proposal_id: int, user: User):
+    """What a proposal's own page shows, as one plain row: the card's columns, its dates,
+    reason and answer, its place's name and time zone, the proposer's name and the title of
+    the proposal it was joined with (None when each is gone), and whether `user` supports it
+    (`mine`, as supports() says); or None when there is no such proposal. One statement built
+    once per process instead of a Proposal with its place joined in, the proposer and joined
+    proposal loaded one by one, and a Support looked up (about 0.6 ms a page)."""
+    return speed.rows(_page_statement(), {"proposal_id": proposal_id, "user_id": user.id}).first()
+
+
+@speed.statement
+def _page_statement():
+    proposal, site, user = Proposal.__table__, Site.__table__, User.__table__
+    joined, support = proposal.alias("joined"), Support.__table__
+    mine = select(support.c.id).where(support.c.proposal_id == proposal.c.id,
+                                      support.c.user_id == bindparam("user_id")).exists()
+    return (select(*(proposal.c[name] for name in CARD_COLUMNS), proposal.c.created_at,
+                   proposal.c.answered_at, proposal.c.reason, proposal.c.activity_id,
+                   proposal.c.joined_into_id, site.c.name.label("site_name"),
+                   site.c.timezone.label("site_timezone"),
+                   user.c.display_name.label("proposer_name"),
+                   joined.c.title.label("joined_title"), mine.label("mine"))
+            .select_from(proposal.join(site, site.c.id == proposal.c.site_id)
+                         .outerjoin(user, user.c.id == proposal.c.proposer_id)
+                         .outerjoin(joined, joined.c.id == proposal.c.joined_into_id))
+            .where(proposal.c.id == bindparam("proposal_id")))
 
 
 def answered(site: Site, limit: int = ANSWERED_SHOWN) -> list:
@@ -115,8 +156,18 @@ def _answered_statement(limit: int):
             .order_by(proposal.c.answered_at.desc(), proposal.c.id.desc()).limit(limit))
 
 
-def supports(user: User, proposal: Proposal) -> bool:
-    return user.is_authenticated and _support_of(user.id, proposal.id) is not None
+def supports(user: User, proposal) -> bool:
+    """Whether the user supports the proposal (a Proposal or a card's row): one plain row
+    asked for, not a Support object."""
+    return user.is_authenticated and speed.rows(_supports_statement(), {
+        "proposal_id": proposal.id, "user_id": user.id}).first() is not None
+
+
+@speed.statement
+def _supports_statement():
+    support = Support.__table__
+    return select(support.c.id).where(support.c.proposal_id == bindparam("proposal_id"),
+                                      support.c.user_id == bindparam("user_id"))
 
 
 def outcomes(site: Site, limit: int = 10) -> list[tuple[str, str]]:
@@ -131,12 +182,24 @@ def outcomes(site: Site, limit: int = 10) -> list[tuple[str, str]]:
     return [(title, STATUS_NAMES[status]) for title, status in rows]
 
 
-def join_targets(proposal: Proposal) -> list[Proposal]:
-    """What a proposal can be joined with: the place's other open or realised proposals."""
-    return list(db.session.scalars(select(Proposal).where(
-        Proposal.site_id == proposal.site_id, Proposal.id != proposal.id,
-        Proposal.status.in_([ProposalStatus.OPEN, ProposalStatus.REALISED]), Proposal.title != "")
-        .order_by(Proposal.title)))
+def join_targets(proposal: Proposal) -> list:
+    """What a proposal can be joined with: the place's other open or realised proposals, as
+    plain rows of id and title (a choice list), in a statement built once per process — not
+    Proposal objects with their place joined in (about 0.3 ms with the demo's four)."""
+    return speed.rows(_join_targets_statement(), {
+        "site_id": proposal.site_id, "proposal_id": proposal.id}).all()
+
+
+@speed.statement
+def _join_targets_statement():
+    proposal = Proposal.__table__
+    return (select(proposal.c.id, proposal.c.title)
+            .where(proposal.c.site_id == bindparam("site_id"),
+                   proposal.c.id != bindparam("proposal_id"),
+                   proposal.c.status.in_([ProposalStatus.OPEN,
+                                          ProposalStatus.REALISED]),
+                   proposal.c.title != "")
+            .order_by(proposal.c.title))
 
 
 # -- supporting ----------------------------------------------------------------------------------

@@ -34,12 +34,14 @@ bp = Blueprint("voice", __name__, url_prefix="/voice")
 
 
 def names() -> dict:
-    """Kind, status and language names, translated once per page; a proposal's dates as the
-    place's calendar days (when it was made or answered, not the clock time)."""
+    """Kind, status and language names, translated once per page (a proposal's languages as
+    stored: codes separated by commas, as Proposal.language_codes reads them; a card may be a
+    plain row); a proposal's dates as the place's calendar days (when it was made or answered,
+    not the clock time)."""
     locale = get_locale()
     return {**_names(str(locale)),
-            "language_names": lambda codes: format_list(
-                [language_name(c, locale) for c in codes], locale=locale),
+            "language_names": lambda languages: format_list(
+                [language_name(c, locale) for c in languages.split(",") if c], locale=locale),
             "local_day": lambda moment, zone: format_day(
                 moment.astimezone(ZoneInfo(zone)).date(), "yMMMd")}
 
@@ -148,13 +150,24 @@ def _join_form(proposal: Proposal, **kwargs) -> JoinForm:
     return form
 
 
-def _context(proposal: Proposal, **forms) -> dict:
+BLANK_FORMS = {"realise": RealiseForm, "not_now": NotNowForm}
+
+
+def _blank_form(name: str):
+    return BLANK_FORMS[name](formdata=None)
+
+
+def _context(proposal, **forms) -> dict:
+    """A proposal's page (`proposal` is its row from services.proposal_page). A blank *We'll
+    do it* or *Not now* form is the same for everyone who reads the language: the templates
+    draw its inside once per language ({% shared %}, portal/speed.py) from `blank_form`, so
+    only a form that came back with errors is given (making and drawing the two blank ones
+    cost about 0.4 ms a page)."""
     answer = services.can_answer(current_user, proposal.site_id)
     if answer:
-        forms = {"realise_form": RealiseForm(formdata=None),
-                 "not_now_form": NotNowForm(formdata=None),
+        forms = {"realise_form": None, "not_now_form": None, "blank_form": _blank_form,
                  "join_form": _join_form(proposal, formdata=None)} | forms
-    return {"proposal": proposal, "mine": services.supports(current_user, proposal),
+    return {"proposal": proposal, "mine": bool(proposal.mine),
             "can_answer": answer, "single": True,
             "sees_names": services.sees_names(current_user, proposal.site_id),
             **forms, **names()}
@@ -163,7 +176,9 @@ def _context(proposal: Proposal, **forms) -> dict:
 @bp.get("/<int:proposal_id>")
 @login_required
 def show(proposal_id):
-    proposal = _proposal(proposal_id)
+    proposal = services.proposal_page(proposal_id, current_user)
+    if proposal is None or not services.can_see(current_user, proposal.site_id):
+        abort(404)
     context = _context(proposal)
     if context["sees_names"] and proposal.proposer_id is not None:
         note_read(current_user, "proposal.view", "proposal", proposal.id)
@@ -234,7 +249,8 @@ def _answerable(proposal_id: int) -> Proposal:
 
 def _show_answer(proposal, fragment: str, form_name: str, form, error=None):
     return show_form("voice/show.html", fragment, form, error,
-                     **_context(proposal, **{form_name: form}))
+                     **_context(services.proposal_page(proposal.id, current_user),
+                              **{form_name: form}))
 
 
 def _answered(proposal: Proposal):
