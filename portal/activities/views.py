@@ -684,7 +684,7 @@ def _attendance_export(activity_id: int):
     activity = _led_activity(activity_id)
     if activity.rule_set is None:
         abort(404)
-    return activity, rules.evaluate(activity), rules.attendance_grid(activity)
+    return activity, *rules.funder_list(activity)
 
 
 @bp.get("/<int:activity_id>/attendance-list")
