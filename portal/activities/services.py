@@ -51,11 +51,14 @@ def can_create_at(user: User, site: Site) -> bool:
 
 def can_lead(user: User, activity: Activity, people: "People | None" = None) -> bool:
     """Leaders of the activity, and coordinators of its site, keep its schedule. `people`:
-    the activity's leaders as already read (see people()), instead of loading them."""
+    the activity's leaders as already read (see people()), instead of loading them. A
+    coordinator's role is asked first: it is known without a statement (the leaders' lazy
+    load is about 0.3 ms of a staff page)."""
     if not user.is_authenticated:
         return False
-    leads = people.includes(user, people.leaders) if people else user in activity.leaders
-    return leads or user.has_role(activity.site_id, Role.COORDINATOR)
+    if user.has_role(activity.site_id, Role.COORDINATOR):
+        return True
+    return people.includes(user, people.leaders) if people else user in activity.leaders
 
 
 def is_co_leader(user: User, activity: Activity, people: "People | None" = None) -> bool:

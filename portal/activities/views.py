@@ -682,7 +682,7 @@ def remove_co_leader(activity_id, user_id):
 
 def _attendance_export(activity_id: int):
     activity = _led_activity(activity_id)
-    if activity.rule_set is None:
+    if activity.rule_set_id is None:
         abort(404)
     return activity, *rules.funder_list(activity)
 
