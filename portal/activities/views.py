@@ -278,19 +278,20 @@ def _show_edit(form, activity, error=None):
                      activity=activity)
 
 
-def _edit_form(activity, **kwargs) -> EditActivityForm:
+def _edit_form(activity, **kwargs) -> tuple[EditActivityForm, list]:
     form = EditActivityForm(**kwargs)
-    form.leaders.choices = [SelectChoice(u.id, u.display_name)
-                            for u in services.possible_leaders(activity.site)]
-    return form
+    staff = services.leader_choices(activity)
+    form.leaders.choices = [SelectChoice(u.id, u.display_name) for u in staff]
+    return form, staff
 
 
 @bp.get("/<int:activity_id>/edit")
 @login_required
 def edit(activity_id):
     activity = _led_activity(activity_id)
-    form = _edit_form(activity, obj=activity)
-    form.leaders.data = [u.id for u in activity.leaders]
+    form, staff = _edit_form(activity, obj=activity)
+    # Ticked: the leaders among those shown (a leader who is no longer staff is not shown).
+    form.leaders.data = [u.id for u in staff if u.leads]
     return _show_edit(form, activity)
 
 
@@ -298,7 +299,7 @@ def edit(activity_id):
 @login_required
 def update(activity_id):
     activity = _led_activity(activity_id)
-    form = _edit_form(activity)
+    form, _staff = _edit_form(activity)
     if not form.validate():
         return _show_edit(form, activity)
     try:
@@ -643,7 +644,7 @@ def _co_leader_form(activity, **kwargs) -> CoLeaderForm:
 def _show_co_leaders(activity, form=None, error=None):
     form = form or _co_leader_form(activity, formdata=None)
     return show_form("activities/co_leaders.html", "activities/_co_leaders.html", form, error,
-                     activity=activity)
+                     activity=activity, co_leaders=services.people(activity).co_leaders)
 
 
 @bp.get("/<int:activity_id>/co-leaders")
