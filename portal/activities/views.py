@@ -1,5 +1,6 @@
 """Browse activities; join, leave and follow; staff create activities and series."""
 
+from dataclasses import fields
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site, User
 from portal.activities import attendance, calendar, pages, rules, services
 from portal.activities.forms import (
+    NAME_OPTION,
     ActivityForm,
     AdmitForm,
     CancelForm,
@@ -278,20 +280,27 @@ def _show_edit(form, activity, error=None):
                      activity=activity)
 
 
-def _edit_form(activity, **kwargs) -> tuple[EditActivityForm, list]:
+def _edit_form(staff: list, **kwargs) -> EditActivityForm:
     form = EditActivityForm(**kwargs)
-    staff = services.leader_choices(activity)
     form.leaders.choices = [SelectChoice(u.id, u.display_name) for u in staff]
-    return form, staff
+    return form
+
+
+# What the edit form shows of the activity itself (its leaders come from leader_choices).
+_EDITED = [field.name for field in fields(services.ActivityData)] + ["status"]
 
 
 @bp.get("/<int:activity_id>/edit")
 @login_required
 def edit(activity_id):
+    """The form filled from the activity's values, not from the activity itself (obj=):
+    WTForms would read `activity.leaders` for the leaders' field, a lazy load of ORM objects
+    (about 0.3 ms) that leader_choices already answers. Ticked: the leaders among the staff
+    shown (a leader who is no longer staff is not shown, so not ticked either)."""
     activity = _led_activity(activity_id)
-    form, staff = _edit_form(activity, obj=activity)
-    # Ticked: the leaders among those shown (a leader who is no longer staff is not shown).
-    form.leaders.data = [u.id for u in staff if u.leads]
+    staff = services.leader_choices(activity)
+    values = {name: getattr(activity, name) for name in _EDITED}
+    form = _edit_form(staff, data={**values, "leaders": [u.id for u in staff if u.leads]})
     return _show_edit(form, activity)
 
 
@@ -299,7 +308,7 @@ def edit(activity_id):
 @login_required
 def update(activity_id):
     activity = _led_activity(activity_id)
-    form, _staff = _edit_form(activity)
+    form = _edit_form(services.leader_choices(activity))
     if not form.validate():
         return _show_edit(form, activity)
     try:
@@ -636,7 +645,7 @@ def _co_led_activity(activity_id: int) -> Activity:
 
 def _co_leader_form(activity, **kwargs) -> CoLeaderForm:
     form = CoLeaderForm(**kwargs)
-    form.user_id.choices = [SelectChoice(u.id, u.display_name, render_kw={"dir": "auto"})
+    form.user_id.choices = [SelectChoice(u.id, u.display_name, render_kw=NAME_OPTION)
                             for u in services.possible_co_leaders(activity)]
     return form
 
