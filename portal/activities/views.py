@@ -335,8 +335,11 @@ def _show_series(form, activity, error=None, planned=None):
 @bp.get("/<int:activity_id>/series")
 @login_required
 def series(activity_id):
+    """A fresh form: its fields are drawn once per language from `blank_form` (see
+    _series_form.html), so no form is made for the page."""
     activity = _led_activity(activity_id)
-    return _show_series(SeriesForm(), activity)
+    return render("activities/series.html", "activities/_series_form.html", form=None,
+                  blank_form=SeriesForm, activity=activity, planned=None)
 
 
 @bp.post("/<int:activity_id>/series")
