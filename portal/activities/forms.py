@@ -1,6 +1,7 @@
 """Activity forms: filters (GET), a new activity, a series of sessions, admitting someone to a
 women-only activity."""
 
+from markupsafe import Markup, escape
 from wtforms import (
     BooleanField,
     DateField,
@@ -12,6 +13,7 @@ from wtforms import (
     StringField,
     TextAreaField,
     TimeField,
+    widgets,
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
@@ -118,8 +120,27 @@ class NoteForm(BaseForm):
     note = StringField(_l("Theme or note"), [Optional(), _max(300)])
 
 
+NAME_OPTION = {"dir": "auto"}  # each option of a list of people's names (render_kw)
+
+
+class NameSelect(widgets.Select):
+    """A select of people (a place's participants: dozens): each option written as WTForms
+    writes it, `<option dir="auto" value="61">Name</option>`, with one format instead of
+    sorting and escaping its attributes (about 5 µs an option, 0.35 ms for the co-leaders
+    page). Any other option goes to WTForms."""
+
+    @classmethod
+    def render_option(cls, choice, **kwargs):
+        if kwargs or type(choice.value) is not int or choice.render_kw != NAME_OPTION:
+            return super().render_option(choice, **kwargs)
+        selected = " selected" if choice.selected else ""
+        label = escape(choice.label or choice.value)
+        return Markup(  # noqa: S704  the value is an int, the label escaped
+            f'<option dir="auto"{selected} value="{choice.value}">{label}</option>')
+
+
 class CoLeaderForm(BaseForm):
-    user_id = SelectField(_l("Participant"), coerce=int,
+    user_id = SelectField(_l("Participant"), coerce=int, widget=NameSelect(),
                           validators=[InputRequired(message=_l("Choose a participant."))])
 
 

@@ -51,7 +51,9 @@ def can_create_at(user: User, site: Site) -> bool:
 
 def can_lead(user: User, activity: Activity, people: "People | None" = None) -> bool:
     """Leaders of the activity, and coordinators of its site, keep its schedule. `people`:
-    the activity's leaders as already read (see people()), instead of loading them."""
+    the activity's leaders as already read (see people()), instead of loading them. A
+    coordinator's role is asked first: it is known without a statement (the leaders' lazy
+    load is about 0.3 ms of a staff page)."""
     if not user.is_authenticated:
         return False
     if user.has_role(activity.site_id, Role.COORDINATOR):  # known without reading the leaders
@@ -109,6 +111,25 @@ def possible_leaders(site: Site) -> list[User]:
         Membership.site_id == site.id,
         Membership.role.in_([Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]))
         .order_by(User.display_name)))
+
+
+def leader_choices(activity: Activity) -> list[Row]:
+    """The edit page's leaders to choose from: `possible_leaders` (id, display_name) with
+    whether each leads the activity now, as plain rows of one statement built once per
+    process (not the staff and the leaders as ORM objects from two: about 0.5 ms)."""
+    return speed.rows(_leader_choices_statement(), {"site_id": activity.site_id,
+                                                    "activity_id": activity.id}).all()
+
+
+@statement
+def _leader_choices_statement():
+    leaders = select(activity_leader.c.user_id).where(
+        activity_leader.c.activity_id == bindparam("activity_id"))
+    return (select(User.id, User.display_name, User.id.in_(leaders).label("leads"))
+            .join(Membership).where(
+                Membership.site_id == bindparam("site_id"),
+                Membership.role.in_([Role.VOLUNTEER, Role.COORDINATOR, Role.ADMIN]))
+            .order_by(User.display_name))
 
 
 def update_activity(user: User, activity_id: int, data: ActivityData, status: str,
@@ -634,15 +655,23 @@ def may_appoint(actor: User, person: User, activity: Activity) -> bool:
             and person.role_at(activity.site_id) == Role.PARTICIPANT)
 
 
-def possible_co_leaders(activity: Activity) -> list[User]:
-    """Participants of the meeting place who are staff nowhere and not co-leaders here yet."""
+def possible_co_leaders(activity: Activity) -> list[Row]:
+    """Participants of the meeting place who are staff nowhere and not co-leaders here yet:
+    (id, display_name) as plain rows of a statement built once per process (a place has
+    dozens; as ORM objects they took about 1 ms of the co-leaders page)."""
+    return speed.rows(_co_leader_candidates_statement(), {
+        "site_id": activity.site_id, "activity_id": activity.id}).all()
+
+
+@statement
+def _co_leader_candidates_statement():
     staff = select(Membership.user_id).where(Membership.role != Role.PARTICIPANT)
     already = select(activity_co_leader.c.user_id).where(
-        activity_co_leader.c.activity_id == activity.id)
-    return list(db.session.scalars(select(User).join(Membership).where(
-        Membership.site_id == activity.site_id, Membership.role == Role.PARTICIPANT,
+        activity_co_leader.c.activity_id == bindparam("activity_id"))
+    return (select(User.id, User.display_name).join(Membership).where(
+        Membership.site_id == bindparam("site_id"), Membership.role == Role.PARTICIPANT,
         User.erased_at.is_(None), User.id.not_in(staff), User.id.not_in(already))
-        .order_by(User.display_name)))
+        .order_by(User.display_name))
 
 
 def _check_manager(actor: User, activity: Activity) -> None:

@@ -1,5 +1,6 @@
 """Browse activities; join, leave and follow; staff create activities and series."""
 
+from dataclasses import fields
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,6 +18,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site, User
 from portal.activities import attendance, calendar, pages, rules, services
 from portal.activities.forms import (
+    NAME_OPTION,
     ActivityForm,
     AdmitForm,
     CancelForm,
@@ -302,19 +304,27 @@ def _show_edit(form, activity, error=None):
                      activity=activity)
 
 
-def _edit_form(activity, **kwargs) -> EditActivityForm:
+def _edit_form(staff: list, **kwargs) -> EditActivityForm:
     form = EditActivityForm(**kwargs)
-    form.leaders.choices = [SelectChoice(u.id, u.display_name)
-                            for u in services.possible_leaders(activity.site)]
+    form.leaders.choices = [SelectChoice(u.id, u.display_name) for u in staff]
     return form
+
+
+# What the edit form shows of the activity itself (its leaders come from leader_choices).
+_EDITED = [field.name for field in fields(services.ActivityData)] + ["status"]
 
 
 @bp.get("/<int:activity_id>/edit")
 @login_required
 def edit(activity_id):
+    """The form filled from the activity's values, not from the activity itself (obj=):
+    WTForms would read `activity.leaders` for the leaders' field, a lazy load of ORM objects
+    (about 0.3 ms) that leader_choices already answers. Ticked: the leaders among the staff
+    shown (a leader who is no longer staff is not shown, so not ticked either)."""
     activity = _led_activity(activity_id)
-    form = _edit_form(activity, obj=activity)
-    form.leaders.data = [u.id for u in activity.leaders]
+    staff = services.leader_choices(activity)
+    values = {name: getattr(activity, name) for name in _EDITED}
+    form = _edit_form(staff, data={**values, "leaders": [u.id for u in staff if u.leads]})
     return _show_edit(form, activity)
 
 
@@ -322,7 +332,7 @@ def edit(activity_id):
 @login_required
 def update(activity_id):
     activity = _led_activity(activity_id)
-    form = _edit_form(activity)
+    form = _edit_form(services.leader_choices(activity))
     if not form.validate():
         return _show_edit(form, activity)
     try:
@@ -349,8 +359,11 @@ def _show_series(form, activity, error=None, planned=None):
 @bp.get("/<int:activity_id>/series")
 @login_required
 def series(activity_id):
+    """A fresh form: its fields are drawn once per language from `blank_form` (see
+    _series_form.html), so no form is made for the page."""
     activity = _led_activity(activity_id)
-    return _show_series(SeriesForm(), activity)
+    return render("activities/series.html", "activities/_series_form.html", form=None,
+                  blank_form=SeriesForm, activity=activity, planned=None)
 
 
 @bp.post("/<int:activity_id>/series")
@@ -530,18 +543,28 @@ def _show_attendance(session, marks=None, error=None, status=200, note_form=None
                    current_user, activity, people or services.people(activity)),
                "can_reopen": current_user.has_role(activity.site_id, Role.COORDINATOR),
                "length": attendance.length(session),
-               "note_form": note_form or NoteForm(formdata=None, note=session.note),
+               "note_form": note_form or (NoteForm(formdata=None, note=session.note)
+                                          if session.note else None),
+               "blank_note_form": _blank_note_form,
                "not_reported": _not_reported(session)}
     return render("activities/attendance.html", "activities/_attendance.html", status=status,
                   **context)
 
 
+def _blank_note_form() -> NoteForm:
+    """The note form of a session without a note, for the part of the page that is the same
+    for everyone in a language (made once per language, not for every page: about 0.2 ms)."""
+    return NoteForm(formdata=None, note="")
+
+
 def _not_reported(session) -> str | None:
     """Why the study association will not take this session, in words for its leader."""
-    reason = rules.why_not_reported(session)
-    if reason is None or (reason == rules.FEW_PRESENT and not attendance.is_marked(session)):
+    unreported = rules.why_not_reported(session)
+    if unreported is None:
+        return None
+    reason, rule_set = unreported.reason, unreported.rules
+    if reason == rules.FEW_PRESENT and not attendance.is_marked(session):
         return None  # nobody marked yet: the list is being taken, not short of people
-    rule_set = session.activity.rule_set
     if reason == rules.SHORT:
         return ngettext("The study association cannot take this session: it is shorter than "
                         "one study hour (%(num)d minutes). It counts neither for the circle "
@@ -651,7 +674,7 @@ def _co_led_activity(activity_id: int) -> Activity:
 
 def _co_leader_form(activity, **kwargs) -> CoLeaderForm:
     form = CoLeaderForm(**kwargs)
-    form.user_id.choices = [SelectChoice(u.id, u.display_name, render_kw={"dir": "auto"})
+    form.user_id.choices = [SelectChoice(u.id, u.display_name, render_kw=NAME_OPTION)
                             for u in services.possible_co_leaders(activity)]
     return form
 
@@ -659,7 +682,7 @@ def _co_leader_form(activity, **kwargs) -> CoLeaderForm:
 def _show_co_leaders(activity, form=None, error=None):
     form = form or _co_leader_form(activity, formdata=None)
     return show_form("activities/co_leaders.html", "activities/_co_leaders.html", form, error,
-                     activity=activity)
+                     activity=activity, co_leaders=services.people(activity).co_leaders)
 
 
 @bp.get("/<int:activity_id>/co-leaders")
@@ -698,9 +721,9 @@ def remove_co_leader(activity_id, user_id):
 
 def _attendance_export(activity_id: int):
     activity = _led_activity(activity_id)
-    if activity.rule_set is None:
+    if activity.rule_set_id is None:
         abort(404)
-    return activity, rules.evaluate(activity), rules.attendance_grid(activity)
+    return activity, *rules.funder_list(activity)
 
 
 @bp.get("/<int:activity_id>/attendance-list")
