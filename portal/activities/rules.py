@@ -605,7 +605,7 @@ def funder_list(activity: Activity) -> tuple[CircleStatus, Grid]:
     now = utcnow()
     circle = {"activity_id": activity.id, "now": now}
     rule_set = speed.rows(_rule_set_statement(), {"id": activity.rule_set_id}).one()
-    sessions = speed.rows(_circle_sessions_statement(), circle).all()
+    sessions = speed.rows(_sessions_statement(), circle).all()
     marks = speed.rows(_circle_marks_statement(), circle).all()
     people = speed.rows(_list_people_statement(), circle).all()
     status = _status(rule_set, sessions, [p for p in people if p.enrolled], marks, now)
@@ -622,14 +622,6 @@ def funder_list(activity: Activity) -> tuple[CircleStatus, Grid]:
 def _rule_set_statement():
     """A rule set as a plain row: its columns are the attributes the rules read."""
     return select(RuleSet.__table__).where(RuleSet.id == bindparam("id"))
-
-
-@statement
-def _circle_sessions_statement():
-    return (select(Session.id, Session.starts_at, Session.ends_at, Session.local_start)
-            .where(Session.activity_id == bindparam("activity_id"),
-                   Session.status == SessionStatus.SCHEDULED)
-            .order_by(Session.starts_at, Session.id))
 
 
 def _held_ids():
