@@ -141,8 +141,8 @@ class _Prepared:
         for key, default, required, convert in self.binds:
             if key in parameters:
                 value = parameters[key]
-            elif required:  # SQLAlchemy's own error: a value is required for bind parameter …
-                self.compiled.construct_params(parameters)
+            elif required:  # SQLAlchemy says so in its own words: run it there
+                return connection.execute(self.statement, parameters)
             else:
                 value = default
             arguments.append(convert(value) if convert else value)

@@ -750,26 +750,43 @@ def drop_shift(user: User, session: Session) -> None:
         session.hosts.remove(user)
 
 
-def led_activities(user: User) -> list[tuple[Activity, datetime | None]]:
-    """What this person leads, with each one's next session (for "my activities")."""
-    now = utcnow()
+def led_activities(user: User) -> list[Row]:
+    """What this person leads (not archived), for their start page: id, title, timezone and
+    next_start, the start of its next session (None without one); those with one first,
+    soonest first, then by title. Plain rows of a statement built once per process (as
+    Activity objects with their sites, about 1 ms of a staff member's start page)."""
+    return speed.rows(_led_statement(), {"user_id": user.id, "now": utcnow()}).all()
+
+
+@statement
+def _led_statement():
     next_session = (select(func.min(Session.starts_at))
                     .where(Session.activity_id == Activity.id,
-                           Session.status == SessionStatus.SCHEDULED, Session.starts_at > now)
+                           Session.status == SessionStatus.SCHEDULED,
+                           Session.starts_at > bindparam("now"))
                     .correlate(Activity).scalar_subquery())
-    rows = db.session.execute(
-        select(Activity, next_session.label("next_start"))
-        .where(Activity.leaders.any(User.id == user.id),
-               Activity.status != ActivityStatus.ARCHIVED)
-        .order_by(next_session.is_(None), next_session, Activity.title))
-    return [(row.Activity, row.next_start) for row in rows]
+    return (select(Activity.id, Activity.title, Site.timezone, next_session.label("next_start"))
+            .join(activity_leader, activity_leader.c.activity_id == Activity.id)
+            .join(Site, Site.id == Activity.site_id)
+            .where(activity_leader.c.user_id == bindparam("user_id"),
+                   Activity.status != ActivityStatus.ARCHIVED)
+            .order_by(next_session.is_(None), next_session, Activity.title))
 
 
-def my_shifts(user: User, limit: int = 5) -> list[Session]:
-    return list(db.session.scalars(
-        select(Session).join(Session.hosts).where(User.id == user.id,
-                                                  Session.ends_at > utcnow())
-        .order_by(Session.starts_at).limit(limit)))
+def my_shifts(user: User, limit: int = 5) -> list[Row]:
+    """The café sessions this person hosts that are not over, soonest first (for their start
+    page): starts_at, activity_id, title, timezone."""
+    return speed.rows(_shifts_statement(limit), {"user_id": user.id, "now": utcnow()}).all()
+
+
+@statement
+def _shifts_statement(limit: int):
+    return (select(Session.starts_at, Session.activity_id, Activity.title, Site.timezone)
+            .join(shift, shift.c.session_id == Session.id)
+            .join(Activity, Activity.id == Session.activity_id)
+            .join(Site, Site.id == Activity.site_id)
+            .where(shift.c.user_id == bindparam("user_id"), Session.ends_at > bindparam("now"))
+            .order_by(Session.starts_at).limit(limit))
 
 
 def keep_wall_times(site: Site) -> int:

@@ -336,3 +336,40 @@ def test_following_twice_at_once_follows_once(make_activity, make_user, first_el
     work.commit()
     assert db.session.scalar(select(func.count()).select_from(Follow)) == 1
     assert services.is_following(person, cafe)
+
+
+def test_the_start_page_lists_what_a_leader_leads_soonest_first_then_by_title(
+        site, leader, make_activity):
+    from portal.activities.models import ActivityStatus
+
+    later = make_activity(title="B later")
+    sooner = make_activity(title="C sooner")
+    make_activity(title="A nothing planned")
+    archived = make_activity(title="D archived")
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    services.add_series(leader, later, services.plan_series(site, monday, time(18), 60, 1,
+                                                            count=1), True)
+    services.add_series(leader, sooner, services.plan_series(site, monday, time(10), 60, 1,
+                                                             count=1), True)
+    archived.status = ActivityStatus.ARCHIVED
+    db.session.flush()
+    led = services.led_activities(leader)
+    assert [row.title for row in led] == ["C sooner", "B later", "A nothing planned"]
+    assert led[0].next_start == sooner.sessions[0].starts_at and led[2].next_start is None
+    assert led[0].timezone == "Europe/Oslo"
+
+
+def test_the_start_page_lists_a_volunteers_coming_shifts(site, leader, make_activity,
+                                                         make_user):
+    cafe = make_activity(kind=Kind.LANGUAGE_CAFE, capacity=None, title="Språkkafé")
+    monday = date.today() + timedelta(days=7 - date.today().weekday())
+    services.add_series(leader, cafe, services.plan_series(site, monday, time(18), 90, 1,
+                                                           count=2), True)
+    volunteer = make_user(Role.VOLUNTEER)
+    for session in cafe.sessions:
+        services.take_shift(volunteer, session)
+    shifts = services.my_shifts(volunteer, limit=1)
+    assert [(s.title, s.activity_id, s.timezone) for s in shifts] == [
+        ("Språkkafé", cafe.id, "Europe/Oslo")]
+    assert shifts[0].starts_at == min(s.starts_at for s in cafe.sessions)
+    assert len(services.my_shifts(volunteer)) == 2 and services.my_shifts(leader) == []
