@@ -11,7 +11,8 @@ funders' age rules count it for past courses; on its own it identifies nobody.
 
 An erased person is nobody's colleague any more: every staff role goes (the reports count
 participant memberships only, so their figures do not move), and with it the work staff do for
-others — leading activities, coming café shifts, free times for meetings. Their coming
+others — leading activities, coming café shifts, free times for meetings, the invitations they
+made that nobody has used. Their coming
 meetings, on either side, are cancelled and the other person told. The account can never be
 used again: no login, no reset code or link (portal.accounts.services refuses erased accounts).
 
@@ -160,6 +161,10 @@ def _erase(actor: User | None, person: User) -> None:
     # Who an invitation was for, as the inviter wrote it: often the person's name.
     db.session.execute(update(Invitation).where(Invitation.used_by_id == person_id)
                        .values(label=""))
+    # The invitations they made that nobody has used end now: nobody stands behind them.
+    db.session.execute(update(Invitation).where(
+        Invitation.created_by_id == person_id, Invitation.used_at.is_(None),
+        Invitation.expires_at > now).values(expires_at=now))
     person.display_name = ERASED_NAME
     person.phone = person.phone_confirmed = None
     person.gender, person.gender_word = None, ""
