@@ -2,12 +2,13 @@
 
 Erasing keeps the rows that numbers are made of (participant memberships, attendance, past
 meetings and café shifts, enrolments of finished courses, goal categories and statuses, consent
-records) under the same id, with nothing left that says who the person was: name, phone,
-e-mail, password, their plan's texts (goals, steps, notes and the comments on them), meeting
-topics and cancel reasons, their messages, calendar address, reset codes, plan sharing and the
-label of the invitation they redeemed (often their name) are removed, and so is their gender
-(the reports then count them among those who did not say). Their birth year stays, because
-funders' age rules count it for past courses; on its own it identifies nobody.
+records, the SMS sent to them without message or provider id) under the same id, with nothing
+left that says who the person was: name, phone, e-mail, password, their plan's texts (goals,
+steps, notes and the comments on them), meeting topics and cancel reasons, their messages,
+calendar address, reset codes, plan sharing and the label of the invitation they redeemed
+(often their name) are removed, and so is their gender (the reports then count them among those
+who did not say). Their birth year stays, because funders' age rules count it for past courses;
+on its own it identifies nobody.
 
 An erased person is nobody's colleague any more: every staff role goes (the reports count
 participant memberships only, so their figures do not move), and with it the work staff do for
