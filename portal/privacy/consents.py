@@ -96,13 +96,26 @@ def withdraw(user: User, purpose: str) -> None:
 
 def who_consents(user_ids: list[int], purpose: str) -> set[int]:
     """Of these people, those whose consent for `purpose` is in force right now (a statement
-    built once per process: the news gate asks it for every message and on My data)."""
-    return {user_id for user_id, in speed.rows(_consenting(), {
-        "user_ids": user_ids or [-1], "purpose": purpose})}
+    built once per process: the news gate asks it for every message and on My data). For
+    one person (the job-centre statement on a participant's pages for staff) a statement
+    without an IN list: SQLAlchemy rewrites an expanding IN on every run, which keeps it off
+    speed.rows' fast path (about 60 µs more)."""
+    if len(user_ids) == 1:
+        found = speed.rows(_consenting_one(), {"user_id": user_ids[0], "purpose": purpose})
+    else:
+        found = speed.rows(_consenting(), {"user_ids": user_ids or [-1], "purpose": purpose})
+    return {user_id for user_id, in found}
 
 
 @statement
 def _consenting():
     return select(Consent.user_id).where(
         Consent.user_id.in_(bindparam("user_ids", expanding=True)),
+        Consent.purpose == bindparam("purpose"), Consent.withdrawn_at.is_(None))
+
+
+@statement
+def _consenting_one():
+    return select(Consent.user_id).where(
+        Consent.user_id == bindparam("user_id"),
         Consent.purpose == bindparam("purpose"), Consent.withdrawn_at.is_(None))

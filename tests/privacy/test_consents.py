@@ -80,3 +80,19 @@ def test_the_page_shows_what_given_says_and_every_consent_newest_first(login_as)
     assert [(row.purpose, row.given_at, row.withdrawn_at) for row in history] == [
         (c.purpose, c.given_at, c.withdrawn_at) for c in expected]
     assert [row.purpose for row in history] == ["photos", "news", "photos"]
+
+
+def test_who_consents_says_the_same_for_one_person_as_in_a_list(login_as, make_user):
+    """One person is asked with a statement of its own (no IN list): same answers."""
+    person, other = login_as(), make_user(name="Other")
+    consents.give(person, consents.JOB_CENTRE, "en")
+    consents.give(other, consents.NEWS, "en")
+    db.session.flush()
+    for user in (person, other):
+        for purpose in consents.PURPOSES:
+            alone = consents.who_consents([user.id], purpose)
+            assert alone == consents.who_consents([user.id, -1], purpose) & {user.id}
+    assert consents.who_consents([person.id], consents.JOB_CENTRE) == {person.id}
+    consents.withdraw(person, consents.JOB_CENTRE)
+    assert consents.who_consents([person.id], consents.JOB_CENTRE) == set()
+    assert consents.who_consents([], consents.NEWS) == set()
