@@ -23,6 +23,7 @@ from portal.accounts import policy
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import Activity, Attendance, AttendanceStatus, Session
 from portal.audit.models import record
+from portal.audit.services import note_read
 from portal.employment.models import (
     SUBSIDIES,
     CheckIn,
@@ -75,10 +76,49 @@ def takes_part(person: User) -> bool:
 def follow_site(actor: User, person: User) -> int | None:
     """The place where the actor looks after this participant, or None: a place the actor
     manages where the person takes part, and the actor must outrank them (policy)."""
-    if not actor.is_authenticated or not policy.may_act_on(actor, person):
+    return _follow_site(actor, person.id, person.erased_at, person.memberships)
+
+
+def _follow_site(actor: User, person_id: int, erased_at, memberships) -> int | None:
+    """`follow_site` for a person given by id, erasure time and memberships (anything with
+    `site_id` and `role`, in the order of their ids)."""
+    if not actor.is_authenticated or not policy.may_act_on_member(actor, person_id, erased_at,
+                                                                  memberships):
         return None
-    return next((site_id for site_id in participant_sites(person)
-                 if policy.manages(actor, site_id)), None)
+    return next((m.site_id for m in memberships
+                 if m.role == Role.PARTICIPANT and policy.manages(actor, m.site_id)), None)
+
+
+@dataclass(frozen=True)
+class Followed:
+    """A participant as the staff page about them shows them, and where the actor follows
+    them."""
+    id: int
+    display_name: str
+    site_id: int
+
+
+def followed(actor: User, user_id: int) -> Followed | None:
+    """The participant the actor follows (`follow_site`), or None: the person and their
+    memberships as plain rows of one statement built once per process, not a User with its
+    memberships (and their joined sites) loaded by two statements of the ORM (about 0.3 ms of
+    the staff page about a participant)."""
+    found = speed.rows(_person_with_memberships_statement(), {"user_id": user_id}).all()
+    if not found:
+        return None
+    person = found[0]
+    memberships = [row for row in found if row.site_id is not None]
+    site_id = _follow_site(actor, person.id, person.erased_at, memberships)
+    return None if site_id is None else Followed(person.id, person.display_name, site_id)
+
+
+@statement
+def _person_with_memberships_statement():
+    """One row per membership (one without any: a person who belongs nowhere), by id."""
+    return (select(User.id, User.display_name, User.erased_at, Membership.site_id,
+                   Membership.role)
+            .outerjoin(Membership, Membership.user_id == User.id)
+            .where(User.id == bindparam("user_id")).order_by(Membership.id))
 
 
 def may_follow(actor: User, person: User) -> bool:
@@ -626,8 +666,10 @@ def _participants_placements_statement():
 
 
 def note_staff_read(actor: User, person: User) -> None:
-    """A staff member looked at a participant's road to work (who, whose, when)."""
-    record(actor, "employment.view", "user", person.id)
+    """A staff member looked at a participant's road to work (who, whose, when): a plain
+    INSERT built once per process (audit.services.note_read), not an AuditEvent for the ORM
+    to flush."""
+    note_read(actor, "employment.view", "user", person.id)
 
 
 # -- the job-centre statement ------------------------------------------------------------------
