@@ -609,18 +609,22 @@ def people_at(actor: User, site: Site) -> list[PersonRow]:
     memberships: dict[int, list[Row]] = {}
     for membership in speed.rows(_participants_memberships_statement(), place):
         memberships.setdefault(membership.user_id, []).append(membership)
-    authority = policy.authority_of(actor)
+    rule = policy.ListRule(actor)  # each distinct set of memberships judged once
     people = [person for person in speed.rows(_participants_statement(), place)
-              if policy.may_act_on_member(actor, person.id, None, memberships[person.id],
-                                          authority)]
+              if rule.may_act_on(person.id, None, memberships[person.id])]
     outcomes: dict[int, list[Row]] = {}
     for outcome in speed.rows(_participants_outcomes_statement(), place):
         outcomes.setdefault(outcome.participant_id, []).append(outcome)
     placements = {p.participant_id: p for p in speed.rows(_participants_placements_statement(), {
         **place, "today": utcnow().date()})}
-    return [PersonRow(p, current_outcome(outcomes.get(p.id, [])), placements.get(p.id),
-                      sum(o.confirmed_at is None for o in outcomes.get(p.id, [])))
-            for p in people]
+    return [_person_row(p, outcomes.get(p.id), placements.get(p.id)) for p in people]
+
+
+def _person_row(person: Row, outcomes: list[Row] | None, placement: Row | None) -> PersonRow:
+    if not outcomes:  # most people of a place: nothing to work out
+        return PersonRow(person, None, placement)
+    return PersonRow(person, current_outcome(outcomes), placement,
+                     sum(o.confirmed_at is None for o in outcomes))
 
 
 def _participant_at():
