@@ -593,7 +593,7 @@ def trend(person: User) -> list[CheckIn]:
 
 @dataclass
 class PersonRow:
-    person: Row  # id, display_name
+    person: Row  # id, display_name (and one of their memberships)
     status: Row | None  # kind, on_date, confirmed_at (as current_outcome reads them)
     placement: Row | None  # role
     unconfirmed: int = 0
@@ -604,14 +604,17 @@ def people_at(actor: User, site: Site) -> list[PersonRow]:
     and reports waiting for confirmation. Four statements of plain rows, each for the whole
     place and built once per process, the rank rule applied to each person's memberships as
     rows: no User, Membership (with its joined Site), Outcome or Placement objects, and no
-    statement per person (74 people in the demo: 26.7 → about 2 ms)."""
+    statement per person (74 people in the demo: 26.7 → about 2 ms). The people come with
+    their memberships, a row per membership (three statements, not four: about 0.1 ms)."""
     place = {"site_id": site.id}
-    memberships: dict[int, list[Row]] = {}
-    for membership in speed.rows(_participants_memberships_statement(), place):
-        memberships.setdefault(membership.user_id, []).append(membership)
+    found: list[tuple[Row, list[Row]]] = []  # each person's first row, all their rows
+    for row in speed.rows(_participants_statement(), place):
+        if not found or found[-1][0].id != row.id:
+            found.append((row, []))
+        found[-1][1].append(row)
     rule = policy.ListRule(actor)  # each distinct set of memberships judged once
-    people = [person for person in speed.rows(_participants_statement(), place)
-              if rule.may_act_on(person.id, None, memberships[person.id])]
+    people = [person for person, memberships in found
+              if rule.may_act_on(person.id, None, memberships)]
     outcomes: dict[int, list[Row]] = {}
     for outcome in speed.rows(_participants_outcomes_statement(), place):
         outcomes.setdefault(outcome.participant_id, []).append(outcome)
@@ -634,17 +637,14 @@ def _participant_at():
 
 @statement
 def _participants_statement():
-    return (select(User.id, User.display_name).join(Membership, Membership.user_id == User.id)
-            .where(*_participant_at(), User.erased_at.is_(None)).order_by(User.display_name))
-
-
-@statement
-def _participants_memberships_statement():
-    """Every membership of the place's participants, anywhere: their rank decides."""
+    """The place's participants by name (the same name: by id), each with every membership
+    of theirs anywhere (site_id, role: their rank decides), a row per membership."""
     everywhere = Membership.__table__.alias("everywhere")
-    return (select(everywhere.c.user_id, everywhere.c.site_id, everywhere.c.role)
-            .join(Membership, Membership.user_id == everywhere.c.user_id)
-            .where(*_participant_at()))
+    return (select(User.id, User.display_name, everywhere.c.site_id, everywhere.c.role)
+            .join(Membership, Membership.user_id == User.id)
+            .join(everywhere, everywhere.c.user_id == User.id)
+            .where(*_participant_at(), User.erased_at.is_(None))
+            .order_by(User.display_name, User.id))
 
 
 @statement
