@@ -152,6 +152,25 @@ def test_policy_for_a_list_is_the_same_rule(actor, target, acts, erases):
         assert policy.may_erase_member(actor, 2, None, target.memberships, authority) is erases
 
 
+def test_policy_for_a_list_judges_each_set_of_memberships_once_with_the_same_rule():
+    """ListRule keeps its answer by places and roles: every target of ACT_ON, in one list
+    twice over (two people each), the actor among them and an erased account."""
+    for actor_places in {tuple(actor.items()) for actor, *_ in ACT_ON}:
+        actor = person(1, dict(actor_places))
+        rule = policy.ListRule(actor)
+        for ident, (_actor, target, _acts, _erases) in enumerate(ACT_ON * 2, start=2):
+            target = person(ident, target)
+            assert rule.may_act_on(ident, None, target.memberships) is policy.may_act_on(
+                actor, target)
+            assert rule.may_erase(ident, None, target.memberships) is policy.may_erase(
+                actor, target)
+        assert not rule.may_act_on(1, None, actor.memberships)
+        assert not rule.may_erase(1, None, actor.memberships)
+        erased = person(99, {"A": "participant"}, erased=True)
+        assert not rule.may_act_on(99, erased.erased_at, erased.memberships)
+        assert not rule.may_erase(99, erased.erased_at, erased.memberships)
+
+
 @pytest.mark.parametrize("places", [C_A, ADMIN, {"A": "volunteer"}])
 def test_policy_never_on_oneself_nor_on_an_erased_account(places):
     actor = person(1, places)

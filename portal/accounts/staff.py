@@ -38,17 +38,17 @@ def members(site_id):
     query = request.args.get("q", "").strip()[:80]
     note_read(current_user, "members.view", "site", site.id)
     found = services.members(site, query, MEMBERS_SHOWN)
-    actor = current_user._get_current_object()  # not the proxy: the rule reads it per person
-    authority = policy.authority_of(actor)
+    # Not the proxy: the rule reads the user for every person.
+    rule = policy.ListRule(current_user._get_current_object())
     return render("accounts/members.html", "accounts/_member_list.html", site=site, query=query,
                   members=found, limit=MEMBERS_SHOWN, counts=services.count_members(site),
                   # As text once per page, not a lazy string translated again on every row.
                   role_names=texts_in_language(ROLE_NAMES),
                   # Actions are offered only where the rule allows them (policy.py).
-                  may_code={m.user_id for m in found if policy.may_act_on_member(
-                      actor, m.user_id, m.erased_at, m.memberships, authority)},
-                  may_erase={m.user_id for m in found if policy.may_erase_member(
-                      actor, m.user_id, m.erased_at, m.memberships, authority)})
+                  may_code={m.user_id for m in found
+                            if rule.may_act_on(m.user_id, m.erased_at, m.memberships)},
+                  may_erase={m.user_id for m in found
+                             if rule.may_erase(m.user_id, m.erased_at, m.memberships)})
 
 
 @bp.post("/sites/<int:site_id>/members/<int:user_id>/reset-code")

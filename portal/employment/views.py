@@ -14,7 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import work
 from portal.accounts import policy
 from portal.accounts.models import Site, User
-from portal.audit.models import record
+from portal.audit.services import note_read
 from portal.employment import pdf, services
 from portal.employment.forms import (
     CheckInForm,
@@ -180,7 +180,7 @@ def people(site_id):
     site = _managed_site(site_id)
     # The user itself, not the proxy: the rank rule reads them for every person listed.
     rows = services.people_at(current_user._get_current_object(), site)
-    record(current_user, "employment.list", "site", site.id)
+    note_read(current_user, "employment.list", "site", site.id)
     return render("employment/people.html", site=site, rows=rows,
                   **names())
 
@@ -194,30 +194,39 @@ def _outcome_form(form_class, site_id: int | None, **kwargs):
     return form
 
 
-def _person_page(person, fragment="employment/person.html", status=200, error=None,
-                 outcome_form=None, interview_form=None):
-    site_id = services.follow_site(current_user, person)
-    outcome_form = outcome_form or _outcome_form(OutcomeForm, site_id, formdata=None)
-    interview_form = interview_form or InterviewForm(formdata=None)
+def _person_page(person, site_id: int, fragment="employment/person.html", status=200,
+                 error=None, outcome_form=None, interview_form=None):
+    """A participant's page for staff who follow them at `site_id`, with the form that came
+    back (with errors); the others fresh. `person`: a User, or services.Followed.
+
+    A fresh form is the same for every page in the language (the status form: at a place of
+    the same country, which decides the subsidies offered): the templates draw its fields once
+    per language (and country) from `blank_outcome_form` / `blank_interview_form` ({% shared
+    %}, portal/speed.py), as on the participant's own page, instead of WTForms building and
+    drawing both forms on every page (about 0.6 ms of the page)."""
     if error is not None:
         attach_errors(outcome_form if fragment.endswith("_outcome_form.html")
                       else interview_form, [error])
         status = 422
     outcomes = services.outcomes_of(person)
+    site = db.session.get(Site, site_id) if site_id else None
     return render("employment/person.html", fragment, status=status, person=person,
                   placements=services.placements_of(person), outcomes=outcomes,
                   current=services.current_outcome(outcomes),
                   interviews=services.interviews_of(person), form=outcome_form,
-                  interview_form=interview_form,
+                  interview_form=interview_form, country=site.country if site else None,
+                  blank_outcome_form=lambda: _outcome_form(OutcomeForm, site_id, formdata=None),
+                  blank_interview_form=lambda: InterviewForm(formdata=None),
                   consent=services.has_statement_consent(person), staff=True, **names())
 
 
 @bp.get("/people/<int:user_id>")
 @login_required
 def person(user_id):
-    person = _followed(user_id)
+    # Plain rows, not a User: the page only shows the person (services.followed).
+    person = services.followed(current_user._get_current_object(), user_id) or abort(404)
     services.note_staff_read(current_user, person)
-    return _person_page(person)
+    return _person_page(person, person.site_id)
 
 
 def _outcome_data(form) -> services.OutcomeData:
@@ -230,14 +239,15 @@ def _outcome_data(form) -> services.OutcomeData:
 @login_required
 def record_outcome(user_id):
     person = _followed(user_id)
-    form = _outcome_form(OutcomeForm, services.follow_site(current_user, person))
+    site_id = services.follow_site(current_user, person)
+    form = _outcome_form(OutcomeForm, site_id)
     fragment = "employment/_outcome_form.html"
     if not form.validate():
-        return _person_page(person, fragment, 422, outcome_form=form)
+        return _person_page(person, site_id, fragment, 422, outcome_form=form)
     try:
         services.record_outcome(current_user, person, _outcome_data(form))
     except DomainError as error:
-        return _person_page(person, fragment, error=error, outcome_form=form)
+        return _person_page(person, site_id, fragment, error=error, outcome_form=form)
     flash(_("The status is saved."), "success")
     return redirect(url_for("employment.person", user_id=person.id))
 
@@ -265,12 +275,13 @@ def add_interview(user_id):
     person = _followed(user_id)
     form = InterviewForm()
     fragment = "employment/_interview_form.html"
+    site_id = services.follow_site(current_user, person)
     if not form.validate():
-        return _person_page(person, fragment, 422, interview_form=form)
+        return _person_page(person, site_id, fragment, 422, interview_form=form)
     try:
         services.note_interview(current_user, person, form.held_on.data, form.employer.data)
     except DomainError as error:
-        return _person_page(person, fragment, error=error, interview_form=form)
+        return _person_page(person, site_id, fragment, error=error, interview_form=form)
     flash(_("The job interview is noted."), "success")
     return redirect(url_for("employment.person", user_id=person.id))
 

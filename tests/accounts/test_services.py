@@ -4,7 +4,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts import services
-from portal.accounts.models import Consent, Invitation, ResetCode, Role, User
+from portal.accounts.models import Consent, Invitation, Membership, ResetCode, Role, User
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import force_locale
@@ -232,6 +232,26 @@ def test_members_search_and_counts(site, make_user):
     assert [m.display_name for m in services.members(site, "amina")] == ["Amina Yusuf"]
     assert [m.display_name for m in services.members(site, "فاطمة")] == ["فاطمة حسن"]
     assert services.count_members(site) == {"participant": 2, "volunteer": 1}
+
+
+def test_members_come_once_each_with_every_membership_by_name_and_up_to_the_limit(
+        site, make_site, make_user):
+    """One row per membership from the statement: each person once, by name (the same name:
+    by id), with their memberships anywhere in the order of their ids."""
+    elsewhere = make_site()
+    both = make_user(name="Bea")
+    both.memberships.append(Membership(site=elsewhere, role=Role.VOLUNTEER))
+    db.session.commit()
+    twins = [make_user(name="cato"), make_user(name="Cato")]
+    make_user(name="Dag")
+    make_user(name="Ada", at=elsewhere)  # not at the place
+    shown = services.members(site, limit=3)
+    assert [(m.user_id, m.display_name) for m in shown] == [
+        (both.id, "Bea"), (twins[0].id, "cato"), (twins[1].id, "Cato")]
+    assert [(m.site_id, m.role) for m in shown[0].memberships] == [
+        (site.id, Role.PARTICIPANT), (elsewhere.id, Role.VOLUNTEER)]
+    assert [len(m.memberships) for m in shown[1:]] == [1, 1]
+    assert [m.display_name for m in services.members(site, "cato", limit=1)] == ["cato"]
 
 
 def test_phone_numbers_are_digits_and_separators_only(app):

@@ -228,3 +228,25 @@ def test_erasure_keeps_anonymous_rows_for_the_reports_and_blanks_every_text(road
              figures.check_in_change([site.id], this_year, site.timezone))
     assert after == before  # the funders' numbers stay
     assert signals.collect(signals.data_requested, participant)["self_assessments"] == []
+
+
+def test_the_people_of_a_place_each_once_by_name_as_the_rank_rule_allows(road, make_user,
+                                                                         make_site):
+    """One row per membership from the statement: each participant once, by name, with their
+    memberships anywhere judged by the rank rule (a volunteer elsewhere is not a coordinator's
+    to follow here); followed() agrees with follow_site."""
+    site, coordinator = road["site"], road["coordinator"]
+    elsewhere = make_site("Elsewhere")
+    twice = make_user(name="Bea")  # takes part here and elsewhere: still one row
+    twice.memberships.append(Membership(site=elsewhere, role=Role.PARTICIPANT))
+    staff_elsewhere = make_user(name="Cato")
+    staff_elsewhere.memberships.append(Membership(site=elsewhere, role=Role.VOLUNTEER))
+    db.session.flush()
+    listed = [row.person.display_name for row in services.people_at(coordinator, site)]
+    assert listed == ["Amina Participant", "Bea"]
+    for person in (road["participant"], twice, staff_elsewhere, coordinator):
+        seen = services.followed(coordinator, person.id)
+        site_id = services.follow_site(coordinator, person)
+        assert (seen and seen.site_id) == site_id
+        assert seen is None or (seen.id, seen.display_name) == (person.id, person.display_name)
+    assert services.followed(coordinator, 10_000) is None
