@@ -130,8 +130,9 @@ def _participation_context(activity: Activity) -> dict:
         "early": services.may_join_early(current_user, activity),
         "may_take_part": services.may_take_part(current_user, activity),
         "say": wording(activity),
-        "asks_postcode": activity.rule_set is not None
-        and "postcode" in activity.rule_set.list_fields.split(","),
+        # Only an enrolled person is asked: their rule set is read for them alone.
+        "asks_postcode": enrolment is not None and enrolment.status == "enrolled"
+        and rules.lists(activity, "postcode"),
         "row_date": local_formatter("MMMMEEEEd"),  # the session rows' dates
     }
 
