@@ -43,6 +43,22 @@ MAX_SERIES = 60
 HOLIDAY_LANGUAGE = {"NO": "no", "SE": "sv", "DK": "da"}
 
 
+def activity(activity_id: int) -> Activity | None:
+    """What db.session.get(Activity, id) gives (with its meeting place): the object the
+    session already holds, or else read by a statement built once per process. get builds
+    its own statement and cache key at each call: about 60-100 µs of every page that reads an
+    activity first."""
+    held = db.session.identity_map.get(db.session.identity_key(Activity, activity_id))
+    if held is not None:
+        return held
+    return db.session.scalars(_activity_statement(), {"id": activity_id}).one_or_none()
+
+
+@statement
+def _activity_statement():
+    return select(Activity).where(Activity.id == bindparam("id"))
+
+
 # -- permissions ---------------------------------------------------------------------------
 
 def can_create_at(user: User, site: Site) -> bool:
