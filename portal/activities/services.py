@@ -31,7 +31,7 @@ from portal.activities.models import (
     activity_leader,
     shift,
 )
-from portal.activities.rules import default_rule_set
+from portal.activities.rules import default_rule_set, records
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
@@ -928,16 +928,17 @@ def _people_statement():
     return select(both).order_by(both.c.display_name)
 
 
-def session_rows(activity: Activity, recent: bool) -> tuple[list[Row], list[Row]]:
+def session_rows(activity: Activity, recent: bool) -> tuple[list, list]:
     """The next 8 sessions (not ended yet, by start), and with `recent` those that ended in the
     last 28 days, newest first (where leaders finish their lists): plain rows with the columns
-    a session row shows."""
+    a session row shows, as named tuples (rules.records: the template reads each row's columns
+    a dozen times)."""
     now = utcnow()
-    upcoming = speed.rows(_upcoming_statement(), {"activity_id": activity.id, "now": now,
-                                                  "limit": 8}).all()
-    earlier = speed.rows(_recent_statement(), {
+    upcoming = records(speed.rows(_upcoming_statement(), {"activity_id": activity.id,
+                                                          "now": now, "limit": 8}))
+    earlier = records(speed.rows(_recent_statement(), {
         "activity_id": activity.id, "now": now,
-        "since": now - timedelta(days=28)}).all() if recent else []
+        "since": now - timedelta(days=28)})) if recent else []
     return upcoming, earlier
 
 
