@@ -31,7 +31,8 @@ from portal.activities.models import (
     activity_leader,
     shift,
 )
-from portal.activities.rules import default_rule_set, records
+from portal.activities.records import records
+from portal.activities.rules import default_rule_set
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
