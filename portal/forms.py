@@ -6,6 +6,7 @@ every language.
 """
 
 import unicodedata
+from functools import lru_cache
 
 from flask import has_app_context
 from flask_babel import get_locale, get_translations
@@ -13,7 +14,7 @@ from flask_babel.speaklater import LazyString
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
-from wtforms import PasswordField, widgets
+from wtforms import PasswordField, SelectField, widgets
 from wtforms.fields.choices import SelectChoice, SelectFieldBase
 from wtforms.widgets.core import clean_key
 
@@ -226,8 +227,14 @@ def widget(field, attrs: dict) -> Markup:
     kind = type(field.widget)
     if kind in _INPUTS:
         return _input(field, _attributes(field, attrs))
-    if kind is widgets.Select and not field.has_groups():
-        return _select(field, _attributes(field, attrs))
+    if kind is widgets.Select:
+        choices = _plain_choices(field)
+        if choices is not None:
+            return _select(field, _attributes(field, attrs), choices)
+        if not field.has_groups():
+            return _select(field, _attributes(field, attrs),
+                           [(c.value, c.label, c.render_kw, c.selected)
+                            for c in field._iter_choices_normalized()])
     if kind is widgets.TextArea:
         return _textarea(field, _attributes(field, attrs))
     return field(**attrs)
@@ -260,11 +267,17 @@ def _params(attrs: dict) -> str:
     parts = []
     for key, value in sorted(attrs.items()):
         if value is True:
-            parts.append(escape(clean_key(key)))
+            parts.append(_name(key))
         elif value is not False:
             value = str(escape(value)).replace('"', "&quot;")
-            parts.append(f'{escape(clean_key(key))}="{value}"')
+            parts.append(f'{_name(key)}="{value}"')
     return " ".join(parts)
+
+
+@lru_cache(maxsize=512)
+def _name(key: str) -> str:
+    """An attribute's name as html_params writes it (the names are the code's own: few)."""
+    return str(escape(clean_key(key)))
 
 
 def _input(field, attrs: dict) -> Markup:
@@ -306,18 +319,37 @@ def _date_limits(field, attrs: dict) -> None:
             attrs[name] = value.strftime(format)
 
 
-def _select(field, attrs: dict) -> Markup:
+def _plain_choices(field) -> list[tuple] | None:
+    """(value, label, render_kw, selected) of a SelectField's choices, as its iter_choices
+    makes them, with the choices read once (WTForms reads them twice, for has_groups and for
+    iter_choices); None for another kind of field or choices in groups."""
+    if type(field).iter_choices is not SelectField.iter_choices:
+        return None
+    choices = field._choices_from_input(field.choices) or []
+    if any(c.optgroup is not None for c in choices):
+        return None
+    coerce, data = field.coerce, field.data
+    return [(c.value, c.label, c.render_kw, coerce(c.value) == data) for c in choices]
+
+
+def _select(field, attrs: dict, choices: list[tuple]) -> Markup:
     if field.widget.multiple:
         attrs["multiple"] = True
     _add_flags(field, attrs)
     attrs["name"] = field.name
     html = [f"<select {_params(attrs)}>"]
-    for choice in field._iter_choices_normalized():
-        value = str(choice.value) if isinstance(choice.value, bool) else choice.value
-        option = {"value": value, **(choice.render_kw or {})}
-        if choice.selected:
-            option["selected"] = True
-        html.append(f"<option {_params(option)}>{escape(choice.label or choice.value)}</option>")
+    for value, label, render_kw, selected in choices:
+        value = str(value) if isinstance(value, bool) else value
+        text = escape(label or value)
+        if render_kw:
+            option = {"value": value, **render_kw}
+            if selected:
+                option["selected"] = True
+            html.append(f"<option {_params(option)}>{text}</option>")
+        else:  # what _params writes for these two: sorted, "selected" first
+            value = str(escape(value)).replace('"', "&quot;")
+            html.append(f'<option selected value="{value}">{text}</option>' if selected
+                        else f'<option value="{value}">{text}</option>')
     html.append("</select>")
     return Markup("".join(html))  # noqa: S704  every value escaped above
 

@@ -124,7 +124,8 @@ def _demo_shows_seminars_women_only_and_registration_before_history():
 
 
 def test_demo_logins_work(app, client):
-    app.test_cli_runner().invoke(args=["seed-demo", "--participants", "5"])
+    result = app.test_cli_runner().invoke(args=["seed-demo", "--participants", "5"])
+    assert result.exit_code == 0, result.output
     from portal.demo import DEMO_PASSWORD
 
     client.login("ingrid@example.org", DEMO_PASSWORD)

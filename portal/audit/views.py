@@ -8,7 +8,7 @@ from wtforms.validators import Optional
 
 from portal.audit import services
 from portal.forms import BaseForm
-from portal.i18n import _, _l
+from portal.i18n import _, _l, local_formatter
 from portal.security import require_admin
 from portal.web import render
 
@@ -38,6 +38,8 @@ def index():
         first_day=form.first_day.data if not form.first_day.errors else None,
         last_day=form.last_day.data if not form.last_day.errors else None)
     page = request.args.get("page", 1, type=int)
-    rows, total = services.events(filters, page, zone=current_user.timezone)
+    zone = current_user.timezone
+    rows, total = services.events(filters, page, zone=zone)
     return render("audit/index.html", "audit/_events.html", form=form, rows=rows,
-                  total=total, page_number=page, page_size=services.PAGE_SIZE)
+                  total=total, page_number=page, page_size=services.PAGE_SIZE,
+                  zone=zone, moment=local_formatter("yMMMd"))

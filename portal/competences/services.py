@@ -79,13 +79,14 @@ KINDS = {"languages": LanguageSkill, "education": Education, "work": WorkExperie
          "certificates": Certificate}
 DATA = {LanguageSkill: LanguageData, Education: EducationData, WorkExperience: WorkData,
         Certificate: CertificateData}
-_ORDER = {  # the CV's order: best language first, newest education and work first
+_ORDER = {  # the CV's order: best language first, newest education and work first; an
+    # unknown start or year last (PostgreSQL would put it first in a descending order)
     LanguageSkill: (LanguageSkill.id,),
-    Education: (func.coalesce(Education.to_year, 9999).desc(), Education.from_year.desc(),
-                Education.id),
+    Education: (func.coalesce(Education.to_year, 9999).desc(),
+                Education.from_year.desc().nulls_last(), Education.id),
     WorkExperience: (func.coalesce(WorkExperience.to_year, 9999).desc(),
-                     WorkExperience.from_year.desc(), WorkExperience.id),
-    Certificate: (Certificate.year.desc(), Certificate.id),
+                     WorkExperience.from_year.desc().nulls_last(), WorkExperience.id),
+    Certificate: (Certificate.year.desc().nulls_last(), Certificate.id),
 }
 _LEVEL_RANK = {level: rank for rank, level in enumerate(reversed(LanguageLevel))}
 

@@ -112,6 +112,23 @@ def partners_at(site: Site) -> list[Partner]:
         Partner.site_id == site.id, Partner.removed_at.is_(None)).order_by(Partner.name)))
 
 
+def partner_list(site: Site) -> list[Row]:
+    """The place's partners as its partners page lists them (what partners_at gives, in the
+    same order), as plain rows of what the list shows, in a statement built once per process:
+    no Partner objects with their place joined in (about 0.25 ms of the page with the demo's
+    four partners)."""
+    return speed.rows(_partner_list(), {"site_id": site.id}).all()
+
+
+@speed.statement
+def _partner_list():
+    partner = Partner.__table__
+    return (select(partner.c.id, partner.c.name, partner.c.kind, partner.c.contact_name,
+                   partner.c.phone, partner.c.email, partner.c.notes)
+            .where(partner.c.site_id == bindparam("site_id"), partner.c.removed_at.is_(None))
+            .order_by(partner.c.name))
+
+
 def partner_for(actor: User, partner_id: int) -> Partner | None:
     """A partner the actor may change (one of a place they manage), or None."""
     partner = db.session.get(Partner, partner_id)

@@ -93,15 +93,24 @@ def _partner_data(form) -> services.PartnerData:
         phone=form.phone.data or "", email=form.email.data or "", notes=form.notes.data or "")
 
 
-def _show_partners(site, form, error=None):
+def _show_partners(site, form=None, error=None):
+    """The partners page, with the add form that came back (with errors), or a fresh one:
+    a fresh form is the same for everyone who reads the language, so the template draws its
+    fields once per language ({% shared %}, portal/speed.py) from `blank_partner_form`
+    instead of WTForms building and drawing six fields on every page (about 0.4 ms)."""
+    context = {"site": site, "partners": services.partner_list(site),
+               "blank_partner_form": lambda: PartnerForm(formdata=None), **names()}
+    if form is None:
+        return render("employment/partners.html", "employment/_partner_add.html", form=None,
+                      **context)
     return show_form("employment/partners.html", "employment/_partner_add.html", form, error,
-                     site=site, partners=services.partners_at(site), **names())
+                     **context)
 
 
 @bp.get("/sites/<int:site_id>/partners")
 @login_required
 def partners(site_id):
-    return _show_partners(_managed_site(site_id), PartnerForm(formdata=None))
+    return _show_partners(_managed_site(site_id))
 
 
 @bp.post("/sites/<int:site_id>/partners")

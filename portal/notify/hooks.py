@@ -1,12 +1,12 @@
 """What notify connects: the e-mail and SMS channels, and its part when a person is erased or
 asks for their data (portal.signals)."""
 
-from sqlalchemy import bindparam, delete, select
+from sqlalchemy import and_, bindparam, case, delete, or_, select, update
 
 from portal import signals, speed
 from portal.extensions import db
 from portal.notify import channels, mail, preferences, sms, worker
-from portal.notify.models import Channel, ChannelChoice, Delivery, Notification
+from portal.notify.models import Channel, ChannelChoice, Delivery, DeliveryStatus, Notification
 from portal.speed import statement
 
 
@@ -20,7 +20,19 @@ def connect() -> None:
 
 def erase_messages(person, **_) -> None:
     """Their messages go (each may name a course, a meeting or another person), and with them
-    what is waiting to be sent; so do their channel choices."""
+    what is waiting to be sent; so do their channel choices. The SMS they were sent, and those
+    held back over the budget, stay as rows that no longer say to whom or what (no message, no
+    provider id, no error text): the meeting place's monthly SMS counts do not fall."""
+    counted = update(Delivery).where(
+        Delivery.notification_id.in_(
+            select(Notification.id).where(Notification.user_id == person.id)),
+        Delivery.channel == Channel.SMS,
+        or_(Delivery.sent_at.is_not(None),
+            and_(Delivery.status == DeliveryStatus.SKIPPED, Delivery.error == sms.OVER_BUDGET)))
+    db.session.execute(counted.values(
+        notification_id=None, provider_id=None,
+        error=case((Delivery.error == sms.OVER_BUDGET, sms.OVER_BUDGET), else_=None)),
+        execution_options={"synchronize_session": False})
     db.session.execute(delete(Notification).where(Notification.user_id == person.id))
     db.session.execute(delete(ChannelChoice).where(ChannelChoice.user_id == person.id))
 

@@ -99,7 +99,8 @@ class Delivery(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    notification_id: Mapped[int] = mapped_column(
+    # None: an SMS whose addressee was erased (portal.notify.hooks), kept for the SMS counts
+    notification_id: Mapped[int | None] = mapped_column(
         ForeignKey("notification.id", ondelete="CASCADE"), index=True)
     channel: Mapped[Channel] = enum_column(Channel, "channel", length=10)
     status: Mapped[DeliveryStatus] = enum_column(DeliveryStatus, "status", length=10,
@@ -118,7 +119,7 @@ class Delivery(db.Model):
     # the person chose for it (they chose to be told by SMS, which cannot be sent now).
     fallback: Mapped[bool] = mapped_column(default=False, server_default=false())
 
-    notification: Mapped[Notification] = relationship(back_populates="deliveries")
+    notification: Mapped[Notification | None] = relationship(back_populates="deliveries")
 
 
 class CodeSms(db.Model):

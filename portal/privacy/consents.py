@@ -3,7 +3,7 @@ fact: a row with the notice version and language when given, and the time it was
 Whoever needs a consent reads it when they need it, so a withdrawal counts at once."""
 
 from flask import current_app
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, literal_column, select, update
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -43,10 +43,26 @@ def given(user: User) -> dict[str, Consent | None]:
     return {purpose: active.get(purpose) for purpose in PURPOSES}
 
 
-def history(user: User) -> list[Consent]:
-    return list(db.session.scalars(select(Consent).where(
-        Consent.user_id == user.id, Consent.purpose.in_(PURPOSES))
-        .order_by(Consent.given_at.desc())))
+def on_page(user: User) -> tuple[dict[str, bool], list[Row]]:
+    """What the consents page shows: for each purpose whether a consent is in force (as
+    `given` says), and the person's consents for these purposes, newest first (what they said
+    before: purpose, given_at, withdrawn_at). One statement of plain rows built once per
+    process, instead of two of Consent objects whose IN lists SQLAlchemy rewrites on every run
+    (about 0.3 ms of the page)."""
+    history = speed.rows(_history(), {"user_id": user.id}).all()
+    in_force = {row.purpose for row in history if row.withdrawn_at is None}
+    return {purpose: purpose in in_force for purpose in PURPOSES}, history
+
+
+@statement
+def _history():
+    # The purposes are written into the SQL (they are constants of the code, not input): a
+    # bound IN list is rewritten by SQLAlchemy on every run, and speed.rows' fast path takes
+    # only statements it can run as they are.
+    purposes = [literal_column(f"'{purpose}'") for purpose in PURPOSES]
+    return (select(Consent.purpose, Consent.given_at, Consent.withdrawn_at)
+            .where(Consent.user_id == bindparam("user_id"), Consent.purpose.in_(purposes))
+            .order_by(Consent.given_at.desc()))
 
 
 def every(user: User) -> list[Row]:
@@ -80,9 +96,15 @@ def withdraw(user: User, purpose: str) -> None:
 
 def who_consents(user_ids: list[int], purpose: str) -> set[int]:
     """Of these people, those whose consent for `purpose` is in force right now (a statement
-    built once per process: the news gate asks it for every message and on My data)."""
-    return {user_id for user_id, in speed.rows(_consenting(), {
-        "user_ids": user_ids or [-1], "purpose": purpose})}
+    built once per process: the news gate asks it for every message and on My data). For
+    one person (the job-centre statement on a participant's pages for staff) a statement
+    without an IN list: SQLAlchemy rewrites an expanding IN on every run, which keeps it off
+    speed.rows' fast path (about 60 µs more)."""
+    if len(user_ids) == 1:
+        found = speed.rows(_consenting_one(), {"user_id": user_ids[0], "purpose": purpose})
+    else:
+        found = speed.rows(_consenting(), {"user_ids": user_ids or [-1], "purpose": purpose})
+    return {user_id for user_id, in found}
 
 
 @statement
@@ -90,6 +112,12 @@ def _consenting():
     return select(Consent.user_id).where(
         Consent.user_id.in_(bindparam("user_ids", expanding=True)),
         *_in_force(bindparam("purpose")))
+
+
+@statement
+def _consenting_one():
+    return select(Consent.user_id).where(
+        Consent.user_id == bindparam("user_id"), *_in_force(bindparam("purpose")))
 
 
 def in_force(user_id, purpose: str):

@@ -2,16 +2,18 @@
 
 Erasing keeps the rows that numbers are made of (participant memberships, attendance, past
 meetings and café shifts, enrolments of finished courses, goal categories and statuses, consent
-records) under the same id, with nothing left that says who the person was: name, phone,
-e-mail, password, their plan's texts (goals, steps, notes and the comments on them), meeting
-topics and cancel reasons, their messages, calendar address, reset codes, plan sharing and the
-label of the invitation they redeemed (often their name) are removed, and so is their gender
-(the reports then count them among those who did not say). Their birth year stays, because
-funders' age rules count it for past courses; on its own it identifies nobody.
+records, the SMS sent to them without message or provider id) under the same id, with nothing
+left that says who the person was: name, phone, e-mail, password, their plan's texts (goals,
+steps, notes and the comments on them), meeting topics and cancel reasons, their messages,
+calendar address, reset codes, plan sharing and the label of the invitation they redeemed
+(often their name) are removed, and so is their gender (the reports then count them among those
+who did not say). Their birth year stays, because funders' age rules count it for past courses;
+on its own it identifies nobody.
 
 An erased person is nobody's colleague any more: every staff role goes (the reports count
 participant memberships only, so their figures do not move), and with it the work staff do for
-others — leading activities, coming café shifts, free times for meetings. Their coming
+others — leading activities, coming café shifts, free times for meetings, the invitations they
+made that nobody has used. Their coming
 meetings, on either side, are cancelled and the other person told. The account can never be
 used again: no login, no reset code or link (portal.accounts.services refuses erased accounts).
 
@@ -160,6 +162,10 @@ def _erase(actor: User | None, person: User) -> None:
     # Who an invitation was for, as the inviter wrote it: often the person's name.
     db.session.execute(update(Invitation).where(Invitation.used_by_id == person_id)
                        .values(label=""))
+    # The invitations they made that nobody has used end now: nobody stands behind them.
+    db.session.execute(update(Invitation).where(
+        Invitation.created_by_id == person_id, Invitation.used_at.is_(None),
+        Invitation.expires_at > now).values(expires_at=now))
     person.display_name = ERASED_NAME
     person.phone = person.phone_confirmed = None
     person.gender, person.gender_word = None, ""

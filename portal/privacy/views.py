@@ -148,9 +148,9 @@ def erase(user_id):
 # -- consents per purpose ---------------------------------------------------------------------
 
 def _show_consents():
+    given, history = consents.on_page(current_user)
     return render("privacy/consents.html", "privacy/_consents.html",
-                  purposes=consents.PURPOSES, given=consents.given(current_user),
-                  history=consents.history(current_user))
+                  purposes=consents.PURPOSES, given=given, history=history)
 
 
 @bp.get("/consents")

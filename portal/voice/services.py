@@ -12,7 +12,7 @@ proposal happen one at a time; a support is once per person (a unique constraint
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import bindparam, delete, func, or_, select, update
+from sqlalchemy import bindparam, delete, func, literal_column, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from portal import speed, work
@@ -150,9 +150,13 @@ def answered(site: Site, limit: int = ANSWERED_SHOWN) -> list:
 
 @speed.statement
 def _answered_statement(limit: int):
+    # The answered statuses are written into the SQL (constants of the code, not input): a
+    # bound IN list is rewritten by SQLAlchemy on every run, which keeps the statement off
+    # speed.rows' fast path (about 0.08 ms of the place's page).
     proposal = Proposal.__table__
+    answered = [literal_column(f"'{status}'") for status in ANSWERED]
     return (select(proposal.c.id, proposal.c.title, proposal.c.status, proposal.c.answered_at)
-            .where(proposal.c.site_id == bindparam("site_id"), proposal.c.status.in_(ANSWERED))
+            .where(proposal.c.site_id == bindparam("site_id"), proposal.c.status.in_(answered))
             .order_by(proposal.c.answered_at.desc(), proposal.c.id.desc()).limit(limit))
 
 

@@ -68,6 +68,17 @@ def test_languages_are_listed_best_first_and_work_newest_first(amina):
     assert [i.what for i in services.items(amina, "work")] == ["Cleaner", "Tailor", "Cook"]
 
 
+def test_an_unknown_year_comes_last_on_every_database(amina):
+    for what, start in (("Unknown start", None), ("Cook", 2005), ("Tailor", 2011)):
+        services.add_item(amina, services.WorkData(what, from_year=start, to_year=2018))
+    for name, year in (("Undated", None), ("Forklift", 2016), ("Hygiene", 2020)):
+        services.add_item(amina, services.CertificateData(name, year=year))
+    assert [i.what for i in services.items(amina, "work")] == ["Tailor", "Cook",
+                                                               "Unknown start"]
+    assert [i.name for i in services.items(amina, "certificates")] == ["Hygiene", "Forklift",
+                                                                       "Undated"]
+
+
 def test_talents_start_from_the_plan_answer_until_saved_and_staff_never_see_the_plan(amina):
     goals.answer(amina, "strengths", "Sewing and cooking for many")
     assert services.talents_of(amina) == ("Sewing and cooking for many", True)

@@ -14,6 +14,7 @@ from portal.employment.models import (
     Interview,
     Outcome,
     Partner,
+    PartnerKind,
     Placement,
     partner_kind_name,
 )
@@ -109,6 +110,23 @@ def test_removing_a_partner_that_placements_name_keeps_only_its_name(road):
     assert kept.name == "Kafé Bro AS" and kept.removed_at is not None
     assert (kept.contact_name, kept.phone, kept.email, kept.notes) == ("", "", "", "")
     assert services.partners_at(road["site"]) == [road["nav"]]
+
+
+def test_the_partners_page_lists_what_partners_at_gives(road):
+    """partner_list (plain rows for the page) and partners_at (objects): same partners, same
+    order, removed ones left out."""
+    site = road["site"]
+    services.add_partner(road["coordinator"], site, services.PartnerData(
+        name="Bakeriet", kind=PartnerKind.EMPLOYER, phone="+47 22 00 00 00", notes="Mornings"))
+    for removed in (None, road["employer"]):
+        if removed is not None:
+            services.remove_partner(removed)
+        partners = services.partners_at(site)
+        rows = services.partner_list(site)
+        assert [(row.id, row.name, row.kind, row.contact_name, row.phone, row.email, row.notes)
+                for row in rows] == [(p.id, p.name, p.kind, p.contact_name, p.phone, p.email,
+                                      p.notes) for p in partners]
+        assert len(rows) == (3 if removed is None else 2)
 
 
 def test_placement_days_for_my_calendar(road, make_user):

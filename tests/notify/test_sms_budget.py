@@ -178,6 +178,17 @@ def test_codes_count_against_the_budget_and_still_go_when_it_is_reached(
     privacy.erase(newcomer, newcomer)
     work.commit()
     assert sms.this_month(site).codes == 2
+    # The notices sent or held back stay too, as rows that no longer say to whom or what;
+    # the e-mail that went instead goes with the person's messages.
+    privacy.erase(on_phone, on_phone)
+    work.commit()
+    assert sms.this_month(site) == sms.Month(sent=3, segments=4, held_back=1, codes=2,
+                                             codes_over_budget=1, budget=3)
+    kept = db.session.execute(select(Delivery.channel, Delivery.status, Delivery.notification_id,
+                                     Delivery.provider_id, Delivery.error)
+                              .order_by(Delivery.id)).all()
+    assert kept == [(Channel.SMS, DeliveryStatus.SENT, None, None, None),
+                    (Channel.SMS, DeliveryStatus.SKIPPED, None, None, sms.OVER_BUDGET)]
 
 
 def test_a_code_in_arabic_counts_its_segments_and_a_place_without_a_budget_counts_too(

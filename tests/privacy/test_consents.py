@@ -9,6 +9,7 @@ from portal.activities import attendance
 from portal.activities import services as activities
 from portal.activities.models import Kind, Session
 from portal.extensions import db, utcnow
+from portal.privacy import consents
 from tests.conftest import Client
 
 
@@ -55,3 +56,43 @@ def test_a_leader_sees_a_withdrawal_at_once(app, client, site, make_user):
     own.post("/privacy/consents/photos/withdraw")
     assert "No photos" in client.get(
         f"/activities/sessions/{session.id}/attendance").get_data(as_text=True)
+
+
+def test_the_page_shows_what_given_says_and_every_consent_newest_first(login_as):
+    """consents.on_page (one statement of plain rows) against given() and the Consent rows."""
+    person = login_as()
+    consents.give(person, consents.PHOTOS, "en")
+    consents.give(person, consents.NEWS, "en")
+    db.session.flush()
+    consents.withdraw(person, consents.PHOTOS)
+    consents.give(person, consents.PHOTOS, "en")
+    for number, consent in enumerate(db.session.scalars(select(Consent).where(
+            Consent.user_id == person.id).order_by(Consent.id))):
+        consent.given_at = utcnow() - timedelta(days=10 - number)  # distinct, in order given
+    db.session.flush()
+    given, history = consents.on_page(person)
+    assert given == {purpose: consent is not None
+                     for purpose, consent in consents.given(person).items()}
+    assert given == {consents.PHOTOS: True, consents.JOB_CENTRE: False, consents.NEWS: True}
+    expected = db.session.scalars(select(Consent).where(
+        Consent.user_id == person.id, Consent.purpose != "privacy_notice")
+        .order_by(Consent.given_at.desc())).all()
+    assert [(row.purpose, row.given_at, row.withdrawn_at) for row in history] == [
+        (c.purpose, c.given_at, c.withdrawn_at) for c in expected]
+    assert [row.purpose for row in history] == ["photos", "news", "photos"]
+
+
+def test_who_consents_says_the_same_for_one_person_as_in_a_list(login_as, make_user):
+    """One person is asked with a statement of its own (no IN list): same answers."""
+    person, other = login_as(), make_user(name="Other")
+    consents.give(person, consents.JOB_CENTRE, "en")
+    consents.give(other, consents.NEWS, "en")
+    db.session.flush()
+    for user in (person, other):
+        for purpose in consents.PURPOSES:
+            alone = consents.who_consents([user.id], purpose)
+            assert alone == consents.who_consents([user.id, -1], purpose) & {user.id}
+    assert consents.who_consents([person.id], consents.JOB_CENTRE) == {person.id}
+    consents.withdraw(person, consents.JOB_CENTRE)
+    assert consents.who_consents([person.id], consents.JOB_CENTRE) == set()
+    assert consents.who_consents([], consents.NEWS) == set()

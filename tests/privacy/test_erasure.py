@@ -295,6 +295,29 @@ def test_an_erased_account_cannot_be_reset_or_logged_in_to(client, site, make_us
     assert db.session.get(User, erased.id).password_hash.startswith("erased:")
 
 
+def test_the_invitations_an_erased_person_made_and_nobody_used_end(site, make_user):
+    admin = make_user(Role.ADMIN)
+    coordinator = make_user(Role.COORDINATOR)
+    unused, code = accounts.invite(coordinator, site, Role.VOLUNTEER, label=VALTER)
+    used, used_code = accounts.invite(coordinator, site, Role.VOLUNTEER)
+    newcomer = make_user(name="Newcomer")
+    accounts.accept_invitation(newcomer, used_code)
+    admins, admins_code = accounts.invite(admin, site, Role.VOLUNTEER)
+    db.session.commit()
+    used_at = used.used_at
+
+    erase(coordinator, coordinator)  # on their own request (staff erase participants only)
+    db.session.commit()
+
+    assert accounts.open_invitations(site) == [admins]
+    later = make_user(name="Later")
+    with pytest.raises(DomainError, match="This invitation code is wrong, used or expired"):
+        accounts.accept_invitation(later, code)
+    assert (used.used_at, used.used_by_id) == (used_at, newcomer.id)  # what was used stays
+    accounts.accept_invitation(later, admins_code)  # another inviter's still works
+    assert later.role_at(site.id) == Role.VOLUNTEER
+
+
 @pytest.fixture
 def refusing_database(app):
     """The database refuses the last write of an erasure (the anonymised name), as a full
