@@ -4,7 +4,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Row as SqlRow
 
 from portal import speed
 from portal.accounts.models import Role, User
@@ -18,12 +17,13 @@ from portal.activities.models import (
     Session,
     SessionStatus,
 )
+from portal.activities.records import records
 from portal.activities.services import can_lead, can_take_attendance
 from portal.audit.models import record
 from portal.errors import DomainError
 from portal.extensions import db, utcnow
 from portal.i18n import _l
-from portal.privacy.consents import PHOTOS, who_consents
+from portal.privacy.consents import PHOTOS, in_force
 from portal.speed import statement
 
 # A leader may open the list a little before the session starts (arriving early).
@@ -32,7 +32,7 @@ OPENS_BEFORE = timedelta(hours=2)
 
 @dataclass
 class Row:
-    user: SqlRow  # id, display_name: all a list shows of a person
+    user: tuple  # a named tuple: id, display_name (and its marks): all a list shows of a person
     present: bool
     minutes: int
     photos: bool = False  # consented to photos (read now: a withdrawal shows at once)
@@ -56,14 +56,15 @@ def is_marked(session: Session) -> bool:
 def sheet(session: Session) -> list[Row]:
     """Everyone expected (enrolled, or following a café) plus anyone already marked, by name.
     People and their marks come as plain rows of one statement built once per process (not
-    Attendance and User objects from two): the list only shows them."""
+    Attendance and User objects from two): the list only shows them. Whether each consents to
+    photos comes in the same statement (privacy.consents.in_force), and the rows as named
+    tuples (records): the list reads each person's id and name eight times."""
     activity: Activity = session.activity
-    found = speed.rows(_sheet_statement(activity.is_cafe), {"session_id": session.id,
-                                                            "activity_id": activity.id}).all()
+    found = records(speed.rows(_sheet_statement(activity.is_cafe), {
+        "session_id": session.id, "activity_id": activity.id}))
     default = 0 if activity.is_cafe else length(session)
-    photos = who_consents([row.id for row in found], PHOTOS)
     return [Row(row, row.status == AttendanceStatus.PRESENT,
-                row.minutes if row.status is not None else default, row.id in photos)
+                row.minutes if row.status is not None else default, row.photos)
             for row in found]
 
 
@@ -76,7 +77,8 @@ def _sheet_statement(cafe: bool):
         expected = select(Enrolment.user_id).where(
             Enrolment.activity_id == activity_id, Enrolment.status == EnrolmentStatus.ENROLLED)
     marked = select(Attendance.user_id).where(Attendance.session_id == session_id)
-    return (select(User.id, User.display_name, Attendance.status, Attendance.minutes)
+    return (select(User.id, User.display_name, Attendance.status, Attendance.minutes,
+                   in_force(User.id, PHOTOS).label("photos"))
             .outerjoin(Attendance, (Attendance.user_id == User.id)
                        & (Attendance.session_id == session_id))
             .where(User.id.in_(expected) | User.id.in_(marked))

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import MultiDict
 from wtforms.fields.choices import SelectChoice
@@ -58,7 +59,7 @@ def names() -> dict:
 
 def visible_activity(activity_id: int) -> Activity:
     """404 for activities that do not exist or that this user may not see (archived)."""
-    activity = db.session.get(Activity, activity_id)
+    activity = services.activity(activity_id)
     if activity is None or (activity.status == ActivityStatus.ARCHIVED
                             and not services.can_lead(current_user, activity)):
         abort(404)
@@ -125,15 +126,33 @@ def _participation_context(activity: Activity) -> dict:
         "can_take_attendance": services.can_take_attendance(current_user, activity, people),
         "chooses_co_leaders": current_user.is_authenticated
         and policy.manages(current_user, activity.site_id),
-        "attendance_opens": attendance.OPENS_BEFORE,
+        "attendance_until": utcnow() + attendance.OPENS_BEFORE,  # the session rows' lists
         "can_host": services.can_host(current_user, activity),
         "early": services.may_join_early(current_user, activity),
         "may_take_part": services.may_take_part(current_user, activity),
         "say": wording(activity),
-        "asks_postcode": activity.rule_set is not None
-        and "postcode" in activity.rule_set.list_fields.split(","),
+        # Only an enrolled person is asked: their rule set is read for them alone.
+        "asks_postcode": enrolment is not None and enrolment.status == "enrolled"
+        and rules.lists(activity, "postcode"),
         "row_date": local_formatter("MMMMEEEEd"),  # the session rows' dates
+        "row_zone": activity.site.timezone, "row_words": _row_words(),
     }
+
+
+_ROW_WORDS: dict[str, dict] = {}  # per language
+
+
+def _row_words() -> dict:
+    """The words of a session row that are the same on every row, translated once per language
+    and process (as the template's _() gives them: our own catalog text, not escaped), not
+    three or four times a row (an activity page has up to 8 next and 4 earlier rows)."""
+    language = str(get_locale())
+    made = _ROW_WORDS.get(language)
+    if made is None:
+        made = _ROW_WORDS[language] = {key: Markup(text) for key, text in {  # noqa: S704
+            "cancelled": _("Cancelled"), "add": _("Add to calendar"),
+            "attendance": _("Attendance"), "change": _("Change")}.items()}
+    return made
 
 
 @bp.get("/<int:activity_id>")

@@ -5,11 +5,11 @@ from datetime import datetime
 
 from icalendar import Event
 from sqlalchemy import bindparam, select
-from sqlalchemy.engine import Row
 
 from portal import speed
 from portal.accounts.models import Site, User
 from portal.activities.calendar import ical
+from portal.activities.records import records
 from portal.extensions import utcnow
 from portal.i18n import _
 from portal.meetings.models import Booking, BookingStatus
@@ -17,13 +17,14 @@ from portal.meetings.services import involving, with_other_person
 from portal.speed import statement
 
 
-def calendar_rows(user: User, start: datetime, end: datetime) -> list[Row]:
+def calendar_rows(user: User, start: datetime, end: datetime) -> list:
     """services.next_meetings() as plain rows of what My calendar prints, soonest first: id,
     status, starts_at, timezone and other_name (the other person's name: the host's for the
     participant, the participant's for the host; None without one). Core rows instead of
-    bookings with their site and both people as objects: about 0.15 ms less per page."""
-    return speed.rows(_calendar_rows_statement(user.is_staff), {
-        "user_id": user.id, "start": start, "end": end}).all()
+    bookings with their site and both people as objects: about 0.15 ms less per page. As
+    named tuples (activities.records): the page reads each row's columns several times."""
+    return records(speed.rows(_calendar_rows_statement(user.is_staff), {
+        "user_id": user.id, "start": start, "end": end}))
 
 
 @statement
