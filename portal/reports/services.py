@@ -31,6 +31,7 @@ from portal.activities.models import (
     DIALOGUE_KINDS,
     Activity,
     Kind,
+    RuleSet,
     Session,
     SessionStatus,
     activity_co_leader,
@@ -389,7 +390,9 @@ def _circles(places: int):
     kept = CourseResult
     return (select(Activity.id, Activity.title, Activity.site_id, Activity.rule_set_id,
                    kept.changes, kept.computed, kept.rule_set_id.label("kept_rule_set_id"),
-                   kept.fresh_until, *(getattr(kept, n) for n in courses.NUMBERS))
+                   kept.fresh_until, *(getattr(kept, n) for n in courses.NUMBERS),
+                   *courses.rule_set_columns())
+            .join(RuleSet, RuleSet.id == Activity.rule_set_id)
             .outerjoin(kept, kept.activity_id == Activity.id)
             .where(Activity.site_id.in_(_places(places)), Activity.kind == Kind.STUDY_CIRCLE,
                    Activity.rule_set_id.is_not(None),
