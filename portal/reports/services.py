@@ -96,9 +96,10 @@ def build(sites: list[Site], period: Period) -> Report:
     zone = sites[0].timezone
     start, end = period.utc(zone)
     activities = activity_rows(site_ids, start, end)
+    active = participation(sites, period, zone)
     return Report(
         sites=sites, period=period,
-        participants=participant_counts(sites, period, zone),
+        participants=participant_counts(sites, period, zone, sum(active.values())),
         per_month=participants_per_month(sites, period, zone),
         per_week=attendance_per_week(site_ids, period, zone),
         activities=activities, circles=circle_rows(site_ids, start, end),
@@ -113,7 +114,7 @@ def build(sites: list[Site], period: Period) -> Report:
                 "shifts_missing": sum(a["shifts_missing"] for a in activities)},
         employment=road_to_work.figures(sites, period),
         dialogues=dialogue_counts(site_ids, start, end),
-        participation=participation(sites, period, zone),
+        participation=active,
         feedback=answers.per_activity(site_ids, start, end),
         meetings_feedback=answers.meetings_summary(site_ids, start, end),
         co_leaders=co_leader_count(site_ids, start, end),
@@ -192,10 +193,11 @@ def _period_values(sites: list[Site], period: Period, zone: str) -> dict:
             **{f"edge_{i}": ends for i, _starts, ends in buckets(clamped, period.end, zone)}}
 
 
-def participant_counts(sites: list[Site], period: Period, zone: str) -> dict:
-    values = _period_values(sites, period, zone)
-    registered, new = rows(_joined(len(sites)), values).one()
-    active = rows(_active_count(len(sites), _kept_months(sites, period, zone)), values).scalar()
+def participant_counts(sites: list[Site], period: Period, zone: str, active: int) -> dict:
+    """`active`: the active participants, as many as `participation` counts (each once, by
+    gender and age band: every active person's id is a user's, erased people's ids are NULL
+    and not a participant's). Counting them again took a statement of its own, about 90 µs."""
+    registered, new = rows(_joined(len(sites)), _period_values(sites, period, zone)).one()
     return {"registered": registered, "new": new, "active": active}
 
 
@@ -206,13 +208,6 @@ def _joined(places: int):
                    joined.filter(Membership.created_at >= bindparam("start"),
                                  Membership.created_at < bindparam("end")))
             .where(Membership.site_id.in_(_places(places)), Membership.role == Role.PARTICIPANT))
-
-
-@statement
-def _active_count(places: int, kept: bool):
-    active_ids = _active(places, kept, None)
-    return select(func.count(distinct(active_ids.c.user_id))).where(
-        active_ids.c.user_id.in_(_participants(places)))
 
 
 GENDERS = ("woman", "man", "other", "not_given")
@@ -349,14 +344,19 @@ def _activities(places: int):
 
 def dialogue_counts(site_ids, start: datetime, end: datetime) -> dict:
     """Dialogue seminars held (their sessions) and the agreed actions of dialogue seminars
-    and workshops made and done in the period."""
+    and workshops made and done in the period, in one statement (two cost about 25 µs more)."""
     values = _between(site_ids, start, end, now=utcnow())
-    held = rows(_seminars_held(len(site_ids)), values).scalar()
-    made, done = rows(_actions(len(site_ids)), values).one()
+    held, made, done = rows(_dialogues(len(site_ids)), values).one()
     return {"seminars_held": held, "actions_made": made, "actions_done": done}
 
 
 @statement
+def _dialogues(places: int):
+    """One row: seminar sessions held, actions made, actions done."""
+    actions = _actions(places).subquery()
+    return select(_seminars_held(places).scalar_subquery(), actions.c.made, actions.c.done)
+
+
 def _seminars_held(places: int):
     return (select(func.count()).select_from(Session)
             .join(Activity, Activity.id == Session.activity_id)
@@ -366,11 +366,12 @@ def _seminars_held(places: int):
                    Session.starts_at <= bindparam("now")))
 
 
-@statement
 def _actions(places: int):
     start, end = bindparam("start"), bindparam("end")
-    return (select(func.count().filter(Action.created_at >= start, Action.created_at < end),
-                   func.count().filter(Action.done_at >= start, Action.done_at < end))
+    return (select(func.count().filter(Action.created_at >= start, Action.created_at < end)
+                   .label("made"),
+                   func.count().filter(Action.done_at >= start, Action.done_at < end)
+                   .label("done"))
             .join(Activity, Activity.id == Action.activity_id)
             .where(Activity.site_id.in_(_places(places)),
                    Activity.kind.in_(written(DIALOGUE_KINDS))))
