@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from flask import current_app, url_for
-from sqlalchemy import bindparam, case, func, select, update
+from sqlalchemy import bindparam, case, func, literal_column, select, union_all, update
 
 from portal import work
 from portal.audit.models import record
@@ -385,6 +385,65 @@ def _codes():
                   func.coalesce(func.sum(case((CodeSms.over_budget, 1), else_=0)), 0)).where(
         CodeSms.site_id.in_(_places()), CodeSms.sent_at >= bindparam("start"),
         CodeSms.sent_at < bindparam("end"))
+
+
+def usage_per_part(site_ids: list[int], moments: list[datetime]) -> list[Usage]:
+    """`usage` for each part of a stretch of time cut at `moments` (part i runs from moments[i]
+    to moments[i + 1]; the reports: each month of a period), in one statement whatever the
+    number of parts: the database puts each SMS in its part. Calling `usage` per part cost the
+    reports three statements a month (a year's report: 36, about 2.5 ms)."""
+    parts = len(moments) - 1
+    found = {(what, i): numbers for what, i, *numbers in rows(
+        _usage_per_part(len(site_ids), parts),
+        {**{f"site_{n}": site_id for n, site_id in enumerate(site_ids)},
+         **{f"edge_{i}": moments[i + 1] for i in range(parts)},
+         "start": moments[0], "end": moments[-1]})}
+    usages = []
+    for i in range(parts):
+        sent, parts_sent, _ = found.get(("billed", i), (0, 0, 0))
+        held_back = found.get(("held_back", i), (0, 0, 0))[0]
+        codes, code_parts, over = found.get(("codes", i), (0, 0, 0))
+        usages.append(Usage(sent + codes, int(parts_sent) + int(code_parts), held_back, codes,
+                            int(over)))
+    return usages
+
+
+@statement
+def _usage_per_part(places: int, parts: int):
+    """(what, part, count, segments, codes over the budget) for what `usage` reads: "billed"
+    notices, notices "held_back", "codes". The places are plain bound values site_0, site_1, …
+    and the statuses are written into the SQL (an expanding list would keep the statement from
+    running prepared, portal.speed); each part ends at edge_0, edge_1, …"""
+    sites = [bindparam(f"site_{n}") for n in range(places)]
+
+    def part(column):
+        return case(*[(column < bindparam(f"edge_{i}"), i) for i in range(parts)],
+                    else_=None).label("part")
+
+    def within(column):
+        return column >= bindparam("start"), column < bindparam("end")
+
+    def what(name: str):
+        return literal_column(f"'{name}'").label("what")
+
+    none = literal_column("0")
+    billed_part, held_part, code_part = (part(Delivery.sent_at), part(Delivery.claimed_at),
+                                         part(CodeSms.sent_at))
+    billed = select(what("billed"), billed_part, func.count().label("count"),
+                    func.coalesce(func.sum(Delivery.segments), 0).label("segments"),
+                    none.label("over")).where(
+        Delivery.channel == Channel.SMS, Delivery.site_id.in_(sites),
+        Delivery.status.in_([literal_column(f"'{status}'") for status in BILLED]),
+        *within(Delivery.sent_at)).group_by(billed_part)
+    held_back = select(what("held_back"), held_part, func.count(), none, none).where(
+        Delivery.channel == Channel.SMS, Delivery.site_id.in_(sites),
+        Delivery.status == DeliveryStatus.SKIPPED, Delivery.error == OVER_BUDGET,
+        *within(Delivery.claimed_at)).group_by(held_part)
+    codes = select(what("codes"), code_part, func.count(),
+                   func.coalesce(func.sum(CodeSms.segments), 0),
+                   func.coalesce(func.sum(case((CodeSms.over_budget, 1), else_=0)), 0)).where(
+        CodeSms.site_id.in_(sites), *within(CodeSms.sent_at)).group_by(code_part)
+    return union_all(billed, held_back, codes)
 
 
 @dataclass(frozen=True)

@@ -21,17 +21,27 @@ from portal.reports.upkeep import upsert
 NUMBERS = ("held", "planned", "units_held", "units_planned", "enrolled", "counted")
 
 
+RULE_SET_COLUMNS = tuple(column.key for column in RuleSet.__table__.columns)
+
+
+def rule_set_columns() -> list:
+    """The circle's rule set as columns `rule_<name>` of the circles' statement (see results)."""
+    return [getattr(RuleSet, name).label(f"rule_{name}") for name in RULE_SET_COLUMNS]
+
+
 def results(circles) -> dict[int, rules.CircleStatus]:
-    """`circles`: rows with the circle's `id`, `rule_set_id` and its course_result columns
-    (`changes`, `computed`, `kept_rule_set_id`, `fresh_until` and the numbers), None when it
-    has no row yet."""
+    """`circles`: rows with the circle's `id`, `rule_set_id`, its rule set's columns
+    (rule_set_columns) and its course_result columns (`changes`, `computed`,
+    `kept_rule_set_id`, `fresh_until` and the numbers), None when it has no row yet."""
     now = utcnow()
     circles = [c for c in circles if c.rule_set_id is not None]
     holds = [c for c in circles if c.computed is not None and c.computed == c.changes
              and c.kept_rule_set_id == c.rule_set_id
              and (c.fresh_until is None or c.fresh_until > now)]
-    rule_sets = {r.id: r for r in db.session.scalars(select(RuleSet).where(
-        RuleSet.id.in_({c.rule_set_id for c in holds})))} if holds else {}
+    rule_sets = {}
+    for circle in holds:
+        if circle.rule_set_id not in rule_sets:
+            rule_sets[circle.rule_set_id] = _rule_set(circle)
     found = {c.id: rules.judge_course(rule_sets[c.rule_set_id], c.held, c.planned, c.units_held,
                                       c.units_planned, c.enrolled, c.counted, c.fresh_until)
              for c in holds}
@@ -41,6 +51,14 @@ def results(circles) -> dict[int, rules.CircleStatus]:
         _keep(stale, counted)
         found |= counted
     return found
+
+
+def _rule_set(circle) -> RuleSet:
+    """The circle's rule set from the columns read with it: a RuleSet not in the session (the
+    rules only read it), instead of a statement of ORM objects for the rule sets (about
+    0.3 ms per report)."""
+    row = circle._mapping
+    return RuleSet(**{name: row[f"rule_{name}"] for name in RULE_SET_COLUMNS})
 
 
 def count_all(batch: int = 500) -> int:

@@ -10,7 +10,7 @@ from portal.accounts import services as accounts
 from portal.accounts.models import Role, Site
 from portal.activities import attendance, rules
 from portal.activities import services as activities
-from portal.activities.models import Activity, Kind, Session
+from portal.activities.models import Activity, Kind, RuleSet, Session
 from portal.extensions import db, utcnow
 from portal.meetings import services as meetings
 from portal.meetings.models import Booking
@@ -30,11 +30,14 @@ def kept() -> tuple[dict, set]:
 
 
 def circles_now() -> dict:
-    """Each circle as the reports see it (kept results where they hold)."""
+    """Each circle as the reports see it (kept results where they hold, with the rule set's
+    columns read with the circle, as services._circles reads them)."""
     rows = db.session.execute(
         select(Activity.id, Activity.rule_set_id, CourseResult.changes, CourseResult.computed,
                CourseResult.rule_set_id.label("kept_rule_set_id"), CourseResult.fresh_until,
-               *(getattr(CourseResult, n) for n in courses.NUMBERS))
+               *(getattr(CourseResult, n) for n in courses.NUMBERS),
+               *courses.rule_set_columns())
+        .outerjoin(RuleSet, RuleSet.id == Activity.rule_set_id)
         .outerjoin(CourseResult, CourseResult.activity_id == Activity.id)
         .where(Activity.kind == Kind.STUDY_CIRCLE)).all()
     return {i: tuple(getattr(s, n) for n in NUMBERS) for i, s in courses.results(rows).items()}
