@@ -28,6 +28,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import aliased
 
 from portal import speed, work
 from portal.accounts.models import STAFF_ROLES, Role, Site, User
@@ -723,16 +724,46 @@ def agenda_of(host: User, first_day: date, last_day: date) -> list[Booking]:
         .order_by(Booking.starts_at)))
 
 
-def agenda(user: User, site: Site | None, start: datetime, end: datetime) -> list[Booking]:
-    """Meetings from start to end: the user's own, or a whole site's for its coordinators."""
-    statement = select(Booking).where(Booking.starts_at >= start, Booking.starts_at < end)
-    if site is not None:
-        if not user.has_role(site.id, Role.COORDINATOR):
-            raise DomainError(_l("Only coordinators see the agenda of a whole meeting place."))
-        statement = statement.where(Booking.site_id == site.id)
-    else:
-        statement = statement.where(Booking.host_id == user.id)
-    return list(db.session.scalars(statement.order_by(Booking.starts_at)))
+class AgendaRow(NamedTuple):
+    """A meeting as the agenda shows it: its columns, its site's zone and the names of its
+    participant and host (None without one: erased)."""
+
+    id: int
+    starts_at: datetime
+    status: BookingStatus
+    mode: Mode
+    topic: str
+    interpreter: str
+    timezone: str
+    participant_name: str | None
+    host_name: str | None
+
+
+def agenda(user: User, site: Site | None, start: datetime, end: datetime) -> list[AgendaRow]:
+    """Meetings from start to end: the user's own, or a whole site's for its coordinators.
+    Plain rows of one statement built once per process (Booking objects with their site,
+    host and participant joined took about 0.5 ms of the agenda page; demo, in-process)."""
+    if site is not None and not user.has_role(site.id, Role.COORDINATOR):
+        raise DomainError(_l("Only coordinators see the agenda of a whole meeting place."))
+    return [AgendaRow(*row) for row in rows(_agenda_statement(site is not None), {
+        "site_id": site.id if site is not None else None, "user_id": user.id,
+        "start": start, "end": end})]
+
+
+@statement
+def _agenda_statement(by_site: bool):
+    host, participant = aliased(User, name="host"), aliased(User, name="participant")
+    return (select(Booking.id, Booking.starts_at, Booking.status, Booking.mode, Booking.topic,
+                   Booking.interpreter, Site.timezone,
+                   participant.display_name.label("participant_name"),
+                   host.display_name.label("host_name"))
+            .join(Site, Site.id == Booking.site_id)
+            .outerjoin(participant, participant.id == Booking.participant_id)
+            .outerjoin(host, host.id == Booking.host_id)
+            .where(Booking.starts_at >= bindparam("start"), Booking.starts_at < bindparam("end"),
+                   Booking.site_id == bindparam("site_id") if by_site
+                   else Booking.host_id == bindparam("user_id"))
+            .order_by(Booking.starts_at))
 
 
 def coordinated_sites(user: User) -> list[Site]:
