@@ -8,13 +8,14 @@ from zoneinfo import ZoneInfo
 from flask import Blueprint, abort, flash, request, url_for
 from flask_babel import get_locale
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
 from portal import work
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import utcnow
 from portal.forms import attach_error, show_form
-from portal.i18n import _, weekday_names
+from portal.i18n import _, day_formatter, ngettext, weekday_names
 from portal.meetings import services
 from portal.meetings import slots as slot_rules
 from portal.meetings.calendar import booking_ical
@@ -36,6 +37,7 @@ from portal.meetings.models import (
     Booking,
     BookingStatus,
 )
+from portal.speed import blank_form
 from portal.web import ics_response, redirect, render
 
 bp = Blueprint("meetings", __name__, url_prefix="/meetings")
@@ -87,7 +89,18 @@ def _slot_page(site, host_id, day, move_booking=None, availability=None):
                               ignore_booking=move_booking.id if move_booking else None,
                               availability=availability)
     return {"site": site, "days": free.counts, "day": free.day, "slots": free.slots,
-            "host_id": host_id, "booking": move_booking}
+            "host_id": host_id, "booking": move_booking, **_chip_labels(free.counts)}
+
+
+def _chip_labels(counts: dict[date, int]) -> dict:
+    """What the day chips say, made once per page: each date through one formatter (the
+    page's language looked up once, not once a chip) and each "n free times" once per
+    number (a few numbers for 20 or so chips). About 5 µs a chip less each (the times page:
+    13 chips in the demo)."""
+    return {"chip_day": day_formatter(),
+            "chip_count": {count: Markup(  # noqa: S704  our own catalog text and a number
+                ngettext("%(num)d free time", "%(num)d free times", count))
+                for count in set(counts.values())}}
 
 
 @bp.get("/book")
@@ -299,13 +312,15 @@ def _staff_site():
 
 
 def _show_availability(form=None, off_form=None, status=200):
+    """The blank days-off form is the same for everyone reading a language: built once per
+    language (speed.blank_form; about 50 µs of building fields and labels a request)."""
     site = _staff_site()
     return render(
         "meetings/availability.html", "meetings/availability.html", status=status, site=site,
         sites=services.staff_sites(current_user),
         availability=services.my_availability(current_user),
         form=form or AvailabilityForm(formdata=None, valid_from=slot_rules.local_today(site)),
-        off_form=off_form or TimeOffForm(formdata=None), blank_form=form is None,
+        off_form=off_form or blank_form(TimeOffForm), blank_form=form is None,
         blank_off_form=off_form is None, days_off=services.days_off(current_user), **names())
 
 
