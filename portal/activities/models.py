@@ -73,7 +73,9 @@ class EnrolmentStatus(StrEnum):
 activity_leader = db.Table(
     "activity_leader", db.metadata,
     db.Column("activity_id", ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
-    db.Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    # indexed: "what a person leads" (start page, free times' busy times, My calendar)
+    db.Column("user_id", ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True,
+              index=True),
 )
 
 
