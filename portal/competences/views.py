@@ -3,10 +3,11 @@ shares them (each read is audited)."""
 
 from dataclasses import MISSING, fields
 
-from flask import Blueprint, abort, flash, make_response, url_for
+from flask import Blueprint, abort, flash, make_response, request, url_for
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal import speed
 from portal.competences import cv as cv_document
 from portal.competences import services
 from portal.competences.forms import FORMS, CvForm, LicencesForm, TalentsForm
@@ -25,6 +26,26 @@ def _blank_form(kind: str):
     return FORMS[kind](formdata=None, prefix=kind)
 
 
+# An item's two links (change, remove), remembered per process as speed.link remembers links
+# whose arguments are all ids: here one is a kind, one of the four words of FORMS (never a word
+# from a request). Werkzeug builds each in a few µs; My competences draws two a row.
+_ITEM_LINKS: dict[tuple, tuple[str, str]] = {}
+
+
+def item_links(kind: str, item_id: int) -> tuple[str, str]:
+    """The links to change and to remove one of the person's items."""
+    key = (request.script_root, kind, item_id)
+    links = _ITEM_LINKS.get(key)
+    if links is None:
+        links = (url_for("competences.edit", kind=kind, item_id=item_id),
+                 url_for("competences.remove", kind=kind, item_id=item_id))
+        if kind in FORMS and type(item_id) is int:
+            if len(_ITEM_LINKS) >= speed.MAX_LINKS:
+                _ITEM_LINKS.clear()
+            _ITEM_LINKS[key] = links
+    return links
+
+
 def _page(fragment: str = "competences/index.html", status: int = 200, forms=None, **context):
     """My competences, with the forms that came back with errors (the others fresh).
 
@@ -41,7 +62,8 @@ def _page(fragment: str = "competences/index.html", status: int = 200, forms=Non
     return render("competences/index.html", fragment, status=status, mine=mine,
                   add_forms=add_forms, blank_form=_blank_form, talents_form=talents_form,
                   licences_form=licences_form,
-                  shares=services.shown_to(current_user), editable=True, **names(), **context)
+                  shares=services.shown_to(current_user), editable=True,
+                  item_links=item_links, **names(), **context)
 
 
 @bp.get("")
