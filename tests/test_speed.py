@@ -58,6 +58,16 @@ def test_rows_types_and_order_are_sqlalchemys(site, make_user):
     assert lars._mapping["role"] is Role.VOLUNTEER and tuple(lars) == tuple(theirs[0])
 
 
+def test_records_are_the_rows_as_named_tuples(site, make_user):
+    make_user(Role.VOLUNTEER, name="Lars")
+    parameters = {"site_id": site.id, "before": datetime.now().astimezone()}
+    rows = speed.rows(_people(), parameters).all()
+    records = speed.records(speed.rows(_people(), parameters))
+    assert [tuple(r) for r in records] == [tuple(r) for r in rows]
+    assert records[0]._fields == tuple(rows[0]._fields)
+    assert (records[0].display_name, records[0].role) == ("Lars", Role.VOLUNTEER)
+
+
 def test_a_union_with_a_typed_null_reads_dates(make_user):
     host = make_user(Role.VOLUNTEER)
     db.session.add(TimeOff(host_id=host.id, first_day=date(2026, 12, 24),

@@ -17,7 +17,6 @@ from portal.activities.models import (
     Session,
     SessionStatus,
 )
-from portal.activities.records import records
 from portal.activities.services import can_lead, can_take_attendance
 from portal.audit.models import record
 from portal.errors import DomainError
@@ -60,7 +59,7 @@ def sheet(session: Session) -> list[Row]:
     photos comes in the same statement (privacy.consents.in_force), and the rows as named
     tuples (records): the list reads each person's id and name eight times."""
     activity: Activity = session.activity
-    found = records(speed.rows(_sheet_statement(activity.is_cafe), {
+    found = speed.records(speed.rows(_sheet_statement(activity.is_cafe), {
         "session_id": session.id, "activity_id": activity.id}))
     default = 0 if activity.is_cafe else length(session)
     return [Row(row, row.status == AttendanceStatus.PRESENT,

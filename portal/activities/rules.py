@@ -26,7 +26,6 @@ from portal.activities.models import (
     Session,
     SessionStatus,
 )
-from portal.activities.records import records
 from portal.exports import csv_text
 from portal.extensions import db, minutes_between, utcnow, week_number, weeks_since
 from portal.speed import statement
@@ -92,8 +91,8 @@ def evaluate(activity: Activity) -> CircleStatus | None:
         return None
     now = utcnow()
     circle = {"activity_id": activity.id, "now": now}
-    rule_set = records(speed.rows(_rule_set_statement(), {"id": activity.rule_set_id}))[0]
-    sessions = records(speed.rows(_sessions_statement(), circle))
+    rule_set = speed.records(speed.rows(_rule_set_statement(), {"id": activity.rule_set_id}))[0]
+    sessions = speed.records(speed.rows(_sessions_statement(), circle))
     enrolled = speed.rows(_enrolled_statement(), circle).all()
     marks = speed.rows(_circle_marks_statement(), circle).all()
     return _status(rule_set, sessions, enrolled, marks, now)

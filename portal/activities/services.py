@@ -31,7 +31,6 @@ from portal.activities.models import (
     activity_leader,
     shift,
 )
-from portal.activities.records import records
 from portal.activities.rules import default_rule_set
 from portal.audit.models import record
 from portal.errors import DomainError
@@ -677,7 +676,7 @@ def possible_co_leaders(activity: Activity) -> list:
     (id, display_name) as plain rows of a statement built once per process (a place has
     dozens; as ORM objects they took about 1 ms of the co-leaders page), as named tuples
     (records: each is read twice for its choice in the list)."""
-    return records(speed.rows(_co_leader_candidates_statement(), {
+    return speed.records(speed.rows(_co_leader_candidates_statement(), {
         "site_id": activity.site_id, "activity_id": activity.id}))
 
 
@@ -936,9 +935,9 @@ def session_rows(activity: Activity, recent: bool) -> tuple[list, list]:
     a session row shows, as named tuples (rules.records: the template reads each row's columns
     a dozen times)."""
     now = utcnow()
-    upcoming = records(speed.rows(_upcoming_statement(), {"activity_id": activity.id,
+    upcoming = speed.records(speed.rows(_upcoming_statement(), {"activity_id": activity.id,
                                                           "now": now, "limit": 8}))
-    earlier = records(speed.rows(_recent_statement(), {
+    earlier = speed.records(speed.rows(_recent_statement(), {
         "activity_id": activity.id, "now": now,
         "since": now - timedelta(days=28)})) if recent else []
     return upcoming, earlier
