@@ -193,7 +193,7 @@ def _seed_activities(rng, sites, scale: int = 1) -> None:
                 kind=kind, title=title, languages=languages, capacity=capacity,
                 description=title, level="beginner", **dict.fromkeys(says, True)))
             people = women if WOMEN in says else participants
-            first = activities.local_today(site) + timedelta(days=1)
+            first = site.today() + timedelta(days=1)
             first += timedelta(days=(weekday - first.weekday()) % 7)
             planned = activities.plan_series(site, first, start, minutes, 1, count=10)
             activities.add_series(leader, activity, planned, keep_holidays=False)
@@ -417,7 +417,7 @@ def _seed_workshop_and_lower_grant(sites) -> None:
     members = [amina, *rng.sample(people, min(9, len(people)))]
     for person in members:
         activities.enrol(person, workshop.id)
-    today = activities.local_today(tøyen)
+    today = tøyen.today()
 
     def held(activity, leader, day, minutes):
         starts = datetime.combine(day, time(17), zone)
@@ -477,7 +477,7 @@ def _seed_meetings(rng, sites) -> None:
     from portal.meetings.models import Availability, Booking, BookingStatus, Mode, Window
 
     for site in sites:
-        today = slots.local_today(site)
+        today = site.today()
         staff = list(db.session.scalars(select(User).join(Membership).where(
             Membership.site_id == site.id, Membership.role.in_(["volunteer", "coordinator"]))
             .order_by(User.id)))
@@ -585,7 +585,7 @@ def _seed_dialogues(sites) -> None:
         kind=Kind.DIALOGUE_SEMINAR, title="Dialogseminar: veien til jobb",
         description="Deltakere, NAV og bydelen møtes som likeverdige.", languages="norsk",
         place="Storsalen", capacity=30, childcare=True, children_welcome=True))
-    starts = datetime.combine(activities.local_today(tøyen) - timedelta(days=14), time(17),
+    starts = datetime.combine(tøyen.today() - timedelta(days=14), time(17),
                               ZoneInfo(tøyen.timezone))
     held = Session(activity_id=seminar.id, starts_at=starts.astimezone(UTC),
                    local_start=starts.replace(tzinfo=None),
@@ -613,7 +613,7 @@ def _seed_dialogues(sites) -> None:
                   "Brev fra NAV er vanskelige å forstå; flere ønsker tolk på første møte.",
                   "Barnepass gjør det mulig for mødre å komme."]:
         dialogues.add_point(ingrid, seminar, point)
-    today = activities.local_today(tøyen)
+    today = tøyen.today()
     for what, who, due, done in [
             ("Lage en liste over butikker og barnehager som tar imot praksis", "NAV",
              today + timedelta(days=30), False),
@@ -630,7 +630,7 @@ def _seed_dialogues(sites) -> None:
         kind=Kind.WORKSHOP, title="Verkstad: kartlägg dina talanger", languages="svenska",
         description="Tre träffar där vi kartlägger vad vi kan och vill.", capacity=12,
         childcare=True))
-    first = activities.local_today(rinkeby) + timedelta(days=7)
+    first = rinkeby.today() + timedelta(days=7)
     activities.add_series(karin, workshop, activities.plan_series(
         rinkeby, first, time(17), 120, 1, count=3), keep_holidays=False)
     dialogues.add_guest(karin, workshop, "Johan Berg", "Arbetsförmedlingen")

@@ -1,7 +1,8 @@
 """People, meeting places, roles, consents and one-time codes."""
 
-from datetime import datetime
+from datetime import date, datetime
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
@@ -78,6 +79,10 @@ class Site(db.Model):
     def language(self) -> str:
         """The country's language: the default for people registered here."""
         return {"NO": "nb", "SE": "sv", "DK": "da"}[self.country]
+
+    def today(self) -> date:
+        """The date here now (not UTC's: after midnight in Oslo it is still yesterday in UTC)."""
+        return utcnow().astimezone(ZoneInfo(self.timezone)).date()
 
 
 # Gender as a funder's attendance list asks for it ("" when not given).

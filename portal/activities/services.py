@@ -199,7 +199,7 @@ def plan_series(site: Site, first_day: date, start: time, minutes: int, every_we
     session stays at 18:00 on both sides of a daylight-saving change."""
     if minutes <= 0:
         raise DomainError(_l("The session must end after it starts."), field="minutes")
-    if first_day < local_today(site):
+    if first_day < site.today():
         raise DomainError(_l("A new series cannot start in the past."), field="first_day")
     if until is None and not count:
         raise DomainError(_l("Choose an end date or a number of sessions."), field="until")
@@ -223,10 +223,6 @@ def plan_series(site: Site, first_day: date, start: time, minutes: int, every_we
         planned.append(PlannedSession(day, starts, starts + timedelta(minutes=minutes),
                                       public.get(day, "")))
     return planned
-
-
-def local_today(site: Site) -> date:
-    return utcnow().astimezone(ZoneInfo(site.timezone)).date()
 
 
 def _overlaps(activity: Activity, starts_at: datetime, ends_at: datetime,

@@ -189,7 +189,7 @@ def create_availability(user: User, site: Site, data: AvailabilityData,
         raise DomainError(_l("Only staff at this meeting place can offer meetings."))
     _check_availability(data)
     _check_window(window)
-    if data.valid_from < slot_rules.local_today(site):
+    if data.valid_from < site.today():
         raise DomainError(_l("Choose today or a later date."), field="valid_from")
     availability = Availability(host_id=user.id, site_id=site.id, **vars(data))
     availability.windows = [Window(weekday=day, starts=window.starts, ends=window.ends)
@@ -219,7 +219,7 @@ def remove_window(availability: Availability, window_id: int) -> None:
 def add_extra(availability: Availability, day: date, starts: time, ends: time) -> None:
     if ends <= starts:
         raise DomainError(_l("The end time must be after the start time."), field="ends")
-    if day < slot_rules.local_today(availability.site):
+    if day < availability.site.today():
         raise DomainError(_l("Choose today or a later date."), field="day")
     availability.extras.append(ExtraWindow(day=day, starts=starts, ends=ends))
 
@@ -357,7 +357,7 @@ def _local_day(booking: Booking) -> date:
 
 def offered(site: Site) -> list[slot_rules.Offer]:
     """The site's availability in the weeks participants can book (load once per page)."""
-    today = slot_rules.local_today(site)
+    today = site.today()
     return slot_rules.availabilities(site, today, today + timedelta(days=DAYS_AHEAD - 1))
 
 
@@ -412,7 +412,7 @@ def _free_times(participant: User, site: Site, host_id: int | None, first_day: d
                 ) -> tuple[list[slot_rules.Free], list[tuple[int, int]]]:
     """The free times, and when the participant is taken in those weeks (seconds since the
     epoch), from the same statement as the hosts' calendars (slots._calendars)."""
-    first_day = max(first_day or date.min, slot_rules.local_today(site))
+    first_day = max(first_day or date.min, site.today())
     last_day = first_day + timedelta(days=days - 1)
     found, calendars = slot_rules.free_times_and_calendars(
         site, first_day, last_day, host_id=host_id, ignore_booking=ignore_booking,

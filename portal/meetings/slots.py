@@ -117,10 +117,6 @@ def parse_key(key: str) -> tuple[int, datetime] | None:
         return None
 
 
-def local_today(site: Site) -> date:
-    return utcnow().astimezone(ZoneInfo(site.timezone)).date()
-
-
 def availabilities(site: Site | None, first_day: date, last_day: date,
                    host_id: int | None = None, availability_id: int | None = None,
                    ) -> list[Offer]:

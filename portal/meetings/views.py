@@ -17,7 +17,6 @@ from portal.extensions import utcnow
 from portal.forms import attach_error, show_form
 from portal.i18n import _, day_formatter, ngettext, weekday_names
 from portal.meetings import services
-from portal.meetings import slots as slot_rules
 from portal.meetings.calendar import booking_ical
 from portal.meetings.forms import (
     AvailabilityForm,
@@ -319,7 +318,7 @@ def _show_availability(form=None, off_form=None, status=200):
         "meetings/availability.html", "meetings/availability.html", status=status, site=site,
         sites=services.staff_sites(current_user),
         availability=services.my_availability(current_user),
-        form=form or AvailabilityForm(formdata=None, valid_from=slot_rules.local_today(site)),
+        form=form or AvailabilityForm(formdata=None, valid_from=site.today()),
         off_form=off_form or blank_form(TimeOffForm), blank_form=form is None,
         blank_off_form=off_form is None, days_off=services.days_off(current_user), **names())
 

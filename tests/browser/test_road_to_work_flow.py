@@ -9,7 +9,6 @@ import pytest
 from pypdf import PdfReader
 
 from portal.accounts.models import Role
-from portal.activities.services import local_today
 from portal.employment import services as employment
 from portal.extensions import db
 from tests.browser.conftest import log_in
@@ -61,7 +60,7 @@ def test_a_swedish_cv_then_work_practice_and_a_job_that_the_report_counts(
     staff = open_tab(viewport=PHONE)
     log_in(staff, coordinator)
     desk = staff.page
-    today = local_today(malmo)  # the date a coordinator in Malmö writes (not UTC's: after
+    today = malmo.today()  # the date a coordinator in Malmö writes (not UTC's: after
     # 23:00 UTC it is already tomorrow there, and a job dated yesterday is before she joined)
     staff.visit(f"/employment/people/{amina.id}/placements/new")
     desk.select_option("#partner_id", label="Kafé Bro AB")
