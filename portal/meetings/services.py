@@ -4,7 +4,7 @@ They change the session and flush; the request (or job) that calls them commits 
 end (portal.work)."""
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property
 from typing import NamedTuple
@@ -101,15 +101,7 @@ def booking_site(user: User) -> Site | None:
 
 # -- availability (staff) ------------------------------------------------------------------
 
-@dataclass
-class AvailabilityData:
-    mode: str
-    place: str
-    languages: str
-    slot_minutes: int
-    buffer_minutes: int
-    valid_from: date
-    valid_until: date | None
+AvailabilityData = slot_rules.Settings  # what the form gives create and update
 
 
 @dataclass
@@ -191,7 +183,7 @@ def create_availability(user: User, site: Site, data: AvailabilityData,
     _check_window(window)
     if data.valid_from < site.today():
         raise DomainError(_l("Choose today or a later date."), field="valid_from")
-    availability = Availability(host_id=user.id, site_id=site.id, **vars(data))
+    availability = Availability(host_id=user.id, site_id=site.id, **asdict(data))
     availability.windows = [Window(weekday=day, starts=window.starts, ends=window.ends)
                             for day in sorted(set(window.weekdays))]
     db.session.add(availability)
@@ -202,7 +194,7 @@ def create_availability(user: User, site: Site, data: AvailabilityData,
 def update_availability(availability: Availability, data: AvailabilityData) -> None:
     """New settings apply to free times from now on; booked meetings keep theirs."""
     _check_availability(data)
-    for name, value in vars(data).items():
+    for name, value in asdict(data).items():
         setattr(availability, name, value)
 
 
@@ -239,19 +231,12 @@ def own_availability(user: User, availability_id: int) -> Availability | None:
 
 
 @dataclass(slots=True)
-class OwnTimesInFull:
+class OwnTimesInFull(slot_rules.Settings):
     """A set of free times as its host's page for changing it shows it: its settings, its
     site's name, its weekly windows (rows of id, weekday, starts, ends) in weekday and time
     order and its extra windows (rows of id, day, starts, ends) in date and time order."""
 
     id: int
-    mode: Mode
-    place: str
-    languages: str
-    slot_minutes: int
-    buffer_minutes: int
-    valid_from: date
-    valid_until: date | None
     site_name: str
     windows: list = field(default_factory=list)
     extras: list = field(default_factory=list)
@@ -281,8 +266,10 @@ def own_times(user: User, availability_id: int) -> OwnTimesInFull | None:
          valid_until, site_name, kind, window_id, weekday, day, starts, ends) in rows(
             _own_times_statement(), {"user_id": user.id, "availability_id": availability_id}):
         if found is None:
-            found = OwnTimesInFull(times_id, mode, place, languages, slot_minutes,
-                                   buffer_minutes, valid_from, valid_until, site_name)
+            found = OwnTimesInFull(
+                mode=mode, place=place, languages=languages, slot_minutes=slot_minutes,
+                buffer_minutes=buffer_minutes, valid_from=valid_from, valid_until=valid_until,
+                id=times_id, site_name=site_name)
         if kind == 1:
             found.windows.append(WindowRowWithId(window_id, weekday, starts, ends))
         elif kind == 2:

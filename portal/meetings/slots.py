@@ -71,14 +71,11 @@ class Host(NamedTuple):
     display_name: str
 
 
-@dataclass(slots=True, eq=False)
-class Offer:
-    """An availability as the free-time rules read it and the pages show it: its columns, its
-    host's name, its site, and its windows as seconds from local midnight (weekly ones by
-    weekday, extra ones by date)."""
+@dataclass(slots=True)
+class Settings:
+    """A set of free times' settings: what its host writes in the form
+    (services.AvailabilityData) and what every page and rule of free times reads."""
 
-    id: int
-    host_id: int
     mode: Mode
     place: str
     languages: str
@@ -86,6 +83,16 @@ class Offer:
     buffer_minutes: int
     valid_from: date
     valid_until: date | None
+
+
+@dataclass(slots=True, eq=False)
+class Offer(Settings):
+    """An availability as the free-time rules read it and the pages show it: its settings,
+    its host's name, its site, and its windows as seconds from local midnight (weekly ones by
+    weekday, extra ones by date)."""
+
+    id: int
+    host_id: int
     host: Host
     site: Site
     weekly: dict[int, list[tuple[int, int]]] = field(default_factory=dict)
@@ -132,9 +139,10 @@ def availabilities(site: Site | None, first_day: date, last_day: date,
         offer = found.get(offer_id)
         if offer is None:
             offer = found[offer_id] = Offer(
-                offer_id, host, mode, place, languages, slot_minutes, buffer_minutes,
-                valid_from, valid_until, Host(host, host_name),
-                site if site is not None else db.session.get(Site, site_id))
+                mode=mode, place=place, languages=languages, slot_minutes=slot_minutes,
+                buffer_minutes=buffer_minutes, valid_from=valid_from, valid_until=valid_until,
+                id=offer_id, host_id=host, host=Host(host, host_name),
+                site=site if site is not None else db.session.get(Site, site_id))
         if starts is not None:
             window = (_seconds(starts), _seconds(ends))
             if day is None:
