@@ -158,9 +158,9 @@ def _init_templates(app: Flask) -> None:
         # The user object itself, not Flask-Login's proxy: templates read it many times. And
         # the CSRF token as speed keeps it: Flask-WTF's own context processor puts
         # generate_csrf into every page's context, over the global (about 8 µs a call; a page
-        # of forms calls it ten times).
+        # of forms calls it ten times). Links with the request's script root read once.
         return {"current_user": current_user._get_current_object(),
-                "csrf_token": helpers["csrf_token"]}
+                "csrf_token": helpers["csrf_token"], "url_for": helpers["url_for"].for_page()}
 
     app.jinja_env.globals.update(
         LANGUAGES=i18n.LANGUAGES,

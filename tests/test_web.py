@@ -208,11 +208,15 @@ def test_template_links_are_remembered_but_always_right(app):
              ("activities.show", {"activity_id": 7, "_anchor": "sessions"})]
     for script_root in ("", "/bro", ""):
         with app.test_request_context("/", base_url=f"http://bro.test{script_root}"):
+            page_link = link.for_page()  # what a page's context gets (the root read once)
             for endpoint, values in calls * 2:
                 assert link(endpoint, **values) == url_for(endpoint, **values)
+                assert page_link(endpoint, **values) == url_for(endpoint, **values)
             assert link("activities.show", activity_id=7).startswith(f"{script_root}/")
     with app.test_request_context("/"):
-        memo = next(cell.cell_contents for cell in link.__closure__
+        kept_link = next(cell.cell_contents for cell in link.__closure__
+                         if callable(cell.cell_contents))
+        memo = next(cell.cell_contents for cell in kept_link.__closure__
                     if isinstance(cell.cell_contents, dict))
         kept = [value for key in memo for _name, value in key[2:]]
         assert kept and all(type(value) is int for value in kept)  # no token, no next=
