@@ -213,6 +213,8 @@ def test_template_links_are_remembered_but_always_right(app):
                 assert link(endpoint, **values) == url_for(endpoint, **values)
                 assert page_link(endpoint, **values) == url_for(endpoint, **values)
             assert link("activities.show", activity_id=7).startswith(f"{script_root}/")
+    with app.app_context():  # an e-mail the worker writes: no request to read the root of
+        assert link.for_page() is link
     with app.test_request_context("/"):
         kept_link = next(cell.cell_contents for cell in link.__closure__
                          if callable(cell.cell_contents))
