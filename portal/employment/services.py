@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, or_, select
+from sqlalchemy import bindparam, func, or_, select
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -338,16 +338,20 @@ def current_placements(person: User, today: date) -> list[Row]:
 
 
 @statement
-def _current_placements_statement():
+def _current_placements_statement(numbered: bool = False):
+    """`numbered`: with each row's place in that order (pos), for the start page's one
+    statement (home.services)."""
+    order = (Placement.starts_on,)
+    position = [func.row_number().over(order_by=order).label("pos")] if numbered else []
     return (select(Placement.id, Placement.role, Partner.name.label("partner_name"),
-                   Placement.starts_on, Placement.ends_on)
+                   Placement.starts_on, Placement.ends_on, *position)
             .join(Partner, Partner.id == Placement.partner_id)
             .where(Placement.participant_id == bindparam("participant_id"),
                    Placement.ends_on >= bindparam("today"),
                    # (two comparisons, not IN […]: a list is bound anew at each run)
                    or_(Placement.status == PlacementStatus.PLANNED,
                        Placement.status == PlacementStatus.ACTIVE))
-            .order_by(Placement.starts_on))
+            .order_by(*order))
 
 
 def follow_up_meetings(placement: Placement) -> list[Row]:
@@ -563,7 +567,13 @@ def check_in_due(person: User, now: datetime | None = None) -> bool:
     if not takes_part(person):
         return False
     last = speed.rows(_last_check_in_statement(), {"participant_id": person.id}).scalar()
-    return last is None or (now or utcnow()) - last >= timedelta(days=CHECK_IN_DAYS)
+    return check_in_due_after(last, now or utcnow())
+
+
+def check_in_due_after(last: datetime | None, now: datetime) -> bool:
+    """`check_in_due` for someone who takes part, given their last check-in's time (None:
+    never; the start page reads it with its other lists)."""
+    return last is None or now - last >= timedelta(days=CHECK_IN_DAYS)
 
 
 @statement
