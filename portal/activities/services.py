@@ -726,21 +726,12 @@ def co_led_activities(user: User) -> list[Row]:
 
 
 @statement
-def _co_led_statement(numbered: bool = False):
-    """`numbered`: with each row's place in that order (pos), for the start page's one
-    statement (home.services)."""
-    order = (Activity.title,)
-    return (select(Activity.id, Activity.title, Activity.kind, *_position(order, numbered))
+def _co_led_statement():
+    return (select(Activity.id, Activity.title, Activity.kind)
             .join(activity_co_leader, activity_co_leader.c.activity_id == Activity.id)
             .where(activity_co_leader.c.user_id == bindparam("user_id"),
                    Activity.status != ActivityStatus.ARCHIVED)
-            .order_by(*order))
-
-
-def _position(order, numbered: bool) -> list:
-    """The column `pos`, each row's place in `order` (1, 2, …), when `numbered`: the start
-    page reads its lists in one UNION ALL and puts each back in its order by it."""
-    return [func.row_number().over(order_by=order).label("pos")] if numbered else []
+            .order_by(Activity.title))
 
 
 # -- café shifts --------------------------------------------------------------------------
@@ -781,10 +772,10 @@ def led_activities(user: User) -> list[Row]:
 
 
 @statement
-def _led_statement(numbered: bool = False):
+def _led_statement():
     """The next session's start is worked out in a subquery and ordered by its name there
     (written out in the ORDER BY too, SQLite ran it three times per activity: 25 → 20 µs for
-    the demo coordinator). `numbered`: see `_position`."""
+    the demo coordinator)."""
     next_session = (select(func.min(Session.starts_at))
                     .where(Session.activity_id == Activity.id,
                            Session.status == SessionStatus.SCHEDULED,
@@ -797,7 +788,7 @@ def _led_statement(numbered: bool = False):
                   Activity.status != ActivityStatus.ARCHIVED)
            .subquery())
     order = (led.c.next_start.is_(None), led.c.next_start, led.c.title)
-    return select(led, *_position(order, numbered)).order_by(*order)
+    return select(led).order_by(*order)
 
 
 def my_shifts(user: User, limit: int = 5) -> list[Row]:
@@ -807,16 +798,13 @@ def my_shifts(user: User, limit: int = 5) -> list[Row]:
 
 
 @statement
-def _shifts_statement(limit: int, numbered: bool = False):
-    """`numbered`: see `_position`."""
-    order = (Session.starts_at,)
-    return (select(Session.starts_at, Session.activity_id, Activity.title, Site.timezone,
-                   *_position(order, numbered))
+def _shifts_statement(limit: int):
+    return (select(Session.starts_at, Session.activity_id, Activity.title, Site.timezone)
             .join(shift, shift.c.session_id == Session.id)
             .join(Activity, Activity.id == Session.activity_id)
             .join(Site, Site.id == Activity.site_id)
             .where(shift.c.user_id == bindparam("user_id"), Session.ends_at > bindparam("now"))
-            .order_by(*order).limit(limit))
+            .order_by(Session.starts_at).limit(limit))
 
 
 def keep_wall_times(site: Site) -> int:

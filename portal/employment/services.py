@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.engine import Row
 
 from portal import speed
@@ -338,20 +338,16 @@ def current_placements(person: User, today: date) -> list[Row]:
 
 
 @statement
-def _current_placements_statement(numbered: bool = False):
-    """`numbered`: with each row's place in that order (pos), for the start page's one
-    statement (home.services)."""
-    order = (Placement.starts_on,)
-    position = [func.row_number().over(order_by=order).label("pos")] if numbered else []
+def _current_placements_statement():
     return (select(Placement.id, Placement.role, Partner.name.label("partner_name"),
-                   Placement.starts_on, Placement.ends_on, *position)
+                   Placement.starts_on, Placement.ends_on)
             .join(Partner, Partner.id == Placement.partner_id)
             .where(Placement.participant_id == bindparam("participant_id"),
                    Placement.ends_on >= bindparam("today"),
                    # (two comparisons, not IN […]: a list is bound anew at each run)
                    or_(Placement.status == PlacementStatus.PLANNED,
                        Placement.status == PlacementStatus.ACTIVE))
-            .order_by(*order))
+            .order_by(Placement.starts_on))
 
 
 def follow_up_meetings(placement: Placement) -> list[Row]:
