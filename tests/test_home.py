@@ -79,3 +79,60 @@ def test_start_page_lists_say_what_the_services_say_for_every_demo_person(app):
             seen["steps"] += len(steps)
             seen["cancelled"] += sum(row[1] == SessionStatus.CANCELLED for row in sessions)
     assert all(seen.values()), seen  # the demo exercised every list, and a cancelled session
+
+
+def test_the_start_page_statement_says_what_each_service_says_for_every_demo_person(app):
+    """`start_page` reads the start page's lists in one statement: the same rows in the same
+    order as the services each list comes from, for every demo person (staff, participants,
+    people who take part nowhere), with a cancelled session and café shifts on top."""
+    from portal.activities import services as activities
+    from portal.activities.models import Activity, Kind, shift
+    from portal.employment import services as employment
+    from portal.feedback import services as feedback
+
+    app.test_cli_runner().invoke(args=["seed-demo"])
+    now = utcnow()
+    session = db.session.scalars(select(Session).where(Session.starts_at > now)
+                                 .order_by(Session.starts_at)).first()
+    session.status = SessionStatus.CANCELLED
+    cafe_sessions = db.session.scalars(select(Session.id).join(Activity).where(
+        Activity.kind == Kind.LANGUAGE_CAFE, Session.ends_at > now)).all()
+    users = db.session.scalars(select(User).order_by(User.id)).all()
+    hosted = set(db.session.execute(select(shift.c.session_id, shift.c.user_id)).all())
+    for user in users[::2]:
+        for session_id in cafe_sessions[:7]:
+            if (session_id, user.id) not in hosted:
+                db.session.execute(shift.insert().values(session_id=session_id, user_id=user.id))
+    db.session.commit()
+    seen = dict.fromkeys(["question", "meetings", "sessions", "steps", "led", "co_led",
+                          "shifts", "placements", "check_in"], 0)
+    for user in users:
+        takes_part = employment.takes_part(user)
+        start = whats_next.start_page(user, now, now + timedelta(days=56), takes_part)
+        assert start.question == feedback.next_question(user, now), user.id
+        assert ([tuple(row) for row in start.sessions], [tuple(row) for row in start.meetings],
+                [tuple(row) for row in start.next_steps]) == found(
+            user, now, now + timedelta(days=56)), user.id
+        staff = user.is_staff
+        assert [tuple(row) for row in start.led] == (
+            [tuple(row) for row in activities.led_activities(user)] if staff else []), user.id
+        assert [tuple(row) for row in start.shifts] == (
+            [tuple(row) for row in activities.my_shifts(user, whats_next.SHIFTS)]
+            if staff else []), user.id
+        assert [tuple(row) for row in start.co_led] == [
+            (row.id, row.title) for row in activities.co_led_activities(user)], user.id
+        if takes_part:
+            assert [tuple(row) for row in start.placements] == [
+                tuple(row) for row in employment.current_placements(user, now.date())], user.id
+            assert employment.check_in_due_after(start.last_check_in, now) == (
+                employment.check_in_due(user, now)), user.id
+            seen["check_in"] += start.last_check_in is not None
+        else:
+            assert start.placements is None and start.last_check_in is None, user.id
+        for name, found_here in [("question", start.question is not None),
+                                 ("meetings", start.meetings), ("sessions", start.sessions),
+                                 ("steps", start.next_steps), ("led", start.led),
+                                 ("co_led", start.co_led), ("shifts", start.shifts),
+                                 ("placements", start.placements)]:
+            seen[name] += bool(found_here)
+    assert all(seen.values()), seen  # the demo (and the shifts) exercised every list

@@ -563,7 +563,13 @@ def check_in_due(person: User, now: datetime | None = None) -> bool:
     if not takes_part(person):
         return False
     last = speed.rows(_last_check_in_statement(), {"participant_id": person.id}).scalar()
-    return last is None or (now or utcnow()) - last >= timedelta(days=CHECK_IN_DAYS)
+    return check_in_due_after(last, now or utcnow())
+
+
+def check_in_due_after(last: datetime | None, now: datetime) -> bool:
+    """`check_in_due` for someone who takes part, given their last check-in's time (None:
+    never; the start page reads it with its other lists)."""
+    return last is None or now - last >= timedelta(days=CHECK_IN_DAYS)
 
 
 @statement

@@ -9,10 +9,8 @@ from sqlalchemy import text
 from portal import speed
 from portal.accounts import services
 from portal.accounts.models import ROLE_NAMES, Role
-from portal.activities import services as activities
 from portal.employment import services as employment
 from portal.extensions import db, utcnow
-from portal.feedback import services as feedback
 from portal.feedback.forms import FeedbackForm
 from portal.feedback.models import faces
 from portal.forms import safe_next
@@ -29,21 +27,19 @@ def index():
         return render("home/index.html", sites=services.all_sites())
     user = current_user._get_current_object()  # the object, not the proxy, for the reads below
     now = utcnow()
-    until = now + timedelta(days=56)
-    question = feedback.next_question(user, now)
+    taking_part = employment.takes_part(user)
+    start = whats_next.start_page(user, now, now + timedelta(days=56), taking_part)
+    question = start.question
     asking = {"feedback_form": speed.blank_form(FeedbackForm), **faces()} if question else {}
     return render("home/dashboard.html", role_names=ROLE_NAMES, question=question, **asking,
-                  coming=whats_next.soonest_first(
-                      whats_next.next_meetings(user, now, until, limit=2),
-                      whats_next.next_sessions(user, now, until, limit=3)),
-                  next_steps=whats_next.next_steps(user),
-                  led=activities.led_activities(user) if user.is_staff else [],
-                  co_led=activities.co_led_activities(user),
-                  shifts=activities.my_shifts(user) if user.is_staff else [],
+                  coming=whats_next.soonest_first(start.meetings, start.sessions),
+                  next_steps=start.next_steps, led=start.led, co_led=start.co_led,
+                  shifts=start.shifts,
                   coordinated=user.sites_where(Role.COORDINATOR, Role.ADMIN),
-                  employment={"placements": employment.current_placements(user, now.date()),
-                              "check_in_due": employment.check_in_due(user, now)}
-                  if employment.takes_part(user) else None)
+                  employment={"placements": start.placements,
+                              "check_in_due": employment.check_in_due_after(
+                                  start.last_check_in, now)}
+                  if taking_part else None)
 
 
 @bp.post("/language")
