@@ -722,11 +722,12 @@ def remove_co_leader(actor: User, activity: Activity, person: User) -> None:
 
 def co_led_activities(user: User) -> list[Row]:
     """What this person helps run as a co-leader (for their start page): id, title, kind."""
-    return speed.rows(_co_led_statement(), {"user_id": user.id}).all()
+    return speed.rows(co_led_statement(), {"user_id": user.id}).all()
 
 
 @statement
-def _co_led_statement():
+def co_led_statement():
+    """Also one part of the start page's one statement (home.services.start_page)."""
     return (select(Activity.id, Activity.title, Activity.kind)
             .join(activity_co_leader, activity_co_leader.c.activity_id == Activity.id)
             .where(activity_co_leader.c.user_id == bindparam("user_id"),
@@ -768,12 +769,13 @@ def led_activities(user: User) -> list[Row]:
     next_start, the start of its next session (None without one); those with one first,
     soonest first, then by title. Plain rows of a statement built once per process (as
     Activity objects with their sites, about 1 ms of a staff member's start page)."""
-    return speed.rows(_led_statement(), {"user_id": user.id, "now": utcnow()}).all()
+    return speed.rows(led_statement(), {"user_id": user.id, "now": utcnow()}).all()
 
 
 @statement
-def _led_statement():
-    """The next session's start is worked out in a subquery and ordered by its name there
+def led_statement():
+    """Also one part of the start page's one statement (home.services.start_page). The next
+    session's start is worked out in a subquery and ordered by its name there
     (written out in the ORDER BY too, SQLite ran it three times per activity: 25 → 20 µs for
     the demo coordinator)."""
     next_session = (select(func.min(Session.starts_at))
@@ -794,11 +796,12 @@ def _led_statement():
 def my_shifts(user: User, limit: int = 5) -> list[Row]:
     """The café sessions this person hosts that are not over, soonest first (for their start
     page): starts_at, activity_id, title, timezone."""
-    return speed.rows(_shifts_statement(limit), {"user_id": user.id, "now": utcnow()}).all()
+    return speed.rows(shifts_statement(limit), {"user_id": user.id, "now": utcnow()}).all()
 
 
 @statement
-def _shifts_statement(limit: int):
+def shifts_statement(limit: int):
+    """Also one part of the start page's one statement (home.services.start_page)."""
     return (select(Session.starts_at, Session.activity_id, Activity.title, Site.timezone)
             .join(shift, shift.c.session_id == Session.id)
             .join(Activity, Activity.id == Session.activity_id)

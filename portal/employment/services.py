@@ -333,12 +333,13 @@ def visible_placement(user: User, placement_id: int) -> Placement | None:
 def current_placements(person: User, today: date) -> list[Row]:
     """Planned or going on, not yet over: what the start page shows (id, role, partner_name,
     starts_on, ends_on)."""
-    return speed.rows(_current_placements_statement(), {
+    return speed.rows(current_placements_statement(), {
         "participant_id": person.id, "today": today}).all()
 
 
 @statement
-def _current_placements_statement():
+def current_placements_statement():
+    """Also one part of the start page's one statement (home.services.start_page)."""
     return (select(Placement.id, Placement.role, Partner.name.label("partner_name"),
                    Placement.starts_on, Placement.ends_on)
             .join(Partner, Partner.id == Placement.partner_id)
@@ -562,7 +563,7 @@ def check_in_due(person: User, now: datetime | None = None) -> bool:
     """At the start, then about every three months after the last one (answered or skipped)."""
     if not takes_part(person):
         return False
-    last = speed.rows(_last_check_in_statement(), {"participant_id": person.id}).scalar()
+    last = speed.rows(last_check_in_statement(), {"participant_id": person.id}).scalar()
     return check_in_due_after(last, now or utcnow())
 
 
@@ -573,7 +574,8 @@ def check_in_due_after(last: datetime | None, now: datetime) -> bool:
 
 
 @statement
-def _last_check_in_statement():
+def last_check_in_statement():
+    """Also one part of the start page's one statement (home.services.start_page)."""
     return (select(CheckIn.created_at).where(CheckIn.participant_id == bindparam("participant_id"))
             .order_by(CheckIn.created_at.desc()).limit(1))
 

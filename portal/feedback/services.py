@@ -51,7 +51,7 @@ def next_question(user: User, now: datetime | None = None) -> Question | None:
     answered about nor skipped: one question at a time, never the same one twice. (Asked on
     every start page: one prebuilt statement of plain rows.)"""
     now = now or utcnow()
-    row = speed.rows(_to_ask(), {
+    row = speed.rows(question_statement(), {
         "user_id": user.id, "now": now, "since": now - timedelta(days=ASK_DAYS)}).first()
     if row is None:
         return None
@@ -59,9 +59,10 @@ def next_question(user: User, now: datetime | None = None) -> Question | None:
 
 
 @statement
-def _to_ask():
+def question_statement():
     """The latest session the person was present at and the latest meeting of theirs that was
-    held, both over and unanswered; the later of the two (a meeting on a tie)."""
+    held, both over and unanswered; the later of the two (a meeting on a tie). Also one part of
+    the start page's one statement (home.services.start_page)."""
     answered_sessions = select(Feedback.session_id).where(
         Feedback.user_id == bindparam("user_id"), Feedback.session_id.is_not(None))
     session = (select(literal("session").label("kind"), Session.id, Session.starts_at,

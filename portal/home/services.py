@@ -201,7 +201,7 @@ def _start_statement(staff: bool, takes_part: bool):
     and co-led by title). (Numbering each part's rows with row_number() instead cost 11 µs
     of SQLite's time for the demo participant, 25 µs for the coordinator.)"""
     parts = [
-        _part(_QUESTION, feedback._to_ask(), id="id", at="starts_at", zone="timezone",
+        _part(_QUESTION, feedback.question_statement(), id="id", at="starts_at", zone="timezone",
               name="title", text="kind"),
         _part(_MEETING, _meetings_statement(MEETINGS, staff), id="id", at="starts_at",
               zone="timezone", name="other_name"),
@@ -209,20 +209,20 @@ def _start_statement(staff: bool, takes_part: bool):
               zone="timezone", name="title", text="status"),
         _part(_STEP, _steps_statement(STEPS, with_order=True), id="goal_id",
               at="goal_created_at", name="goal_title", text="text"),
-        _part(_CO_LED, activities._co_led_statement(), id="id", name="title"),
+        _part(_CO_LED, activities.co_led_statement(), id="id", name="title"),
     ]
     if staff:
         parts += [
-            _part(_LED, activities._led_statement(), id="id", at="next_start",
+            _part(_LED, activities.led_statement(), id="id", at="next_start",
                   zone="timezone", name="title"),
-            _part(_SHIFT, activities._shifts_statement(SHIFTS), id="activity_id",
+            _part(_SHIFT, activities.shifts_statement(SHIFTS), id="activity_id",
                   at="starts_at", zone="timezone", name="title"),
         ]
     if takes_part:
         parts += [
-            _part(_PLACEMENT, employment._current_placements_statement(), id="id",
+            _part(_PLACEMENT, employment.current_placements_statement(), id="id",
                   name="role", text="partner_name", first_day="starts_on", last_day="ends_on"),
-            _part(_CHECK_IN, employment._last_check_in_statement(), at="created_at"),
+            _part(_CHECK_IN, employment.last_check_in_statement(), at="created_at"),
         ]
     both = union_all(*parts).subquery()
     return select(both).order_by(both.c.kind, both.c.at.is_(None), both.c.at,
