@@ -19,6 +19,7 @@ from portal.forms import show_form
 from portal.i18n import _, format_day
 from portal.notify import sms
 from portal.reports import services
+from portal.reports.charts import bar_chart
 from portal.reports.forms import PERIOD_NAMES, ReportForm, SmsBudgetForm
 from portal.reports.periods import period_for
 from portal.reports.tables import tables
@@ -68,7 +69,7 @@ def index():
     shown = {t.key: t for t in tables(report)}
     query = _query(form, period)
     return render("reports/index.html", "reports/_report.html", form=form, report=report,
-                  tables=shown, charts=_charts(report),
+                  tables=shown, charts=_charts(report), bar_chart=bar_chart,
                   previous=_query(form, period.shifted(-1)),
                   following=_query(form, period.shifted(1)), query=query,
                   csv_links=_csv_links(query, shown))
