@@ -23,7 +23,18 @@ person anonymises their account rather than removing the rows (see the privacy i
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Integer, and_, bindparam, case, distinct, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    case,
+    distinct,
+    func,
+    literal,
+    select,
+    true,
+    union_all,
+)
 
 from portal import work
 from portal.accounts.models import Gender, Membership, Role, Site, User
@@ -94,20 +105,22 @@ def build(sites: list[Site], period: Period) -> Report:
     textbook page with /work/ab.py, about 29 to 13 ms CPU on a loaded machine). They run
     prepared on SQLite (portal.speed._Prepared) because nothing in them is an expanding list:
     the places are plain bound values (reports/places.py), fixed statuses written into the SQL.
-    A month's report runs about 24 of them."""
+    A month's report runs 20 of them (single_counts and employment.work_counts fold seven)."""
     site_ids = [s.id for s in sites]
     zone = sites[0].timezone
     start, end = period.utc(zone)
     activities = activity_rows(site_ids, start, end)
     active = participation(sites, period, zone)
+    counted = single_counts(sites, period, zone)
     return Report(
         sites=sites, period=period,
-        participants=participant_counts(sites, period, zone, sum(active.values())),
+        participants={"registered": counted.registered, "new": counted.new,
+                      "active": sum(active.values())},
         per_month=participants_per_month(sites, period, zone),
         per_week=attendance_per_week(site_ids, period, zone),
         activities=activities, circles=circle_rows(site_ids, start, end),
         goals=goal_rows(site_ids, start, end),
-        goals_achieved=goals_achieved(site_ids, start, end),
+        goals_achieved=counted.goals_achieved,
         meetings=meeting_counts(site_ids, start, end),
         sms=sms_per_month(site_ids, period, zone),
         totals={"held": sum(a["held"] for a in activities),
@@ -116,18 +129,41 @@ def build(sites: list[Site], period: Period) -> Report:
                 "shifts_filled": sum(a["shifts_filled"] for a in activities),
                 "shifts_missing": sum(a["shifts_missing"] for a in activities)},
         employment=road_to_work.figures(sites, period),
-        dialogues=dialogue_counts(site_ids, start, end),
+        dialogues={"seminars_held": counted.seminars_held, "actions_made": counted.actions_made,
+                   "actions_done": counted.actions_done},
         participation=active,
         feedback=answers.per_activity(site_ids, start, end),
         meetings_feedback=answers.meetings_summary(site_ids, start, end),
-        co_leaders=co_leader_count(site_ids, start, end),
+        co_leaders=counted.co_leaders,
         proposals=voice.figures(sites, period))
 
 
-def co_leader_count(site_ids, start: datetime, end: datetime) -> int:
-    """Participants who co-lead an activity that had a session in the period (co-leading
-    has no dates of its own: those who co-lead it now)."""
-    return rows(_co_leaders(len(site_ids)), _between(site_ids, start, end)).scalar()
+def single_counts(sites: list[Site], period: Period, zone: str):
+    """The report's numbers that are one count each, in one statement of one row (each was a
+    statement of its own, four in all: about 35 µs each of running a statement, beside
+    SQLite's own work):
+    - registered and new: participants whose membership began before the period ended / in
+      it (active participants are counted by `participation`: each active person once, by
+      gender and age band; counting them again took a statement of its own, about 90 µs);
+    - seminars_held, actions_made, actions_done: dialogue seminars' sessions held, and the
+      agreed actions of dialogue seminars and workshops made and done in the period;
+    - co_leaders: participants who co-lead an activity that had a session in the period
+      (co-leading has no dates of its own: those who co-lead it now);
+    - goals_achieved: goals of the places' participants achieved in the period."""
+    values = {**_period_values(sites, period, zone), "now": utcnow()}
+    return rows(_single_counts(len(sites)), values).one()
+
+
+@statement
+def _single_counts(places: int):
+    joined, actions = _joined(places).subquery(), _actions(places).subquery()
+    return select(
+        joined.c.registered, joined.c.new,
+        _seminars_held(places).scalar_subquery().label("seminars_held"),
+        actions.c.made.label("actions_made"), actions.c.done.label("actions_done"),
+        _co_leaders(places).scalar_subquery().label("co_leaders"),
+        _goals_achieved(places).scalar_subquery().label("goals_achieved"),
+    ).select_from(joined.join(actions, true()))
 
 
 # -- bound values of the prebuilt statements -------------------------------------------------
@@ -136,7 +172,6 @@ def _between(site_ids, start: datetime, end: datetime, **more) -> dict:
     return {**site_values(site_ids), "start": start, "end": end, **more}
 
 
-@statement
 def _co_leaders(places: int):
     return select(func.count(distinct(activity_co_leader.c.user_id))).join(
         Activity, Activity.id == activity_co_leader.c.activity_id).where(
@@ -196,20 +231,14 @@ def _period_values(sites: list[Site], period: Period, zone: str) -> dict:
             **{f"edge_{i}": ends for i, _starts, ends in buckets(clamped, period.end, zone)}}
 
 
-def participant_counts(sites: list[Site], period: Period, zone: str, active: int) -> dict:
-    """`active`: the active participants, as many as `participation` counts (each once, by
-    gender and age band: every active person's id is a user's, erased people's ids are NULL
-    and not a participant's). Counting them again took a statement of its own, about 90 µs."""
-    registered, new = rows(_joined(len(sites)), _period_values(sites, period, zone)).one()
-    return {"registered": registered, "new": new, "active": active}
-
-
-@statement
 def _joined(places: int):
+    """Registered and new participants (see single_counts). `active` is as many as
+    `participation` counts: every active person's id is a user's, erased people's ids are
+    NULL and not a participant's."""
     joined = func.count(distinct(Membership.user_id))
-    return (select(joined.filter(Membership.created_at < bindparam("end")),
+    return (select(joined.filter(Membership.created_at < bindparam("end")).label("registered"),
                    joined.filter(Membership.created_at >= bindparam("start"),
-                                 Membership.created_at < bindparam("end")))
+                                 Membership.created_at < bindparam("end")).label("new"))
             .where(Membership.site_id.in_(_places(places)), Membership.role == Role.PARTICIPANT))
 
 
@@ -345,21 +374,6 @@ def _activities(places: int):
             .order_by(Activity.kind, Activity.title))
 
 
-def dialogue_counts(site_ids, start: datetime, end: datetime) -> dict:
-    """Dialogue seminars held (their sessions) and the agreed actions of dialogue seminars
-    and workshops made and done in the period, in one statement (two cost about 25 µs more)."""
-    values = _between(site_ids, start, end, now=utcnow())
-    held, made, done = rows(_dialogues(len(site_ids)), values).one()
-    return {"seminars_held": held, "actions_made": made, "actions_done": done}
-
-
-@statement
-def _dialogues(places: int):
-    """One row: seminar sessions held, actions made, actions done."""
-    actions = _actions(places).subquery()
-    return select(_seminars_held(places).scalar_subquery(), actions.c.made, actions.c.done)
-
-
 def _seminars_held(places: int):
     return (select(func.count()).select_from(Session)
             .join(Activity, Activity.id == Session.activity_id)
@@ -436,11 +450,6 @@ def _goals(places: int):
             .group_by(Goal.category, Goal.status).order_by(Goal.category, Goal.status))
 
 
-def goals_achieved(site_ids, start: datetime, end: datetime) -> int:
-    return rows(_goals_achieved(len(site_ids)), _between(site_ids, start, end)).scalar()
-
-
-@statement
 def _goals_achieved(places: int):
     return select(func.count()).select_from(Goal).where(
         _site_goals(places), Goal.status == GoalStatus.ACHIEVED,
