@@ -11,7 +11,7 @@ from portal.activities.models import KIND_NAMES
 from portal.employment.models import STATEMENT_TEXT
 from portal.feedback.models import FACE_NAMES, FACES
 from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
-from portal.i18n import format_day, page_catalog
+from portal.i18n import day_formatter, page_catalog
 from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
 from portal.reports.services import AGE_BANDS, GENDERS, Report, protect, share
 
@@ -62,6 +62,7 @@ def tables(report: Report) -> list[Table]:
         value = share(part, whole, limit)
         return "–" if value is None else f"{value} %"
 
+    month_name = day_formatter("yMMM")  # the language looked up once, not once a date
     p, m, t = report.participants, report.meetings, report.totals
     summary = Table("summary", _("Summary"), [_("Measure"), _("Number")], [
         [_("Participants registered"), n(p["registered"])],
@@ -86,10 +87,11 @@ def tables(report: Report) -> list[Table]:
     ])
     months = Table("participants", _("Participants per month"),
                    [_("Month"), _("New participants"), _("Active participants")],
-                   [[format_day(month, "yMMM"), n(new), n(active)]
+                   [[month_name(month), n(new), n(active)]
                     for month, new, active in report.per_month])
+    week_name = day_formatter("yMMMd")
     weeks = Table("attendance", _("Attendance per week"), [_("Week of"), _("Present")],
-                  [[format_day(week, "yMMMd"), n(present)] for week, present in report.per_week])
+                  [[week_name(week), n(present)] for week, present in report.per_week])
     kinds = {kind: str(name) for kind, name in KIND_NAMES.items()}  # translated once
     activities = Table("activities", _("Activities"), [
         _("Activity"), _("Type"), _("Sessions held"), _("Sessions cancelled"),
@@ -132,7 +134,7 @@ def tables(report: Report) -> list[Table]:
     texts = Table("sms", _("SMS per month"), [
         _("Month"), _("SMS sent"), _("Segments"), _("Of them, codes people asked for"),
         _("Codes sent after the budget was reached"), _("Not sent: budget reached")],
-        [[format_day(month, "yMMM"), sent, parts, codes, over, held]
+        [[month_name(month), sent, parts, codes, over, held]
          for month, sent, parts, held, codes, over in report.sms])
     return [summary, months, weeks, activities, circles, goals, meetings,
             participation_table(report, n), feedback, *employment_tables(report, n),
@@ -163,6 +165,7 @@ def employment_tables(report: Report, n) -> list[Table]:
     answered twice: a median of so few would single them out)."""
     _ = translator()
     e = report.employment
+    month_name = day_formatter("yMMM")
     work = Table("work", _("Work practice and interviews"), [_("Measure"), _("Number")], [
         [_("People in work practice"), n(e["in_practice"])],
         [_("Work practice completed"), n(e["completed"])],
@@ -173,7 +176,7 @@ def employment_tables(report: Report, n) -> list[Table]:
         _("Job within 3 months"), _("Job within 6 months"), _("Job within 12 months"),
         _("Education within 3 months"), _("Education within 6 months"),
         _("Education within 12 months")],
-        [[format_day(row["month"], "yMMM"), n(row["joined"]),
+        [[month_name(row["month"]), n(row["joined"]),
           *(n(row[f"{kind}_{months}"]) for kind in ("job", "education")
             for months in (3, 6, 12))] for row in e["exits"]])
     check_ins = e["check_ins"]

@@ -16,7 +16,7 @@ from portal.extensions import db, utcnow
 from portal.feedback import services as feedback
 from portal.feedback.models import faces
 from portal.forms import show_form
-from portal.i18n import _, format_day
+from portal.i18n import _, day_formatter
 from portal.notify import sms
 from portal.reports import services
 from portal.reports.charts import bar_chart
@@ -87,12 +87,13 @@ def _csv_links(query: dict, keys) -> dict[str, str]:
 def _charts(report) -> dict:
     """The trends as (title, [(short label, protected value)]) for the SVG charts."""
     limit = current_app.config["REPORT_SMALL_CELL"]
+    month_name, week_name = day_formatter("MMM"), day_formatter("Md")  # a year: 65 dates
     return {
         "participants": (_("Active participants per month"), [
-            (format_day(month, "MMM"), services.protect(active, limit))
+            (month_name(month), services.protect(active, limit))
             for month, _new, active in report.per_month]),
         "attendance": (_("Present per week"), [
-            (format_day(week, "Md"), services.protect(present, limit))
+            (week_name(week), services.protect(present, limit))
             for week, present in report.per_week]),
     }
 
