@@ -115,9 +115,12 @@ def exits_by_month(sites: list[Site], period: Period) -> list[dict]:
     months = {month: {"month": month, "joined": 0, **{
                   f"{kind}_{n}": 0 for kind in ("job", "education") for n in WITHIN_MONTHS}}
               for month in period.months()}
+    exited = {user_id for user_id, _kind in first_exit}  # few: the others only joined
     for user_id, day in joined.items():
         row = months[day.replace(day=1)]
         row["joined"] += 1
+        if user_id not in exited:
+            continue
         for kind in ("job", "education"):
             exit_on = first_exit.get((user_id, kind))
             for n in WITHIN_MONTHS:
