@@ -31,6 +31,7 @@ from sqlalchemy import (
     distinct,
     func,
     literal,
+    literal_column,
     select,
     true,
     union_all,
@@ -105,18 +106,20 @@ def build(sites: list[Site], period: Period) -> Report:
     textbook page with /work/ab.py, about 29 to 13 ms CPU on a loaded machine). They run
     prepared on SQLite (portal.speed._Prepared) because nothing in them is an expanding list:
     the places are plain bound values (reports/places.py), fixed statuses written into the SQL.
-    A month's report runs 20 of them (single_counts and employment.work_counts fold seven)."""
+    A month's report runs 19 of them (single_counts, participants_per_month and
+    employment.work_counts fold nine)."""
     site_ids = [s.id for s in sites]
     zone = sites[0].timezone
     start, end = period.utc(zone)
     activities = activity_rows(site_ids, start, end)
-    active = participation(sites, period, zone)
-    counted = single_counts(sites, period, zone)
+    values, kept = _period_values(sites, period, zone), _kept_months(sites, period, zone)
+    active = participation(len(sites), values, kept)
+    counted = single_counts(len(sites), values)
     return Report(
         sites=sites, period=period,
         participants={"registered": counted.registered, "new": counted.new,
                       "active": sum(active.values())},
-        per_month=participants_per_month(sites, period, zone),
+        per_month=participants_per_month(len(sites), period, values, kept),
         per_week=attendance_per_week(site_ids, period, zone),
         activities=activities, circles=circle_rows(site_ids, start, end),
         goals=goal_rows(site_ids, start, end),
@@ -138,7 +141,7 @@ def build(sites: list[Site], period: Period) -> Report:
         proposals=voice.figures(sites, period))
 
 
-def single_counts(sites: list[Site], period: Period, zone: str):
+def single_counts(places: int, values: dict):
     """The report's numbers that are one count each, in one statement of one row (each was a
     statement of its own, four in all: about 35 µs each of running a statement, beside
     SQLite's own work):
@@ -149,9 +152,9 @@ def single_counts(sites: list[Site], period: Period, zone: str):
       agreed actions of dialogue seminars and workshops made and done in the period;
     - co_leaders: participants who co-lead an activity that had a session in the period
       (co-leading has no dates of its own: those who co-lead it now);
-    - goals_achieved: goals of the places' participants achieved in the period."""
-    values = {**_period_values(sites, period, zone), "now": utcnow()}
-    return rows(_single_counts(len(sites)), values).one()
+    - goals_achieved: goals of the places' participants achieved in the period.
+    `values`: _period_values'."""
+    return rows(_single_counts(places), {**values, "now": utcnow()}).one()
 
 
 @statement
@@ -246,12 +249,11 @@ GENDERS = ("woman", "man", "other", "not_given")
 AGE_BANDS = ("under_15", "15_29", "30_49", "50_plus", "not_given")
 
 
-def participation(sites: list[Site], period: Period, zone: str) -> dict:
-    """Active participants by gender and age band, counted once each, in one query."""
+def participation(places: int, values: dict, kept: bool) -> dict:
+    """Active participants by gender and age band, counted once each, in one query.
+    `values`: _period_values'; `kept`: _kept_months'."""
     counts = dict.fromkeys(((g, b) for g in GENDERS for b in AGE_BANDS), 0)
-    kept = _kept_months(sites, period, zone)
-    for gender, age_band, number in rows(_participation(len(sites), kept),
-                                         _period_values(sites, period, zone)):
+    for gender, age_band, number in rows(_participation(places, kept), values):
         given = gender if gender in (Gender.WOMAN, Gender.MAN, Gender.OTHER) else "not_given"
         counts[str(given), age_band] += number
     return counts
@@ -288,30 +290,38 @@ def sms_per_month(site_ids: list[int], period: Period,
         months, sms.usage_per_part(site_ids, moments), strict=True)]
 
 
-def participants_per_month(sites: list[Site], period: Period,
-                          zone: str) -> list[tuple[date, int, int]]:
+def participants_per_month(places: int, period: Period, values: dict,
+                           kept: bool) -> list[tuple[date, int, int]]:
+    """New and active participants per month of the period, in one statement (two cost
+    about 35 µs more). `values`: _period_values' (computed once for the report's three
+    statements of participants: about 15 µs each for a month, more for a year)."""
     months = period.months()
-    values = _period_values(sites, period, zone)
-    new = dict(rows(_new_per_month(len(sites), len(months)), values).all())
-    kept = _kept_months(sites, period, zone)
-    active = dict(rows(_active_per_month(len(sites), kept, len(months)), values).all())
-    return [(m, new.get(i, 0), active.get(i, 0)) for i, m in enumerate(months)]
+    counts = {"new": {}, "active": {}}
+    for what, i, number in rows(_per_month(places, kept, len(months)), values):
+        counts[what][i] = number
+    return [(m, counts["new"].get(i, 0), counts["active"].get(i, 0))
+            for i, m in enumerate(months)]
 
 
 @statement
+def _per_month(places: int, kept: bool, months: int):
+    """(what, month index, people): "new" and "active" participants per month."""
+    return union_all(_new_per_month(places, months), _active_per_month(places, kept, months))
+
+
 def _new_per_month(places: int, months: int):
     joined = _bucket(Membership.created_at, months).label("i")
-    return (select(joined, func.count(distinct(Membership.user_id)))
+    return (select(literal_column("'new'").label("what"), joined,
+                   func.count(distinct(Membership.user_id)))
             .where(Membership.site_id.in_(_places(places)), Membership.role == Role.PARTICIPANT,
                    Membership.created_at >= bindparam("start"),
                    Membership.created_at < bindparam("end"))
             .group_by(joined))
 
 
-@statement
 def _active_per_month(places: int, kept: bool, months: int):
     seen = _active(places, kept, months)
-    return (select(seen.c.i, func.count(distinct(seen.c.user_id)))
+    return (select(literal_column("'active'"), seen.c.i, func.count(distinct(seen.c.user_id)))
             .where(seen.c.user_id.in_(_participants(places))).group_by(seen.c.i))
 
 
