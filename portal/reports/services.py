@@ -135,7 +135,8 @@ def build(sites: list[Site], period: Period) -> Report:
         dialogues={"seminars_held": counted.seminars_held, "actions_made": counted.actions_made,
                    "actions_done": counted.actions_done},
         participation=active,
-        feedback=answers.per_activity(site_ids, start, end),
+        feedback=answers.per_activity(site_ids, start, end, [
+            (a["id"], a["title"], a["present"]) for a in activities]),
         meetings_feedback=answers.meetings_summary(site_ids, start, end),
         co_leaders=counted.co_leaders,
         proposals=voice.figures(sites, period))
