@@ -249,16 +249,20 @@ def meetings_summary(site_ids: list[int], start: datetime, end: datetime) -> Sum
                       len(site_ids))
 
 
-def per_activity(site_ids: list[int], start: datetime, end: datetime) -> list[dict]:
+def per_activity(site_ids: list[int], start: datetime, end: datetime,
+                 present_marks=None) -> list[dict]:
     """For the reports: each activity whose sessions in [start, end) had someone present or
     an answer, with its answers per face, answers and present marks (raw numbers). Prebuilt
     statements (about 1 ms of SQLAlchemy saved per report); the present marks come with the
     activity's title (a third statement for the titles of those without answers, with an
-    expanding list of ids, cost about 80 µs)."""
+    expanding list of ids, cost about 80 µs). `present_marks`: (activity id, title, present marks)
+    of each activity with a session in the period, when the caller has read them already
+    (the reports' activity rows): one statement less, about 50 µs."""
     parameters = {**_place_values(site_ids), "start": start, "end": end}
+    if present_marks is None:
+        present_marks = speed.rows(_present_per_activity(len(site_ids)), parameters)
     present, titles = {}, {}
-    for activity_id, title, marks in speed.rows(_present_per_activity(len(site_ids)),
-                                                parameters):
+    for activity_id, title, marks in present_marks:
         present[activity_id] = marks
         if marks:
             titles[activity_id] = title

@@ -52,24 +52,32 @@ def figures(sites: list[Site], period: Period) -> dict:
 # statements went from about 2.8 to 0.8 ms CPU per month report.
 
 def work_counts(site_ids: list[int], period: Period) -> dict:
+    """People in work practice, placements completed and job interviews, in one statement
+    (two cost about 35 µs more)."""
     values = {**site_values(site_ids), "first": period.start, "last": period.last_day}
-    in_practice, completed = rows(_placements(len(site_ids)), values).one()
-    interviews = rows(_interviews(len(site_ids)), values).scalar()
+    in_practice, completed, interviews = rows(_work(len(site_ids)), values).one()
     return {"in_practice": in_practice, "completed": completed, "interviews": interviews}
 
 
 @statement
+def _work(places: int):
+    """One row: people in work practice, placements completed, job interviews."""
+    placements = _placements(places).subquery()
+    return select(placements.c.in_practice, placements.c.completed,
+                  _interviews(places).scalar_subquery())
+
+
 def _placements(places: int):
     first, last = bindparam("first"), bindparam("last")
     return (select(func.count(distinct(Placement.participant_id)).filter(
                        Placement.status.in_(written(BEGUN)), Placement.starts_on <= last,
-                       Placement.ends_on >= first),
+                       Placement.ends_on >= first).label("in_practice"),
                    func.count().filter(Placement.status == PlacementStatus.COMPLETED,
-                                       Placement.ends_on >= first, Placement.ends_on <= last))
+                                       Placement.ends_on >= first, Placement.ends_on <= last)
+                   .label("completed"))
             .where(Placement.site_id.in_(_places(places))))
 
 
-@statement
 def _interviews(places: int):
     return select(func.count()).select_from(Interview).where(
         Interview.site_id.in_(_places(places)), Interview.on_date >= bindparam("first"),
@@ -107,9 +115,12 @@ def exits_by_month(sites: list[Site], period: Period) -> list[dict]:
     months = {month: {"month": month, "joined": 0, **{
                   f"{kind}_{n}": 0 for kind in ("job", "education") for n in WITHIN_MONTHS}}
               for month in period.months()}
+    exited = {user_id for user_id, _kind in first_exit}  # few: the others only joined
     for user_id, day in joined.items():
         row = months[day.replace(day=1)]
         row["joined"] += 1
+        if user_id not in exited:
+            continue
         for kind in ("job", "education"):
             exit_on = first_exit.get((user_id, kind))
             for n in WITHIN_MONTHS:

@@ -23,7 +23,19 @@ person anonymises their account rather than removing the rows (see the privacy i
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 
-from sqlalchemy import Integer, and_, bindparam, case, distinct, func, literal, select, union_all
+from sqlalchemy import (
+    Integer,
+    and_,
+    bindparam,
+    case,
+    distinct,
+    func,
+    literal,
+    literal_column,
+    select,
+    true,
+    union_all,
+)
 
 from portal import work
 from portal.accounts.models import Gender, Membership, Role, Site, User
@@ -57,8 +69,16 @@ def report_sites(user: User) -> list[Site]:
     if not user.is_authenticated:
         return []
     if user.is_admin:
-        return list(db.session.scalars(select(Site).order_by(Site.name)))
+        return list(db.session.scalars(_every_site()))
     return sorted(user.sites_where(Role.COORDINATOR), key=lambda s: s.name)
+
+
+@statement
+def _every_site():
+    """Every meeting place by name, for administrators: prebuilt (built on every request,
+    the statement cost about 30 µs more of SQLAlchemy construction and cache key: 110 →
+    80 µs for the demo's three places)."""
+    return select(Site).order_by(Site.name)
 
 
 @dataclass
@@ -94,20 +114,24 @@ def build(sites: list[Site], period: Period) -> Report:
     textbook page with /work/ab.py, about 29 to 13 ms CPU on a loaded machine). They run
     prepared on SQLite (portal.speed._Prepared) because nothing in them is an expanding list:
     the places are plain bound values (reports/places.py), fixed statuses written into the SQL.
-    A month's report runs about 24 of them."""
+    A month's report runs 19 of them (single_counts, participants_per_month and
+    employment.work_counts fold nine)."""
     site_ids = [s.id for s in sites]
     zone = sites[0].timezone
     start, end = period.utc(zone)
     activities = activity_rows(site_ids, start, end)
-    active = participation(sites, period, zone)
+    values, kept = _period_values(sites, period, zone), _kept_months(sites, period, zone)
+    active = participation(len(sites), values, kept)
+    counted = single_counts(len(sites), values)
     return Report(
         sites=sites, period=period,
-        participants=participant_counts(sites, period, zone, sum(active.values())),
-        per_month=participants_per_month(sites, period, zone),
+        participants={"registered": counted.registered, "new": counted.new,
+                      "active": sum(active.values())},
+        per_month=participants_per_month(len(sites), period, values, kept),
         per_week=attendance_per_week(site_ids, period, zone),
         activities=activities, circles=circle_rows(site_ids, start, end),
         goals=goal_rows(site_ids, start, end),
-        goals_achieved=goals_achieved(site_ids, start, end),
+        goals_achieved=counted.goals_achieved,
         meetings=meeting_counts(site_ids, start, end),
         sms=sms_per_month(site_ids, period, zone),
         totals={"held": sum(a["held"] for a in activities),
@@ -116,18 +140,42 @@ def build(sites: list[Site], period: Period) -> Report:
                 "shifts_filled": sum(a["shifts_filled"] for a in activities),
                 "shifts_missing": sum(a["shifts_missing"] for a in activities)},
         employment=road_to_work.figures(sites, period),
-        dialogues=dialogue_counts(site_ids, start, end),
+        dialogues={"seminars_held": counted.seminars_held, "actions_made": counted.actions_made,
+                   "actions_done": counted.actions_done},
         participation=active,
-        feedback=answers.per_activity(site_ids, start, end),
+        feedback=answers.per_activity(site_ids, start, end, [
+            (a["id"], a["title"], a["present"]) for a in activities]),
         meetings_feedback=answers.meetings_summary(site_ids, start, end),
-        co_leaders=co_leader_count(site_ids, start, end),
+        co_leaders=counted.co_leaders,
         proposals=voice.figures(sites, period))
 
 
-def co_leader_count(site_ids, start: datetime, end: datetime) -> int:
-    """Participants who co-lead an activity that had a session in the period (co-leading
-    has no dates of its own: those who co-lead it now)."""
-    return rows(_co_leaders(len(site_ids)), _between(site_ids, start, end)).scalar()
+def single_counts(places: int, values: dict):
+    """The report's numbers that are one count each, in one statement of one row (each was a
+    statement of its own, four in all: about 35 µs each of running a statement, beside
+    SQLite's own work):
+    - registered and new: participants whose membership began before the period ended / in
+      it (active participants are counted by `participation`: each active person once, by
+      gender and age band; counting them again took a statement of its own, about 90 µs);
+    - seminars_held, actions_made, actions_done: dialogue seminars' sessions held, and the
+      agreed actions of dialogue seminars and workshops made and done in the period;
+    - co_leaders: participants who co-lead an activity that had a session in the period
+      (co-leading has no dates of its own: those who co-lead it now);
+    - goals_achieved: goals of the places' participants achieved in the period.
+    `values`: _period_values'."""
+    return rows(_single_counts(places), {**values, "now": utcnow()}).one()
+
+
+@statement
+def _single_counts(places: int):
+    joined, actions = _joined(places).subquery(), _actions(places).subquery()
+    return select(
+        joined.c.registered, joined.c.new,
+        _seminars_held(places).scalar_subquery().label("seminars_held"),
+        actions.c.made.label("actions_made"), actions.c.done.label("actions_done"),
+        _co_leaders(places).scalar_subquery().label("co_leaders"),
+        _goals_achieved(places).scalar_subquery().label("goals_achieved"),
+    ).select_from(joined.join(actions, true()))
 
 
 # -- bound values of the prebuilt statements -------------------------------------------------
@@ -136,7 +184,6 @@ def _between(site_ids, start: datetime, end: datetime, **more) -> dict:
     return {**site_values(site_ids), "start": start, "end": end, **more}
 
 
-@statement
 def _co_leaders(places: int):
     return select(func.count(distinct(activity_co_leader.c.user_id))).join(
         Activity, Activity.id == activity_co_leader.c.activity_id).where(
@@ -196,20 +243,14 @@ def _period_values(sites: list[Site], period: Period, zone: str) -> dict:
             **{f"edge_{i}": ends for i, _starts, ends in buckets(clamped, period.end, zone)}}
 
 
-def participant_counts(sites: list[Site], period: Period, zone: str, active: int) -> dict:
-    """`active`: the active participants, as many as `participation` counts (each once, by
-    gender and age band: every active person's id is a user's, erased people's ids are NULL
-    and not a participant's). Counting them again took a statement of its own, about 90 µs."""
-    registered, new = rows(_joined(len(sites)), _period_values(sites, period, zone)).one()
-    return {"registered": registered, "new": new, "active": active}
-
-
-@statement
 def _joined(places: int):
+    """Registered and new participants (see single_counts). `active` is as many as
+    `participation` counts: every active person's id is a user's, erased people's ids are
+    NULL and not a participant's."""
     joined = func.count(distinct(Membership.user_id))
-    return (select(joined.filter(Membership.created_at < bindparam("end")),
+    return (select(joined.filter(Membership.created_at < bindparam("end")).label("registered"),
                    joined.filter(Membership.created_at >= bindparam("start"),
-                                 Membership.created_at < bindparam("end")))
+                                 Membership.created_at < bindparam("end")).label("new"))
             .where(Membership.site_id.in_(_places(places)), Membership.role == Role.PARTICIPANT))
 
 
@@ -217,12 +258,11 @@ GENDERS = ("woman", "man", "other", "not_given")
 AGE_BANDS = ("under_15", "15_29", "30_49", "50_plus", "not_given")
 
 
-def participation(sites: list[Site], period: Period, zone: str) -> dict:
-    """Active participants by gender and age band, counted once each, in one query."""
+def participation(places: int, values: dict, kept: bool) -> dict:
+    """Active participants by gender and age band, counted once each, in one query.
+    `values`: _period_values'; `kept`: _kept_months'."""
     counts = dict.fromkeys(((g, b) for g in GENDERS for b in AGE_BANDS), 0)
-    kept = _kept_months(sites, period, zone)
-    for gender, age_band, number in rows(_participation(len(sites), kept),
-                                         _period_values(sites, period, zone)):
+    for gender, age_band, number in rows(_participation(places, kept), values):
         given = gender if gender in (Gender.WOMAN, Gender.MAN, Gender.OTHER) else "not_given"
         counts[str(given), age_band] += number
     return counts
@@ -259,30 +299,38 @@ def sms_per_month(site_ids: list[int], period: Period,
         months, sms.usage_per_part(site_ids, moments), strict=True)]
 
 
-def participants_per_month(sites: list[Site], period: Period,
-                          zone: str) -> list[tuple[date, int, int]]:
+def participants_per_month(places: int, period: Period, values: dict,
+                           kept: bool) -> list[tuple[date, int, int]]:
+    """New and active participants per month of the period, in one statement (two cost
+    about 35 µs more). `values`: _period_values' (computed once for the report's three
+    statements of participants: about 15 µs each for a month, more for a year)."""
     months = period.months()
-    values = _period_values(sites, period, zone)
-    new = dict(rows(_new_per_month(len(sites), len(months)), values).all())
-    kept = _kept_months(sites, period, zone)
-    active = dict(rows(_active_per_month(len(sites), kept, len(months)), values).all())
-    return [(m, new.get(i, 0), active.get(i, 0)) for i, m in enumerate(months)]
+    counts = {"new": {}, "active": {}}
+    for what, i, number in rows(_per_month(places, kept, len(months)), values):
+        counts[what][i] = number
+    return [(m, counts["new"].get(i, 0), counts["active"].get(i, 0))
+            for i, m in enumerate(months)]
 
 
 @statement
+def _per_month(places: int, kept: bool, months: int):
+    """(what, month index, people): "new" and "active" participants per month."""
+    return union_all(_new_per_month(places, months), _active_per_month(places, kept, months))
+
+
 def _new_per_month(places: int, months: int):
     joined = _bucket(Membership.created_at, months).label("i")
-    return (select(joined, func.count(distinct(Membership.user_id)))
+    return (select(literal_column("'new'").label("what"), joined,
+                   func.count(distinct(Membership.user_id)))
             .where(Membership.site_id.in_(_places(places)), Membership.role == Role.PARTICIPANT,
                    Membership.created_at >= bindparam("start"),
                    Membership.created_at < bindparam("end"))
             .group_by(joined))
 
 
-@statement
 def _active_per_month(places: int, kept: bool, months: int):
     seen = _active(places, kept, months)
-    return (select(seen.c.i, func.count(distinct(seen.c.user_id)))
+    return (select(literal_column("'active'"), seen.c.i, func.count(distinct(seen.c.user_id)))
             .where(seen.c.user_id.in_(_participants(places))).group_by(seen.c.i))
 
 
@@ -343,21 +391,6 @@ def _activities(places: int):
             .where(Activity.site_id.in_(_places(places)), in_period)
             .group_by(Activity.id, Activity.title, Activity.kind, Activity.site_id)
             .order_by(Activity.kind, Activity.title))
-
-
-def dialogue_counts(site_ids, start: datetime, end: datetime) -> dict:
-    """Dialogue seminars held (their sessions) and the agreed actions of dialogue seminars
-    and workshops made and done in the period, in one statement (two cost about 25 µs more)."""
-    values = _between(site_ids, start, end, now=utcnow())
-    held, made, done = rows(_dialogues(len(site_ids)), values).one()
-    return {"seminars_held": held, "actions_made": made, "actions_done": done}
-
-
-@statement
-def _dialogues(places: int):
-    """One row: seminar sessions held, actions made, actions done."""
-    actions = _actions(places).subquery()
-    return select(_seminars_held(places).scalar_subquery(), actions.c.made, actions.c.done)
 
 
 def _seminars_held(places: int):
@@ -436,11 +469,6 @@ def _goals(places: int):
             .group_by(Goal.category, Goal.status).order_by(Goal.category, Goal.status))
 
 
-def goals_achieved(site_ids, start: datetime, end: datetime) -> int:
-    return rows(_goals_achieved(len(site_ids)), _between(site_ids, start, end)).scalar()
-
-
-@statement
 def _goals_achieved(places: int):
     return select(func.count()).select_from(Goal).where(
         _site_goals(places), Goal.status == GoalStatus.ACHIEVED,

@@ -16,9 +16,10 @@ from portal.extensions import db, utcnow
 from portal.feedback import services as feedback
 from portal.feedback.models import faces
 from portal.forms import show_form
-from portal.i18n import _, format_day
+from portal.i18n import _, day_formatter
 from portal.notify import sms
 from portal.reports import services
+from portal.reports.charts import bar_chart
 from portal.reports.forms import PERIOD_NAMES, ReportForm, SmsBudgetForm
 from portal.reports.periods import period_for
 from portal.reports.tables import tables
@@ -68,7 +69,7 @@ def index():
     shown = {t.key: t for t in tables(report)}
     query = _query(form, period)
     return render("reports/index.html", "reports/_report.html", form=form, report=report,
-                  tables=shown, charts=_charts(report),
+                  tables=shown, charts=_charts(report), bar_chart=bar_chart,
                   previous=_query(form, period.shifted(-1)),
                   following=_query(form, period.shifted(1)), query=query,
                   csv_links=_csv_links(query, shown))
@@ -86,12 +87,13 @@ def _csv_links(query: dict, keys) -> dict[str, str]:
 def _charts(report) -> dict:
     """The trends as (title, [(short label, protected value)]) for the SVG charts."""
     limit = current_app.config["REPORT_SMALL_CELL"]
+    month_name, week_name = day_formatter("MMM"), day_formatter("Md")  # a year: 65 dates
     return {
         "participants": (_("Active participants per month"), [
-            (format_day(month, "MMM"), services.protect(active, limit))
+            (month_name(month), services.protect(active, limit))
             for month, _new, active in report.per_month]),
         "attendance": (_("Present per week"), [
-            (format_day(week, "Md"), services.protect(present, limit))
+            (week_name(week), services.protect(present, limit))
             for week, present in report.per_week]),
     }
 
