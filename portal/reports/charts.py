@@ -1,5 +1,5 @@
-"""The report's bar charts, drawn in Python: the same SVG as the `bar_chart` macro
-(templates/macros/charts.html), byte for byte (tests/reports/test_charts.py compares them).
+"""The report's bar charts, drawn in Python: the same SVG as the Jinja macro it replaced, byte
+for byte (tests/reports/test_charts.py keeps the macro and compares them).
 Drawn by the macro, the month's two charts cost about 0.3 ms of the report page, and a year's
 (12 months, 53 weeks) more: each bar is a dozen filter calls and `set`s in Jinja.
 
