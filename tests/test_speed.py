@@ -73,7 +73,10 @@ def test_a_union_with_a_typed_null_reads_dates(make_user):
     db.session.add(TimeOff(host_id=host.id, first_day=date(2026, 12, 24),
                            last_day=date(2026, 12, 26)))
     db.session.flush()
-    mine, theirs, _ = both_ways(_days(), {"host_id": host.id})
+    mine, theirs, short = both_ways(_days(), {"host_id": host.id})
+    assert short == (db.engine.dialect.name == "sqlite")
+    if short:  # its one parameter twice in the SQL, converted once
+        assert speed._PREPARED[id(_days())].positions == [0, 0]
     assert mine == theirs
     assert sorted(row.day is None for row in mine) == [False, True]
     assert date(2026, 12, 24) in [row.day for row in mine]
