@@ -164,11 +164,14 @@ def test_policy_for_a_list_judges_each_set_of_memberships_once_with_the_same_rul
                 actor, target)
             assert rule.may_erase(ident, None, target.memberships) is policy.may_erase(
                 actor, target)
+            assert rule.actions(ident, None, target.memberships) == (
+                policy.may_act_on(actor, target), policy.may_erase(actor, target))
         assert not rule.may_act_on(1, None, actor.memberships)
         assert not rule.may_erase(1, None, actor.memberships)
         erased = person(99, {"A": "participant"}, erased=True)
         assert not rule.may_act_on(99, erased.erased_at, erased.memberships)
         assert not rule.may_erase(99, erased.erased_at, erased.memberships)
+        assert rule.actions(99, erased.erased_at, erased.memberships) == (False, False)
 
 
 @pytest.mark.parametrize("places", [C_A, ADMIN, {"A": "volunteer"}])

@@ -121,6 +121,12 @@ class ListRule:
         acts, rank = self._judge(person_id, erased_at, memberships)
         return acts and rank == ROLE_RANK[Role.PARTICIPANT]
 
+    def actions(self, person_id: int, erased_at, memberships) -> tuple[bool, bool]:
+        """(`may_act_on`, `may_erase`) from one judgement, for a list that offers both (the
+        members list: one call a person, not two)."""
+        acts, rank = self._judge(person_id, erased_at, memberships)
+        return acts, acts and rank == ROLE_RANK[Role.PARTICIPANT]
+
     def _judge(self, person_id: int, erased_at, memberships) -> tuple[bool, int | None]:
         """(may act on them, their rank)."""
         if not _may_act_on_anyone(self.actor, person_id, erased_at):
