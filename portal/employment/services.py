@@ -22,7 +22,6 @@ from sqlalchemy.engine import Row
 from portal import speed
 from portal.accounts import policy
 from portal.accounts.models import Membership, Role, Site, User
-from portal.accounts.services import Place
 from portal.activities.models import Activity, Attendance, AttendanceStatus, Session
 from portal.audit.models import record
 from portal.audit.services import note_read
@@ -634,13 +633,13 @@ def people_at(actor: User, site: Site) -> list[PersonRow]:
     their memberships, a row per membership (three statements, not four: about 0.1 ms),
     each row unpacked once rather than read by name."""
     place = {"site_id": site.id}
-    found: list[tuple[Person, list[Place]]] = []  # each person, their memberships anywhere
+    found: list[tuple[Person, list[policy.Place]]] = []  # each person, their memberships anywhere
     shown = None
     for user_id, name, site_id, role in speed.rows(_participants_statement(), place):
         if user_id != shown:
             shown, memberships = user_id, []
             found.append((Person(user_id, name), memberships))
-        memberships.append(Place(site_id, role))
+        memberships.append(policy.Place(site_id, role))
     rule = policy.ListRule(actor)  # each distinct set of memberships judged once
     people = [person for person, memberships in found
               if rule.may_act_on(person.id, None, memberships)]
