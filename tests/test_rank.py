@@ -154,7 +154,8 @@ def test_policy_for_a_list_is_the_same_rule(actor, target, acts, erases):
 
 def test_policy_for_a_list_judges_each_set_of_memberships_once_with_the_same_rule():
     """ListRule keeps its answer by places and roles: every target of ACT_ON, in one list
-    twice over (two people each), the actor among them and an erased account."""
+    twice over (two people each), the actor among them and an erased account; memberships
+    given as objects or as plain `Place`s (the lists' rows)."""
     for actor_places in {tuple(actor.items()) for actor, *_ in ACT_ON}:
         actor = person(1, dict(actor_places))
         rule = policy.ListRule(actor)
@@ -164,11 +165,17 @@ def test_policy_for_a_list_judges_each_set_of_memberships_once_with_the_same_rul
                 actor, target)
             assert rule.may_erase(ident, None, target.memberships) is policy.may_erase(
                 actor, target)
+            assert rule.actions(ident, None, target.memberships) == (
+                policy.may_act_on(actor, target), policy.may_erase(actor, target))
+            places = [policy.Place(m.site_id, m.role) for m in target.memberships]
+            assert rule.actions(ident, None, places) == (
+                policy.may_act_on(actor, target), policy.may_erase(actor, target))
         assert not rule.may_act_on(1, None, actor.memberships)
         assert not rule.may_erase(1, None, actor.memberships)
         erased = person(99, {"A": "participant"}, erased=True)
         assert not rule.may_act_on(99, erased.erased_at, erased.memberships)
         assert not rule.may_erase(99, erased.erased_at, erased.memberships)
+        assert rule.actions(99, erased.erased_at, erased.memberships) == (False, False)
 
 
 @pytest.mark.parametrize("places", [C_A, ADMIN, {"A": "volunteer"}])

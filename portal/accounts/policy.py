@@ -29,9 +29,17 @@ and `may_erase_member` (or `ListRule`'s, which judges each distinct set of membe
 instead of loading User objects: the same rule, without the ORM's objects (a list of 50–200
 people)."""
 
+from typing import NamedTuple
+
 from portal.accounts.models import ROLE_RANK, STAFF_ROLES, Invitation, Role, Site, User
 
 NO_AUTHORITY = -1  # below every rank
+
+
+class Place(NamedTuple):
+    """One of a person's memberships anywhere, as the rule reads it (a list's plain rows)."""
+    site_id: int
+    role: str
 
 
 def rank(person: User) -> int:
@@ -121,11 +129,19 @@ class ListRule:
         acts, rank = self._judge(person_id, erased_at, memberships)
         return acts and rank == ROLE_RANK[Role.PARTICIPANT]
 
+    def actions(self, person_id: int, erased_at, memberships) -> tuple[bool, bool]:
+        """(`may_act_on`, `may_erase`) from one judgement, for a list that offers both (the
+        members list: one call a person, not two)."""
+        acts, rank = self._judge(person_id, erased_at, memberships)
+        return acts, acts and rank == ROLE_RANK[Role.PARTICIPANT]
+
     def _judge(self, person_id: int, erased_at, memberships) -> tuple[bool, int | None]:
         """(may act on them, their rank)."""
         if not _may_act_on_anyone(self.actor, person_id, erased_at):
             return False, None
-        key = tuple((m.site_id, m.role) for m in memberships)
+        # `Place`s are their own key (about 1 µs less a person than building it)
+        key = (tuple(memberships) if memberships and type(memberships[0]) is Place
+               else tuple([(m.site_id, m.role) for m in memberships]))
         judged = self._judged.get(key)
         if judged is None:
             rank = _rank(memberships)

@@ -6,6 +6,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 import phonenumbers
 from argon2 import PasswordHasher
@@ -535,17 +536,17 @@ def revoke_invitation(staff: User, invitation: Invitation) -> None:
     invitation.expires_at = utcnow()
 
 
-@dataclass
-class Member:
+class Member(NamedTuple):
     """A person on a place's list of members: plain columns, and their memberships everywhere
-    as rows (user_id, site_id, role), which the rank rule reads (policy.*_member)."""
+    (`policy.Place`s), which the rank rule reads. A named tuple: the list's template unpacks each
+    one in its loop instead of reading seven attributes through Jinja (about 0.3 µs each)."""
     user_id: int
     display_name: str
     phone: str | None
     email: str | None
     erased_at: object
     role: Role
-    memberships: list
+    memberships: list[policy.Place]
 
 
 def members(site: Site, query: str = "", limit: int = 50) -> list[Member]:
@@ -553,16 +554,20 @@ def members(site: Site, query: str = "", limit: int = 50) -> list[Member]:
     One statement of plain rows built once per process, a row per membership of each person
     shown (no User, Membership and joined Site objects: 50 people's page about 3× cheaper;
     one statement, not a second one with the people's ids in an IN list, which SQLAlchemy
-    writes out again on every run: 0.58 → 0.3 ms)."""
+    writes out again on every run: 0.58 → 0.3 ms). Each row unpacked once, not read by name
+    (a Row finds a name in Python: eight a row; 50 people 0.34 → 0.25 ms)."""
     parameters = {"site_id": site.id, "limit": limit}
     if query:
         parameters["like"] = f"%{query.lower()}%"
     found: list[Member] = []
-    for row in speed.rows(_members_statement(bool(query)), parameters):
-        if not found or found[-1].user_id != row.user_id:
-            found.append(Member(row.user_id, row.display_name, row.phone, row.email,
-                                row.erased_at, row.role_here, []))
-        found[-1].memberships.append(row)  # its site_id and role: a membership anywhere
+    shown = None
+    for user_id, name, phone_number, email, erased_at, role_here, site_id, role in speed.rows(
+            _members_statement(bool(query)), parameters):
+        if user_id != shown:
+            shown, memberships = user_id, []
+            found.append(Member(user_id, name, phone_number, email, erased_at, role_here,
+                                memberships))
+        memberships.append(policy.Place(site_id, role))
     return found
 
 

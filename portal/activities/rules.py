@@ -81,18 +81,21 @@ class CircleStatus:
     unreported: dict[int, str] = field(default_factory=dict)  # evaluate: held, not reported
 
 
-def evaluate(activity: Activity) -> CircleStatus | None:
+def evaluate(activity: Activity, sessions: list | None = None) -> CircleStatus | None:
     """The circle against its rule set, from four statements of plain rows built once per
     process, as `funder_list` reads them: the rule set, the scheduled sessions, the marks of
     those present at a held one, the people enrolled (id, display_name, birth_year) — not the
     rule set's lazy load, the enrolled as User objects and the marks by a list of session ids
-    rewritten at each run (a coordinator's activity page: about 0.4 ms of its 4.2)."""
+    rewritten at each run (a coordinator's activity page: about 0.4 ms of its 4.2).
+    `sessions`: the scheduled sessions as `_sessions_statement` gives them (with at least its
+    columns), when the caller read them already (the activity page, with its own rows)."""
     if activity.rule_set_id is None:
         return None
     now = utcnow()
     circle = {"activity_id": activity.id, "now": now}
     rule_set = speed.records(speed.rows(_rule_set_statement(), {"id": activity.rule_set_id}))[0]
-    sessions = speed.records(speed.rows(_sessions_statement(), circle))
+    if sessions is None:
+        sessions = speed.records(speed.rows(_sessions_statement(), circle))
     enrolled = speed.rows(_enrolled_statement(), circle).all()
     marks = speed.rows(_circle_marks_statement(), circle).all()
     return _status(rule_set, sessions, enrolled, marks, now)

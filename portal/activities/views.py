@@ -159,11 +159,16 @@ def _row_words() -> dict:
 def show(activity_id):
     activity = visible_activity(activity_id)
     context = _participation_context(activity)
-    sessions, recent = services.session_rows(activity, recent=context["can_take_attendance"])
+    recent, status = context["can_take_attendance"], None
+    if context["can_lead"] and activity.rule_set_id is not None:
+        # The rows and the rules' scheduled sessions from one statement (not three)
+        sessions, recent, scheduled = services.session_rows_and_schedule(activity, recent)
+        status = rules.evaluate(activity, scheduled)
+    else:
+        sessions, recent = services.session_rows(activity, recent)
     hosts = services.hosts_of([s.id for s in sessions + recent]) if activity.is_cafe else {}
     return render("activities/show.html", "activities/_participation.html",
-                  sessions=sessions, recent=recent, hosts=hosts,
-                  rules=rules.evaluate(activity) if context["can_lead"] else None,
+                  sessions=sessions, recent=recent, hosts=hosts, rules=status,
                   parts=pages.parts(current_user, activity),
                   **context, **names())
 

@@ -13,6 +13,7 @@ Who may do what (the same policy as the rest, portal/accounts/policy.py):
 import secrets
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, or_, select
@@ -616,9 +617,16 @@ def trend(person: User) -> list[CheckIn]:
 
 # -- staff overview ----------------------------------------------------------------------------
 
-@dataclass
-class PersonRow:
-    person: Row  # id, display_name (and one of their memberships)
+class Person(NamedTuple):
+    id: int
+    display_name: str
+
+
+class PersonRow(NamedTuple):
+    """A row of the place's list. Named tuples, not a dataclass and Rows: the list's template
+    unpacks each in its loop instead of reading attributes through Jinja, and a Row finds
+    an attribute by its name in Python (74 people: about 0.1 ms of the page together)."""
+    person: Person
     status: Row | None  # kind, on_date, confirmed_at (as current_outcome reads them)
     placement: Row | None  # role
     unconfirmed: int = 0
@@ -630,13 +638,16 @@ def people_at(actor: User, site: Site) -> list[PersonRow]:
     place and built once per process, the rank rule applied to each person's memberships as
     rows: no User, Membership (with its joined Site), Outcome or Placement objects, and no
     statement per person (74 people in the demo: 26.7 → about 2 ms). The people come with
-    their memberships, a row per membership (three statements, not four: about 0.1 ms)."""
+    their memberships, a row per membership (three statements, not four: about 0.1 ms),
+    each row unpacked once rather than read by name."""
     place = {"site_id": site.id}
-    found: list[tuple[Row, list[Row]]] = []  # each person's first row, all their rows
-    for row in speed.rows(_participants_statement(), place):
-        if not found or found[-1][0].id != row.id:
-            found.append((row, []))
-        found[-1][1].append(row)
+    found: list[tuple[Person, list[policy.Place]]] = []  # each person, their memberships anywhere
+    shown = None
+    for user_id, name, site_id, role in speed.rows(_participants_statement(), place):
+        if user_id != shown:
+            shown, memberships = user_id, []
+            found.append((Person(user_id, name), memberships))
+        memberships.append(policy.Place(site_id, role))
     rule = policy.ListRule(actor)  # each distinct set of memberships judged once
     people = [person for person, memberships in found
               if rule.may_act_on(person.id, None, memberships)]
@@ -648,7 +659,7 @@ def people_at(actor: User, site: Site) -> list[PersonRow]:
     return [_person_row(p, outcomes.get(p.id), placements.get(p.id)) for p in people]
 
 
-def _person_row(person: Row, outcomes: list[Row] | None, placement: Row | None) -> PersonRow:
+def _person_row(person: Person, outcomes: list[Row] | None, placement: Row | None) -> PersonRow:
     if not outcomes:  # most people of a place: nothing to work out
         return PersonRow(person, None, placement)
     return PersonRow(person, current_outcome(outcomes), placement,

@@ -14,6 +14,7 @@ from wtforms.fields.choices import SelectChoice
 from portal import work
 from portal.accounts import policy
 from portal.accounts.models import Site, User
+from portal.accounts.staff import link_around_id
 from portal.audit.services import note_read
 from portal.employment import pdf, services
 from portal.employment.forms import (
@@ -182,7 +183,7 @@ def people(site_id):
     rows = services.people_at(current_user._get_current_object(), site)
     note_read(current_user, "employment.list", "site", site.id)
     return render("employment/people.html", site=site, rows=rows,
-                  **names())
+                  person_link=link_around_id("employment.person", "user_id"), **names())
 
 
 def _outcome_form(form_class, site_id: int | None, **kwargs):

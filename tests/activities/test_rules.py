@@ -180,3 +180,32 @@ def test_attendance_list_page_csv_and_permissions(client, make_circle, make_user
     login_as()
     assert client.get(f"/activities/{circle.id}/attendance-list").status_code == 403
     assert "Funding rules" not in client.get(f"/activities/{circle.id}").text
+
+
+def test_the_activity_pages_one_read_of_sessions_gives_what_the_three_reads_give(make_circle):
+    """session_rows_and_schedule (a leader's page of a circle with a rule set) gives the same
+    rows in the same order as session_rows and evaluate's own read of the scheduled sessions:
+    with cancelled sessions, two starting at the same time, earlier ones within and beyond 28
+    days and more than eight ahead."""
+    from portal import speed
+    from portal.activities.models import SessionStatus
+
+    circle, sessions = make_circle("NO", [90] * 8, days_ago_first=45, future=10)
+    sessions[6].status = sessions[9].status = SessionStatus.CANCELLED
+    for twin in (sessions[5], sessions[12]):
+        db.session.add(Session(activity_id=circle.id, starts_at=twin.starts_at,
+                               ends_at=twin.ends_at, place="twin"))
+    db.session.commit()
+    for recent in (True, False):
+        upcoming, earlier = services.session_rows(circle, recent)
+        rows, ended, scheduled = services.session_rows_and_schedule(circle, recent)
+        assert [tuple(row)[:7] for row in rows] == [tuple(row) for row in upcoming]
+        assert [tuple(row)[:7] for row in ended] == [tuple(row) for row in earlier]
+        assert len(upcoming) == 8 and len(earlier) == (5 if recent else 0)
+    own = speed.records(speed.rows(rules._sessions_statement(), {"activity_id": circle.id}))
+    assert [(s.id, s.starts_at, s.ends_at, s.local_start) for s in scheduled] == [
+        tuple(s) for s in own]
+    fields = ("held", "planned", "units_held", "units_planned", "enrolled", "counted", "state",
+              "problems", "unreported")
+    given, read = rules.evaluate(circle, scheduled), rules.evaluate(circle)
+    assert [getattr(given, f) for f in fields] == [getattr(read, f) for f in fields]
