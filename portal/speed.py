@@ -9,8 +9,8 @@ logged-in pages get slower by about what its line says:
   checked once per worker (about 80–100 µs of HMAC and JSON per logged-in request).
 - `links` and `assets`: `url_for` for templates, remembered for links whose arguments are all
   ids, and static URLs with a content hash (a page with a list builds the same link for every
-  row; Werkzeug's builder costs a few µs each time); `csrf_token` read from the request once
-  it is made.
+  row; Werkzeug's builder costs a few µs each time); `link_around_id` for a long list's rows;
+  `csrf_token` read from the request once it is made.
 - `blank_form`: a form as it first appears, built once per language.
 - `SharedFragments` (`{% shared key %}…{% endshared %}`): template parts that are the same
   for everyone (menus, footers per language) rendered once per key; `plain_template_globals`
@@ -41,6 +41,7 @@ from itsdangerous import BadSignature
 from jinja2 import nodes, pass_context
 from jinja2.ext import Extension
 from jinja2.runtime import Context, Macro
+from markupsafe import Markup, escape
 from sqlalchemy import CompoundSelect, Select
 from sqlalchemy.engine import IteratorResult
 from sqlalchemy.engine.result import SimpleResultMetaData
@@ -355,6 +356,18 @@ def template_helpers(app) -> dict:
         return g.get("csrf_token") or generate_csrf()
 
     return {"url_for": link, "asset": asset, "csrf_token": csrf_token}
+
+
+_ID_MARK = 918_273_645  # an id no link has otherwise: where a row's id goes
+
+
+def link_around_id(endpoint: str, key: str, **values) -> tuple[Markup, Markup]:
+    """The link to `endpoint` for any id given as `key`, as its escaped text before and after
+    the id: a list writes `before`, the row's id and `after` (url_for's own text for an int,
+    the same bytes) instead of building a link on every row (about 2 µs each through the
+    template; the members list has two a row)."""
+    before, after = escape(url_for(endpoint, **values, **{key: _ID_MARK})).split(str(_ID_MARK))
+    return before, after  # Markup, as escape() made them
 
 
 class SharedFragments(Extension):

@@ -204,3 +204,16 @@ def test_template_calls_give_what_jinjas_own_context_call_gives(app):
     assert ours == theirs
     assert ours.startswith("function a|page b|method c|")
     assert "loop h11" in ours
+
+
+@pytest.mark.parametrize("prefix", ["", "/bro"])
+def test_a_link_around_an_id_is_url_for_with_that_id(app, prefix):
+    from flask import url_for
+    from markupsafe import escape
+
+    with app.test_request_context("/", environ_overrides={"SCRIPT_NAME": prefix}):
+        before, after = speed.link_around_id("staff.issue_code", "user_id", site_id=3)
+        for user_id in (1, 42, 918_273_645):
+            assert f"{before}{user_id}{after}" == escape(
+                url_for("staff.issue_code", site_id=3, user_id=user_id))
+        assert before.startswith(prefix + "/")

@@ -14,7 +14,6 @@ from wtforms.fields.choices import SelectChoice
 from portal import work
 from portal.accounts import policy
 from portal.accounts.models import Site, User
-from portal.accounts.staff import link_around_id
 from portal.audit.services import note_read
 from portal.employment import pdf, services
 from portal.employment.forms import (
@@ -46,6 +45,7 @@ from portal.extensions import db, utcnow
 from portal.forms import attach_errors, show_form, texts_in_language
 from portal.goals.models import Goal
 from portal.i18n import _, bdi, weekday_names
+from portal.speed import link_around_id
 from portal.web import redirect, render
 
 bp = Blueprint("employment", __name__, url_prefix="/employment")
