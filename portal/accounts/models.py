@@ -125,6 +125,12 @@ class User(UserMixin, db.Model):
     def get_id(self) -> str:
         return f"{self.id}.{self.session_version}.{self.login_key}"
 
+    @property
+    def account(self) -> "User":
+        """Itself: code that changes a person's own account takes `current_user.account`,
+        whether the person is this User or the request's read-only Viewer (accounts.viewer)."""
+        return self
+
     def role_at(self, site_id: int) -> Role | None:
         for membership in self.memberships:
             if membership.site_id == site_id:

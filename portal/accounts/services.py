@@ -483,7 +483,7 @@ def invite(staff: User, site: Site, role: Role, label: str = "") -> tuple[Invita
         raise DomainError(_l("You cannot invite people to this role."), field="role")
     code = new_code()
     days = current_app.config["INVITATION_DAYS"]
-    invitation = Invitation(site=site, role=role, label=label, code_hash=code_digest(code),
+    invitation = Invitation(site_id=site.id, role=role, label=label, code_hash=code_digest(code),
                             created_by_id=staff.id, expires_at=utcnow() + timedelta(days=days))
     db.session.add(invitation)
     return invitation, code

@@ -4,13 +4,11 @@
 from flask import Blueprint, abort, current_app, flash, g, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 from flask_wtf.csrf import generate_csrf
-from sqlalchemy import bindparam, select
-from sqlalchemy.orm import joinedload
 from wtforms.fields.choices import SelectChoice
 
 from portal import signals, work
 from portal.accounts import phone as phone_codes
-from portal.accounts import services
+from portal.accounts import services, viewer
 from portal.accounts.forms import (
     ForgotForm,
     InvitationCodeForm,
@@ -25,15 +23,13 @@ from portal.accounts.forms import (
     SmsResetForm,
 )
 from portal.accounts.limits import account_limits, login_limits, per_ip
-from portal.accounts.models import ROLE_NAMES, CodePurpose, LoginSession, Site
+from portal.accounts.models import ROLE_NAMES, CodePurpose, Site
 from portal.errors import DomainError
 from portal.extensions import db, login_manager
 from portal.forms import attach_errors, safe_next, show_form
 from portal.i18n import _, _l, bdi, ngettext, remember_language
 from portal.notify import sms
 from portal.notify.mail import mail_configured
-from portal.notify.services import unread_column
-from portal.speed import statement
 from portal.web import redirect
 
 bp = Blueprint("accounts", __name__, url_prefix="/accounts")
@@ -46,24 +42,7 @@ def load_user(user_id: str):
     ident, version, key = (user_id.split(".") + ["", ""])[:3]
     if not ident.isdigit() or not key:
         return None
-    # One query for the user, this login, their memberships and sites, and the unread count
-    # of the menu: every page shows them.
-    row = db.session.execute(_user_statement(), {"id": int(ident), "key": key}).unique().first()
-    if row is None or str(row[0].session_version) != version:
-        return None
-    user, user.unread_on_load = row  # see notify.services.unread_count
-    user.login_key = key
-    return user
-
-
-@statement
-def _user_statement():
-    # Built once and reused (every request of a logged-in person runs it).
-    return (select(services.User, unread_column())
-            .join(LoginSession, (LoginSession.user_id == services.User.id)
-                  & (LoginSession.key == bindparam("key")))
-            .options(joinedload(services.User.memberships))
-            .where(services.User.id == bindparam("id")))
+    return viewer.load(int(ident), version, key)
 
 
 @login_manager.unauthorized_handler
@@ -207,16 +186,17 @@ def update():
     if not valid or problems:  # a bad phone number and a bad e-mail address: both at once
         attach_errors(form, problems)
         return _show_profile(form)
+    me = current_user.account
     try:
-        services.update_profile(current_user, form.display_name.data, form.phone.data or "",
+        services.update_profile(me, form.display_name.data, form.phone.data or "",
                                 form.email.data or "", form.language.data, form.birth_year.data,
                                 form.gender.data or None, form.gender_word.data or "")
-        if "postcode" in signals.asked_fields(current_user):
-            services.save_postcode(current_user, form.postcode.data)
+        if "postcode" in signals.asked_fields(me):
+            services.save_postcode(me, form.postcode.data)
     except DomainError as error:
         return _show_profile(form, error)
     flash(_("Your profile is saved."), "success")
-    return remember_language(redirect(url_for("accounts.profile")), current_user.language)
+    return remember_language(redirect(url_for("accounts.profile")), me.language)
 
 
 def _show_password(form, error=None):
@@ -235,11 +215,12 @@ def change_password():
     form = PasswordForm()
     if not form.validate():
         return _show_password(form)
+    me = current_user.account
     try:
-        services.change_password(current_user, form.current_password.data, form.password.data)
+        services.change_password(me, form.current_password.data, form.password.data)
     except DomainError as error:
         return _show_password(form, error)
-    _start_session(current_user._get_current_object())  # this session stays; others end
+    _start_session(me)  # this session stays; others end
     flash(_("Your password is changed. You are logged out everywhere else."), "success")
     return redirect(url_for("accounts.profile"))
 
@@ -278,7 +259,7 @@ def confirm_phone():
     if not form.validate():
         return _show_phone(form)
     try:
-        phone_codes.confirm_phone(current_user, form.code.data)
+        phone_codes.confirm_phone(current_user.account, form.code.data)
     except DomainError as error:
         return _show_phone(form, error)
     flash(_("Your phone number is confirmed. Bro can send you SMS now."), "success")
@@ -434,7 +415,7 @@ def accept():
     if not form.validate():
         return _show_join(form)
     try:
-        invitation = services.accept_invitation(current_user, form.code.data)
+        invitation = services.accept_invitation(current_user.account, form.code.data)
     except DomainError as error:
         return _show_join(form, error)
     flash(_("Welcome! You are now %(role)s at %(site)s.",

@@ -74,13 +74,13 @@ def can_lead(user: User, activity: Activity, people: "People | None" = None) -> 
         return False
     if user.has_role(activity.site_id, Role.COORDINATOR):  # known without reading the leaders
         return True
-    return people.includes(user, people.leaders) if people else user in activity.leaders
+    return People.includes(user, people.leaders if people else activity.leaders)
 
 
 def is_co_leader(user: User, activity: Activity, people: "People | None" = None) -> bool:
     if not user.is_authenticated:
         return False
-    return people.includes(user, people.co_leaders) if people else user in activity.co_leaders
+    return People.includes(user, people.co_leaders if people else activity.co_leaders)
 
 
 def can_take_attendance(user: User, activity: Activity, people: "People | None" = None) -> bool:
@@ -112,10 +112,10 @@ def create_activity(user: User, site: Site, data: ActivityData,
         raise DomainError(_l("Only volunteers and coordinators can create activities here."))
     if data.kind == Kind.STUDY_CIRCLE and not data.capacity:
         raise DomainError(_l("A study circle needs a number of seats."), field="capacity")
-    activity = Activity(site=site, status=status, **vars(data))
+    activity = Activity(site_id=site.id, status=status, **vars(data))
     if data.kind == Kind.STUDY_CIRCLE:  # the other kinds have no funding rule set
         activity.rule_set = default_rule_set(site.country)
-    activity.leaders.append(user)
+    activity.leaders.append(user.account)
     db.session.add(activity)
     db.session.flush()  # its id, for the next step (adding sessions)
     return activity
@@ -750,18 +750,18 @@ def take_shift(user: User, session: Session) -> None:
         raise DomainError(_l("Only volunteers at this meeting place can host."))
     if session.status == SessionStatus.CANCELLED or session.ends_at <= utcnow():
         raise DomainError(_l("This session is cancelled or over."))
-    if user not in session.hosts:
+    if not People.includes(user, session.hosts):
         try:
             with db.session.begin_nested():  # rolled back alone if the shift is there already
-                session.hosts.append(user)
+                session.hosts.append(user.account)
                 db.session.flush()
         except IntegrityError:  # the same person pressed twice at once: one shift is enough
             pass
 
 
 def drop_shift(user: User, session: Session) -> None:
-    if user in session.hosts:
-        session.hosts.remove(user)
+    if People.includes(user, session.hosts):
+        session.hosts.remove(user.account)
 
 
 def led_activities(user: User) -> list[Row]:

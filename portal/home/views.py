@@ -47,7 +47,7 @@ def switch_language():
     """A full page load, so <html lang dir> change too (hx-boost would not update them)."""
     language = supported(request.form.get("lang")) or current_app.config["BABEL_DEFAULT_LOCALE"]
     if current_user.is_authenticated:
-        services.set_language(current_user, language)
+        services.set_language(current_user.account, language)
     return remember_language(
         redirect(safe_next(request.form.get("next"), url_for("home.index"))), language)
 

@@ -104,11 +104,12 @@ def confirm_delete():
     form = ConfirmForm()
     if not form.validate():
         return _show_delete(form)
-    if not accounts.password_matches(current_user, form.password.data):
+    me = current_user.account
+    if not accounts.password_matches(me, form.password.data):
         return _show_delete(form, DomainError(_("That password is not right."),
                                               field="password"))
     try:
-        services.erase(current_user, current_user)
+        services.erase(current_user, me)
     except DomainError as error:
         return _show_delete(form, error)
     logout_user()

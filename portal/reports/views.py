@@ -8,6 +8,7 @@ from flask import Blueprint, abort, current_app, flash, make_response, request, 
 from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
+from portal.accounts.models import Site
 from portal.activities import services as activities
 from portal.activities.models import Activity
 from portal.audit.models import record
@@ -136,11 +137,11 @@ def export_xlsx():
     return response
 
 
-def _budget_site(site_id: int):
-    site = next((s for s in services.report_sites(current_user) if s.id == site_id), None)
-    if site is None:
+def _budget_site(site_id: int) -> Site:
+    """The place, as the ORM's Site (its budget is changed), if its reports are this user's."""
+    if not any(site.id == site_id for site in services.report_sites(current_user)):
         abort(404)
-    return site
+    return db.session.get(Site, site_id)
 
 
 def _show_budget(site, form):
