@@ -227,6 +227,19 @@ def test_template_links_are_remembered_but_always_right(app):
         assert 0 < len(memo) <= speed.MAX_LINKS
 
 
+def test_shared_page_parts_follow_the_url_prefix(app):
+    """A shared part is kept per URL prefix (the request in the page's context names it):
+    the same page under / and under /bro, in turns, links each under its own."""
+    client = app.test_client()
+    for prefix in ("", "/bro", "", "/bro"):
+        html = client.get("/privacy", headers={"Accept-Language": "en"},
+                          environ_overrides={"SCRIPT_NAME": prefix}).text
+        footer = html[html.index('<footer class="site-footer">'):]
+        assert f'href="{prefix}/privacy"' in footer
+        assert f'class="brand" href="{prefix}/"' in html
+        assert f'href="{prefix}/static/css/app.css?v=' in html
+
+
 def test_start_page_shared_parts_follow_the_language_and_the_role(app, make_user):
     """The start page's link lists are shared per language: a Swedish volunteer and an English
     participant, interleaved, each get their own language, and only staff get staff links."""
