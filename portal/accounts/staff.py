@@ -8,7 +8,7 @@ from portal import work
 from portal.accounts import policy, services
 from portal.accounts.forms import AssistedRegisterForm, InviteForm, SiteForm
 from portal.accounts.models import ROLE_NAMES, Invitation, Role, User
-from portal.accounts.views import site_or_404
+from portal.accounts.views import managed_site, site_or_404
 from portal.audit.services import note_read
 from portal.errors import DomainError
 from portal.extensions import db
@@ -24,18 +24,10 @@ bp = Blueprint("staff", __name__, url_prefix="/accounts")
 MEMBERS_SHOWN = 50
 
 
-def coordinated_site(site_id: int):
-    """The site, if the current user manages it (its coordinators, and admins); 403 otherwise."""
-    site = site_or_404(site_id)
-    if not policy.manages(current_user, site.id):
-        abort(403)
-    return site
-
-
 @bp.get("/sites/<int:site_id>/members")
 @login_required
 def members(site_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     query = request.args.get("q", "").strip()[:80]
     note_read(current_user, "members.view", "site", site.id)
     found = services.members(site, query, MEMBERS_SHOWN)
@@ -68,7 +60,7 @@ def _actions(found) -> tuple[set[int], set[int]]:
 @bp.post("/sites/<int:site_id>/members/<int:user_id>/reset-code")
 @login_required
 def issue_code(site_id, user_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     person = db.session.get(User, user_id)
     if person is None or person.role_at(site.id) is None:
         abort(404)
@@ -95,14 +87,14 @@ def _show_assisted(site, form, error=None):
 @bp.get("/sites/<int:site_id>/register")
 @login_required
 def assisted(site_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     return _show_assisted(site, AssistedRegisterForm(language=site.language))
 
 
 @bp.post("/sites/<int:site_id>/register")
 @login_required
 def register_for(site_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     form = AssistedRegisterForm()
     valid = form.validate()
     data = services.Registration(
@@ -141,14 +133,14 @@ def _show_invitations(site, form, error=None, **context):
 @bp.get("/sites/<int:site_id>/invitations")
 @login_required
 def invitations(site_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     return _show_invitations(site, _invite_form(site))
 
 
 @bp.post("/sites/<int:site_id>/invitations")
 @login_required
 def invite(site_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     form = _invite_form(site)
     if not form.validate():
         return _show_invitations(site, form)
@@ -165,7 +157,7 @@ def invite(site_id):
 @bp.post("/sites/<int:site_id>/invitations/<int:invitation_id>/revoke")
 @login_required
 def revoke(site_id, invitation_id):
-    site = coordinated_site(site_id)
+    site = managed_site(site_id)
     invitation = db.session.get(Invitation, invitation_id)
     if invitation is None or invitation.site_id != site.id:
         abort(404)

@@ -8,7 +8,7 @@ from wtforms.fields.choices import SelectChoice
 
 from portal import signals, work
 from portal.accounts import phone as phone_codes
-from portal.accounts import services, viewer
+from portal.accounts import policy, services, viewer
 from portal.accounts.forms import (
     ForgotForm,
     InvitationCodeForm,
@@ -425,3 +425,15 @@ def accept():
 
 def site_or_404(site_id: int) -> Site:
     return db.session.get(Site, site_id) or abort(404)
+
+
+def managed_site(site_id: int):
+    """The place, if the current user manages it (policy.manages: its coordinators, and
+    administrators); 404 for no such place, 403 for another's. A coordinator's own place is
+    the one their memberships name (accounts.viewer: read with them, so no statement, about
+    100 µs of every staff list); an administrator's elsewhere is read."""
+    if not policy.manages(current_user, site_id):
+        site_or_404(site_id)
+        abort(403)
+    own = next((m.site for m in current_user.memberships if m.site_id == site_id), None)
+    return own or site_or_404(site_id)

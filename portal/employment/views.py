@@ -12,8 +12,8 @@ from flask_login import current_user, login_required
 from wtforms.fields.choices import SelectChoice
 
 from portal import work
-from portal.accounts import policy
 from portal.accounts.models import Site, User
+from portal.accounts.views import managed_site
 from portal.audit.services import note_read
 from portal.employment import pdf, services
 from portal.employment.forms import (
@@ -71,13 +71,6 @@ def _names(language: str) -> dict:
             "scale": SCALE, "scale_names": texts_in_language(SCALE_NAMES)}
 
 
-def _managed_site(site_id: int) -> Site:
-    site = db.session.get(Site, site_id) or abort(404)
-    if not policy.manages(current_user, site.id):
-        abort(403)
-    return site
-
-
 def _followed(user_id: int) -> User:
     """A participant the current user follows as staff (404 for anyone else)."""
     person = db.session.get(User, user_id)
@@ -111,13 +104,13 @@ def _show_partners(site, form=None, error=None):
 @bp.get("/sites/<int:site_id>/partners")
 @login_required
 def partners(site_id):
-    return _show_partners(_managed_site(site_id))
+    return _show_partners(managed_site(site_id))
 
 
 @bp.post("/sites/<int:site_id>/partners")
 @login_required
 def add_partner(site_id):
-    site = _managed_site(site_id)
+    site = managed_site(site_id)
     form = PartnerForm()
     if not form.validate():
         return _show_partners(site, form)
@@ -178,7 +171,7 @@ def remove_partner(partner_id):
 @bp.get("/sites/<int:site_id>/people")
 @login_required
 def people(site_id):
-    site = _managed_site(site_id)
+    site = managed_site(site_id)
     # The user itself, not the proxy: the rank rule reads them for every person listed.
     rows = services.people_at(current_user._get_current_object(), site)
     note_read(current_user, "employment.list", "site", site.id)
