@@ -168,14 +168,22 @@ def remove_partner(partner_id):
 
 # -- staff: the place's participants and one participant ----------------------------------------
 
+# A place's people at a time, by name, as on its members list; a search finds the others.
+PEOPLE_SHOWN = 50
+
 @bp.get("/sites/<int:site_id>/people")
 @login_required
 def people(site_id):
     site = managed_site(site_id)
-    # The user itself, not the proxy: the rank rule reads them for every person listed.
-    rows = services.people_at(current_user._get_current_object(), site)
+    query = request.args.get("q", "").strip()[:80]
+    # The user itself, not the proxy: the rank rule reads them for every person listed. One
+    # more than shown: whether there are more to search for.
+    rows = services.people_at(current_user._get_current_object(), site, query,
+                              PEOPLE_SHOWN + 1)
     note_read(current_user, "employment.list", "site", site.id)
-    return render("employment/people.html", site=site, rows=rows,
+    return render("employment/people.html", "employment/_people_list.html", site=site,
+                  query=query, rows=rows[:PEOPLE_SHOWN], more=len(rows) > PEOPLE_SHOWN,
+                  shown=PEOPLE_SHOWN, no_status=_("No status yet"),
                   person_link=link_around_id("employment.person", "user_id"), **names())
 
 

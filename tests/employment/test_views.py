@@ -1,11 +1,12 @@
 """Road-to-work pages: each page and its htmx fragment, who may see what (roles, rank, other
 places), staff notes kept from the participant, and the audit of staff reads."""
 
+import re
 from datetime import date, timedelta
 
 from sqlalchemy import select
 
-from portal.accounts.models import Role
+from portal.accounts.models import Membership, Role, User
 from portal.audit.models import AuditEvent
 from portal.employment import services
 from portal.employment.models import CheckIn, Outcome, Partner, Placement
@@ -110,6 +111,30 @@ def test_who_follows_a_participant(client, road, make_user, make_site):
         assert client.get(f"/employment/placements/{placement.id}").status_code == expected
     client.login(road["coordinator"].email)
     assert client.get(f"/employment/people/{colleague.id}").status_code == 404
+
+
+def test_a_place_with_many_people_lists_the_first_by_name_and_a_search_finds_the_others(
+        client, road, site):
+    many = [User(display_name=f"Person {n:02d}", email=f"many{n:02d}@example.org",
+                 password_hash="not a password", language="en") for n in range(51)]
+    for person in many:
+        person.memberships.append(Membership(site=site, role=Role.PARTICIPANT))
+    db.session.add_all(many)
+    db.session.commit()
+    client.login(road["coordinator"].email)
+    url = f"/employment/sites/{site.id}/people"
+
+    def listed(html: str) -> list[str]:
+        return re.findall(r'<a href="/employment/people/\d+"><bdi>([^<]+)</bdi>', html)
+
+    page = client.get(url).text
+    assert listed(page) == ["Amina Participant"] + [f"Person {n:02d}" for n in range(49)]
+    assert "Showing the first 50 people. Search to find someone else." in page
+    found = client.get(f"{url}?q=person+50", htmx=True).text
+    assert "<html" not in found and listed(found) == ["Person 50"]
+    assert "Showing the first" not in found
+    assert listed(client.get(f"{url}?q=MANY07@").text) == ["Person 07"]  # by e-mail too
+    assert "Nobody found." in client.get(f"{url}?q=nobody").text
 
 
 def test_the_people_list_page_and_outcomes_with_confirmation(client, road):
