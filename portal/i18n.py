@@ -126,8 +126,9 @@ def remember_language(response, language: str):
 
 def bdi(text) -> Markup:
     """User-entered text inside a translated sentence: isolated, so an Arabic name does not
-    reorder the Norwegian sentence around it (and the other way round)."""
-    return Markup("<bdi>%s</bdi>") % text
+    reorder the Norwegian sentence around it (and the other way round). The text escaped as
+    Markup's `%` would (about 0.7 µs, `%` about 3 µs: lists call it on every row)."""
+    return Markup(f"<bdi>{escape(text)}</bdi>")  # noqa: S704  the text is escaped
 
 
 # Phone numbers, codes and addresses inside a sentence: kept left-to-right in Arabic too.

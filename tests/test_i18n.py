@@ -510,3 +510,13 @@ def test_lazy_strings_speak_the_language_of_the_moment_they_are_read(app):
     thread.start()
     thread.join()
     assert outside == ["Meeting place", "Use at most 80 characters."]
+
+
+def test_bdi_isolates_text_escaped_and_keeps_markup():
+    from markupsafe import Markup
+
+    from portal.i18n import bdi
+
+    assert bdi('<b>"Amina" & co</b>') == "<bdi>&lt;b&gt;&#34;Amina&#34; &amp; co&lt;/b&gt;</bdi>"
+    assert bdi(Markup("<i>عائشة</i>")) == "<bdi><i>عائشة</i></bdi>"
+    assert bdi(7) == "<bdi>7</bdi>" and isinstance(bdi("x"), Markup)
