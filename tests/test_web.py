@@ -361,3 +361,33 @@ def test_a_database_that_is_briefly_unavailable_gives_503_and_bro_recovers(app, 
                 "current_database() AND pid NOT IN (pg_backend_pid(), :mine)"), {"mine": mine})
     other.dispose()
     assert client.get("/accounts/profile").status_code == 200  # back by itself
+
+
+def test_a_session_keeps_one_signed_csrf_token_that_works_only_in_it(app, make_user,
+                                                                     monkeypatch):
+    """speed.csrf_token signs a session's token once and gives the same text on its next
+    pages (tokens do not age: WTF_CSRF_TIME_LIMIT is off); it works there, and in no other
+    session."""
+    from flask_wtf.csrf import generate_csrf
+
+    from portal import speed
+
+    person, other = make_user(), make_user()
+    first, second = Client(app.test_client()), Client(app.test_client())
+    first.login(person.email)
+    second.login(other.email)
+    signed = []
+
+    def counted():
+        signed.append(1)
+        return generate_csrf()
+
+    monkeypatch.setattr(speed, "generate_csrf", counted)
+    token = first.token()
+    assert [first.token() for _ in range(3)] == [token] * 3 and second.token() != token
+    assert len(signed) == 2  # once for each session, not once a page
+    refused = second.post("/language", {"lang": "sv", "csrf_token": token}, csrf=False)
+    assert refused.status_code == 400
+    taken = first.post("/language", {"lang": "sv", "csrf_token": token}, csrf=False)
+    assert taken.status_code in (302, 303)
+    assert first.token() == token  # the same session after the change
