@@ -74,8 +74,9 @@ def rows(statement, parameters: dict):
     session's autoflush would. A statement made by `statement` runs on SQLite as `_Prepared`
     says; any other, or with cursor listeners on the engine (tests that count statements),
     through SQLAlchemy's Connection.execute."""
-    db.session.flush()
-    connection = db.session.connection()
+    session = db.session()  # the request's session, found once
+    session.flush()
+    connection = session.connection()
     prepared = _prepared(statement, connection)
     if prepared is None:
         return connection.execute(statement, parameters)
