@@ -582,15 +582,21 @@ def _members_statement(searching: bool):
              .where(Membership.site_id == bindparam("site_id"))
              .order_by(func.lower(User.display_name), User.id).limit(bindparam("limit")))
     if searching:
-        like = bindparam("like")
-        shown = shown.where(or_(func.lower(User.display_name).like(like),
-                                User.phone.like(like), User.email.like(like)))
+        shown = shown.where(found_by_search())
     shown = shown.subquery("shown")
     everywhere = Membership.__table__.alias("everywhere")
     return (select(shown.c.user_id, shown.c.display_name, shown.c.phone, shown.c.email,
                    shown.c.erased_at, shown.c.role_here, everywhere.c.site_id, everywhere.c.role)
             .join(everywhere, everywhere.c.user_id == shown.c.user_id)
             .order_by(shown.c.sort_name, shown.c.user_id, everywhere.c.id))
+
+
+def found_by_search():
+    """A person whose name, phone or e-mail holds the search (:like, "%words%" in lower case):
+    the people lists' search (the members list; a place's people in employment)."""
+    like = bindparam("like")
+    return or_(func.lower(User.display_name).like(like), User.phone.like(like),
+               User.email.like(like))
 
 
 def count_members(site: Site) -> dict[str, int]:

@@ -16,11 +16,12 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, func, or_, select
+from sqlalchemy import bindparam, or_, select
 from sqlalchemy.engine import Row
 
 from portal import speed
 from portal.accounts import policy
+from portal.accounts import services as accounts
 from portal.accounts.models import Membership, Role, Site, User
 from portal.activities.models import Activity, Attendance, AttendanceStatus, Session
 from portal.audit.models import record
@@ -687,9 +688,7 @@ def _participants_statement(searching: bool):
              .where(*_participant_at(), User.erased_at.is_(None))
              .order_by(User.display_name, User.id))
     if searching:
-        like = bindparam("like")
-        found = found.where(or_(func.lower(User.display_name).like(like),
-                                User.phone.like(like), User.email.like(like)))
+        found = found.where(accounts.found_by_search())
     return found
 
 

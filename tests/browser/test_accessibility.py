@@ -360,6 +360,7 @@ PAGES = {
         visit("/activities/{cafe}/co-leaders"),
         visit("/activities/{cafe}/admit"),
         Step("/activities/<seminar>/dialogue", dialogue_page),
+        visit("/employment/sites/{site}/people"),
         visit("/employment/people/{participant}"),
         visit("/certificates/people/{participant}"),
     ],
