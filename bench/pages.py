@@ -7,8 +7,9 @@
 run.sh measures six pages with a real server; this script screens all the others. It builds a
 throwaway instance like run.sh, logs in, and follows the links of the person's pages from the
 start page (three clicks deep, same site, GET only), keeping one address per route (the first
-found: /activities/7 stands for every activity page). For each it prints the process CPU time
-per request through the test client and the throughput that allows as a multiple of the
+found: /activities/7 stands for every activity page; each part of the report is a page of its
+own). For each it prints the process CPU time per request through the test client and the
+throughput that allows as a multiple of the
 textbook page's (bench/textbook.py), measured the same way in turns with it (three rounds each,
 the best of each), and marks the HTML pages below the bar of bench/run.sh (0.5 ×; the start
 page 1.0 ×).
@@ -62,29 +63,30 @@ def main() -> None:
 def reachable(app, client):
     """(url, endpoint, kind) of each route reached by following links from the start page."""
     adapter = app.url_map.bind("localhost")
-    seen: dict[str, tuple[str, str]] = {}
+    seen: dict[tuple[str, str | None], tuple[str, str]] = {}
     frontier = ["/"]
     for _ in range(DEPTH):
         found = []
         for url in frontier:
             try:
-                endpoint, _arguments = adapter.match(urlsplit(url).path, method="GET")
+                endpoint, arguments = adapter.match(urlsplit(url).path, method="GET")
             except HTTPException:  # not a route of ours, or not one that answers GET
-                endpoint = "static"
-            if endpoint in seen or endpoint == "static":
+                endpoint, arguments = "static", {}
+            key = (endpoint, arguments.get("part"))  # each page of the report is a page
+            if key in seen or endpoint == "static":
                 continue
             response = client.get(url, headers=HEADERS)
             if response.status_code != 200:
                 continue
             kind = "html" if response.mimetype == "text/html" else response.mimetype
-            seen[endpoint] = (url, kind)
+            seen[key] = (url, kind)
             if kind == "html":
                 for link in re.findall(r'href="([^"#]+)', response.text):
                     link = urljoin(url, link.replace("&amp;", "&"))
                     if link.startswith("/") and not link.startswith(SKIP):
                         found.append(link)
         frontier = found
-    return [(url, endpoint, kind) for endpoint, (url, kind) in seen.items()]
+    return [(url, endpoint, kind) for (endpoint, _part), (url, kind) in seen.items()]
 
 
 def interleaved(reference, client, url: str) -> tuple[float, float] | None:

@@ -122,7 +122,7 @@ def world(site, make_site, make_user):
            "provider": "46elks", "secret": "not-the-secret", "proposal_id": proposal.id,
            "seminar_id": seminar.id, "women_id": women.id,
            "guest_id": guest.id, "question_id": question.id, "point_id": point.id,
-           "action_id": action.id,
+           "action_id": action.id, "part": "participants",
            "token": calendar.feed_token(owner)}
     return people, ids
 

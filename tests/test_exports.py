@@ -28,6 +28,7 @@ from portal.activities import services as activities
 from portal.activities.models import Activity, Kind, Session
 from portal.exports import append_row, csv_text
 from portal.extensions import db, utcnow
+from portal.reports.tables import PART
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")  # the rule, written out again on purpose
 CSV, XLSX = "text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -71,16 +72,18 @@ def fetch_every_export(app, client, ids) -> dict:
     for rule in app.url_map.iter_rules():
         if "GET" not in rule.methods or rule.endpoint == "static":
             continue
-        with app.test_request_context():
-            url = url_for(rule.endpoint, **{a: ids.get(a, 0) for a in rule.arguments})
-        response = client.get(url)
-        if response.mimetype in (CSV, XLSX):
-            exports[url] = response
-        elif re.search(r"\.(csv|xlsx)$|export", rule.rule):
-            pytest.fail(f"{rule.rule} looks like a download but answered "
-                        f"{response.status_code} {response.mimetype}: give it an id here")
-        elif response.mimetype == "text/html":
-            pages[url] = response.get_data(as_text=True)
+        for part in PART if "part" in rule.arguments else [None]:  # each page of the report
+            with app.test_request_context():
+                url = url_for(rule.endpoint, **{a: ids.get(a, 0) for a in rule.arguments}
+                              | ({"part": part} if part else {}))
+            response = client.get(url)
+            if response.mimetype in (CSV, XLSX):
+                exports[url] = response
+            elif re.search(r"\.(csv|xlsx)$|export", rule.rule):
+                pytest.fail(f"{rule.rule} looks like a download but answered "
+                            f"{response.status_code} {response.mimetype}: give it an id here")
+            elif response.mimetype == "text/html":
+                pages[url] = response.get_data(as_text=True)
     paths = {urlsplit(url).path for url in exports}
     for page in pages.values():
         for link in map(html.unescape, re.findall(r'href="([^"]+)"', page)):

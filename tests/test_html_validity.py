@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.activities import services as activities
 from portal.activities.models import Attendance, AttendanceStatus, Kind, Session
 from portal.extensions import db, utcnow
+from portal.reports.tables import PARTS
 from tests.conftest import Client
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -136,6 +137,7 @@ def test_pages_are_valid_html(app, site, make_user, tmp_path):
                  f"/meetings/availability/{availability.id}", f"/meetings/{booking.id}",
                  f"/privacy/erase/{participant.id}", "/reports", "/reports?period=year",
                  "/reports?period=custom&start=2026-01-01&end=2026-03-31",
+                 *(f"/reports/{part.slug}?period=year" for part in PARTS[1:]),
                  f"/employment/sites/{site.id}/partners", f"/employment/partners/{partner.id}/edit",
                  f"/employment/sites/{site.id}/people", f"/employment/people/{participant.id}",
                  f"/employment/people/{participant.id}/placements/new",

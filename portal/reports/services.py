@@ -20,8 +20,8 @@ Definitions (also in the README):
 Erasure keeps these numbers: attendance and meetings point at a person's id, and erasing a
 person anonymises their account rather than removing the rows (see the privacy issue)."""
 
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
+from functools import cached_property
 
 from sqlalchemy import (
     Integer,
@@ -81,73 +81,131 @@ def _every_site():
     return select(Site).order_by(Site.name)
 
 
-@dataclass
 class Report:
-    sites: list[Site]
-    period: Period
-    participants: dict
-    per_month: list[tuple[date, int, int]]  # month, new, active
-    per_week: list[tuple[date, int]]  # week, present
-    activities: list[dict]
-    circles: list[dict]
-    goals: list[dict]
-    goals_achieved: int
-    meetings: dict
-    totals: dict = field(default_factory=dict)
-    dialogues: dict = field(default_factory=dict)
-    participation: dict = field(default_factory=dict)  # (gender, age band): people
-    employment: dict = field(default_factory=dict)  # the road to work (reports/employment.py)
-    feedback: list[dict] = field(default_factory=list)  # "How was it?" per activity
-    meetings_feedback: answers.Summary | None = None
-    co_leaders: int = 0
-    # Per month: the month, then sms.Usage's sent, segments, notices held back for the
-    # budget, codes, and codes sent over the budget
-    sms: list[tuple[date, int, int, int, int, int]] = field(default_factory=list)
-    proposals: list[dict] = field(default_factory=list)  # per place (reports/voice.py)
+    """A place's (or places') report for a period. Each figure is counted when it is first
+    read, once: a page of the report counts only what its tables show (the summary about
+    half the statements of the whole). `build` counts everything at once."""
+
+    def __init__(self, sites: list[Site], period: Period):
+        self.sites, self.period = sites, period
+        self.site_ids = [s.id for s in sites]
+        self.zone = sites[0].timezone
+        self.start, self.end = period.utc(self.zone)
+
+    @cached_property
+    def _values(self) -> dict:
+        return _period_values(self.sites, self.period, self.zone)
+
+    @cached_property
+    def _kept(self) -> bool:
+        return _kept_months(self.sites, self.period, self.zone)
+
+    @cached_property
+    def _counted(self):
+        return single_counts(len(self.sites), self._values)
+
+    @cached_property
+    def participation(self) -> dict:
+        """(gender, age band): active people."""
+        return participation(len(self.sites), self._values, self._kept)
+
+    @cached_property
+    def participants(self) -> dict:
+        return {"registered": self._counted.registered, "new": self._counted.new,
+                "active": sum(self.participation.values())}
+
+    @cached_property
+    def per_month(self) -> list[tuple[date, int, int]]:
+        """month, new, active"""
+        return participants_per_month(len(self.sites), self.period, self._values, self._kept)
+
+    @cached_property
+    def per_week(self) -> list[tuple[date, int]]:
+        """week, present"""
+        return attendance_per_week(self.site_ids, self.period, self.zone)
+
+    @cached_property
+    def activities(self) -> list[dict]:
+        return activity_rows(self.site_ids, self.start, self.end)
+
+    @cached_property
+    def circles(self) -> list[dict]:
+        return circle_rows(self.site_ids, self.start, self.end)
+
+    @cached_property
+    def goals(self) -> list[dict]:
+        return goal_rows(self.site_ids, self.start, self.end)
+
+    @property
+    def goals_achieved(self) -> int:
+        return self._counted.goals_achieved
+
+    @property
+    def co_leaders(self) -> int:
+        return self._counted.co_leaders
+
+    @cached_property
+    def meetings(self) -> dict:
+        return meeting_counts(self.site_ids, self.start, self.end)
+
+    @cached_property
+    def sms(self) -> list[tuple[date, int, int, int, int, int]]:
+        """Per month: the month, then sms.Usage's sent, segments, notices held back for the
+        budget, codes, and codes sent over the budget."""
+        return sms_per_month(self.site_ids, self.period, self.zone)
+
+    @cached_property
+    def totals(self) -> dict:
+        activities = self.activities
+        return {key: sum(a[key] or 0 for a in activities)
+                for key in ("held", "cancelled", "headcount", "shifts_filled",
+                            "shifts_missing")}
+
+    @cached_property
+    def employment(self) -> dict:
+        """The road to work (reports/employment.py)."""
+        return road_to_work.figures(self.sites, self.period)
+
+    @property
+    def dialogues(self) -> dict:
+        counted = self._counted
+        return {"seminars_held": counted.seminars_held, "actions_made": counted.actions_made,
+                "actions_done": counted.actions_done}
+
+    @cached_property
+    def feedback(self) -> list[dict]:
+        """"How was it?" per activity."""
+        return answers.per_activity(self.site_ids, self.start, self.end, [
+            (a["id"], a["title"], a["present"]) for a in self.activities])
+
+    @cached_property
+    def meetings_feedback(self) -> answers.Summary:
+        return answers.meetings_summary(self.site_ids, self.start, self.end)
+
+    @cached_property
+    def proposals(self) -> list[dict]:
+        """Per place (reports/voice.py)."""
+        return voice.figures(self.sites, self.period)
+
+
+FIGURES = ("participation", "participants", "per_month", "per_week", "activities", "circles",
+           "goals", "goals_achieved", "co_leaders", "meetings", "sms", "totals", "employment",
+           "dialogues", "feedback", "meetings_feedback", "proposals")
 
 
 def build(sites: list[Site], period: Period) -> Report:
-    """The whole report. Its statements are prebuilt (portal.speed.statement, with bound
-    values for the places and dates) and run as plain rows: built on every request, each of
-    the report's 30-odd statements cost about 0.3-0.4 ms of SQLAlchemy construction, cache key
-    and ORM layer before SQLite saw it (the month's report page went from 0.07 to 0.17 × the
-    textbook page with /work/ab.py, about 29 to 13 ms CPU on a loaded machine). They run
-    prepared on SQLite (portal.speed._Prepared) because nothing in them is an expanding list:
-    the places are plain bound values (reports/places.py), fixed statuses written into the SQL.
-    A month's report runs 19 of them (single_counts, participants_per_month and
-    employment.work_counts fold nine)."""
-    site_ids = [s.id for s in sites]
-    zone = sites[0].timezone
-    start, end = period.utc(zone)
-    activities = activity_rows(site_ids, start, end)
-    values, kept = _period_values(sites, period, zone), _kept_months(sites, period, zone)
-    active = participation(len(sites), values, kept)
-    counted = single_counts(len(sites), values)
-    return Report(
-        sites=sites, period=period,
-        participants={"registered": counted.registered, "new": counted.new,
-                      "active": sum(active.values())},
-        per_month=participants_per_month(len(sites), period, values, kept),
-        per_week=attendance_per_week(site_ids, period, zone),
-        activities=activities, circles=circle_rows(site_ids, start, end),
-        goals=goal_rows(site_ids, start, end),
-        goals_achieved=counted.goals_achieved,
-        meetings=meeting_counts(site_ids, start, end),
-        sms=sms_per_month(site_ids, period, zone),
-        totals={"held": sum(a["held"] for a in activities),
-                "cancelled": sum(a["cancelled"] for a in activities),
-                "headcount": sum(a["headcount"] or 0 for a in activities),
-                "shifts_filled": sum(a["shifts_filled"] for a in activities),
-                "shifts_missing": sum(a["shifts_missing"] for a in activities)},
-        employment=road_to_work.figures(sites, period),
-        dialogues={"seminars_held": counted.seminars_held, "actions_made": counted.actions_made,
-                   "actions_done": counted.actions_done},
-        participation=active,
-        feedback=answers.per_activity(site_ids, start, end, [
-            (a["id"], a["title"], a["present"]) for a in activities]),
-        meetings_feedback=answers.meetings_summary(site_ids, start, end),
-        co_leaders=counted.co_leaders,
-        proposals=voice.figures(sites, period))
+    """The whole report, counted now (the exports; a page counts what it shows). Its
+    statements are prebuilt (portal.speed.statement, with bound values for the places and
+    dates) and run as plain rows: built on every request, each of the report's 30-odd
+    statements cost about 0.3-0.4 ms of SQLAlchemy construction, cache key and ORM layer
+    before SQLite saw it. They run prepared on SQLite (portal.speed._Prepared) because
+    nothing in them is an expanding list: the places are plain bound values
+    (reports/places.py), fixed statuses written into the SQL. The whole report runs 19 of
+    them (single_counts, participants_per_month and employment.work_counts fold nine)."""
+    report = Report(sites, period)
+    for name in FIGURES:
+        getattr(report, name)
+    return report
 
 
 def single_counts(places: int, values: dict):

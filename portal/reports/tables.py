@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 from flask import current_app
 from flask_babel import format_decimal
+from flask_babel.speaklater import LazyString
 from markupsafe import Markup, escape
 
 from portal.activities.models import KIND_NAMES
@@ -12,7 +13,7 @@ from portal.employment.models import STATEMENT_TEXT
 from portal.feedback.models import FACE_NAMES, FACES
 from portal.forms import texts_in_language
 from portal.goals.models import CATEGORY_NAMES, STATUS_NAMES
-from portal.i18n import day_formatter, page_catalog
+from portal.i18n import _l, day_formatter, page_catalog
 from portal.meetings.models import STATUS_NAMES as MEETING_STATUS_NAMES
 from portal.reports.services import AGE_BANDS, GENDERS, Report, protect, share
 
@@ -60,8 +61,8 @@ def names(lazy: dict) -> dict:
     return {key: str(name) for key, name in texts_in_language(lazy).items()}
 
 
-def tables(report: Report) -> list[Table]:
-    _ = translator()
+def _numbers():
+    """`n` and `rate` of the tables: counts and shares protected (small numbers as "<5")."""
     limit = current_app.config["REPORT_SMALL_CELL"]
 
     def n(value):
@@ -71,9 +72,13 @@ def tables(report: Report) -> list[Table]:
         value = share(part, whole, limit)
         return "–" if value is None else f"{value} %"
 
-    month_name = day_formatter("yMMM")  # the language looked up once, not once a date
+    return n, rate
+
+
+def summary_table(report: Report) -> Table:
+    _, (n, rate) = translator(), _numbers()
     p, m, t = report.participants, report.meetings, report.totals
-    summary = Table("summary", _("Summary"), [_("Measure"), _("Number")], [
+    return Table("summary", _("Summary"), [_("Measure"), _("Number")], [
         [_("Participants registered"), n(p["registered"])],
         [_("New participants"), n(p["new"])],
         [_("Active participants"), n(p["active"])],
@@ -94,15 +99,28 @@ def tables(report: Report) -> list[Table]:
          n(report.dialogues["actions_made"])],
         [_("Agreed actions done"), n(report.dialogues["actions_done"])],
     ])
-    months = Table("participants", _("Participants per month"),
-                   [_("Month"), _("New participants"), _("Active participants")],
-                   [[month_name(month), n(new), n(active)]
-                    for month, new, active in report.per_month])
+
+
+def months_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
+    month_name = day_formatter("yMMM")  # the language looked up once, not once a date
+    return Table("participants", _("Participants per month"),
+                 [_("Month"), _("New participants"), _("Active participants")],
+                 [[month_name(month), n(new), n(active)]
+                  for month, new, active in report.per_month])
+
+
+def weeks_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
     week_name = day_formatter("yMMMd")
-    weeks = Table("attendance", _("Attendance per week"), [_("Week of"), _("Present")],
-                  [[week_name(week), n(present)] for week, present in report.per_week])
+    return Table("attendance", _("Attendance per week"), [_("Week of"), _("Present")],
+                 [[week_name(week), n(present)] for week, present in report.per_week])
+
+
+def activities_table(report: Report) -> Table:
+    _, (n, rate) = translator(), _numbers()
     kinds = names(KIND_NAMES)
-    activities = Table("activities", _("Activities"), [
+    return Table("activities", _("Activities"), [
         _("Activity"), _("Type"), _("Sessions held"), _("Sessions cancelled"),
         _("Attendance rate"), _("Café headcount"), _("Shifts with a host"),
         _("Shifts without a host")],
@@ -112,50 +130,68 @@ def tables(report: Report) -> list[Table]:
           n(a["shifts_filled"]) if a["kind"] == "language_cafe" else "–",
           n(a["shifts_missing"]) if a["kind"] == "language_cafe" else "–"]
          for a in report.activities])
+
+
+def circles_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
     states = {"meets": _("Meets the rules"), "on_track": _("On track"),
               "at_risk": _("At risk"), "fails": _("Does not meet the rules")}
     # Norway: a course that reaches its four only with the leader counted is allowed, but the
     # study association funds it as a course without a teacher (rules._judge).
     lower = _("Lower: a course without a teacher (the leader counted)")
-    circles = Table("circles", _("Study circles and their funding rules"), [
+    return Table("circles", _("Study circles and their funding rules"), [
         _("Study circle"), _("Rule set"), _("Sessions held"), _("Sessions planned"),
         _("Hours held"), _("Counted participants"), _("Status"), _("Grant")],
         [[c["title"], c["status"].rule_set.name, c["status"].held, c["status"].planned,
           c["status"].units_held, n(c["status"].counted), states[c["status"].state],
           lower if "without_teacher" in c["status"].problems else "–"]
          for c in report.circles])
+
+
+def goals_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
     categories, statuses = names(CATEGORY_NAMES), names(STATUS_NAMES)
-    goals = Table("goals", _("Goals by category and status"),
-                  [_("Category"), _("Status"), _("Goals")],
-                  [[categories[g["category"]], statuses[g["status"]],
-                    n(g["count"])] for g in report.goals])
-    meeting_statuses = names(MEETING_STATUS_NAMES)
-    meetings = Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
-                     [[meeting_statuses[status], n(m[status])]
-                      for status in ("booked", "held", "no_show", "cancelled")])
+    return Table("goals", _("Goals by category and status"),
+                 [_("Category"), _("Status"), _("Goals")],
+                 [[categories[g["category"]], statuses[g["status"]],
+                   n(g["count"])] for g in report.goals])
+
+
+def meetings_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
+    meeting_statuses, m = names(MEETING_STATUS_NAMES), report.meetings
+    return Table("meetings", _("Meetings with coaches"), [_("Status"), _("Number")],
+                 [[meeting_statuses[status], n(m[status])]
+                  for status in ("booked", "held", "no_show", "cancelled")])
+
+
+def feedback_table(report: Report) -> Table:
+    _, (n, rate) = translator(), _numbers()
     said, faces = report.meetings_feedback, names(FACE_NAMES)
-    feedback = Table("feedback", _("Feedback per activity"), [
+    return Table("feedback", _("Feedback per activity"), [
         _("Activity"), *(faces[face] for face in FACES), _("Answers"),
         _("Response rate")],
         [[a["title"], *(n(a[face.value]) for face in FACES), n(a["answers"]),
           rate(a["answers"], a["present"])] for a in report.feedback]
         + ([[_("Meetings with coaches"), *(n(said.faces[face]) for face in FACES),
              n(said.answers), rate(said.answers, said.asked)]] if said and said.asked else []))
-    # What SMS cost the place: not about any person, so shown as counted.
-    texts = Table("sms", _("SMS per month"), [
+
+
+def sms_table(report: Report) -> Table:
+    """What SMS cost the place: not about any person, so shown as counted."""
+    _ = translator()
+    month_name = day_formatter("yMMM")
+    return Table("sms", _("SMS per month"), [
         _("Month"), _("SMS sent"), _("Segments"), _("Of them, codes people asked for"),
         _("Codes sent after the budget was reached"), _("Not sent: budget reached")],
         [[month_name(month), sent, parts, codes, over, held]
          for month, sent, parts, held, codes, over in report.sms])
-    return [summary, months, weeks, activities, circles, goals, meetings,
-            participation_table(report, n), feedback, *employment_tables(report, n),
-            proposal_table(report, n), texts]
 
 
-def participation_table(report: Report, n) -> Table:
+def participation_table(report: Report) -> Table:
     """Active participants by gender (rows) and age band (columns), with totals; every
     count protected like the rest."""
-    _ = translator()
+    _, (n, _rate) = translator(), _numbers()
     genders = {"woman": _("Women"), "man": _("Men"), "other": _("Another word"),
                "not_given": _("Not given")}
     bands = {"under_15": _("Under 15"), "15_29": _("15–29"), "30_49": _("30–49"),
@@ -170,46 +206,54 @@ def participation_table(report: Report, n) -> Table:
                  rows if any(counts.values()) else [])
 
 
-def employment_tables(report: Report, n) -> list[Table]:
-    """The road to work: work practice and interviews, exits by the month people joined, and
-    the self-assessment's median change (left out while fewer than REPORT_SMALL_CELL people
-    answered twice: a median of so few would single them out)."""
-    _ = translator()
+# The road to work (reports/employment.py): work practice and interviews, exits by the month
+# people joined, and the self-assessment's median change.
+
+def work_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
     e = report.employment
-    month_name = day_formatter("yMMM")
-    work = Table("work", _("Work practice and interviews"), [_("Measure"), _("Number")], [
+    return Table("work", _("Work practice and interviews"), [_("Measure"), _("Number")], [
         [_("People in work practice"), n(e["in_practice"])],
         [_("Work practice completed"), n(e["completed"])],
         [_("Job interviews"), n(e["interviews"])],
     ])
-    exits = Table("exits", _("Into work or education"), [
+
+
+def exits_table(report: Report) -> Table:
+    _, (n, _rate) = translator(), _numbers()
+    month_name = day_formatter("yMMM")
+    return Table("exits", _("Into work or education"), [
         _("Month joined"), _("Joined"),
         _("Job within 3 months"), _("Job within 6 months"), _("Job within 12 months"),
         _("Education within 3 months"), _("Education within 6 months"),
         _("Education within 12 months")],
         [[month_name(row["month"]), n(row["joined"]),
           *(n(row[f"{kind}_{months}"]) for kind in ("job", "education")
-            for months in (3, 6, 12))] for row in e["exits"]])
-    check_ins = e["check_ins"]
-    limit = current_app.config["REPORT_SMALL_CELL"]
-    shown = check_ins["people"] >= limit
+            for months in (3, 6, 12))] for row in report.employment["exits"]])
+
+
+def self_assessment_table(report: Report) -> Table:
+    """The median change is left out while fewer than REPORT_SMALL_CELL people answered
+    twice: a median of so few would single them out."""
+    _, (n, _rate) = translator(), _numbers()
+    check_ins = report.employment["check_ins"]
+    shown = check_ins["people"] >= current_app.config["REPORT_SMALL_CELL"]
 
     def change(value):
         if not shown or value is None:
             return "–"
         return f"{value:+g}"
 
-    assessment = Table("self_assessment", _("Self-assessment change"),
-                       [_("Sentence"), _("People"), _("Median change (scale 1 to 5)")],
-                       [[text, n(check_ins["people"]), change(check_ins["median"][key])]
-                        for key, text in names(STATEMENT_TEXT).items()])
-    return [work, exits, assessment]
+    return Table("self_assessment", _("Self-assessment change"),
+                 [_("Sentence"), _("People"), _("Median change (scale 1 to 5)")],
+                 [[text, n(check_ins["people"]), change(check_ins["median"][key])]
+                  for key, text in names(STATEMENT_TEXT).items()])
 
 
-def proposal_table(report: Report, n) -> Table:
+def proposals_table(report: Report) -> Table:
     """Proposals per meeting place. The median waiting time is left out while fewer than
     REPORT_SMALL_CELL proposals were answered: a median of so few would tell about each."""
-    _ = translator()
+    _, (n, _rate) = translator(), _numbers()
     limit = current_app.config["REPORT_SMALL_CELL"]
 
     def days(row):
@@ -223,3 +267,42 @@ def proposal_table(report: Report, n) -> Table:
         [[row["site"].name if row["site"] else _("All my meeting places"), n(row["made"]),
           n(row["supported"]), n(row["answered"]), n(row["realised"]), days(row)]
          for row in report.proposals])
+
+
+# Every table by its key, in the report's order (the workbook's sheets, the CSV files).
+TABLES = {
+    "summary": summary_table, "participants": months_table, "attendance": weeks_table,
+    "activities": activities_table, "circles": circles_table, "goals": goals_table,
+    "meetings": meetings_table, "participation": participation_table,
+    "feedback": feedback_table, "work": work_table, "exits": exits_table,
+    "self_assessment": self_assessment_table, "proposals": proposals_table, "sms": sms_table,
+}
+
+
+def tables(report: Report, keys=TABLES) -> list[Table]:
+    """These tables of the report (all of them: the exports), counting only what they show."""
+    return [TABLES[key](report) for key in keys]
+
+
+@dataclass(frozen=True)
+class Part:
+    """A page of the report: its address under /reports and the tables it shows."""
+    slug: str
+    title: LazyString
+    keys: tuple[str, ...]
+
+
+# The report's pages. The summary is /reports itself; each other part is /reports/<slug>.
+PARTS = (
+    Part("summary", _l("Summary"), ("summary",)),
+    Part("participants", _l("Participants"), ("participants", "participation")),
+    Part("activities", _l("Activities"), ("attendance", "activities")),
+    Part("circles", _l("Study circles"), ("circles",)),
+    Part("goals", _l("Goals"), ("goals",)),
+    Part("meetings", _l("Meetings with coaches"), ("meetings",)),
+    Part("feedback", _l("How was it?"), ("feedback",)),
+    Part("work", _l("Work and outcomes"), ("work", "exits", "self_assessment")),
+    Part("proposals", _l("Proposals (I wish…)"), ("proposals",)),
+    Part("sms", _l("SMS"), ("sms",)),
+)
+PART = {part.slug: part for part in PARTS}

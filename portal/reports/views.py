@@ -23,7 +23,7 @@ from portal.reports import services
 from portal.reports.charts import bar_chart
 from portal.reports.forms import PERIOD_NAMES, ReportForm, SmsBudgetForm
 from portal.reports.periods import period_for
-from portal.reports.tables import tables
+from portal.reports.tables import PART, PARTS, TABLES, tables
 from portal.reports.workbook import workbook
 from portal.web import redirect, render
 
@@ -62,41 +62,57 @@ def _query(form, period, **extra) -> dict:
     return args | extra
 
 
-@bp.get("")
+@bp.get("", defaults={"part": "summary"})
+@bp.get(f"/<any({', '.join(PART.keys() - {'summary'})}):part>")
 @login_required
-def index():
+def index(part: str):
+    """A page of the report: the summary (/reports) or one part (/reports/<part>), each
+    counting only what its tables show."""
     form, sites, period = _scope()
-    report = services.build(sites, period)
-    shown = {t.key: t for t in tables(report)}
+    report, part = services.Report(sites, period), PART[part]
+    shown = {table.key: table for table in tables(report, part.keys)}
     query = _query(form, period)
     return render("reports/index.html", "reports/_report.html", form=form, report=report,
-                  tables=shown, charts=_charts(report), bar_chart=bar_chart,
-                  previous=_query(form, period.shifted(-1)),
+                  part=part, parts=PARTS, tables=shown, charts=_charts(report, shown),
+                  bar_chart=bar_chart, previous=_query(form, period.shifted(-1)),
                   following=_query(form, period.shifted(1)), query=query,
-                  csv_links=_csv_links(query, shown))
+                  csv_links=_csv_links(query, shown), part_links=_part_links(query))
 
 
 def _csv_links(query: dict, keys) -> dict[str, str]:
-    """Each table's CSV link, built with url_for once rather than once per table (14 tables;
-    Werkzeug's builder costs about 20-30 µs a link). Keys are plain words (a-z, _), which
-    the query string keeps as they are."""
+    """Each table's CSV link, built with url_for once rather than once per table (Werkzeug's
+    builder costs about 20-30 µs a link). Keys are plain words (a-z, _), which the query
+    string keeps as they are."""
     marker = "TABLEKEY"
     link = url_for("reports.export_csv", table=marker, **query)
     return {key: link.replace(marker, key) for key in keys}
 
 
-def _charts(report) -> dict:
-    """The trends as (title, [(short label, protected value)]) for the SVG charts."""
+def _part_links(query: dict) -> dict[str, str]:
+    """Each part's link for the same places and period: /reports?… and /reports/<part>?…,
+    built with url_for once (see `_csv_links`)."""
+    summary = url_for("reports.index", **query)
+    path, _mark, arguments = summary.partition("?")
+    return {part.slug: summary if part.slug == "summary" else f"{path}/{part.slug}?{arguments}"
+            for part in PARTS}
+
+
+def _charts(report, keys) -> dict:
+    """The trends of these tables as (title, [(short label, protected value)]) for the SVG
+    charts."""
     limit = current_app.config["REPORT_SMALL_CELL"]
-    month_name, week_name = day_formatter("MMM"), day_formatter("Md")  # a year: 65 dates
-    return {
-        "participants": (_("Active participants per month"), [
+    charts = {}
+    if "participants" in keys:
+        month_name = day_formatter("MMM")
+        charts["participants"] = (_("Active participants per month"), [
             (month_name(month), services.protect(active, limit))
-            for month, _new, active in report.per_month]),
-        "attendance": (_("Present per week"), [
+            for month, _new, active in report.per_month])
+    if "attendance" in keys:
+        week_name = day_formatter("Md")  # a year: 53 dates
+        charts["attendance"] = (_("Present per week"), [
             (week_name(week), services.protect(present, limit))
-            for week, present in report.per_week]),
-    }
+            for week, present in report.per_week])
+    return charts
 
 
 def _filename(sites, period, extension: str) -> str:
@@ -110,9 +126,9 @@ def _filename(sites, period, extension: str) -> str:
 def export_csv():
     form, sites, period = _scope()
     wanted = request.args.get("table", "summary")
-    table = next((t for t in tables(services.build(sites, period)) if t.key == wanted), None)
-    if table is None:
+    if wanted not in TABLES:
         abort(404)
+    (table,) = tables(services.Report(sites, period), [wanted])
     _audit(sites, f"report.export.csv.{table.key}")
     body = csv_text([table.columns, *table.rows])
     response = make_response("\ufeff" + body)  # BOM: spreadsheets read UTF-8 right

@@ -15,6 +15,7 @@ import pytest
 from portal.accounts.models import Gender
 from portal.extensions import db, utcnow
 from portal.i18n import html_lang, text_direction
+from portal.reports.tables import PARTS
 from tests.browser.conftest import LANGUAGES, NARROW_PHONE, describe_violations
 from tests.conftest import PASSWORD
 
@@ -194,7 +195,7 @@ def dialogue_page(tab, world):
 
 
 def report_for_a_year(tab, world):
-    tab.visit("/reports")
+    tab.visit("/reports/participants")
     tab.page.select_option("#period", "year")
     tab.page.locator("#report-filter button[type=submit]").click()
     tab.page.wait_for_url("**period=year*")
@@ -333,8 +334,9 @@ PAGES = {
         visit("/meetings/agenda?site={site}"),
         visit("/privacy/erase/{participant}"),
         visit("/reports"),
+        *(visit(f"/reports/{part.slug}") for part in PARTS[1:]),
         visit("/reports/sms-budget/{site}"),
-        Step("/reports (a year, swapped in by htmx)", report_for_a_year),
+        Step("/reports/participants (a year, swapped in by htmx)", report_for_a_year),
         visit("/meetings/{booking}"),
         Step("/meetings/availability (errors)", free_times_with_errors),
         Step("/meetings/availability/<new> (published, edit)", change_free_times),
@@ -625,7 +627,7 @@ def test_workshop_certificates_staff_certificates_and_the_lower_grant_pass_axe_a
     walk(f"/certificates/people/{participant.id}")
     assert tab.page.locator(".panel select").count() == 1  # the work practice: made
     assert tab.page.locator(".panel form[method=post] button").count() == 1  # the workshop
-    walk(f"/reports?period=custom&start={first}&end={now.date().isoformat()}")
+    walk(f"/reports/circles?period=custom&start={first}&end={now.date().isoformat()}")
     assert tab.page.locator("#report td", has_text=lower).count() == 1
     assert not failures, "\n\n".join(failures)
 

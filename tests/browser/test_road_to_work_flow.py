@@ -83,11 +83,11 @@ def test_a_swedish_cv_then_work_practice_and_a_job_that_the_report_counts(
         desk.locator("#outcome-form button[type=submit]").click()
     staff.check("an exit to work recorded")
 
-    staff.visit("/reports")
+    staff.visit("/reports/work")
     in_practice = desk.locator("#report tr", has_text="People in work practice")
     assert in_practice.locator("td").last.inner_text() == "<5"
     joined = desk.locator("#report table", has_text="Job within 3 months").locator(
         "tbody tr").last
     cells = joined.locator("td").all_inner_texts()
     assert cells[1] == "<5" and cells[2] == "<5"  # joined this month; a job within 3 months
-    staff.assert_no_overflow("/reports")
+    staff.assert_no_overflow("/reports/work")

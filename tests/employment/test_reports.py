@@ -176,7 +176,7 @@ def test_work_practice_and_interviews_in_a_period(site, road, make_user):
 def test_report_tables_protect_small_counts(app, client, site, cohorts, make_user):
     coordinator = make_user(Role.COORDINATOR)
     client.login(coordinator.email)
-    page = client.get(f"/reports?site={site.id}&period=custom&start=2026-01-01"
+    page = client.get(f"/reports/work?site={site.id}&period=custom&start=2026-01-01"
                       "&end=2026-01-31").get_data(as_text=True)
     assert "Into work or education" in page and "Work practice and interviews" in page
     exported = client.get(f"/reports/export.csv?table=exits&site={site.id}&period=custom"

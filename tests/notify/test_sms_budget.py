@@ -93,7 +93,7 @@ def test_a_coordinator_sets_the_budget_and_sees_when_it_is_reached(client, login
     page = client.get(f"/reports/sms-budget/{site.id}")
     assert page.status_code == 200 and "Budget: no limit" in page.get_data(as_text=True)
     assert f'href="/reports/sms-budget/{site.id}"' in client.get(
-        f"/reports?site={site.id}").get_data(as_text=True)
+        f"/reports/sms?site={site.id}").get_data(as_text=True)
     bad = client.post(f"/reports/sms-budget/{site.id}", {"budget": "-3"})
     assert bad.status_code == 422 and "from 0 to 1,000,000" in bad.get_data(as_text=True)
     response = client.post(f"/reports/sms-budget/{site.id}", {"budget": "0"})
@@ -171,7 +171,7 @@ def test_codes_count_against_the_budget_and_still_go_when_it_is_reached(
     page = client.get(f"/reports/sms-budget/{site.id}").get_data(as_text=True)
     assert "Of them, codes people asked for: 2" in page
     assert "1 code was sent after the budget was reached." in page
-    table = client.get(f"/reports?site={site.id}").get_data(as_text=True)
+    table = client.get(f"/reports/sms?site={site.id}").get_data(as_text=True)
     assert "<th scope=\"col\">Of them, codes people asked for</th>" in table
     assert "<th scope=\"col\">Codes sent after the budget was reached</th>" in table
     # Nothing in a code's row says whom it went to: it stays when that person is erased.

@@ -88,13 +88,13 @@ def test_the_table_and_its_downloads_say_which_course_gets_the_lower_grant(
     assert sheet[0][-1] == "Grant"
     assert {row[0]: row[-1] for row in sheet[1:]} == {
         "Tre og lederen": LOWER, "Fire uten lederen": "–", "To og lederen": "–"}
-    page = client.get(f"/reports?{QUERY}").get_data(as_text=True)
+    page = client.get(f"/reports/circles?{QUERY}").get_data(as_text=True)
     assert f"<td>{LOWER}</td>" in page and "funds it as a course without a teacher" in page
 
 
 def test_no_note_where_no_course_needs_its_leader(client, login_as, site, november):
     login_as(Role.COORDINATOR)
-    page = client.get("/reports?period=month&at=2026-10-15").get_data(as_text=True)
+    page = client.get("/reports/circles?period=month&at=2026-10-15").get_data(as_text=True)
     assert LOWER not in page and "funds it as a course without a teacher" not in page
 
 

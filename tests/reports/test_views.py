@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 
 import pytest
 from openpyxl import load_workbook
@@ -10,6 +11,7 @@ from sqlalchemy import event, select
 from portal.accounts.models import Role
 from portal.audit.models import AuditEvent
 from portal.extensions import db
+from portal.reports.tables import PART, PARTS
 
 from .test_services import october  # noqa: F401  (fixture)
 
@@ -37,7 +39,7 @@ def test_only_coordinators_and_admins_see_reports(client, login_as, site, make_s
 def test_dashboard_page_and_fragment(client, login_as, site, october):  # noqa: F811
     login_as(Role.COORDINATOR)
     page = client.get(f"/reports?{OCTOBER}").get_data(as_text=True)
-    assert "<html" in page and 'id="report"' in page and "<svg" in page
+    assert "<html" in page and 'id="report"' in page
     assert "Participants registered" in page and "Oct 1, 2026 to Oct 31, 2026" in page
     assert "P1" not in page and "Jobb" not in page  # numbers only: no names, no goal texts
     fragment = client.get(f"/reports?{OCTOBER}", htmx=True).get_data(as_text=True)
@@ -49,6 +51,43 @@ def test_dashboard_page_and_fragment(client, login_as, site, october):  # noqa: 
     assert "Oct 1, 2026 to Oct 7, 2026" in custom.get_data(as_text=True)
     nonsense = client.get("/reports?period=custom&start=x&end=2026-13-45&site=abc&at=zz")
     assert nonsense.status_code == 404  # an unknown site; never a 500
+
+
+def test_the_summary_leads_to_each_part_of_the_report(client, login_as, site,
+                                                      october):  # noqa: F811
+    login_as(Role.COORDINATOR)
+    page = client.get(f"/reports?{OCTOBER}").get_data(as_text=True)
+    links = re.findall(r'<a href="([^"]+)"( aria-current="page")?>([^<]+)</a></li>',
+                       page.split('aria-label="In this report"')[1].split("</nav>")[0])
+    query = f"?site={site.id}&amp;period=month&amp;at=2026-10-01"
+    assert [(href, current != "", text) for href, current, text in links] == [
+        ("/reports" + query, True, "Summary"),
+        *((f"/reports/{part.slug}{query}", False, title) for part, title in zip(PARTS[1:], [
+            "Participants", "Activities", "Study circles", "Goals", "Meetings with coaches",
+            "How was it?", "Work and outcomes", "Proposals (I wish…)", "SMS"], strict=True))]
+    assert "<svg viewBox" not in page and "Attendance per week" not in page  # own pages
+
+
+@pytest.mark.parametrize("part", PARTS[1:], ids=lambda part: part.slug)
+def test_a_part_shows_its_own_tables(client, login_as, site, october, part):  # noqa: F811
+    login_as(Role.COORDINATOR)
+    response = client.get(f"/reports/{part.slug}?{OCTOBER}")
+    page = response.get_data(as_text=True)
+    shown = re.findall(r'<h3 id="table-(\w+)">', page)
+    assert response.status_code == 200 and shown == list(part.keys)
+    assert f'<a href="/reports/{part.slug}?site={site.id}&amp;period=month&amp;at=2026-10-01"' \
+           ' aria-current="page">' in page
+    assert f'action="/reports/{part.slug}"' in page  # the filters stay on this part
+    assert f"/reports/{part.slug}?site={site.id}&amp;period=month&amp;at=2026-09-01" in page
+    fragment = client.get(f"/reports/{part.slug}?{OCTOBER}", htmx=True).get_data(as_text=True)
+    assert fragment.lstrip().startswith('<section id="report"')
+    assert re.findall(r'<h3 id="table-(\w+)">', fragment) == list(part.keys)
+
+
+def test_an_unknown_part_is_not_found(client, login_as, site):
+    login_as(Role.COORDINATOR)
+    assert client.get("/reports/nope").status_code == 404
+    assert client.get("/reports/summary").status_code == 404  # the summary is /reports
 
 
 def test_csv_and_xlsx_exports_are_audited(client, login_as, site, october):  # noqa: F811
@@ -78,20 +117,23 @@ def test_csv_and_xlsx_exports_are_audited(client, login_as, site, october):  # n
         (user.id, "report.export.xlsx", "site", site.id)]
 
 
-def test_the_dashboard_runs_a_fixed_number_of_queries(client, login_as, site, make_user,
-                                                      october):  # noqa: F811
+@pytest.mark.parametrize("part", PART)
+def test_each_page_of_the_report_runs_a_fixed_number_of_queries(
+        client, login_as, site, make_user, october, part):  # noqa: F811
     from portal.activities import services as activities
     from portal.activities.models import Kind
 
     login_as(Role.COORDINATOR)
 
+    url = f"/reports?{OCTOBER}" if part == "summary" else f"/reports/{part}?{OCTOBER}"
+
     def count() -> int:
-        client.get(f"/reports?{OCTOBER}")
+        client.get(url)
         statements = []
         listener = lambda *args: statements.append(1)  # noqa: E731
         event.listen(db.engine, "before_cursor_execute", listener)
         try:
-            assert client.get(f"/reports?{OCTOBER}").status_code == 200
+            assert client.get(url).status_code == 200
         finally:
             event.remove(db.engine, "before_cursor_execute", listener)
         return len(statements)
@@ -112,6 +154,6 @@ def test_the_dashboard_runs_a_fixed_number_of_queries(client, login_as, site, ma
 @pytest.mark.parametrize("language", ["nb", "ar"])
 def test_charts_and_tables_in_other_languages(client, login_as, october, language):  # noqa: F811
     login_as(Role.COORDINATOR, language=language)
-    page = client.get(f"/reports?{OCTOBER}").get_data(as_text=True)
+    page = client.get(f"/reports/participants?{OCTOBER}").get_data(as_text=True)
     assert "<svg" in page and "<table" in page
     assert 'dir="rtl"' in page if language == "ar" else 'dir="ltr"' in page

@@ -94,7 +94,7 @@ def test_the_table_shows_small_counts_as_less_than_five_and_the_median_from_five
 def test_the_page_csv_and_workbook_have_the_proposals(client, make_user, two_places):
     tøyen, rinkeby = two_places
     client.login(make_user(Role.ADMIN).email)
-    page = client.get(f"/reports?site={tøyen.id}&{QUERY}").get_data(as_text=True)
+    page = client.get(f"/reports/proposals?site={tøyen.id}&{QUERY}").get_data(as_text=True)
     assert "Proposals (I wish…)" in page and "Median days to an answer" in page
     exported = client.get(f"/reports/export.csv?table=proposals&site=all&{QUERY}")
     rows = list(csv.reader(io.StringIO(exported.get_data(as_text=True).lstrip("\ufeff"))))
