@@ -88,6 +88,17 @@ def load(user_id: int, session_version: str, login_key: str) -> Viewer | None:
                   login_key, first.unread)
 
 
+def every_site() -> list[ViewerSite]:
+    """Every place by name, read-only as a Viewer's places are (an administrator's pages:
+    about 0.35 ms less than loading the ORM's Sites)."""
+    return [ViewerSite(*row) for row in speed.rows(_every_site(), {})]
+
+
+@speed.statement
+def _every_site():
+    return select(*_SITES.c).order_by(_SITES.c.name)
+
+
 @speed.statement
 def _statement():
     """One row per membership (one row without for a person who has none), in the order of

@@ -8,6 +8,7 @@ came in meanwhile: the write only lands where `changes` is still what was read b
 counting, so a result counted from older rows is never kept."""
 
 import logging
+from collections import namedtuple
 
 from sqlalchemy import bindparam, literal, select
 from sqlalchemy.exc import DBAPIError
@@ -53,12 +54,16 @@ def results(circles) -> dict[int, rules.CircleStatus]:
     return found
 
 
-def _rule_set(circle) -> RuleSet:
-    """The circle's rule set from the columns read with it: a RuleSet not in the session (the
-    rules only read it), instead of a statement of ORM objects for the rule sets (about
-    0.3 ms per report)."""
+# A rule set as read with a circle: its columns, read-only (the rules only read them).
+RuleSetValues = namedtuple("RuleSetValues", RULE_SET_COLUMNS)
+
+
+def _rule_set(circle) -> RuleSetValues:
+    """The circle's rule set from the columns read with it, instead of a statement of ORM
+    objects for the rule sets (about 0.3 ms per report) or a RuleSet made outside the session
+    (about 40 µs each: the ORM's instrumentation)."""
     row = circle._mapping
-    return RuleSet(**{name: row[f"rule_{name}"] for name in RULE_SET_COLUMNS})
+    return RuleSetValues(*(row[f"rule_{name}"] for name in RULE_SET_COLUMNS))
 
 
 def count_all(batch: int = 500) -> int:

@@ -1,10 +1,10 @@
 """The request's person as pages read them (portal.accounts.viewer): the same as the User."""
 
 import pytest
-from sqlalchemy import delete
+from sqlalchemy import delete, select
 
 from portal.accounts import services, viewer
-from portal.accounts.models import Membership, Role, User
+from portal.accounts.models import Membership, Role, Site, User
 from portal.extensions import db
 from portal.notify.services import notify
 
@@ -80,3 +80,16 @@ def test_a_person_without_a_membership_is_read_without_places(app, make_user):
         seen = viewer.load(person.id, "0", key)
         assert seen.memberships == [] and seen.home_site is None and not seen.is_staff
         assert seen.timezone == "Europe/Oslo"  # accounts.models.DEFAULT_TIMEZONE
+
+
+def test_every_site_reads_as_the_sites_do(app, site, make_site):
+    make_site("Aker", "NO", "Europe/Oslo", "Akersgata 1")
+    make_site("Rosengård", "SE", "Europe/Stockholm", "Rosengårdsstråket 1")
+    db.session.commit()
+    with app.test_request_context("/"):
+        read = viewer.every_site()
+        loaded = db.session.scalars(select(Site).order_by(Site.name)).all()
+        assert len(read) == len(loaded) == 3  # in the same order: the database's, by name
+        for seen, place in zip(read, loaded, strict=True):
+            assert seen == tuple(getattr(place, c.key) for c in Site.__table__.c)
+            assert (seen.language, seen.today()) == (place.language, place.today())
