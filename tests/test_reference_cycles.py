@@ -4,6 +4,7 @@ template is made on every render and does (context → macro → context), so ma
 templates/macros/ and are imported (Jinja keeps an imported module)."""
 
 import gc
+from pathlib import Path
 
 from jinja2.runtime import Context, Macro
 
@@ -31,4 +32,18 @@ def test_the_start_page_with_its_question_frees_its_context(client, make_user, c
     client.login(person.email)
     assert 'id="feedback-form"' in client.get("/").get_data(as_text=True)
     left = cyclic_garbage(client, "/")
+    assert not [o for o in left if isinstance(o, Context | Macro)]
+
+
+def test_macros_are_defined_only_in_the_macro_files():
+    templates = Path(__file__).resolve().parent.parent / "templates"
+    defining = sorted(str(path.relative_to(templates)) for path in templates.rglob("*.html")
+                      if "{% macro" in path.read_text(encoding="utf-8")
+                      and path.parent.name != "macros")
+    assert defining == []
+
+
+def test_the_activity_list_frees_its_context(client, make_user, circle):  # noqa: F811
+    client.login(make_user().email)
+    left = cyclic_garbage(client, "/activities")
     assert not [o for o in left if isinstance(o, Context | Macro)]
