@@ -25,6 +25,7 @@ from sqlalchemy import event
 from portal.extensions import db
 
 _CALLBACKS = "bro_after_commit"
+_LAST_WRITES = "bro_before_commit"
 
 
 def after_commit(callback: Callable[[], object]) -> None:
@@ -32,8 +33,20 @@ def after_commit(callback: Callable[[], object]) -> None:
     db.session.info.setdefault(_CALLBACKS, []).append(callback)
 
 
+def before_commit(write: Callable[[], object]) -> None:
+    """Run `write` in the current unit of work just before it commits (never if it rolls
+    back): for a write that only records what the work did (a staff member's read, in the
+    audit log). On SQLite a unit of work holds the write lock from its first write to its end,
+    so such a write made where a page starts kept every other writer waiting while the page
+    was drawn; made last, the lock is held for that write and the commit."""
+    db.session.info.setdefault(_LAST_WRITES, []).append(write)
+
+
 def commit() -> None:
-    """End the unit of work: commit, then run what waited for the commit."""
+    """End the unit of work: the last writes (`before_commit`), commit, then run what waited
+    for the commit."""
+    for write in db.session.info.pop(_LAST_WRITES, []):
+        write()
     db.session.commit()
     for callback in db.session.info.pop(_CALLBACKS, []):
         callback()
@@ -102,7 +115,7 @@ def _read_only() -> bool:
     50 µs less on every page that only reads). Decided exactly only on SQLite, whose driver
     begins a transaction at the first write; on other databases every request commits."""
     session = db.session()
-    if session.info.get(_CALLBACKS):
+    if session.info.get(_CALLBACKS) or session.info.get(_LAST_WRITES):
         return False
     session.flush()  # what a commit would write first
     if not session.in_transaction():

@@ -5,7 +5,8 @@ from contextlib import contextmanager
 from sqlalchemy import event, func, select
 
 from portal import work
-from portal.accounts.models import Site, User
+from portal.accounts.models import Role, Site, User
+from portal.audit.models import AuditEvent
 from portal.extensions import db
 
 
@@ -68,6 +69,53 @@ def test_a_request_that_only_waits_for_its_commit_still_commits(app):
         response = app.make_response("")
         work._end_request(response)
     assert ran == [True]
+
+
+def test_a_last_write_runs_just_before_the_commit_and_never_after_a_roll_back(app, site):
+    """work.before_commit: in the unit of work, after everything else it did, and only when it
+    commits. Until then the work holds no write transaction (SQLite's write lock)."""
+    ran = []
+
+    def write():
+        ran.append(db.session.get(Site, site.id).name)  # sees what the work changed
+        db.session.get(Site, site.id).name = "Skrevet sist"
+
+    db.session.commit()
+    name = site.name
+    work.before_commit(write)
+    work.roll_back()
+    assert ran == []
+    work.before_commit(write)
+    db.session.get(Site, site.id).address = "Ny gate 1"
+    if db.engine.dialect.name == "sqlite":
+        assert not db.session.connection().connection.dbapi_connection.in_transaction
+    work.commit()
+    work.commit()  # nothing left to write
+    assert ran == [name]  # once
+    db.session.expire_all()
+    assert (db.session.get(Site, site.id).name, db.session.get(Site, site.id).address) == (
+        "Skrevet sist", "Ny gate 1")
+
+
+def test_a_page_that_notes_a_read_writes_it_last(app, client, login_as, site):
+    """The members list notes the read (the audit log) in the request's unit of work: last,
+    so while the page is drawn the request holds no write lock on SQLite."""
+    login_as(Role.COORDINATOR)
+    work.commit()
+    seen = []
+
+    def first_write(connection, _cursor, statement, *_args):
+        if not seen and not statement.lstrip().upper().startswith(("SELECT", "PRAGMA")):
+            seen.append(statement)
+
+    with app.app_context():
+        event.listen(db.engine, "before_cursor_execute", first_write)
+        try:
+            assert client.get(f"/accounts/sites/{site.id}/members").status_code == 200
+        finally:
+            event.remove(db.engine, "before_cursor_execute", first_write)
+    assert seen and seen[0].lstrip().upper().startswith("INSERT INTO AUDIT_EVENT")
+    assert db.session.scalars(select(AuditEvent.action)).all()[-1] == "members.view"
 
 
 def test_collected_sections_come_in_the_order_of_their_names():

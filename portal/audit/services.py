@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, func, insert, select
 
-from portal import speed
+from portal import speed, work
 from portal.audit.models import AuditEvent
 from portal.extensions import db
 
@@ -17,14 +17,22 @@ def note_read(actor, action: str, subject_type: str, subject_id: int) -> None:
     """A staff member looked at someone's data: write who, what and when (never the data).
     Saved when the request that showed it ends well.
 
+    Written last in the unit of work (work.before_commit), not where the view starts: on
+    SQLite the first write takes the database's write lock until the commit, so a read noted
+    first held it while the page was drawn and every other writer (each view of a members
+    list notes one) waited. Through gunicorn the members list served 0.3 × the textbook
+    page's requests with its workers half idle (bench/README.md, "2026-12-07, evening").
     Written as a plain INSERT of a statement built once per process on the unit of work's
     connection (after what the session holds, as a flush would), not as an AuditEvent the
-    ORM's unit of work flushes: the same row in the same transaction, about 0.3 ms less on
-    every page that notes a read."""
-    db.session.flush()
-    db.session.connection().execute(_read_noted(), {
-        "actor_id": actor.id if actor else None, "action": action,
-        "subject_type": subject_type, "subject_id": subject_id})
+    ORM's unit of work flushes: the same row in the same transaction, about 0.3 ms less."""
+    values = {"actor_id": actor.id if actor else None, "action": action,
+              "subject_type": subject_type, "subject_id": subject_id}
+
+    def write() -> None:
+        db.session.flush()
+        db.session.connection().execute(_read_noted(), values)
+
+    work.before_commit(write)
 
 
 @speed.statement

@@ -4,7 +4,7 @@ choices, and what erasure and My data do."""
 import pytest
 from sqlalchemy import func, select
 
-from portal import signals
+from portal import signals, work
 from portal.audit.models import AuditEvent
 from portal.competences import services
 from portal.competences.hooks import OWNED
@@ -132,6 +132,7 @@ def test_a_staff_read_is_audited_without_its_content(amina, coach):
     language(amina)
     seen = services.read_shared(coach, amina)
     assert [i.language for i in seen.languages] == ["Arabic"]
+    work.commit()  # the read is written last in the unit of work
     event = db.session.scalars(select(AuditEvent)).one()
     assert (event.actor_id, event.action, event.subject_type, event.subject_id) == (
         coach.id, "competences.view", "user", amina.id)
