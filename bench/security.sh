@@ -74,18 +74,10 @@ EXCLUDE=(-x "$BASE/accounts/logout*" -x "$BASE/privacy/delete*" -x "$BASE/privac
          -x "$BASE/accounts/sites/*/invitations*" -x "$BASE/accounts/join*"
          -x "$BASE/accounts/sites/*/reset-code*" -x "$BASE/accounts/sites/*/members/*/reset-code*")
 UA="bro-security"
+# shellcheck source=bench/login.sh
+source "$ROOT/bench/login.sh"
 log_in() {  # login → prints the Cookie header of the new session
-  local jar="$WORK/jar.$1" token status
-  token=$(curl -fsS -A "$UA" -c "$jar" -b "$jar" "$BASE/accounts/login" \
-    | grep -o 'name="csrf_token" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
-  status=$(curl -sS -A "$UA" -c "$jar" -b "$jar" -o /dev/null -w '%{http_code}' \
-    --data-urlencode "login=$1" --data-urlencode "password=bro-demo-2026" \
-    --data-urlencode "csrf_token=$token" "$BASE/accounts/login")
-  [ "$status" = 303 ] || { echo "security.sh: login of $1 answered $status" >&2; exit 1; }
-  # Production cookies are Secure: curl keeps them in the jar but would not send them over
-  # plain HTTP, so the Cookie header is built from the jar (HttpOnly lines start with #).
-  awk -F '\t' '/^#HttpOnly_/ { sub(/^#HttpOnly_/, "") } /^#/ || NF < 7 { next }
-    { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$jar"
+  bro_log_in "$BASE" "$1" "$WORK/jar.$1" "$UA"
 }
 still_logged_in() {  # cookie → a page only for logged-in people answers 200 (no redirect)
   [ "$(curl -sS -A "$UA" -H "Cookie: $1" -o /dev/null -w '%{http_code}' \

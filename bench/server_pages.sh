@@ -18,6 +18,8 @@ LOGIN=${LOGIN:-amina@example.org}
 URLS=${URLS:?"set URLS to the paths to measure, e.g. URLS=\"/ /privacy\""}
 HOST=127.0.0.1
 UA="bro-bench"
+# shellcheck source=bench/login.sh
+source "$ROOT/bench/login.sh"
 LANG_HEADER="Accept-Language: nb-NO,nb;q=0.9,en;q=0.8"
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/bro-server-pages.XXXXXX")
@@ -38,10 +40,6 @@ wait_up() {
   local i
   for i in $(seq 1 100); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 0.1; done
   echo "server_pages.sh: nothing answers at $1" >&2; exit 1
-}
-cookies() {  # a curl cookie jar as one Cookie header
-  awk -F '\t' '/^#HttpOnly_/ { sub(/^#HttpOnly_/, "") } /^#/ || NF < 7 { next }
-    { printf "%s%s=%s", sep, $6, $7; sep = "; " }' "$1"
 }
 ticks() {  # CPU clock ticks (user + system) of a gunicorn's workers
   local pid total=0 fields
@@ -88,16 +86,9 @@ TEXTBOOK="http://$HOST:$TEXTBOOK_PORT"
 wait_up "$BRO/healthz"
 wait_up "$TEXTBOOK/login"
 
-JAR="$WORK/bro.jar"
-TOKEN=$(curl -fsS -A "$UA" -c "$JAR" -b "$JAR" "$BRO/accounts/login" \
-  | grep -o 'name="csrf_token" value="[^"]*"' | head -n 1 | sed 's/.*value="//; s/"$//')
-STATUS=$(curl -sS -A "$UA" -c "$JAR" -b "$JAR" -o /dev/null -w '%{http_code}' \
-  --data-urlencode "login=$LOGIN" --data-urlencode "password=bro-demo-2026" \
-  --data-urlencode "csrf_token=$TOKEN" "$BRO/accounts/login")
-[ "$STATUS" = 303 ] || { echo "server_pages.sh: login answered $STATUS, not 303" >&2; exit 1; }
-BRO_COOKIE=$(cookies "$JAR")
+BRO_COOKIE=$(bro_log_in "$BRO" "$LOGIN" "$WORK/bro.jar" "$UA")
 curl -fsS -A "$UA" -c "$WORK/textbook.jar" -o /dev/null "$TEXTBOOK/login"
-TEXTBOOK_COOKIE=$(cookies "$WORK/textbook.jar")
+TEXTBOOK_COOKIE=$(bro_cookies "$WORK/textbook.jar")
 
 echo "Bro pages through gunicorn (${GUNICORN_OPTS[*]}), as $LOGIN, $(date -u '+%Y-%m-%d %H:%M UTC')"
 for url in $URLS; do
