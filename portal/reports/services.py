@@ -76,8 +76,8 @@ def report_sites(user: User) -> list[Site]:
 
 class Report:
     """A place's (or places') report for a period. Each figure is counted when it is first
-    read, once: a page of the report counts only what its tables show (the summary about
-    half the statements of the whole). `build` counts everything at once."""
+    read, once: a page of the report counts only what its tables show (the summary runs 6 of
+    the whole report's 19 statements). `build` counts everything at once."""
 
     def __init__(self, sites: list[Site], period: Period):
         self.sites, self.period = sites, period
@@ -181,9 +181,9 @@ class Report:
         return voice.figures(self.sites, self.period)
 
 
-FIGURES = ("participation", "participants", "per_month", "per_week", "activities", "circles",
-           "goals", "goals_achieved", "co_leaders", "meetings", "sms", "totals", "employment",
-           "dialogues", "feedback", "meetings_feedback", "proposals")
+# Every figure of a report: its public properties, counted or read from what was counted.
+FIGURES = tuple(name for name, value in vars(Report).items()
+                if isinstance(value, cached_property | property) and not name.startswith("_"))
 
 
 def build(sites: list[Site], period: Period) -> Report:

@@ -63,7 +63,7 @@ def _query(form, period, **extra) -> dict:
 
 
 @bp.get("", defaults={"part": "summary"})
-@bp.get(f"/<any({', '.join(PART.keys() - {'summary'})}):part>")
+@bp.get(f"/<any({', '.join(part.slug for part in PARTS[1:])}):part>")  # PARTS[0]: the summary
 @login_required
 def index(part: str):
     """A page of the report: the summary (/reports) or one part (/reports/<part>), each
